@@ -1,0 +1,130 @@
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+// FHIR resources athena grants `system/<Type>.read` for (reference §8); added to the token scope
+// only when the user turns FHIR on, since an app without them gets a 401 on the token call.
+const FHIR_TYPES = [
+	'Patient',
+	'Encounter',
+	'Observation',
+	'Condition',
+	'AllergyIntolerance',
+	'MedicationRequest',
+	'Immunization',
+	'DiagnosticReport',
+	'DocumentReference',
+	'Procedure',
+	'Practitioner',
+	'Organization',
+	'Location',
+	'Group',
+];
+
+const BASE_URL =
+	"$self.environment === 'custom' ? String($self.customBaseUrl || '').replace(/\\/+$/, '') : $self.environment === 'production' ? 'https://api.platform.athenahealth.com' : 'https://api.preview.platform.athenahealth.com'";
+
+export class AthenahealthOAuth2Api implements ICredentialType {
+	name = 'athenahealthOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'athenahealth OAuth2 API';
+
+	icon: Icon = { light: 'file:../icons/athenahealth.svg', dark: 'file:../icons/athenahealth.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-athenahealth/n8n-nodes-athenahealth#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			default: 'preview',
+			options: [
+				{ name: 'Preview (Sandbox)', value: 'preview' },
+				{ name: 'Production', value: 'production' },
+				{ name: 'Custom Base URL', value: 'custom' },
+			],
+			description: 'Preview and production are separate athena environments; credentials for one do not work in the other',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: 'http://localhost:8899',
+			placeholder: 'http://localhost:8899',
+			description: 'Origin of an athena-compatible server, e.g. the local sandbox or a proxy. Token, athenaNet and FHIR paths are appended to it.',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Practice ID',
+			name: 'practiceId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '195900',
+			description: 'Default athena practice for every call (195900 is the shared preview sandbox practice)',
+		},
+		{
+			displayName: 'Allowed Practice IDs',
+			name: 'allowedPracticeIds',
+			type: 'string',
+			default: '',
+			placeholder: '195900, 1128700',
+			description: 'Comma-separated practices this credential may call. Empty allows only the default practice. A call to any other practice is refused before it is sent.',
+		},
+		{
+			displayName: 'Enable FHIR',
+			name: 'enableFhir',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to request the FHIR system/*.read scopes too (your athena app must hold them)',
+		},
+		{
+			displayName: 'Max Requests per Second',
+			name: 'requestsPerSecond',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			description: 'Client-side throttle per practice. 0 uses the environment default (5 in preview, 100 in production).',
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'clientCredentials',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `={{ (${BASE_URL}) + '/oauth2/v1/token' }}`,
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: `={{ 'athena/service/Athenanet.MDP.*' + ($self.enableFhir ? ' ${FHIR_TYPES.map((t) => `system/${t}.read`).join(' ')}' : '') }}`,
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			// athena wants the client id and secret in a Basic header (reference §1.2)
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'header',
+		},
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ ${BASE_URL.replace(/\$self/g, '$credentials')} }}`,
+			url: '=/v1/{{ $credentials.practiceId }}/ping',
+			method: 'GET',
+		},
+	};
+}

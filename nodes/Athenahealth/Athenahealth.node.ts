@@ -1,0 +1,76 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import * as customApiCall from './actions/customApiCall/call.operation';
+import { appointmentType, department, provider } from './actions/reference';
+import { referenceOperations } from './actions/reference/referenceResource';
+import { route } from './actions/router';
+import type { Resource } from './actions/types';
+import { listSearch } from './methods';
+
+const resources: Record<string, Resource> = {
+	department,
+	provider,
+	appointmentType,
+	customApiCall: { call: customApiCall },
+};
+
+const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options' as const,
+	noDataExpression: true,
+	displayOptions: { show: { resource: [resource] } },
+	options,
+	default: def,
+});
+
+export class Athenahealth implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'athenahealth',
+		name: 'athenahealth',
+		icon: { light: 'file:../../icons/athenahealth.svg', dark: 'file:../../icons/athenahealth.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Work with athenahealth (athenaOne): patients, appointments, reference data and custom athenaNet calls',
+		defaults: { name: 'athenahealth' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'athenahealthOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Appointment Type', value: 'appointmentType' },
+					{ name: 'Custom API Call', value: 'customApiCall' },
+					{ name: 'Department', value: 'department' },
+					{ name: 'Provider', value: 'provider' },
+				],
+				default: 'department',
+			},
+			operationParam('department', referenceOperations('department', 'departments')!, 'getAll'),
+			operationParam('provider', referenceOperations('provider', 'providers')!, 'getAll'),
+			operationParam('appointmentType', referenceOperations('appointment type', 'appointment types')!, 'getAll'),
+			operationParam('customApiCall', [{ name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' }], 'call'),
+			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
+			{
+				displayName: 'Practice ID',
+				name: 'practiceId',
+				type: 'string',
+				default: '',
+				placeholder: 'Credential default',
+				description: "athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
+			},
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions) {
+		return await route.call(this, resources);
+	}
+}

@@ -1,0 +1,81 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { parseDateInput, toAthenaDate, toAthenaDateTime } from '../shared/dates';
+import { athenaId, InvalidIdError } from '../shared/ids';
+import { normalizeRecord } from '../shared/records';
+
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export function maxItems(ctx: IExecuteFunctions, i: number): number | undefined {
+	return ctx.getNodeParameter('returnAll', i, false) ? undefined : (ctx.getNodeParameter('limit', i, 50) as number);
+}
+
+export function practiceOf(ctx: IExecuteFunctions, i: number): string | undefined {
+	const value = ctx.getNodeParameter('practiceId', i, '') as string;
+	return value === '' ? undefined : value;
+}
+
+/** Reads a parameter that must be an athena id (string/number, or a resource locator's value). */
+export function idParam(ctx: IExecuteFunctions, name: string, i: number, label: string, optional = false): string | undefined {
+	const raw = ctx.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
+	if (optional && (raw === '' || raw === undefined || raw === null)) return undefined;
+	try {
+		return athenaId(raw, label);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as InvalidIdError).message, { itemIndex: i });
+	}
+}
+
+export function dateParam(ctx: IExecuteFunctions, name: string, i: number, label: string, opts: { optional?: boolean; withTime?: boolean } = {}): string | undefined {
+	const raw = ctx.getNodeParameter(name, i, '') as unknown;
+	if (opts.optional && (raw === '' || raw === undefined || raw === null)) return undefined;
+	const parts = parseDateInput(raw);
+	if (!parts) {
+		throw new NodeOperationError(ctx.getNode(), `${label} is not a date athena can use`, {
+			itemIndex: i,
+			description: `Got ${raw === '' || raw === undefined ? 'nothing' : `"${String(raw)}"`}. Use YYYY-MM-DD, MM/DD/YYYY or an ISO date-time, e.g. ${opts.withTime ? '2026-11-23T09:30:00' : '2026-11-23'}.`,
+		});
+	}
+	return opts.withTime ? toAthenaDateTime(parts) : toAthenaDate(parts);
+}
+
+export function toItems(records: IDataObject[], i: number): INodeExecutionData[] {
+	return records.map((r) => ({ json: normalizeRecord(r), pairedItem: { item: i } }));
+}
+
+/** athena returns one record as a one-element array, sometimes as an object; always give one item. */
+export function single(body: unknown): IDataObject {
+	if (Array.isArray(body)) return (body[0] ?? {}) as IDataObject;
+	if (body && typeof body === 'object') return body as IDataObject;
+	return { result: body as string };
+}
+
+/** Drops undefined and empty-string values from a form/query object. */
+export function compact(values: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '' && v !== null) out[k] = v;
+	return out;
+}

@@ -1,0 +1,142 @@
+import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type INodeProperties } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { athenaRequest } from '../../transport/request';
+import { safeApiPath } from '../../shared/ids';
+import { practiceOf, single, toItems } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		default: 'GET',
+		options: ['GET', 'POST', 'PUT', 'DELETE'].map((m) => ({ name: m, value: m })),
+	},
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '/departments',
+		description: 'athenaNet path below /v1/{practiceid}, e.g. /patients/1 or /appointments/booked',
+	},
+	{
+		displayName: 'Query Parameters',
+		name: 'query',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		options: [
+			{
+				name: 'parameter',
+				displayName: 'Parameter',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Form Fields',
+		name: 'form',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description: 'Sent form-encoded, as athena expects for POST and PUT',
+		displayOptions: { hide: { method: ['GET'] } },
+		options: [
+			{
+				name: 'field',
+				displayName: 'Field',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Paginate',
+		name: 'paginate',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to follow athena\'s next links and return every record of a list response, one item each',
+		displayOptions: { show: { method: ['GET'] } },
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Records per request; 0 uses the endpoint\'s maximum',
+		displayOptions: { show: { method: ['GET'], paginate: [true] } },
+	},
+	{
+		displayName: 'Max Records',
+		name: 'maxRecords',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Stop after this many records; 0 means all',
+		displayOptions: { show: { method: ['GET'], paginate: [true] } },
+	},
+	{
+		displayName: 'Retry Writes on Server Errors',
+		name: 'idempotent',
+		type: 'boolean',
+		default: false,
+		description: 'Whether this POST/PUT/DELETE is safe to send twice, so 502-504 and dropped connections are retried. Leave off unless repeating it cannot create duplicates.',
+		displayOptions: { hide: { method: ['GET'] } },
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['customApiCall'], operation: ['call'] } }, properties);
+
+function pairs(value: unknown, key: string): IDataObject {
+	const out: IDataObject = {};
+	for (const entry of ((value as IDataObject)?.[key] as IDataObject[]) ?? []) {
+		if (entry.name) out[String(entry.name)] = entry.value as string;
+	}
+	return out;
+}
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const method = this.getNodeParameter('method', i) as IHttpRequestMethods;
+	let path: string;
+	try {
+		path = safeApiPath(this.getNodeParameter('path', i), 'Path');
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex: i });
+	}
+	const qs = pairs(this.getNodeParameter('query', i, {}), 'parameter');
+	const practiceId = practiceOf(this, i);
+	if (method === 'GET' && this.getNodeParameter('paginate', i, false)) {
+		const pageSize = this.getNodeParameter('pageSize', i, 0) as number;
+		const max = this.getNodeParameter('maxRecords', i, 0) as number;
+		const records = await athenaList(this, {
+			method,
+			path,
+			qs,
+			practiceId,
+			itemIndex: i,
+			pageSize: pageSize || undefined,
+			maxItems: max || undefined,
+		});
+		return toItems(records, i);
+	}
+	const body = await athenaRequest(this, {
+		method,
+		path,
+		qs,
+		form: method === 'GET' ? undefined : pairs(this.getNodeParameter('form', i, {}), 'field'),
+		practiceId,
+		itemIndex: i,
+		idempotent: method === 'GET' ? true : (this.getNodeParameter('idempotent', i, false) as boolean),
+	});
+	if (Array.isArray(body)) return toItems(body as IDataObject[], i);
+	return toItems([single(body)], i);
+}

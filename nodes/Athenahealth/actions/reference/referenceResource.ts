@@ -1,0 +1,60 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { athenaRequest } from '../../transport/request';
+import { idParam, maxItems, practiceOf, returnAllAndLimit, single, toItems } from '../common';
+import type { Resource } from '../types';
+
+// Department, Provider and Appointment Type share one shape: GET /{path}/{id} (a one-element
+// array) and GET /{path} (a wrapped, paged list). One factory keeps the four in step.
+
+export interface ReferenceConfig {
+	resource: string;
+	label: string;
+	path: string;
+	wrapper: string;
+	locator: INodeProperties;
+	/** Extra boolean/query options for Get Many, passed through as query parameters. */
+	listOptions?: INodeProperties[];
+}
+
+export function referenceResource(cfg: ReferenceConfig): Resource {
+	const show = (operation: string) => ({ show: { resource: [cfg.resource], operation: [operation] } });
+	const idName = cfg.locator.name;
+	const listOptions: INodeProperties[] = cfg.listOptions?.length
+		? [{ displayName: 'Options', name: 'listOptions', type: 'collection', placeholder: 'Add Option', default: {}, options: cfg.listOptions }]
+		: [];
+	return {
+		get: {
+			description: updateDisplayOptions(show('get'), [cfg.locator]),
+			async execute(this: IExecuteFunctions, i: number) {
+				const id = idParam(this, idName, i, cfg.label)!;
+				const body = await athenaRequest(this, { method: 'GET', path: `${cfg.path}/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+				return toItems([single(body)], i);
+			},
+		},
+		getAll: {
+			description: updateDisplayOptions(show('getAll'), [...returnAllAndLimit, ...listOptions]),
+			async execute(this: IExecuteFunctions, i: number) {
+				const qs = this.getNodeParameter('listOptions', i, {}) as IDataObject;
+				const records = await athenaList(this, {
+					method: 'GET',
+					path: cfg.path,
+					wrapper: cfg.wrapper,
+					qs,
+					practiceId: practiceOf(this, i),
+					itemIndex: i,
+					maxItems: maxItems(this, i),
+				});
+				return toItems(records, i);
+			},
+		},
+	};
+}
+
+export function referenceOperations(label: string, plural: string): INodeProperties['options'] {
+	return [
+		{ name: 'Get', value: 'get', action: `Get a ${label}`, description: `Get one ${label} by ID` },
+		{ name: 'Get Many', value: 'getAll', action: `Get many ${plural}`, description: `List the practice's ${plural}` },
+	];
+}

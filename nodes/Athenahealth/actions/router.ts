@@ -1,0 +1,33 @@
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import type { Resource } from './types';
+
+/**
+ * Owns the per-item loop: every operation handles exactly one item; here each output gets its
+ * pairedItem, errors get the item index, and On Error (continue) keeps the other items going.
+ */
+export async function route(this: IExecuteFunctions, resources: Record<string, Resource>): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const resource = this.getNodeParameter('resource', i) as string;
+			const operation = this.getNodeParameter('operation', i) as string;
+			const op = resources[resource]?.[operation];
+			if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`, { itemIndex: i });
+			for (const result of await op.execute.call(this, i)) out.push({ ...result, pairedItem: result.pairedItem ?? { item: i } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				const e = error as Error & { description?: string };
+				out.push({ json: { error: e.message, description: e.description, itemIndex: i }, pairedItem: { item: i } });
+				continue;
+			}
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+				error.context.itemIndex ??= i;
+				throw error;
+			}
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+		}
+	}
+	return [out];
+}

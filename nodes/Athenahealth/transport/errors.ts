@@ -1,0 +1,122 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+// Turns whatever athena (or its gateway) answered into one NodeApiError shape. We build the error
+// from a plain object we assemble ourselves, never from the HTTP client's error, because that one
+// carries the request headers, and with them the bearer token.
+
+export type FailureCause =
+	| 'rate-limited'
+	| 'quota-exhausted'
+	| 'temporarily-unavailable'
+	| 'credential-invalid'
+	| 'configuration-invalid';
+
+export interface Failure {
+	cause: FailureCause;
+	retryAfterMs?: number;
+}
+
+export interface ApiErrorInput {
+	status?: number;
+	body?: unknown;
+	requestId?: string;
+	method: string;
+	/** Path without host or query, e.g. /v1/195900/patients/1 (ids only, no patient data). */
+	path: string;
+	itemIndex?: number;
+	failure?: Failure;
+	/** Replaces the derived message (e.g. "gave up after 6 retries"). */
+	message?: string;
+	networkCode?: string;
+}
+
+const TOKEN_LIKE = /(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]+/gi;
+
+export function scrub(text: string): string {
+	return text.replace(TOKEN_LIKE, '$1 [redacted]');
+}
+
+function list(value: unknown): string | undefined {
+	return Array.isArray(value) && value.length ? value.map(String).join(', ') : undefined;
+}
+
+function textOf(body: unknown): string | undefined {
+	if (typeof body !== 'string') return undefined;
+	const stripped = body
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	if (!stripped) return undefined;
+	return stripped.length > 200 ? `${stripped.slice(0, 200)}…` : stripped;
+}
+
+/**
+ * athena sometimes reports a failed call with HTTP 200 (reference §5.1): `success: "false"`,
+ * a non-empty `errormessage` (also inside a one-element array), or a bare string body.
+ */
+export function failureInBody(body: unknown): string | undefined {
+	if (typeof body === 'string') return textOf(body) ?? undefined;
+	const record = Array.isArray(body) && body.length === 1 ? body[0] : body;
+	if (!record || typeof record !== 'object' || Array.isArray(record)) return undefined;
+	const r = record as Record<string, unknown>;
+	const errorMessage = typeof r.errormessage === 'string' ? r.errormessage.trim() : '';
+	if (r.success === false || r.success === 'false') return errorMessage || 'athena reported that the call did not succeed';
+	if (errorMessage) return errorMessage;
+	return undefined;
+}
+
+const STATUS_HINT: Record<number, string> = {
+	400: 'athena rejected the request as invalid',
+	401: 'athena did not accept the credential',
+	403: 'athena refused the request',
+	404: 'athena could not find what was asked for',
+	409: 'athena reported a conflict',
+	429: 'athena is throttling this client',
+	500: 'athena had an internal error',
+	502: "athena's gateway could not reach the service",
+	503: 'athena is temporarily unavailable',
+	504: "athena's gateway timed out",
+};
+
+export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError {
+	const body = input.body;
+	const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+	const details: string[] = [];
+	let message = input.message;
+
+	if (obj) {
+		const error = typeof obj.error === 'string' ? obj.error : typeof obj.details === 'string' ? obj.details : undefined;
+		message ??= error ?? (typeof obj.errormessage === 'string' && obj.errormessage ? obj.errormessage : undefined);
+		if (typeof obj.detailedmessage === 'string') details.push(obj.detailedmessage);
+		const missing = list(obj.missingfields);
+		if (missing) details.push(`Missing fields: ${missing}.`);
+		const invalid = list(obj.invalidfields);
+		if (invalid) details.push(`Invalid fields: ${invalid}.`);
+		const fields = list(obj.fields);
+		if (fields) details.push(`Provide at least one of: ${fields}.`);
+	} else {
+		const text = failureInBody(body) ?? textOf(body);
+		if (text && input.status && input.status >= 400) details.push(`Gateway said: ${text}`);
+		else if (text) message ??= text;
+	}
+	if (input.networkCode) details.push(`Network error ${input.networkCode}.`);
+	const hint = input.status ? STATUS_HINT[input.status] : undefined;
+	message ??= hint ? `${hint} (HTTP ${input.status})` : input.networkCode ? 'Could not reach athena' : 'athena request failed';
+	if (input.status === 401) details.push('Check the client ID and secret, the environment, and that the app is 2-legged.');
+	details.push(`${input.method} ${input.path}${input.status ? ` → HTTP ${input.status}` : ''}`);
+	if (input.requestId) details.push(`athena request id: ${input.requestId}`);
+
+	const response: JsonObject = { method: input.method, path: input.path };
+	if (input.status) response.httpCode = String(input.status);
+	if (obj) response.body = JSON.parse(scrub(JSON.stringify(obj))) as JsonObject;
+	if (input.requestId) response.requestId = input.requestId;
+
+	const error = new NodeApiError(node, response, {
+		message: scrub(message),
+		description: scrub(details.join(' ')),
+		httpCode: input.status ? String(input.status) : undefined,
+		itemIndex: input.itemIndex,
+	});
+	if (input.failure) Object.assign(error, { failure: input.failure });
+	return error;
+}

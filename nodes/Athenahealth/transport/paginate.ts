@@ -1,0 +1,102 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { athenaSend, getConnection, resolvePractice, type AthenaContext, type AthenaRequest } from './request';
+
+// athena list responses: {"<wrapper>":[…],"totalcount":N,"next":"/v1/{pid}/…?UPPERCASE=echo&offset=…"}
+// (reference §3). We follow `next` as given, against our own base URL, adding back a `limit` athena
+// sometimes drops, and stop on a repeated page instead of looping forever.
+
+/** Default and maximum page sizes per endpoint (reference §3). */
+export function pageLimits(path: string): { defaultSize: number; maxSize: number } {
+	if (/^\/patients(\/|$)/.test(path) && !/\/patients\/\d+\/\w/.test(path)) return { defaultSize: 10, maxSize: 1000 };
+	if (/^\/appointments\/(open|booked|changed)|\/labresults|\/documents|\/encounters|\/customfields/.test(path))
+		return { defaultSize: 1000, maxSize: 10000 };
+	if (/insurances/.test(path)) return { defaultSize: 100, maxSize: 5000 };
+	if (/preferredpharmacies/.test(path)) return { defaultSize: 100, maxSize: 1000 };
+	return { defaultSize: 1500, maxSize: 5000 };
+}
+
+export interface PageRequest extends AthenaRequest {
+	/** Key holding the records; guessed from the response when omitted. */
+	wrapper?: string;
+	/** Stop after this many records (undefined: all). */
+	maxItems?: number;
+	/** Records per request; capped at the endpoint's maximum. */
+	pageSize?: number;
+	/** Called before each further page; return false to stop (the trigger's poll budget). */
+	shouldContinue?: () => boolean;
+}
+
+export interface Page {
+	records: IDataObject[];
+	totalcount?: number;
+	next?: string;
+}
+
+export function recordsOf(body: unknown, wrapper?: string): { records: IDataObject[]; wrapper?: string } {
+	if (Array.isArray(body)) return { records: body as IDataObject[] };
+	if (!body || typeof body !== 'object') return { records: [] };
+	const obj = body as IDataObject;
+	if (wrapper) return { records: Array.isArray(obj[wrapper]) ? (obj[wrapper] as IDataObject[]) : [], wrapper };
+	const key = Object.keys(obj).find((k) => Array.isArray(obj[k]) && k !== 'fields' && k !== 'missingfields');
+	return { records: key ? (obj[key] as IDataObject[]) : [], wrapper: key };
+}
+
+function offsetOf(next: string): number | undefined {
+	const m = /[?&]offset=(\d+)/i.exec(next);
+	return m ? Number(m[1]) : undefined;
+}
+
+export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncGenerator<Page> {
+	const conn = await getConnection(ctx);
+	const practiceId = resolvePractice(ctx, conn, req.practiceId, req.itemIndex);
+	const { maxSize } = pageLimits(req.path);
+	const pageSize = Math.min(maxSize, Math.max(1, req.pageSize ?? maxSize));
+	const limitFor = (got: number) => (req.maxItems === undefined ? pageSize : Math.max(1, Math.min(pageSize, req.maxItems - got)));
+	const prefix = `/v1/${practiceId}/`;
+	const seen = new Set<string>();
+	let lastOffset = -1;
+	let got = 0;
+	let url = `${conn.baseUrl}/v1/${practiceId}${req.path}`;
+	let qs: IDataObject | undefined = { ...req.qs, limit: limitFor(0) };
+	let wrapper = req.wrapper;
+
+	for (;;) {
+		const body = await athenaSend(ctx, conn, { ...req, practiceId, url, qs, idempotent: true });
+		const found = recordsOf(body, wrapper);
+		wrapper = found.wrapper ?? wrapper;
+		const records = req.maxItems === undefined ? found.records : found.records.slice(0, req.maxItems - got);
+		got += records.length;
+		const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as IDataObject) : {};
+		const next = typeof obj.next === 'string' && obj.next ? obj.next : undefined;
+		const totalcount = obj.totalcount === undefined ? undefined : Number(obj.totalcount);
+		yield { records, totalcount, next };
+
+		if (!next || records.length === 0 || (req.maxItems !== undefined && got >= req.maxItems)) return;
+		if (req.shouldContinue && !req.shouldContinue()) return;
+		if (!next.startsWith(prefix)) {
+			throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', {
+				itemIndex: req.itemIndex,
+				description: `Expected a link starting with ${prefix}; paging stopped after ${got} records so no other practice's data is read.`,
+			});
+		}
+		const offset = offsetOf(next);
+		if (seen.has(next) || (offset !== undefined && offset <= lastOffset)) {
+			throw new NodeOperationError(ctx.getNode(), 'athena returned the same page twice; paging stopped', {
+				itemIndex: req.itemIndex,
+				description: `The next link ${next.split('?')[0]} (offset ${offset}) repeats an earlier page. ${got} records were read before it.`,
+			});
+		}
+		seen.add(next);
+		lastOffset = offset ?? lastOffset;
+		url = `${conn.baseUrl}${next}`;
+		qs = /[?&]limit=/i.test(next) ? undefined : { limit: limitFor(got) };
+	}
+}
+
+/** Every record of a list call (or the first maxItems), in order. */
+export async function athenaList(ctx: AthenaContext, req: PageRequest): Promise<IDataObject[]> {
+	const all: IDataObject[] = [];
+	for await (const page of athenaPages(ctx, req)) all.push(...page.records);
+	return all;
+}

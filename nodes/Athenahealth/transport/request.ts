@@ -1,0 +1,324 @@
+import {
+	NodeOperationError,
+	sleepWithAbort,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { athenaId, InvalidIdError } from '../shared/ids';
+import { athenaApiError, failureInBody, type Failure } from './errors';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
+import * as throttle from './throttle';
+
+export type AthenaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export const CREDENTIAL_TYPE = 'athenahealthOAuth2Api';
+
+const ENVIRONMENT_BASE: Record<string, string> = {
+	preview: 'https://api.preview.platform.athenahealth.com',
+	production: 'https://api.platform.athenahealth.com',
+};
+const DEFAULT_RATE: Record<string, number> = { preview: 5, production: 100, custom: 5 };
+
+export interface AthenaConnection {
+	baseUrl: string;
+	practiceId: string;
+	allowedPracticeIds: Set<string>;
+	ratePerSecond: number;
+	/** Throttle key: one schedule per credential (base URL + client id) and practice. */
+	credentialKey: string;
+}
+
+export interface FullResponse {
+	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
+	statusCode: number;
+}
+
+export interface SendOptions {
+	method: IHttpRequestMethods;
+	url: string;
+	practiceId: string;
+	qs?: IDataObject;
+	body?: string;
+	headers?: Record<string, string>;
+	/** Safe to repeat after a 5xx or a dropped connection. Defaults to true for GET/HEAD/OPTIONS only. */
+	idempotent?: boolean;
+	itemIndex?: number;
+	/** Return the body as text instead of parsing JSON. */
+	text?: boolean;
+	timeoutMs?: number;
+}
+
+export interface AthenaRequest {
+	method: IHttpRequestMethods;
+	/** Path below /v1/{practiceId}, built from validated ids, e.g. `/patients/123`. */
+	path: string;
+	practiceId?: string;
+	qs?: IDataObject;
+	/** Sent form-encoded on POST/PUT/DELETE, as athena expects (reference §2.1). */
+	form?: IDataObject;
+	idempotent?: boolean;
+	itemIndex?: number;
+	/** Leave a 200-with-failure body to the caller instead of raising it. */
+	allowFailureBody?: boolean;
+	timeoutMs?: number;
+}
+
+const connections = new WeakMap<object, AthenaConnection>();
+
+export async function getConnection(ctx: AthenaContext): Promise<AthenaConnection> {
+	const cached = connections.get(ctx);
+	if (cached) return cached;
+	const c = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const environment = String(c.environment ?? 'preview');
+	const baseUrl =
+		environment === 'custom'
+			? String(c.customBaseUrl ?? '').trim().replace(/\/+$/, '')
+			: (ENVIRONMENT_BASE[environment] ?? ENVIRONMENT_BASE.preview);
+	if (!/^https?:\/\/[^/\s]+(\/[^\s?#]*)?$/.test(baseUrl)) {
+		throw new NodeOperationError(ctx.getNode(), 'The credential\'s Base URL is not a valid http(s) URL', {
+			description: 'Open the athenahealth credential and set Base URL to an origin such as http://localhost:8899.',
+		});
+	}
+	let practiceId: string;
+	try {
+		practiceId = athenaId(c.practiceId, 'The credential\'s Practice ID');
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
+	}
+	const allowed = new Set(
+		String(c.allowedPracticeIds ?? '')
+			.split(/[\s,;]+/)
+			.filter(Boolean),
+	);
+	allowed.add(practiceId);
+	const rate = Number(c.requestsPerSecond) > 0 ? Number(c.requestsPerSecond) : (DEFAULT_RATE[environment] ?? 5);
+	const connection: AthenaConnection = {
+		baseUrl,
+		practiceId,
+		allowedPracticeIds: allowed,
+		ratePerSecond: rate,
+		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
+	};
+	connections.set(ctx, connection);
+	return connection;
+}
+
+/** The practice a call goes to: digits only, and one the credential allows. */
+export function resolvePractice(ctx: AthenaContext, conn: AthenaConnection, requested: unknown, itemIndex?: number): string {
+	if (requested === undefined || requested === null || requested === '') return conn.practiceId;
+	let id: string;
+	try {
+		id = athenaId(requested, 'Practice ID');
+	} catch (error) {
+		throw asOperationError(ctx, error, itemIndex);
+	}
+	if (!conn.allowedPracticeIds.has(id)) {
+		throw new NodeOperationError(ctx.getNode(), `Practice ${id} is not allowed by this credential`, {
+			itemIndex,
+			description: `Add ${id} to "Allowed Practice IDs" in the athenahealth credential, or use practice ${conn.practiceId}.`,
+		});
+	}
+	return id;
+}
+
+export function asOperationError(ctx: { getNode: AthenaContext['getNode'] }, error: unknown, itemIndex?: number): Error {
+	if (error instanceof InvalidIdError) return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
+	return error as Error;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Codes where the request never reached athena, so even a write can be sent again.
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK = new Set([...NOT_DELIVERED, 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+interface Outcome {
+	status?: number;
+	headers: Record<string, unknown>;
+	body?: unknown;
+	networkCode?: string;
+	cancelled?: boolean;
+}
+
+function outcomeOf(error: unknown): Outcome {
+	const e = error as { cause?: unknown; response?: unknown; code?: string; name?: string };
+	const source = (e?.cause && typeof e.cause === 'object' ? e.cause : e) as {
+		response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+		code?: string;
+		name?: string;
+	};
+	const response = source.response ?? (e.response as typeof source.response);
+	const code = source.code ?? e.code;
+	return {
+		status: response?.status,
+		headers: response?.headers ?? {},
+		body: response?.data,
+		networkCode: response ? undefined : code,
+		cancelled: code === 'ERR_CANCELED' || source.name === 'CanceledError' || e.name === 'ManualExecutionCancelledError',
+	};
+}
+
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
+}
+
+/** Legacy Mashery throttling: 403 text/xml "<h1>Developer Over Qps</h1>" (or "Over Rate" for the daily quota). */
+function legacyThrottle(outcome: Outcome): 'qps' | 'rate' | undefined {
+	if (outcome.status !== 403) return undefined;
+	const text = typeof outcome.body === 'string' ? outcome.body : '';
+	const code = header(outcome.headers, 'x-mashery-error-code') ?? '';
+	if (/over\s*qps/i.test(text) || /OVER_QPS/.test(code)) return 'qps';
+	if (/over\s*rate/i.test(text) || /OVER_RATE/.test(code)) return 'rate';
+	return undefined;
+}
+
+function signalOf(ctx: AthenaContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+function pathOf(url: string): string {
+	return url.replace(/^https?:\/\/[^/]+/, '').split('?')[0];
+}
+
+/**
+ * The only place that talks HTTP to athena: throttles, signs through n8n's OAuth2 path (which
+ * fetches a new token and retries once on 401), retries what is safe to retry, and normalizes errors.
+ */
+export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: SendOptions): Promise<FullResponse> {
+	const key = `${conn.credentialKey}|${opts.practiceId}`;
+	const signal = signalOf(ctx);
+	const idempotent = opts.idempotent ?? IDEMPOTENT.has(opts.method);
+	const policy = DEFAULT_RETRY_POLICY;
+	const request: IHttpRequestOptions = {
+		method: opts.method,
+		url: opts.url,
+		qs: opts.qs,
+		body: opts.body,
+		headers: { Accept: 'application/json', ...opts.headers },
+		json: !opts.text,
+		returnFullResponse: true,
+		timeout: opts.timeoutMs ?? 120_000,
+	};
+	if (opts.text) request.encoding = 'text';
+	const path = pathOf(opts.url);
+
+	for (let attempt = 0; ; attempt++) {
+		await throttle.acquire(key, conn.ratePerSecond, signal);
+		let outcome: Outcome;
+		try {
+			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+				...request,
+				headers: { ...request.headers },
+			})) as FullResponse;
+			throttle.reward(key);
+			return response;
+		} catch (error) {
+			outcome = outcomeOf(error);
+		}
+		if (outcome.cancelled) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
+
+		const legacy = legacyThrottle(outcome);
+		const throttled = outcome.status === 429 || legacy !== undefined;
+		const retryAfterMs = parseRetryAfter(header(outcome.headers, 'retry-after'));
+		let failure: Failure | undefined;
+		let retryable = false;
+		if (throttled) {
+			failure = { cause: legacy === 'rate' ? 'quota-exhausted' : 'rate-limited', retryAfterMs };
+			retryable = true;
+		} else if (outcome.status && [502, 503, 504].includes(outcome.status)) {
+			failure = { cause: 'temporarily-unavailable', retryAfterMs };
+			retryable = idempotent;
+		} else if (outcome.networkCode && NETWORK.has(outcome.networkCode)) {
+			failure = { cause: 'temporarily-unavailable' };
+			retryable = idempotent || NOT_DELIVERED.has(outcome.networkCode);
+		} else if (outcome.status === 401) {
+			failure = { cause: 'credential-invalid' };
+		}
+
+		const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.ceilingMs;
+		if (!retryable || attempt >= policy.maxRetries || tooLong) {
+			let message: string | undefined;
+			if (retryable && tooLong) message = `athena asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying, longer than the ${policy.ceilingMs / 1000} s this node waits`;
+			else if (retryable) message = `athena still refused after ${attempt + 1} attempts (HTTP ${outcome.status ?? outcome.networkCode})`;
+			else if (failure?.cause === 'temporarily-unavailable' && !idempotent)
+				message = `athena did not confirm this ${opts.method} (${outcome.status ? `HTTP ${outcome.status}` : outcome.networkCode}); it was not repeated because it may already have taken effect`;
+			throw athenaApiError(ctx.getNode(), {
+				status: outcome.status,
+				body: outcome.body,
+				requestId: header(outcome.headers, 'x-request-id'),
+				method: opts.method,
+				path,
+				itemIndex: opts.itemIndex,
+				failure,
+				message,
+				networkCode: outcome.networkCode,
+			});
+		}
+		const wait = retryDelayMs(retryAfterMs, attempt, policy);
+		if (throttled) throttle.penalize(key, wait);
+		ctx.logger?.debug?.(`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`);
+		try {
+			await sleepWithAbort(wait, signal);
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting to retry an athena call', { itemIndex: opts.itemIndex });
+		}
+	}
+}
+
+export function formEncode(form: IDataObject): string {
+	const params = new URLSearchParams();
+	for (const [k, v] of Object.entries(form)) {
+		if (v === undefined || v === null || v === '') continue;
+		params.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+	}
+	return params.toString();
+}
+
+/** Practice-scoped athenaNet call; returns the parsed body, raising 200-with-failure bodies. */
+export async function athenaRequest(ctx: AthenaContext, req: AthenaRequest): Promise<unknown> {
+	const conn = await getConnection(ctx);
+	const practiceId = resolvePractice(ctx, conn, req.practiceId, req.itemIndex);
+	const url = `${conn.baseUrl}/v1/${practiceId}${req.path}`;
+	return await athenaSend(ctx, conn, { ...req, practiceId, url });
+}
+
+export async function athenaSend(
+	ctx: AthenaContext,
+	conn: AthenaConnection,
+	req: Omit<AthenaRequest, 'path'> & { practiceId: string; url: string },
+): Promise<unknown> {
+	const hasForm = req.form && Object.keys(req.form).length > 0 && req.method !== 'GET';
+	const response = await send(ctx, conn, {
+		method: req.method,
+		url: req.url,
+		practiceId: req.practiceId,
+		qs: req.qs,
+		body: hasForm ? formEncode(req.form!) : undefined,
+		headers: hasForm ? { 'Content-Type': 'application/x-www-form-urlencoded' } : undefined,
+		idempotent: req.idempotent,
+		itemIndex: req.itemIndex,
+		timeoutMs: req.timeoutMs,
+	});
+	const body = response.body;
+	if (!req.allowFailureBody) {
+		const failure = failureInBody(body);
+		if (failure !== undefined) {
+			throw athenaApiError(ctx.getNode(), {
+				status: response.statusCode,
+				body: typeof body === 'string' ? undefined : body,
+				message: failure,
+				requestId: header(response.headers, 'x-request-id'),
+				method: req.method,
+				path: pathOf(req.url),
+				itemIndex: req.itemIndex,
+			});
+		}
+	}
+	return body;
+}
