@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+'use strict';
+// npm run sandbox -- --port 8899 --qps 5 --patients 500 --booked 1000 --open-slots 1000 --retry-after http-date
+const { startSandbox } = require('./index');
+
+function parse(argv) {
+	const opts = {};
+	for (let i = 0; i < argv.length; i++) {
+		const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+		if (!m) continue;
+		const key = m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+		let value = m[2] ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
+		if (/^\d+(\.\d+)?$/.test(value)) value = Number(value);
+		else if (value === 'true' || value === 'false') value = value === 'true';
+		opts[key] = value;
+	}
+	return opts;
+}
+
+if (require.main === module) {
+	const opts = { port: 8899, ...parse(process.argv.slice(2)) };
+	if (opts.help) {
+		console.log('Options: --port --host --qps --environment preview|production --patients --booked --open-slots --days --seed --retry-after seconds|http-date|none --legacy-throttle --ids-as-numbers --escape-slashes false --token-rate-limit --token-lifetime-seconds --activation-delay-ms --hl7-url');
+		process.exit(0);
+	}
+	startSandbox(opts).then((sb) => {
+		console.log(`athena sandbox listening on ${sb.url}  (client id: sandbox-client, secret: sandbox-secret, practice 195900)`);
+		console.log(`control API: ${sb.url}/_control/counters   stop: Ctrl+C`);
+		const stop = () => sb.close().then(() => process.exit(0));
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
+	}).catch((e) => {
+		console.error(`sandbox failed to start: ${e.message}`);
+		process.exit(1);
+	});
+}
+
+module.exports = { parse };

@@ -1,0 +1,125 @@
+'use strict';
+// Changed-data feeds (reference §4): one queue per (client, practice, feed); GET …/changed drains
+// what it returns unless leaveunprocessed=true; showprocessed* replays a window in Eastern time.
+
+const { fail, truthy, list } = require('./athenanet');
+
+const EVENTS = {
+	appointments: ['ScheduleAppointment', 'CheckIn', 'CheckOut', 'UpdateAppointment', 'CancelAppointment', 'FreezeAppointment', 'UnfreezeAppointment', 'DeleteAppointment', 'AddAppointmentSlot'],
+	patients: ['AddPatient', 'DeletePatient', 'UpdatePatient', 'MergePatient', 'UpdatePatientCustomField'],
+	providers: ['ProviderAdd', 'ProviderUpdate', 'ProviderDelete', 'ProviderUndelete'],
+	'chart/healthhistory/problems': ['ProblemAdd', 'ProblemUpdate'],
+	'chart/healthhistory/allergies': ['AllergyAdd', 'AllergyUpdate'],
+	'chart/healthhistory/medication': ['MedicationHxAdd', 'MedicationHxUpdate', 'MedicationHxDelete'],
+	prescriptions: ['PrescriptionAdd', 'PrescriptionUpdate', 'PrescriptionDelete'],
+	labresults: ['LabResultAdd', 'LabResultUpdate'],
+};
+const WRAPPER = {
+	appointments: 'appointments',
+	patients: 'patients',
+	providers: 'providers',
+	'chart/healthhistory/problems': 'problems',
+	'chart/healthhistory/allergies': 'allergies',
+	'chart/healthhistory/medication': 'medications',
+	prescriptions: 'prescriptions',
+	labresults: 'labresults',
+};
+const FEED = `(${Object.keys(EVENTS).map((f) => f.replace(/\//g, '\\/')).join('|')})`;
+
+function createFeeds(sb) {
+	const subscriptions = new Map(); // key client|practice|feed → { events:Set, departmentids, activeAt }
+	const queues = new Map(); // same key → [{ seq, event, record, processedAt }]
+	let seq = 0;
+	const key = (client, practice, feed) => `${client}|${practice}|${feed}`;
+
+	/** Called by every write in the sandbox: a snapshot goes to each subscribed client's queue. */
+	function changed(practice, feed, event, record) {
+		for (const [k, sub] of subscriptions) {
+			const [, p, f] = k.split('|');
+			if (p !== String(practice) || f !== feed || !sub.events.has(event)) continue;
+			if (sub.departmentids && record.departmentid && !sub.departmentids.includes(String(record.departmentid))) continue;
+			if (!queues.has(k)) queues.set(k, []);
+			queues.get(k).push({ seq: ++seq, event, record: JSON.parse(JSON.stringify(record)), processedAt: undefined });
+		}
+		sb.hl7?.onChange(practice, feed, event, record);
+	}
+
+	function status(sub, feed) {
+		if (!sub || sub.events.size === 0) return 'INACTIVE';
+		if (Date.now() < sub.activeAt) return 'INACTIVE';
+		return sub.events.size < EVENTS[feed].length ? 'PARTIAL' : 'ACTIVE';
+	}
+
+	function register(router) {
+		const route = (method, suffix, handler) => router.add(method, new RegExp(`^/v1/(\\d+)/${FEED}/changed${suffix}$`), handler);
+		route('GET', '/subscription/events', (ctx) => ({ subscriptions: EVENTS[ctx.m[2]].map((eventname) => ({ eventname })) }));
+		route('GET', '/subscription', (ctx) => {
+			const sub = subscriptions.get(key(ctx.client, ctx.practice, ctx.m[2]));
+			const st = status(sub, ctx.m[2]);
+			return { status: st, subscriptions: sub ? [...sub.events].map((eventname) => ({ eventname })) : [], ...(sub && Date.now() < sub.activeAt ? { activating: 'true' } : {}) };
+		});
+		route('POST', '/subscription', (ctx) => {
+			const feed = ctx.m[2];
+			const k = key(ctx.client, ctx.practice, feed);
+			const sub = subscriptions.get(k) || { events: new Set(), activeAt: Date.now() + sb.settings.activationDelayMs };
+			const name = ctx.params.eventname;
+			if (name) {
+				if (!EVENTS[feed].includes(name)) fail(400, { error: `The event name ${name} is not valid for this feed.` });
+				sub.events.add(name);
+			} else for (const e of EVENTS[feed]) sub.events.add(e);
+			sub.departmentids = list(ctx.params.departmentids);
+			subscriptions.set(k, sub);
+			if (!queues.has(k)) queues.set(k, []);
+			return { success: 'true' };
+		});
+		route('DELETE', '/subscription', (ctx) => {
+			const k = key(ctx.client, ctx.practice, ctx.m[2]);
+			const sub = subscriptions.get(k);
+			if (sub && ctx.params.eventname) sub.events.delete(ctx.params.eventname);
+			else subscriptions.delete(k);
+			return { success: 'true' };
+		});
+		route('GET', '', (ctx) => {
+			const feed = ctx.m[2];
+			const k = key(ctx.client, ctx.practice, feed);
+			const sub = subscriptions.get(k);
+			if (!sub || sub.events.size === 0 || Date.now() < sub.activeAt) {
+				fail(403, { error: 'Changed messages require setup (subscription) that has not been done.' });
+			}
+			const q = ctx.params;
+			const queue = queues.get(k) || [];
+			const depts = list(q.departmentid);
+			const pats = list(q.patientid);
+			const provs = list(q.providerid);
+			const matches = (e) =>
+				(!depts || depts.includes(String(e.record.departmentid))) && (!pats || pats.includes(String(e.record.patientid))) && (!provs || provs.includes(String(e.record.providerid)));
+			const from = q.showprocessedstartdatetime ? sb.easternToEpoch(q.showprocessedstartdatetime) : undefined;
+			const to = q.showprocessedenddatetime ? sb.easternToEpoch(q.showprocessedenddatetime) : undefined;
+			if (q.showprocessedstartdatetime && from === undefined) fail(400, { detailedmessage: `Expecting format mm/dd/yyyy hh24:mi:ss, but value is ${q.showprocessedstartdatetime}`, error: 'The data provided is invalid.' });
+			const replay = from === undefined ? [] : queue.filter((e) => e.processedAt !== undefined && e.processedAt >= from && (to === undefined || e.processedAt <= to) && matches(e));
+			const fresh = queue.filter((e) => e.processedAt === undefined && matches(e));
+			const limit = Math.min(10000, Number(q.limit) > 0 ? Number(q.limit) : 1000);
+			const page = fresh.slice(0, limit);
+			const leave = truthy(q.leaveunprocessed);
+			if (!leave) {
+				const now = Date.now();
+				for (const e of page) e.processedAt = now;
+			}
+			const records = [...replay, ...page].sort((a, b) => a.seq - b.seq).map((e) => e.record);
+			sb.prune(queue);
+			const wrapper = WRAPPER[feed];
+			// totalcount counts what this read could see: the replayed window plus every unprocessed match.
+			return feed === 'patients' ? { [wrapper]: records, totalcount: replay.length + fresh.length } : { totalcount: replay.length + fresh.length, [wrapper]: records };
+		});
+	}
+
+	function queueSizes() {
+		const out = {};
+		for (const [k, q] of queues) out[k] = q.filter((e) => e.processedAt === undefined).length;
+		return out;
+	}
+
+	return { changed, register, queueSizes, subscriptions, EVENTS };
+}
+
+module.exports = { createFeeds, EVENTS };
