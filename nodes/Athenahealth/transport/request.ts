@@ -142,25 +142,29 @@ interface Outcome {
 	headers: Record<string, unknown>;
 	body?: unknown;
 	networkCode?: string;
-	cancelled?: boolean;
 }
 
-function outcomeOf(error: unknown): Outcome {
-	const e = error as { cause?: unknown; response?: unknown; code?: string; name?: string };
-	const source = (e?.cause && typeof e.cause === 'object' ? e.cause : e) as {
-		response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
-		code?: string;
-		name?: string;
-	};
-	const response = source.response ?? (e.response as typeof source.response);
-	const code = source.code ?? e.code;
-	return {
-		status: response?.status,
-		headers: response?.headers ?? {},
-		body: response?.data,
-		networkCode: response ? undefined : code,
-		cancelled: code === 'ERR_CANCELED' || source.name === 'CanceledError' || e.name === 'ManualExecutionCancelledError',
-	};
+// n8n 2.8 wraps a failed call in a NodeApiError that keeps only the status, an object body and a
+// descriptive message (newer n8n also keeps `cause`). Network failures are recognised from the
+// code or from the descriptive text n8n substitutes for it.
+const NETWORK_TEXT: Array<[RegExp, string]> = [
+	[/ECONNREFUSED|refused the connection/i, 'ECONNREFUSED'],
+	[/ENOTFOUND|cannot be established/i, 'ENOTFOUND'],
+	[/EAI_AGAIN|DNS server returned an error/i, 'EAI_AGAIN'],
+	[/ECONNRESET|socket hang up|closed unexpectedly/i, 'ECONNRESET'],
+	[/ETIMEDOUT|timed out|timeout of \d+ms/i, 'ETIMEDOUT'],
+	[/ECONNABORTED|connection was aborted/i, 'ECONNABORTED'],
+	[/EPIPE/i, 'EPIPE'],
+];
+
+function outcomeOfError(error: unknown): Outcome {
+	const e = error as { cause?: any; httpCode?: string | null; context?: { data?: unknown }; message?: string; messages?: string[]; code?: string };
+	const response = e?.cause?.response;
+	if (response) return { status: response.status, headers: response.headers ?? {}, body: response.data };
+	const status = e?.httpCode && /^\d{3}$/.test(String(e.httpCode)) ? Number(e.httpCode) : undefined;
+	if (status) return { status, headers: {}, body: e.context?.data };
+	const text = [e?.cause?.code, e?.code, e?.message, ...(e?.messages ?? [])].filter(Boolean).join(' ');
+	return { headers: {}, networkCode: NETWORK_TEXT.find(([re]) => re.test(text))?.[1] ?? 'NETWORK' };
 }
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
@@ -208,20 +212,35 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	if (opts.text) request.encoding = 'text';
 	const path = pathOf(opts.url);
 
+	const call = async (ignoreHttpStatusErrors: boolean) =>
+		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			...request,
+			headers: { ...request.headers },
+			ignoreHttpStatusErrors,
+		})) as FullResponse;
+	let reauthenticated = false;
+
 	for (let attempt = 0; ; attempt++) {
 		await throttle.acquire(key, conn.ratePerSecond, signal);
 		let outcome: Outcome;
 		try {
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-				...request,
-				headers: { ...request.headers },
-			})) as FullResponse;
-			throttle.reward(key);
-			return response;
+			// Read every status ourselves: n8n 2.8 drops the headers (Retry-After) of a failed call.
+			let response = await call(true);
+			if (response.statusCode === 401 && !reauthenticated) {
+				// Hand the call to n8n's own OAuth2 path, which fetches one new token on 401 and
+				// retries once (n8n's token store and cross-process lock stay in charge of tokens).
+				reauthenticated = true;
+				response = await call(false);
+			}
+			if (response.statusCode < 400) {
+				throttle.reward(key);
+				return response;
+			}
+			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
 		} catch (error) {
-			outcome = outcomeOf(error);
+			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
+			outcome = outcomeOfError(error);
 		}
-		if (outcome.cancelled) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
 
 		const legacy = legacyThrottle(outcome);
 		const throttled = outcome.status === 429 || legacy !== undefined;

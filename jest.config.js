@@ -1,0 +1,12 @@
+// Tests run the built package (dist/) through n8n-core, so `npm test` builds first.
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+	setupFiles: ['<rootDir>/test/setup/env.js'],
+	testTimeout: 120000,
+	maxWorkers: 2,
+	// n8n-core keeps DI singletons and HTTP agents alive after a run; they are not ours to close.
+	forceExit: true,
+};

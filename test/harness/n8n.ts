@@ -1,0 +1,227 @@
+// Runs the built package the way n8n does: n8n-core's PackageDirectoryLoader loads dist/, real
+// workflows execute in WorkflowExecute (or PollContext for the trigger), and credentials go through
+// n8n-core's own OAuth2 client-credentials path. Only the credential store is ours (in memory).
+import path from 'node:path';
+
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { Credentials, ExecutionLifecycleHooks, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const CRED = 'athenahealthOAuth2Api';
+
+let loaderPromise: Promise<{ loader: PackageDirectoryLoader; warnings: string[] }> | undefined;
+
+/** Loads dist/ once per worker, recording anything the loader warns about. */
+export function loadPackage() {
+	loaderPromise ??= (async () => {
+		const warnings: string[] = [];
+		const logger = Container.get(Logger);
+		const original = logger.warn.bind(logger);
+		logger.warn = ((message: string, meta?: object) => {
+			warnings.push(String(message));
+			return original(message, meta);
+		}) as typeof logger.warn;
+		const loader = new PackageDirectoryLoader(ROOT);
+		await loader.loadAll();
+		logger.warn = original;
+		return { loader, warnings };
+	})();
+	return loaderPromise;
+}
+
+export async function nodeTypes(): Promise<INodeTypes> {
+	const { loader } = await loadPackage();
+	const get = (type: string) => {
+		const entry = loader.nodeTypes[type.split('.').pop()!];
+		if (!entry) throw new Error(`unknown node type ${type}`);
+		return entry.type;
+	};
+	return {
+		getByName: get,
+		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(get(type), version),
+		getKnownTypes: () => ({}),
+	};
+}
+
+/** The credential store n8n keeps in its database, here in memory; tokens n8n fetches are kept. */
+export class MemoryCredentials extends ICredentialsHelper {
+	tokenUpdates = 0;
+
+	constructor(public data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(name: string): string[] {
+		return name === CRED ? ['oAuth2Api'] : [];
+	}
+
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, options: IHttpRequestOptions) {
+		return options;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials() {
+		return new Credentials({ id: 'cred-1', name: 'athena' }, CRED, '');
+	}
+
+	/** Like n8n's CLI: credential defaults applied, then `={{ }}` defaults resolved with $self. */
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		const { loader } = await loadPackage();
+		const properties = loader.credentialTypes[CRED].type.properties;
+		const withDefaults = NodeHelpers.getNodeParameters(properties, this.data as never, true, false, null, null) as IDataObject;
+		const merged: IDataObject = { ...this.data, ...withDefaults, oauthTokenData: this.data.oauthTokenData as IDataObject };
+		const node: INode = { id: 'c', name: 'cred', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: {} };
+		const wf = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: await nodeTypes() });
+		const resolved: IDataObject = {};
+		for (const [key, value] of Object.entries(merged)) {
+			resolved[key] =
+				typeof value === 'string' && value.startsWith('=')
+					? (wf.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', {}, undefined, false, merged) as IDataObject[string])
+					: value;
+		}
+		return resolved as ICredentialDataDecryptedObject;
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData(_n: unknown, _t: string, data: ICredentialDataDecryptedObject) {
+		this.tokenUpdates++;
+		this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
+	}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface SandboxCredentialOptions {
+	url: string;
+	practiceId?: string;
+	allowedPracticeIds?: string;
+	requestsPerSecond?: number;
+	clientId?: string;
+	clientSecret?: string;
+	enableFhir?: boolean;
+}
+
+export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentials {
+	return new MemoryCredentials({
+		environment: 'custom',
+		customBaseUrl: o.url,
+		practiceId: o.practiceId ?? '195900',
+		allowedPracticeIds: o.allowedPracticeIds ?? '',
+		requestsPerSecond: o.requestsPerSecond ?? 50,
+		enableFhir: o.enableFhir ?? false,
+		clientId: o.clientId ?? 'sandbox-client',
+		clientSecret: o.clientSecret ?? 'sandbox-secret',
+	});
+}
+
+function additionalData(credentials: MemoryCredentials, hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	return {
+		executionId: '1',
+		hooks,
+		credentialsHelper: credentials,
+		webhookWaitingBaseUrl: 'http://localhost/waiting-webhook',
+		formWaitingBaseUrl: 'http://localhost/waiting-form',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		restApiUrl: 'http://localhost',
+		instanceBaseUrl: 'http://localhost',
+		variables: {},
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Items on the first output of a node's first run. */
+	output(nodeName: string): INodeExecutionData[];
+	/** The error that stopped the workflow, if any. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject; failure?: IDataObject };
+}
+
+export interface NodeSpec {
+	name?: string;
+	parameters: IDataObject;
+	onError?: INode['onError'];
+	credentials?: boolean;
+}
+
+/**
+ * Runs one athenahealth node (or a chain of them, connected in order) with the given input items,
+ * through WorkflowExecute, exactly as n8n runs a manual execution.
+ */
+export async function runNodes(
+	credentials: MemoryCredentials,
+	specs: NodeSpec[],
+	input: IDataObject[] = [{}],
+	options: { mode?: WorkflowExecuteMode; cancelAfterMs?: number } = {},
+): Promise<RunResult> {
+	const nodes: INode[] = specs.map((s, i) => ({
+		id: `n${i}`,
+		name: s.name ?? (i === 0 ? 'athenahealth' : `athenahealth${i}`),
+		type: 'n8n-nodes-athenahealth.athenahealth',
+		typeVersion: 1,
+		position: [i * 200, 0],
+		parameters: s.parameters as INode['parameters'],
+		onError: s.onError,
+		credentials: s.credentials === false ? undefined : { [CRED]: { id: 'cred-1', name: 'athena' } },
+	}));
+	const connections: Workflow['connectionsBySourceNode'] = {};
+	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes: await nodeTypes(), staticData: {} });
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', name: 'test', nodes, connections, active: false, settings: {} } as never);
+	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const runData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [input.map((json) => ({ json }))] }, source: null }] },
+	});
+	const execute = new WorkflowExecute(additionalData(credentials, hooks), mode, runData);
+	const promise = execute.processRunExecutionData(workflow);
+	if (options.cancelAfterMs !== undefined) setTimeout(() => promise.cancel(), options.cancelAfterMs);
+	const run = await done;
+	const resultData = run.data.resultData;
+	return {
+		run,
+		output: (name) => resultData.runData[name]?.[0]?.data?.main?.[0] ?? [],
+		error: resultData.error as RunResult['error'],
+	};
+}
+
+/** Builds a PollContext for the trigger; static data persists across calls on the same workflow. */
+export async function pollContext(credentials: MemoryCredentials, parameters: IDataObject, mode: WorkflowExecuteMode = 'trigger', staticData: IDataObject = {}) {
+	const node: INode = {
+		id: 't',
+		name: 'athenahealth Trigger',
+		type: 'n8n-nodes-athenahealth.athenahealthTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { [CRED]: { id: 'cred-1', name: 'athena' } },
+	};
+	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: await nodeTypes(), staticData });
+	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', nodes: [node] } as never);
+	return { workflow, node, context: new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate') };
+}

@@ -1,0 +1,12 @@
+// n8n-core keeps an encryption key under N8N_USER_FOLDER; give every test worker a throwaway one.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+if (!process.env.N8N_USER_FOLDER_FIXED) {
+	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-test-'));
+}
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
+process.env.N8N_RUNNERS_ENABLED = 'false';
+require('reflect-metadata');
+// Debug level so tests can read every line n8n and our nodes log (see test/harness/logs.ts).
+process.env.N8N_LOG_LEVEL = process.env.N8N_LOG_LEVEL || 'debug';
