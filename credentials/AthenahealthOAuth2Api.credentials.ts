@@ -27,7 +27,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	displayName = 'athenahealth OAuth2 API';
+	displayName = 'Athenahealth OAuth2 API';
 
 	icon: Icon = { light: 'file:../icons/athenahealth.svg', dark: 'file:../icons/athenahealth.dark.svg' };
 

@@ -24,8 +24,18 @@ function easternToEpoch(text) {
 	return guess + (guess - asUtc);
 }
 
-/** mm/dd/yyyy → a day number (UTC days since epoch) for range comparisons. */
+const dayCache = new Map();
+
+/** mm/dd/yyyy → a day number (UTC days since epoch) for range comparisons (memoized: few distinct dates). */
 function dayOf(text) {
+	const key = String(text ?? '');
+	if (dayCache.has(key)) return dayCache.get(key);
+	const day = parseDay(key);
+	if (dayCache.size < 100000) dayCache.set(key, day);
+	return day;
+}
+
+function parseDay(text) {
 	const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(String(text || '').trim());
 	if (!m) return undefined;
 	const t = Date.UTC(+m[3], +m[1] - 1, +m[2]);

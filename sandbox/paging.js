@@ -8,13 +8,14 @@ const LIMITS = {
 	normal: [1500, 5000],
 };
 
-function listResponse(ctx, wrapper, records, kind = 'normal', extra = {}) {
+/** `project` shapes only the records on the page (copies, patient details), not the whole set. */
+function listResponse(ctx, wrapper, records, kind = 'normal', extra = {}, project = (r) => r) {
 	const [def, max] = LIMITS[kind] || LIMITS.normal;
 	const q = ctx.params;
 	const given = q.limit !== undefined && /^\d+$/.test(q.limit);
 	const limit = Math.min(max, Math.max(1, given ? Number(q.limit) : def));
 	const offset = /^\d+$/.test(q.offset || '') ? Number(q.offset) : 0;
-	const page = records.slice(offset, offset + limit);
+	const page = records.slice(offset, offset + limit).map(project);
 	const echo = Object.keys(q)
 		.filter((k) => k !== 'limit' && k !== 'offset')
 		.sort()

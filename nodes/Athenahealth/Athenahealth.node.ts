@@ -63,7 +63,7 @@ export class Athenahealth implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'Credential default',
-				description: "athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
+				description: "The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
 			},
 		],
 	};

@@ -26,6 +26,8 @@ const PATIENT_LIMITS = { lastname: 30, address1: 100, address2: 100, city: 30, g
 const PATIENT_FIELDS = ['firstname', 'lastname', 'middlename', 'suffix', 'dob', 'sex', 'email', 'homephone', 'mobilephone', 'workphone', 'address1', 'address2', 'city', 'state', 'zip', 'departmentid', 'ssn', 'status', 'guarantorfirstname', 'guarantorlastname', 'guarantordob', 'guarantoremail', 'language6392code', 'contactpreference_appointment_sms', 'preferredname', 'notes'];
 const SEARCH_FIELDS = ['guarantorfirstname', 'dob', 'firstname', 'workphone', 'departmentid', 'guarantorsuffix', 'guarantorlastname', 'mobilephone', 'middlename', 'suffix', 'guarantormiddlename', 'lastname', 'homephone', 'anyphone'];
 
+const byStart = (a, b) => dayOf(a.date) - dayOf(b.date) || (a.starttime < b.starttime ? -1 : a.starttime > b.starttime ? 1 : 0) || Number(a.appointmentid) - Number(b.appointmentid);
+
 function validatePatientFields(p) {
 	for (const [field, max] of Object.entries(PATIENT_LIMITS)) {
 		if (p[field] !== undefined && String(p[field]).length > max) invalid(`The ${field} field is limited to ${max} characters.`);
@@ -195,7 +197,7 @@ function register(router, sb) {
 			}
 			return true;
 		});
-		rows.sort((a, b) => dayOf(a.date) - dayOf(b.date) || a.starttime.localeCompare(b.starttime) || Number(a.appointmentid) - Number(b.appointmentid));
+		rows.sort(byStart);
 		return listResponse(ctx, 'appointments', rows, 'big');
 	});
 	route('POST', '/appointments/open', (ctx) => {
@@ -252,10 +254,10 @@ function register(router, sb) {
 				if (fromLm !== undefined && lm < fromLm) continue;
 				if (toLm !== undefined && lm > toLm) continue;
 			}
-			rows.push(withPatient(a, truthy(q.showpatientdetail)));
+			rows.push(a);
 		}
-		rows.sort((a, b) => dayOf(a.date) - dayOf(b.date) || a.starttime.localeCompare(b.starttime) || Number(a.appointmentid) - Number(b.appointmentid));
-		return listResponse(ctx, 'appointments', rows, 'big');
+		rows.sort(byStart);
+		return listResponse(ctx, 'appointments', rows, 'big', {}, (a) => withPatient(a, truthy(q.showpatientdetail)));
 	});
 	route('GET', '/appointments/(\\d+)', (ctx) => [withPatient(appointment(ctx.m[2]), truthy(ctx.params.showpatientdetail))]);
 	route('PUT', '/appointments/(\\d+)', (ctx) => {

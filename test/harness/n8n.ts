@@ -32,14 +32,13 @@ export function loadPackage() {
 	loaderPromise ??= (async () => {
 		const warnings: string[] = [];
 		const logger = Container.get(Logger);
-		const original = logger.warn.bind(logger);
-		logger.warn = ((message: string, meta?: object) => {
-			warnings.push(String(message));
-			return original(message, meta);
-		}) as typeof logger.warn;
+		const original = logger.warn;
+		// At log levels above warn, n8n freezes warn as a no-op; then there is nothing to record.
+		const capture = Object.getOwnPropertyDescriptor(logger, 'warn')?.writable !== false;
+		if (capture) logger.warn = ((message: string, meta?: object) => warnings.push(String(message)) && original.call(logger, message, meta)) as typeof logger.warn;
 		const loader = new PackageDirectoryLoader(ROOT);
 		await loader.loadAll();
-		logger.warn = original;
+		if (capture) logger.warn = original;
 		return { loader, warnings };
 	})();
 	return loaderPromise;

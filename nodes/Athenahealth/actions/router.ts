@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 
 import type { Resource } from './types';
 
@@ -22,9 +22,10 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 				out.push({ json: { error: e.message, description: e.description, itemIndex: i }, pairedItem: { item: i } });
 				continue;
 			}
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			// Both constructors hand back an error that is already theirs, so nothing is wrapped twice.
+			if (error instanceof NodeApiError) {
 				error.context.itemIndex ??= i;
-				throw error;
+				throw new NodeApiError(this.getNode(), error as unknown as JsonObject, { itemIndex: i });
 			}
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 		}

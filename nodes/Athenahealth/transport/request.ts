@@ -158,7 +158,7 @@ const NETWORK_TEXT: Array<[RegExp, string]> = [
 ];
 
 function outcomeOfError(error: unknown): Outcome {
-	const e = error as { cause?: any; httpCode?: string | null; context?: { data?: unknown }; message?: string; messages?: string[]; code?: string };
+	const e = error as { cause?: { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; code?: string }; httpCode?: string | null; context?: { data?: unknown }; message?: string; messages?: string[]; code?: string };
 	const response = e?.cause?.response;
 	if (response) return { status: response.status, headers: response.headers ?? {}, body: response.data };
 	const status = e?.httpCode && /^\d{3}$/.test(String(e.httpCode)) ? Number(e.httpCode) : undefined;

@@ -11,7 +11,12 @@ const properties: INodeProperties[] = [
 		name: 'method',
 		type: 'options',
 		default: 'GET',
-		options: ['GET', 'POST', 'PUT', 'DELETE'].map((m) => ({ name: m, value: m })),
+		options: [
+			{ name: 'DELETE', value: 'DELETE' },
+			{ name: 'GET', value: 'GET' },
+			{ name: 'POST', value: 'POST' },
+			{ name: 'PUT', value: 'PUT' },
+		],
 	},
 	{
 		displayName: 'Path',
@@ -20,7 +25,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '/departments',
-		description: 'athenaNet path below /v1/{practiceid}, e.g. /patients/1 or /appointments/booked',
+		description: 'Path below /v1/{practiceid}, e.g. /patients/1 or /appointments/booked',
 	},
 	{
 		displayName: 'Query Parameters',
