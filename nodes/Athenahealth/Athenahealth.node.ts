@@ -1,13 +1,23 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { appointment, appointmentOperations } from './actions/appointment';
+import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
 import * as customApiCall from './actions/customApiCall/call.operation';
+import { patient, patientOperations } from './actions/patient';
 import { appointmentType, department, provider } from './actions/reference';
+import { appointmentReason } from './actions/reference/appointmentReason';
+import { subscription, subscriptionOperations } from './actions/subscription';
 import { referenceOperations } from './actions/reference/referenceResource';
 import { route } from './actions/router';
 import type { Resource } from './actions/types';
 import { listSearch } from './methods';
 
 const resources: Record<string, Resource> = {
+	patient,
+	appointment,
+	appointmentReminder,
+	appointmentReason,
+	subscription,
 	department,
 	provider,
 	appointmentType,
@@ -45,13 +55,23 @@ export class Athenahealth implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Appointment', value: 'appointment' },
+					{ name: 'Appointment Reason', value: 'appointmentReason' },
+					{ name: 'Appointment Reminder', value: 'appointmentReminder' },
 					{ name: 'Appointment Type', value: 'appointmentType' },
+					{ name: 'Change Subscription', value: 'subscription' },
 					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Department', value: 'department' },
+					{ name: 'Patient', value: 'patient' },
 					{ name: 'Provider', value: 'provider' },
 				],
-				default: 'department',
+				default: 'patient',
 			},
+			operationParam('patient', patientOperations, 'get'),
+			operationParam('appointment', appointmentOperations, 'getOpenSlots'),
+			operationParam('appointmentReminder', appointmentReminderOperations, 'create'),
+			operationParam('appointmentReason', referenceOperations('appointment reason', 'appointment reasons')!, 'getAll'),
+			operationParam('subscription', subscriptionOperations, 'subscribe'),
 			operationParam('department', referenceOperations('department', 'departments')!, 'getAll'),
 			operationParam('provider', referenceOperations('provider', 'providers')!, 'getAll'),
 			operationParam('appointmentType', referenceOperations('appointment type', 'appointment types')!, 'getAll'),

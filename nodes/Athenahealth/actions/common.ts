@@ -50,7 +50,11 @@ export function idParam(ctx: IExecuteFunctions, name: string, i: number, label: 
 }
 
 export function dateParam(ctx: IExecuteFunctions, name: string, i: number, label: string, opts: { optional?: boolean; withTime?: boolean } = {}): string | undefined {
-	const raw = ctx.getNodeParameter(name, i, '') as unknown;
+	return dateValue(ctx, ctx.getNodeParameter(name, i, '') as unknown, i, label, opts);
+}
+
+/** Any common date form → athena's mm/dd/yyyy (or mm/dd/yyyy hh:mi:ss), or an error naming the field. */
+export function dateValue(ctx: IExecuteFunctions, raw: unknown, i: number, label: string, opts: { optional?: boolean; withTime?: boolean } = {}): string | undefined {
 	if (opts.optional && (raw === '' || raw === undefined || raw === null)) return undefined;
 	const parts = parseDateInput(raw);
 	if (!parts) {
@@ -78,4 +82,13 @@ export function compact(values: IDataObject): IDataObject {
 	const out: IDataObject = {};
 	for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '' && v !== null) out[k] = v;
 	return out;
+}
+
+export function show(resource: string, operation: string) {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
+/** A NodeOperationError raised before any request, naming the field and the fix. */
+export function inputError(ctx: IExecuteFunctions, i: number, message: string, description?: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description });
 }

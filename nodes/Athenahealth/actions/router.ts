@@ -1,4 +1,6 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { asNodeError } from '../transport/errors';
 
 import type { Resource } from './types';
 
@@ -22,12 +24,9 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 				out.push({ json: { error: e.message, description: e.description, itemIndex: i }, pairedItem: { item: i } });
 				continue;
 			}
-			// Both constructors hand back an error that is already theirs, so nothing is wrapped twice.
-			if (error instanceof NodeApiError) {
-				error.context.itemIndex ??= i;
-				throw new NodeApiError(this.getNode(), error as unknown as JsonObject, { itemIndex: i });
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			const nodeError = asNodeError(this.getNode(), error);
+			nodeError.context.itemIndex ??= i;
+			throw nodeError;
 		}
 	}
 	return [out];

@@ -1,4 +1,4 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 // Turns whatever athena (or its gateway) answered into one NodeApiError shape. We build the error
 // from a plain object we assemble ourselves, never from the HTTP client's error, because that one
@@ -119,4 +119,16 @@ export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError 
 	});
 	if (input.failure) Object.assign(error, { failure: input.failure });
 	return error;
+}
+
+/** A write whose outcome is unknown: athena may or may not have applied it (5xx, timeout, dropped connection). */
+export function isAmbiguousFailure(error: unknown): boolean {
+	return (error as { failure?: Failure })?.failure?.cause === 'temporarily-unavailable';
+}
+
+/** Re-raises an error as n8n's own type; both constructors hand back an instance that already is one. */
+export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeOperationError) return new NodeOperationError(node, error);
+	if (error instanceof NodeApiError) return new NodeApiError(node, error as unknown as JsonObject);
+	return new NodeOperationError(node, error as Error);
 }

@@ -1,0 +1,38 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaRequest } from '../../transport/request';
+import { compact, idParam, practiceOf, show, toItems } from '../common';
+import { patientLocator } from '../locators';
+import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
+
+export const description = updateDisplayOptions(show('appointment', 'cancel'), [
+	appointmentIdField(),
+	patientLocator(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Cancel Reason ID', name: 'appointmentcancelreasonid', type: 'string', default: '', description: 'From the practice\'s appointment cancel reasons (e.g. a no-show reason)' },
+			{ displayName: 'Cancellation Reason', name: 'cancellationreason', type: 'string', default: '', description: 'Free text stored with the cancellation' },
+			timeoutOption,
+		],
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
+	const patientid = idParam(this, 'patientId', i, 'Patient')!;
+	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as IDataObject & { timeout?: number };
+	if (options.appointmentcancelreasonid) options.appointmentcancelreasonid = idParam(this, 'options.appointmentcancelreasonid', i, 'Cancel Reason ID');
+	const practiceId = practiceOf(this, i);
+	const { recovered } = await writeThenVerify(
+		this,
+		i,
+		async () => await athenaRequest(this, { method: 'PUT', path: `/appointments/${id}/cancel`, form: compact({ patientid, ...options }), practiceId, itemIndex: i, timeoutMs: timeout }),
+		async () => (await getAppointment(this, id, practiceId, i)).appointmentstatus === 'x',
+	);
+	return toItems([{ appointmentid: id, patientid, appointmentstatus: 'x', cancelled: true, ...(recovered ? { recoveredAfterUnconfirmedCancel: true } : {}) }], i);
+}

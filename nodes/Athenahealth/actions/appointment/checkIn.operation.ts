@@ -1,0 +1,36 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaRequest } from '../../transport/request';
+import { idParam, inputError, practiceOf, show, toItems } from '../common';
+import { appointmentIdField } from './common';
+
+export const description = updateDisplayOptions(show('appointment', 'checkIn'), [
+	appointmentIdField(),
+	{
+		displayName: 'Stop on Unmet Requirements',
+		name: 'strict',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to refuse the check-in when athena lists required steps that are not complete (otherwise they are reported in the output)',
+	},
+]);
+
+/** athena's check-in is a sequence: read the requirements, start, then complete (reference §2.8). */
+export async function execute(this: IExecuteFunctions, i: number) {
+	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
+	const practiceId = practiceOf(this, i);
+	const steps = (await athenaRequest(this, { method: 'GET', path: `/appointments/${id}/checkin`, practiceId, itemIndex: i })) as IDataObject[];
+	const unmet = (Array.isArray(steps) ? steps : [])
+		.filter((s) => s.required === true || s.required === 'true')
+		.filter((s) => !(s.complete === true || s.complete === 'true') && s.name !== 'Check In')
+		.map((s) => ({
+			step: s.name,
+			fields: ((s.fields as IDataObject[]) ?? []).filter((f) => f.valid === false || f.valid === 'false').map((f) => f.error ?? f.field),
+		}));
+	if (unmet.length && this.getNodeParameter('strict', i, false)) {
+		throw inputError(this, i, `Appointment ${id} has unmet check-in requirements`, unmet.map((u) => `${String(u.step)}: ${u.fields.join(' ') || 'incomplete'}`).join('; '));
+	}
+	await athenaRequest(this, { method: 'POST', path: `/appointments/${id}/startcheckin`, practiceId, itemIndex: i });
+	const done = (await athenaRequest(this, { method: 'POST', path: `/appointments/${id}/checkin`, practiceId, itemIndex: i })) as IDataObject;
+	return toItems([{ appointmentid: id, checkedIn: true, message: done?.message ?? 'Checked in', unmetRequirements: unmet }], i);
+}

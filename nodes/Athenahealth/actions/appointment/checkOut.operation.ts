@@ -1,0 +1,13 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaRequest } from '../../transport/request';
+import { idParam, practiceOf, show, toItems } from '../common';
+import { appointmentIdField } from './common';
+
+export const description = updateDisplayOptions(show('appointment', 'checkOut'), [appointmentIdField()]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
+	await athenaRequest(this, { method: 'POST', path: `/appointments/${id}/checkout`, practiceId: practiceOf(this, i), itemIndex: i });
+	return toItems([{ appointmentid: id, checkedOut: true }], i);
+}

@@ -1,0 +1,56 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { compact, dateParam, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { departmentLocator, patientLocator, providerLocator } from '../locators';
+
+export const description = updateDisplayOptions(show('appointment', 'getManyBooked'), [
+	{ displayName: 'Start Date', name: 'startDate', type: 'string', default: '', required: true, placeholder: '2026-11-24', description: 'First appointment day, inclusive' },
+	{ displayName: 'End Date', name: 'endDate', type: 'string', default: '', required: true, placeholder: '2026-11-24', description: 'Last appointment day, inclusive' },
+	{ ...departmentLocator(false), description: 'Leave empty for every department' },
+	{ ...providerLocator(false), description: 'Leave empty for every provider' },
+	{ ...patientLocator(false), description: 'Leave empty for every patient' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Appointment Status',
+				name: 'appointmentstatus',
+				type: 'options',
+				default: 'f',
+				options: [
+					{ name: 'Cancelled', value: 'x' },
+					{ name: 'Charge Entered', value: '4' },
+					{ name: 'Checked In', value: '2' },
+					{ name: 'Checked Out', value: '3' },
+					{ name: 'Future (Booked)', value: 'f' },
+				],
+			},
+			{ displayName: 'Include Cancelled', name: 'showcancelled', type: 'boolean', default: false, description: 'Whether to include cancelled appointments' },
+			{ displayName: 'Include Patient Details', name: 'showpatientdetail', type: 'boolean', default: false, description: 'Whether to include each patient\'s record (contact details for reminders)' },
+			{ displayName: 'Modified After', name: 'startlastmodified', type: 'string', default: '', placeholder: '2026-11-23T08:00:00', description: 'Only appointments changed at or after this time' },
+			{ displayName: 'Modified Before', name: 'endlastmodified', type: 'string', default: '', placeholder: '2026-11-23T18:00:00', description: 'Only appointments changed at or before this time (needs Modified After)' },
+		],
+	},
+	...returnAllAndLimit,
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const options = { ...(this.getNodeParameter('options', i, {}) as IDataObject) };
+	if (options.startlastmodified) options.startlastmodified = dateValue(this, options.startlastmodified, i, 'Modified After', { withTime: true });
+	if (options.endlastmodified) options.endlastmodified = dateValue(this, options.endlastmodified, i, 'Modified Before', { withTime: true });
+	const qs = compact({
+		startdate: dateParam(this, 'startDate', i, 'Start Date'),
+		enddate: dateParam(this, 'endDate', i, 'End Date'),
+		departmentid: idParam(this, 'departmentId', i, 'Department', true),
+		providerid: idParam(this, 'providerId', i, 'Provider', true),
+		patientid: idParam(this, 'patientId', i, 'Patient', true),
+		...options,
+	});
+	const records = await athenaList(this, { method: 'GET', path: '/appointments/booked', wrapper: 'appointments', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
+	return toItems(records, i);
+}

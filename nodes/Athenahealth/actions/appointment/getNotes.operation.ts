@@ -1,0 +1,13 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { idParam, practiceOf, show, toItems } from '../common';
+import { appointmentIdField } from './common';
+
+export const description = updateDisplayOptions(show('appointment', 'getNotes'), [appointmentIdField()]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
+	const notes = await athenaList(this, { method: 'GET', path: `/appointments/${id}/notes`, wrapper: 'notes', practiceId: practiceOf(this, i), itemIndex: i });
+	return toItems(notes.map((n) => ({ appointmentid: id, ...n })), i);
+}

@@ -1,0 +1,27 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaRequest } from '../../transport/request';
+import { idParam, practiceOf, show, single, toItems } from '../common';
+import { patientLocator } from '../locators';
+
+export const description = updateDisplayOptions(show('patient', 'get'), [
+	patientLocator(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Show Insurance', name: 'showinsurance', type: 'boolean', default: false, description: 'Whether to include insurance packages' },
+			{ displayName: 'Show Portal Status', name: 'showportalstatus', type: 'boolean', default: false, description: 'Whether to include the patient portal status' },
+		],
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const id = idParam(this, 'patientId', i, 'Patient')!;
+	const qs = this.getNodeParameter('options', i, {}) as Record<string, boolean>;
+	const body = await athenaRequest(this, { method: 'GET', path: `/patients/${id}`, qs, practiceId: practiceOf(this, i), itemIndex: i });
+	return toItems([single(body)], i);
+}

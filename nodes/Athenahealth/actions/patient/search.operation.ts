@@ -1,0 +1,55 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { parseDateInput, toAthenaDate } from '../../shared/dates';
+import { athenaList } from '../../transport/paginate';
+import { inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+
+// athena refuses a patient search without one of these (reference §2.2) and anything over 1,000 hits.
+const IDENTIFYING = ['firstname', 'lastname', 'dob', 'anyphone', 'homephone', 'mobilephone', 'departmentid', 'email', 'zip'];
+
+export const description = updateDisplayOptions(show('patient', 'search'), [
+	{
+		displayName: 'Search Fields',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'At least one of name, date of birth, phone, email, ZIP or department is required by athena',
+		options: [
+			{ displayName: 'Any Phone', name: 'anyphone', type: 'string', default: '' },
+			{ displayName: 'Date of Birth', name: 'dob', type: 'string', default: '', placeholder: '1980-04-07' },
+			{ displayName: 'Department ID', name: 'departmentid', type: 'string', default: '' },
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{ displayName: 'First Name', name: 'firstname', type: 'string', default: '' },
+			{ displayName: 'Last Name', name: 'lastname', type: 'string', default: '' },
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'active',
+				options: [
+					{ name: 'Active', value: 'active' },
+					{ name: 'Deleted', value: 'deleted' },
+					{ name: 'Inactive', value: 'inactive' },
+					{ name: 'Prospective', value: 'prospective' },
+				],
+			},
+			{ displayName: 'ZIP Code', name: 'zip', type: 'string', default: '' },
+		],
+	},
+	...returnAllAndLimit,
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const filters = { ...(this.getNodeParameter('filters', i, {}) as IDataObject) };
+	if (!IDENTIFYING.some((f) => filters[f] !== undefined && filters[f] !== '')) {
+		throw inputError(this, i, 'Add at least one search field', 'athena needs a name, date of birth, phone, email, ZIP or department to search patients.');
+	}
+	if (filters.dob) {
+		const parts = parseDateInput(filters.dob);
+		if (!parts) throw inputError(this, i, 'Date of Birth is not a date athena can use', `Got "${String(filters.dob)}". Use YYYY-MM-DD or MM/DD/YYYY.`);
+		filters.dob = toAthenaDate(parts);
+	}
+	const records = await athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: filters, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
+	return toItems(records, i);
+}
