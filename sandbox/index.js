@@ -30,6 +30,7 @@ function defaultSettings(options) {
 		escapeSlashes: options.escapeSlashes ?? true,
 		activationDelayMs: options.activationDelayMs ?? 0,
 		feedRetentionMs: options.feedRetentionMs ?? 3 * 24 * 3600 * 1000,
+		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
 	};
 }
 
@@ -275,7 +276,7 @@ async function startSandbox(options = {}) {
 			return send(res, 404, { error: 'Invalid practice.', detailedmessage: 'The practice ID does not exist.' }, { ...base, ...rateHeaders });
 		}
 		const ctx = {
-			method, path, m: found.match, practice, client: tok.client, token: tok, req, res, url, raw,
+			method, path, m: found.match, practice, client: tok.client, token: tok, req, res, url, raw, settings,
 			subpath: path.replace(/^\/v1\/\d+/, ''),
 			params: params(url, raw, req.headers['content-type']),
 		};

@@ -13,7 +13,8 @@ function listResponse(ctx, wrapper, records, kind = 'normal', extra = {}, projec
 	const [def, max] = LIMITS[kind] || LIMITS.normal;
 	const q = ctx.params;
 	const given = q.limit !== undefined && /^\d+$/.test(q.limit);
-	const limit = Math.min(max, Math.max(1, given ? Number(q.limit) : def));
+	// pageCap (a sandbox switch) lowers every endpoint's maximum, as athena caps a limit above its maximum
+	const limit = Math.min(max, ctx.settings?.pageCap || Infinity, Math.max(1, given ? Number(q.limit) : def));
 	const offset = /^\d+$/.test(q.offset || '') ? Number(q.offset) : 0;
 	const page = records.slice(offset, offset + limit).map(project);
 	const echo = Object.keys(q)

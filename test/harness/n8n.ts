@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { Credentials, ExecutionLifecycleHooks, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
+import { Credentials, ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -223,4 +223,18 @@ export async function pollContext(credentials: MemoryCredentials, parameters: ID
 	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: await nodeTypes(), staticData });
 	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', nodes: [node] } as never);
 	return { workflow, node, context: new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate') };
+}
+
+/** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
+export async function listSearch(credentials: MemoryCredentials, method: string, filter?: string) {
+	const { loader } = await loadPackage();
+	const node: INode = {
+		id: 'n', name: 'athenahealth', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: {},
+		credentials: { [CRED]: { id: 'cred-1', name: 'athena' } },
+	};
+	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes: await nodeTypes() });
+	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'wf', nodes: [node] } as never);
+	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, hooks), 'parameters.departmentId');
+	const methods = (loader.nodeTypes.athenahealth.type as unknown as { methods: { listSearch: Record<string, (this: unknown, f?: string) => Promise<{ results: Array<{ name: string; value: string }> }>> } }).methods;
+	return await methods.listSearch[method].call(context, filter);
 }
