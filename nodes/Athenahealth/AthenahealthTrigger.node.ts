@@ -1,0 +1,105 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+
+import { poll } from './trigger/poll';
+
+export class AthenahealthTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Athenahealth Trigger',
+		name: 'athenahealthTrigger',
+		icon: { light: 'file:../../icons/athenahealth.svg', dark: 'file:../../icons/athenahealth.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: "Starts a workflow on athena changes (appointments, patients and other changed-data feeds), each delivered once",
+		defaults: { name: 'athenahealth Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'athenahealthOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				default: 'appointmentScheduled',
+				// Listed literally for n8n's lint; trigger/events.ts maps each value to its feed and rules.
+				options: [
+					{ name: 'Any Appointment Change', value: 'anyAppointmentChange' },
+					{ name: 'Any Patient Change', value: 'anyPatientChange' },
+					{ name: 'Appointment Cancelled', value: 'appointmentCancelled', description: 'Includes a no-show flag' },
+					{ name: 'Appointment Checked In', value: 'appointmentCheckedIn' },
+					{ name: 'Appointment Checked Out', value: 'appointmentCheckedOut' },
+					{ name: 'Appointment Rescheduled', value: 'appointmentRescheduled' },
+					{ name: 'Appointment Scheduled', value: 'appointmentScheduled' },
+					{ name: 'Appointment Updated', value: 'appointmentUpdated' },
+					{ name: 'Other Feed (Raw Records)', value: 'otherFeed' },
+					{ name: 'Patient Added', value: 'patientAdded' },
+					{ name: 'Patient Merged', value: 'patientMerged' },
+					{ name: 'Patient Updated', value: 'patientUpdated' },
+				],
+			},
+			{
+				displayName: 'Feed',
+				name: 'otherFeed',
+				type: 'options',
+				default: 'chart/healthhistory/problems',
+				options: [
+					{ name: 'Allergies', value: 'chart/healthhistory/allergies' },
+					{ name: 'Lab Results', value: 'labresults' },
+					{ name: 'Medications', value: 'chart/healthhistory/medication' },
+					{ name: 'Prescriptions', value: 'prescriptions' },
+					{ name: 'Problems', value: 'chart/healthhistory/problems' },
+					{ name: 'Providers', value: 'providers' },
+				],
+				displayOptions: { show: { event: ['otherFeed'] } },
+			},
+			{
+				displayName:
+					"athena's changed-data feeds belong to the API key and are consumed when read: two workflows on the same feed and credential would split its events. On activation the trigger subscribes to exactly the events it needs; athena takes up to 15 minutes (preview) to apply that.",
+				name: 'feedNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Source',
+				name: 'source',
+				type: 'options',
+				default: 'feed',
+				options: [
+					{ name: 'Changed-Data Feed', value: 'feed', description: 'The athena subscription feed (recommended)' },
+					{ name: 'Booked Appointments by Last Modified', value: 'lastModified', description: 'For credentials without feed access: polls booked appointments changed since the last poll' },
+				],
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{ displayName: 'Appointment Type IDs', name: 'appointmentTypeIds', type: 'string', default: '', placeholder: '2, 82' },
+					{ displayName: 'Department IDs', name: 'departmentIds', type: 'string', default: '', placeholder: '1, 21', description: 'Also limits the subscription to these departments' },
+					{ displayName: 'Patient ID', name: 'patientId', type: 'string', default: '' },
+					{ displayName: 'Provider IDs', name: 'providerIds', type: 'string', default: '', placeholder: '71, 86' },
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{ displayName: 'Lookahead Days', name: 'lookaheadDays', type: 'number', default: 365, description: 'Last-modified source: how far ahead appointment dates are searched' },
+					{ displayName: 'Lookback Days', name: 'lookbackDays', type: 'number', default: 30, description: 'Last-modified source: how far back appointment dates are searched' },
+					{ displayName: 'Max Poll Seconds', name: 'maxPollSeconds', type: 'number', default: 240, description: 'Stop reading a large backlog after this long and continue on the next poll (n8n versions that set a poll budget override it)' },
+					{ displayName: 'Records per Request', name: 'pageSize', type: 'number', default: 1000, typeOptions: { minValue: 1, maxValue: 10000 } },
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions) {
+		return await poll.call(this);
+	}
+}
