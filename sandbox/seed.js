@@ -121,7 +121,7 @@ function buildSeed(options = {}) {
 			homephone: phone, mobilephone: phone.replace(/^555/, '556'), address1: `${1 + Math.floor(random() * 999)} ELM ST`, city, state, zip,
 			departmentid: dept, primarydepartmentid: dept, status: 'active', ssn: `*****${String(1000 + Math.floor(random() * 8999))}`,
 			guarantorfirstname: first, guarantorlastname: last, guarantordob: dob, privacyinformationverified: 'false', portaltermsonfile: 'false',
-			race: [], language6392code: 'eng', contactpreference_appointment_sms: random() < 0.7, lastmodified: '',
+			race: [], language6392code: 'eng', contactpreference_appointment_sms: random() < 0.7, registrationdate: `01/15/${2005 + (n % 15)}`, lastmodified: '',
 		});
 	}
 

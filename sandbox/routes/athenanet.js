@@ -153,7 +153,7 @@ function register(router, sb) {
 			if (match) return [{ patientid: match.patientid }];
 		}
 		const id = String(state.nextPatientId++);
-		const rec = { patientid: id, status: 'active', primarydepartmentid: q.departmentid, race: [] };
+		const rec = { patientid: id, status: 'active', primarydepartmentid: q.departmentid, race: [], registrationdate: athenaDate(parts(new Date())) };
 		for (const f of PATIENT_FIELDS) if (q[f] !== undefined) rec[f] = q[f];
 		touch(rec);
 		state.patients.set(id, rec);

@@ -210,7 +210,13 @@ export async function runNodes(
 }
 
 /** Builds a PollContext for the trigger; static data persists across calls on the same workflow. */
-export async function pollContext(credentials: MemoryCredentials, parameters: IDataObject, mode: WorkflowExecuteMode = 'trigger', staticData: IDataObject = {}) {
+export async function pollContext(
+	credentials: MemoryCredentials,
+	parameters: IDataObject,
+	mode: WorkflowExecuteMode = 'trigger',
+	staticData: IDataObject = {},
+	budgetMs?: number,
+) {
 	const node: INode = {
 		id: 't',
 		name: 'athenahealth Trigger',
@@ -222,7 +228,22 @@ export async function pollContext(credentials: MemoryCredentials, parameters: ID
 	};
 	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: await nodeTypes(), staticData });
 	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', nodes: [node] } as never);
-	return { workflow, node, context: new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate') };
+	const context = new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate');
+	// n8n releases after 2.8 give polls a time budget (getPollBudgetMs); 2.8's PollContext has none.
+	if (budgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => budgetMs });
+	return { workflow, node, context };
+}
+
+/** One poll of the trigger, the way n8n's poll executor calls it. */
+export async function poll(
+	credentials: MemoryCredentials,
+	parameters: IDataObject,
+	opts: { mode?: WorkflowExecuteMode; staticData?: IDataObject; budgetMs?: number } = {},
+): Promise<INodeExecutionData[]> {
+	const { loader } = await loadPackage();
+	const { context } = await pollContext(credentials, parameters, opts.mode ?? 'trigger', opts.staticData ?? {}, opts.budgetMs);
+	const result = await loader.nodeTypes.athenahealthTrigger.type.poll!.call(context);
+	return result?.[0] ?? [];
 }
 
 /** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */

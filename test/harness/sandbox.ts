@@ -14,7 +14,8 @@ export interface Sandbox {
 }
 
 export async function sandbox(options: object = {}): Promise<Sandbox> {
-	return await startSandbox({ qps: 0, tokenRateLimit: 50, ...options });
+	const clients = ['sandbox', 'other', 'fresh', 'slow', 'a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ id: `${name}-client`, secret: `${name}-secret` }));
+	return await startSandbox({ qps: 0, tokenRateLimit: 50, clients, ...options });
 }
 
 export async function control(sb: Sandbox, method: string, path: string, body?: unknown): Promise<any> {

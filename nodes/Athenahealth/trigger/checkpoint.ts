@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 // What the trigger keeps in workflow static data. n8n saves it with the execution a poll starts
@@ -17,16 +19,11 @@ export interface TriggerState {
 
 export const SEEN_LIMIT = 20000;
 
-/** FNV-1a over the record: the same change replayed has the same key, a new change a new one. */
+/** A digest of the whole record: the same change replayed has the same key, a new change a new one. */
 export function recordKey(feed: string, record: IDataObject): string {
 	const id = record.appointmentid ?? record.patientid ?? record.problemid ?? record.providerid ?? record.id ?? '';
-	const text = JSON.stringify(record);
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash ^= text.charCodeAt(i);
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return `${feed}:${String(id)}:${String(record.lastmodified ?? record.lastmodifieddatetime ?? '')}:${hash.toString(36)}`;
+	const digest = createHash('sha1').update(JSON.stringify(record)).digest('base64').slice(0, 16);
+	return `${feed}:${String(id)}:${String(record.lastmodified ?? record.lastmodifieddatetime ?? '')}:${digest}`;
 }
 
 export function remember(list: string[], keys: string[], limit = SEEN_LIMIT): string[] {

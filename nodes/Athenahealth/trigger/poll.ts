@@ -7,7 +7,7 @@ import { asNodeError } from '../transport/errors';
 import { athenaList, recordsOf } from '../transport/paginate';
 import { athenaRequest, getConnection } from '../transport/request';
 import { recordKey, remember, type TriggerState } from './checkpoint';
-import { classifyAppointment, classifyPatient, EVENTS, type Classified } from './events';
+import { classifyAppointment, classifyPatient, EVENTS } from './events';
 
 const REQUIRES_SETUP = /require setup|requires setup/i;
 const REPLAY_SKEW_MS = 60_000;
@@ -100,9 +100,11 @@ interface Read {
 
 /** Reads the feed until it is empty or the poll budget is spent. */
 async function readFeed(ctx: IPollFunctions, s: Settings, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; maxRequests?: number }): Promise<Read> {
-	const deadline = Date.now() + s.budgetMs * 0.8;
+	// Leave a quarter of the budget for classifying and deduplicating what was read.
+	const deadline = Date.now() + s.budgetMs * 0.75;
 	const records: IDataObject[] = [];
 	for (let n = 0; ; n++) {
+		const started = Date.now();
 		const qs: IDataObject = { ...s.qs, limit: s.pageSize };
 		if (n === 0 && opts.replayFrom) qs.showprocessedstartdatetime = eastern(opts.replayFrom);
 		if (opts.leaveUnprocessed) qs.leaveunprocessed = true;
@@ -112,26 +114,49 @@ async function readFeed(ctx: IPollFunctions, s: Settings, opts: { replayFrom?: D
 		const total = Number((body as IDataObject)?.totalcount ?? page.length);
 		const more = total > page.length && page.length > 0 && !opts.leaveUnprocessed;
 		if (!more) return { records, complete: true };
-		if (Date.now() >= deadline || (opts.maxRequests !== undefined && n + 1 >= opts.maxRequests)) return { records, complete: false };
+		// Stop when another request like the last one would not finish inside the budget.
+		if (Date.now() + (Date.now() - started) >= deadline || (opts.maxRequests !== undefined && n + 1 >= opts.maxRequests)) return { records, complete: false };
 	}
 }
 
-function label(s: Settings, record: IDataObject, state: TriggerState): Classified | undefined {
-	if (s.feed === 'appointments') return classifyAppointment(record);
-	if (s.feed === 'patients') return classifyPatient(record, (state.patients ?? []).includes(String(record.patientid)));
-	return undefined;
-}
-
-function toItems(ctx: IPollFunctions, s: Settings, practiceId: string, records: IDataObject[], state: TriggerState): INodeExecutionData[] {
+function toItems(s: Settings, practiceId: string, records: IDataObject[], state: TriggerState): INodeExecutionData[] {
+	// Plain copies: static data is an observed object, slow to touch once per record.
+	const knownPatients = new Set(state.patients ?? []);
+	const newPatients: string[] = [];
 	const items: INodeExecutionData[] = [];
 	for (const record of records) {
-		const c = label(s, record, state);
+		const c =
+			s.feed === 'appointments'
+				? classifyAppointment(record)
+				: s.feed === 'patients'
+					? classifyPatient(record, knownPatients.has(String(record.patientid)))
+					: undefined;
+		if (s.feed === 'patients' && record.patientid !== undefined && !knownPatients.has(String(record.patientid))) {
+			knownPatients.add(String(record.patientid));
+			newPatients.push(String(record.patientid));
+		}
 		if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
 		if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;
-		if (s.feed === 'patients' && record.patientid !== undefined) state.patients = remember(state.patients ?? [], [String(record.patientid)], 5000);
 		items.push({ json: { ...normalizeRecord(record), ...(c ? { event: c.event, eventRule: c.eventRule, ...c.extra } : { event: `${s.feed} change` }), practiceId, feed: s.feed } });
 	}
+	if (newPatients.length) state.patients = remember(state.patients ?? [], newPatients, 5000);
 	return items;
+}
+
+/** Drops what an earlier poll emitted; records the keys of what this poll emits. */
+function dedupe(s: Settings, records: IDataObject[], state: TriggerState): IDataObject[] {
+	const seen = new Set(state.seen ?? []);
+	const fresh: IDataObject[] = [];
+	const keys: string[] = [];
+	for (const record of records) {
+		const key = recordKey(s.feed, record);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		keys.push(key);
+		fresh.push(record);
+	}
+	state.seen = remember(state.seen ?? [], keys);
+	return fresh;
 }
 
 function setupError(ctx: IPollFunctions, s: Settings, manual: boolean) {
@@ -155,7 +180,7 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		const sampleState: TriggerState = { patients: [...(state.patients ?? [])] };
 		try {
 			const { records } = await readFeed(ctx, s, { replayFrom: new Date(Date.now() - 7 * 86400_000), leaveUnprocessed: true, maxRequests: 1 });
-			const items = toItems(ctx, s, practiceId, records, sampleState).slice(-MANUAL_SAMPLE);
+			const items = toItems(s, practiceId, records, sampleState).slice(-MANUAL_SAMPLE);
 			return items.length ? [items] : null;
 		} catch (error) {
 			throw isSetupError(error) ? setupError(ctx, s, true) : asNodeError(ctx.getNode(), error);
@@ -177,10 +202,7 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		state.subscription = undefined; // make sure of it again next poll
 		throw setupError(ctx, s, false);
 	}
-	const seen = new Set(state.seen ?? []);
-	const fresh = read.records.filter((r) => !seen.has(recordKey(s.feed, r)));
-	const items = toItems(ctx, s, practiceId, fresh, state);
-	state.seen = remember(state.seen ?? [], fresh.map((r) => recordKey(s.feed, r)));
+	const items = toItems(s, practiceId, dedupe(s, read.records, state), state);
 	state.checkpoint = pollStart.toISOString();
 	if (!read.complete) ctx.logger.info(`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`);
 	return items.length ? [items] : null;
@@ -208,11 +230,11 @@ async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: st
 		},
 		maxItems: manual ? 200 : undefined,
 	});
-	const seen = new Set(state.seen ?? []);
-	const fresh = records.filter((r) => !seen.has(recordKey(s.feed, r)));
-	const items = toItems(ctx, s, practiceId, fresh, manual ? {} : state);
-	if (manual) return items.length ? [items.slice(-MANUAL_SAMPLE)] : null;
-	state.seen = remember(state.seen ?? [], fresh.map((r) => recordKey(s.feed, r)));
+	if (manual) {
+		const items = toItems(s, practiceId, records, {}).slice(-MANUAL_SAMPLE);
+		return items.length ? [items] : null;
+	}
+	const items = toItems(s, practiceId, dedupe(s, records, state), state);
 	state.checkpoint = pollStart.toISOString();
 	return items.length ? [items] : null;
 }
