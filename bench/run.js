@@ -3,6 +3,7 @@
 require('./tsRequire');
 const { benchTransport } = require('./transport');
 const { benchSandbox } = require('./sandbox');
+const { benchTrigger } = require('./trigger');
 
 function table(title, columns, rows) {
 	const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
@@ -13,7 +14,7 @@ function table(title, columns, rows) {
 
 (async () => {
 	const only = process.argv[2];
-	const benches = { transport: benchTransport, sandbox: benchSandbox };
+	const benches = { transport: benchTransport, trigger: benchTrigger, sandbox: benchSandbox };
 	for (const [name, run] of Object.entries(benches)) {
 		if (only && only !== name) continue;
 		const { title, columns, rows } = await run();
