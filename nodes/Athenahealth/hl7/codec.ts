@@ -27,6 +27,8 @@ export class Hl7Error extends Error {
 }
 
 const SEGMENT_NAME = /^[A-Z][A-Z0-9]{2}$/;
+const MLLP_START = 0x0b;
+const MLLP_END = 0x1c;
 
 /**
  * The form a message is compared in after a round trip: MLLP frame, BOM, leading whitespace and
@@ -38,7 +40,11 @@ export function normalize(input: string): string {
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	// Leading whitespace or an MLLP start byte, trailing line breaks or an MLLP end block; spaces
 	// inside the last segment are data and stay.
-	text = text.replace(/^[\s\x0b]+/, '').replace(/[\r\n\x1c\x0b]+$/, '');
+	let start = 0;
+	while (start < text.length && (text.charCodeAt(start) === MLLP_START || /\s/.test(text.charAt(start)))) start++;
+	let end = text.length;
+	while (end > start && [MLLP_END, MLLP_START, 13, 10].includes(text.charCodeAt(end - 1))) end--;
+	text = text.slice(start, end);
 	const lines = text.split(/\r\n|\r|\n/);
 	let out = '';
 	for (const line of lines) if (line.trim() !== '') out += `${line}\r`;
