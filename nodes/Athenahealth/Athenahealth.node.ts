@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INode
 import { appointment, appointmentOperations } from './actions/appointment';
 import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
 import * as customApiCall from './actions/customApiCall/call.operation';
+import { hl7, hl7Input, hl7Operations } from './actions/hl7';
 import { patient, patientOperations } from './actions/patient';
 import { appointmentType, department, provider } from './actions/reference';
 import { appointmentReason } from './actions/reference/appointmentReason';
@@ -18,6 +19,7 @@ const resources: Record<string, Resource> = {
 	appointmentReminder,
 	appointmentReason,
 	subscription,
+	hl7,
 	department,
 	provider,
 	appointmentType,
@@ -47,7 +49,8 @@ export class Athenahealth implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'athenahealthOAuth2Api', required: true }],
+		// HL7 Message works offline on the message it is given: no credential needed there.
+		credentials: [{ name: 'athenahealthOAuth2Api', required: true, displayOptions: { hide: { resource: ['hl7'] } } }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -62,6 +65,7 @@ export class Athenahealth implements INodeType {
 					{ name: 'Change Subscription', value: 'subscription' },
 					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Department', value: 'department' },
+					{ name: 'HL7 Message', value: 'hl7' },
 					{ name: 'Patient', value: 'patient' },
 					{ name: 'Provider', value: 'provider' },
 				],
@@ -72,6 +76,8 @@ export class Athenahealth implements INodeType {
 			operationParam('appointmentReminder', appointmentReminderOperations, 'create'),
 			operationParam('appointmentReason', referenceOperations('appointment reason', 'appointment reasons')!, 'getAll'),
 			operationParam('subscription', subscriptionOperations, 'subscribe'),
+			operationParam('hl7', hl7Operations, 'parse'),
+			...hl7Input,
 			operationParam('department', referenceOperations('department', 'departments')!, 'getAll'),
 			operationParam('provider', referenceOperations('provider', 'providers')!, 'getAll'),
 			operationParam('appointmentType', referenceOperations('appointment type', 'appointment types')!, 'getAll'),
@@ -84,6 +90,7 @@ export class Athenahealth implements INodeType {
 				default: '',
 				placeholder: 'Credential default',
 				description: "The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
+				displayOptions: { hide: { resource: ['hl7'] } },
 			},
 		],
 	};
