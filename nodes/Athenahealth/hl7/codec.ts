@@ -26,7 +26,9 @@ export class Hl7Error extends Error {
 	}
 }
 
-const SEGMENT_NAME = /^[A-Z][A-Z0-9]{2}$/;
+const upper = (c: number) => c >= 65 && c <= 90;
+const digit = (c: number) => c >= 48 && c <= 57;
+const isSegmentName = (line: string) => line.length >= 3 && upper(line.charCodeAt(0)) && (upper(line.charCodeAt(1)) || digit(line.charCodeAt(1))) && (upper(line.charCodeAt(2)) || digit(line.charCodeAt(2)));
 const MLLP_START = 0x0b;
 const MLLP_END = 0x1c;
 
@@ -36,20 +38,25 @@ const MLLP_END = 0x1c;
  * and one CR after the last segment.
  */
 export function normalize(input: string): string {
-	let text = input;
-	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	// Leading whitespace or an MLLP start byte, trailing line breaks or an MLLP end block; spaces
-	// inside the last segment are data and stay.
-	let start = 0;
-	while (start < text.length && (text.charCodeAt(start) === MLLP_START || /\s/.test(text.charAt(start)))) start++;
-	let end = text.length;
-	while (end > start && [MLLP_END, MLLP_START, 13, 10].includes(text.charCodeAt(end - 1))) end--;
-	text = text.slice(start, end);
-	const lines = text.split(/\r\n|\r|\n/);
-	let out = '';
-	for (const line of lines) if (line.trim() !== '') out += `${line}\r`;
-	return out;
+	const lines = segmentLines(input);
+	return lines.length ? `${lines.join('\r')}\r` : '';
 }
+
+/** The segments of a message: the lines of its normalized form, without terminators. */
+export function segmentLines(input: string): string[] {
+	let start = 0;
+	if (input.charCodeAt(0) === 0xfeff) start = 1;
+	while (start < input.length && (input.charCodeAt(start) === MLLP_START || isSpace(input.charCodeAt(start)))) start++;
+	let end = input.length;
+	while (end > start && [MLLP_END, MLLP_START, 13, 10].includes(input.charCodeAt(end - 1))) end--;
+	const text = start === 0 && end === input.length ? input : input.slice(start, end);
+	if (!text) return [];
+	const lines = text.indexOf('\n') === -1 ? text.split('\r') : text.split(/\r\n|\r|\n/);
+	// blank and whitespace-only lines carry nothing; anything else is kept exactly
+	return lines.filter((l) => l.length > 0 && (!isSpace(l.charCodeAt(0)) || l.trim() !== ''));
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 export function delimitersOf(header: string): Delimiters {
 	if (!/^(MSH|FHS|BHS)/.test(header)) throw new Hl7Error('The message does not start with an MSH (or FHS/BHS) segment', header.slice(0, 3), 1);
@@ -177,8 +184,18 @@ export interface Hl7Path {
 
 const PATH = /^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?(?:[.-](\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?)?$/;
 
+const pathCache = new Map<string, Hl7Path>();
+
 /** `PID.3[2].4.1`, `OBX[3].5`, `MSH-9.1`: segment[occurrence].field[repetition].component.subcomponent, all 1-based. */
 export function parsePath(path: string): Hl7Path {
+	const cached = pathCache.get(path);
+	if (cached) return cached;
+	const parsed = parsePathText(path);
+	if (pathCache.size < 10000) pathCache.set(path, parsed);
+	return parsed;
+}
+
+function parsePathText(path: string): Hl7Path {
 	const m = PATH.exec(path.trim());
 	if (!m) throw new Hl7Error(`"${path}" is not an HL7 path; use SEG[occurrence].field[repetition].component.subcomponent, e.g. PID.5.1 or OBX[2].5`);
 	const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -204,15 +221,15 @@ export class Hl7Message {
 
 	static parse(input: string): Hl7Message {
 		if (typeof input !== 'string') throw new Hl7Error('The HL7 message must be text');
-		const text = normalize(input);
-		if (!text) throw new Hl7Error('The HL7 message is empty');
-		const lines = text.slice(0, -1).split('\r');
+		const lines = segmentLines(input);
+		if (!lines.length) throw new Hl7Error('The HL7 message is empty');
 		const d = delimitersOf(lines[0]);
 		if (!lines[0].startsWith('MSH')) throw new Hl7Error('This is a batch (FHS/BHS); use Split Batch first', lines[0].slice(0, 3), 1);
+		const sep = d.field.charCodeAt(0);
 		for (let i = 1; i < lines.length; i++) {
-			const name = lines[i].slice(0, 3);
-			if (!SEGMENT_NAME.test(name) || (lines[i].length > 3 && lines[i].charAt(3) !== d.field)) {
-				throw new Hl7Error(`"${lines[i].slice(0, 12)}" is not a segment: a segment starts with a 3-character name (A–Z, 0–9) and the field separator "${d.field}"`, name, i + 1);
+			const line = lines[i];
+			if (!isSegmentName(line) || (line.length > 3 && line.charCodeAt(3) !== sep)) {
+				throw new Hl7Error(`"${line.slice(0, 12)}" is not a segment: a segment starts with a 3-character name (A–Z, 0–9) and the field separator "${d.field}"`, line.slice(0, 3), i + 1);
 			}
 		}
 		return new Hl7Message(lines, d);
