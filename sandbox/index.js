@@ -11,6 +11,7 @@ const { buildSeed } = require('./seed');
 const athenanet = require('./routes/athenanet');
 const { createFeeds } = require('./routes/feeds');
 const control = require('./routes/control');
+const { createHl7Feed } = require('./hl7feed');
 
 const ATHENA_SCOPE = 'athena/service/Athenanet.MDP.*';
 const DEFAULT_CLIENT = { id: 'sandbox-client', secret: 'sandbox-secret', number: '2530' };
@@ -31,6 +32,7 @@ function defaultSettings(options) {
 		activationDelayMs: options.activationDelayMs ?? 0,
 		feedRetentionMs: options.feedRetentionMs ?? 3 * 24 * 3600 * 1000,
 		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
+		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages; empty: off
 	};
 }
 
@@ -71,6 +73,7 @@ async function startSandbox(options = {}) {
 			for (const t of tokens.values()) t.expiresAt = 0;
 		},
 	};
+	sb.hl7 = createHl7Feed(sb);
 	sb.feeds = createFeeds(sb);
 	sb.changed = sb.feeds.changed;
 

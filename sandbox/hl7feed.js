@@ -1,0 +1,77 @@
+'use strict';
+// athena's HTTPS HL7 interface, simulated: patient and appointment changes become ADT and SIU
+// messages (field conventions of reference §9) POSTed to a configured URL; the answer (an ACK) is
+// recorded. Written independently of the package's codec on purpose: it is what the codec is tested against.
+
+const { parts } = require('./clock');
+
+const esc = (v) => String(v ?? '').replace(/\\/g, '\\E\\').replace(/\|/g, '\\F\\').replace(/\^/g, '\\S\\').replace(/~/g, '\\R\\').replace(/&/g, '\\T\\');
+const ts = (p) => `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}${String(p.h).padStart(2, '0')}${String(p.mi).padStart(2, '0')}`;
+const hl7Date = (athena) => {
+	const m = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2}))?/.exec(athena || '');
+	return m ? `${m[3]}${m[1]}${m[2]}${m[4] ? m[4] + m[5] : ''}` : '';
+};
+
+const SIU = { ScheduleAppointment: 'S12', CancelAppointment: 'S15', UpdateAppointment: 'S14' };
+const ADT = { AddPatient: 'A04', UpdatePatient: 'A31' };
+
+function createHl7Feed(sb) {
+	let seq = 1000;
+	const deliveries = [];
+
+	function pid(p) {
+		if (!p) return 'PID';
+		const phones = [p.homephone && `${p.homephone}^PRN^PH`, p.mobilephone && `${p.mobilephone}^ORN^CP`, p.email && `^NET^Internet^${esc(p.email)}`].filter(Boolean).join('~');
+		return `PID||${p.patientid}^^^Enterprise ID|${p.patientid}|${p.patientid}^^^Patient ID|${esc(p.lastname)}^${esc(p.firstname)}^${esc(p.middlename)}||${hl7Date(p.dob)}|${p.sex || ''}|||${esc(p.address1)}^^${esc(p.city)}^${esc(p.state)}^${esc(p.zip)}||${phones}||${p.language6392code || 'eng'}|||${p.ssn ? '' : ''}|||||||||||ATHENA`;
+	}
+
+	function message(practice, feed, event, record) {
+		const now = ts(parts(new Date()));
+		const control = `${++seq}M${practice}`;
+		const dept = sb.state.departments.find((d) => d.departmentid === String(record.departmentid));
+		const msh = (type) => `MSH|^~\\&|ATHENANET|${practice}^${esc(practice === '195900' ? 'athenahealth MDP Sandbox' : 'Practice')}|N8N||${now}||${type}|${control}|T|2.5.1`;
+		if (feed === 'patients' && ADT[event]) {
+			return [msh(`ADT^${ADT[event]}`), `EVN|${ADT[event]}|${now}|||API-2530`, pid(record), `PV1||O|${dept ? `${dept.departmentid}^${esc(dept.name)}^^${esc(dept.name)}` : ''}`].join('\r') + '\r';
+		}
+		if (feed === 'appointments' && SIU[event] && record.patientid) {
+			const prov = sb.state.providers.find((p) => p.providerid === String(record.providerid));
+			const start = hl7Date(`${record.date} ${record.starttime}`);
+			const noshow = record.cancelreasonnoshow === true || record.cancelreasonnoshow === 'true';
+			const cancel = event === 'CancelAppointment' ? `${record.cancelreasonid || ''}^${esc(record.cancelreasonname)}` : '';
+			return [
+				msh(`SIU^${SIU[event]}`),
+				`SCH|${record.appointmentid}|${record.appointmentid}||||${cancel}||${esc(record.appointmenttypeid)}^${esc(record.appointmenttype)}|${record.duration}|minutes|^^^${start}|||||${record.scheduledby || 'API-2530'}|||||||||${noshow ? 'NOSHOW' : event === 'CancelAppointment' ? 'CANCELLED' : 'BOOKED'}`,
+				pid(sb.state.patients.get(String(record.patientid))),
+				`PV1|||${dept ? `${dept.departmentid}^${esc(dept.name)}^^${esc(dept.name)}` : ''}||||${prov ? `${prov.providerid}^${esc(prov.lastname.toUpperCase())}^${esc(prov.firstname.toUpperCase())}` : ''}||||||||||||${record.appointmentid}`,
+				`AIG|||${prov ? prov.schedulingname : ''}|||||${start}|||${record.duration}|minutes`,
+				`AIL|||${dept ? `${dept.departmentid}^${esc(dept.name)}` : ''}|||${start}|||${record.duration}|minutes`,
+			].join('\r') + '\r';
+		}
+		return undefined;
+	}
+
+	function onChange(practice, feed, event, record) {
+		const url = sb.settings.hl7Url;
+		if (!url) return;
+		const text = message(practice, feed, event, record);
+		if (!text) return;
+		const delivery = { at: new Date().toISOString(), event, type: /\|(ADT|SIU)\^(\w+)/.exec(text)?.slice(1).join('^'), control: text.split('|')[9], status: 'sending' };
+		deliveries.push(delivery);
+		if (deliveries.length > 1000) deliveries.shift();
+		fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text })
+			.then(async (res) => {
+				delivery.httpStatus = res.status;
+				delivery.ack = await res.text();
+				delivery.ackCode = /\rMSA\|(\w\w)\|/.exec(`\r${delivery.ack.replace(/\n/g, '\r')}`)?.[1];
+				delivery.status = delivery.ackCode ? 'acknowledged' : 'no ACK';
+			})
+			.catch((error) => {
+				delivery.status = 'failed';
+				delivery.error = String(error.message);
+			});
+	}
+
+	return { onChange, message, deliveries };
+}
+
+module.exports = { createHl7Feed };

@@ -1,0 +1,158 @@
+'use strict';
+// A real n8n for `npm start` and the end-to-end tests: installed once into a cache folder outside
+// the package (never in package.json), with this package installed into its user folder the way
+// n8n installs community packages (a copy of dist/ + package.json, resolving n8n-workflow from n8n).
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const N8N_VERSION = process.env.N8N_VERSION || '2.8.4';
+const CACHE = process.env.N8N_ATHENA_CACHE || path.join(os.homedir(), '.cache', 'n8n-athena');
+const INSTALL_DIR = path.join(CACHE, `n8n-${N8N_VERSION}`);
+const N8N_BIN = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+
+function log(message) {
+	process.stdout.write(`[n8n-athena] ${message}\n`);
+}
+
+/** Installs the pinned n8n on first use (about 5 minutes, 2.3 GB); a second run finds it at once. */
+function ensureN8n() {
+	if (fs.existsSync(N8N_BIN) && fs.existsSync(path.join(INSTALL_DIR, '.complete'))) return N8N_BIN;
+	log(`installing n8n ${N8N_VERSION} into ${INSTALL_DIR} (first run only, a few minutes)…`);
+	fs.mkdirSync(INSTALL_DIR, { recursive: true });
+	// xlsx's default source is a CDN this machine cannot reach; the registry's 0.18.5 works.
+	fs.writeFileSync(path.join(INSTALL_DIR, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	execFileSync(npm, ['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: INSTALL_DIR, stdio: 'inherit' });
+	execFileSync(npm, ['rebuild', 'sqlite3'], { cwd: INSTALL_DIR, stdio: 'inherit' });
+	fs.writeFileSync(path.join(INSTALL_DIR, '.complete'), new Date().toISOString());
+	return N8N_BIN;
+}
+
+/** Copies the built package into <userFolder>/.n8n/nodes/node_modules, where n8n loads community packages. */
+function installPackage(userFolder) {
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('dist/ is missing: run npm run build first');
+	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-athenahealth');
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	fs.cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
+	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
+	return target;
+}
+
+function env(userFolder, port, extra = {}) {
+	return {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_HOST: 'localhost',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		EXECUTIONS_MODE: 'regular',
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
+		...extra,
+	};
+}
+
+/** Runs an n8n CLI command. Output goes through a file: n8n's task runner child keeps pipes open. */
+function cli(bin, userFolder, args, extra = {}) {
+	const file = path.join(os.tmpdir(), `n8n-athena-cli-${process.pid}-${Date.now()}.log`);
+	const fd = fs.openSync(file, 'w');
+	try {
+		execFileSync(process.execPath, [bin, ...args], { env: env(userFolder, 0, extra), stdio: ['ignore', fd, fd], timeout: 240000 });
+		return fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		error.output = fs.readFileSync(file, 'utf8');
+		error.message = `n8n ${args[0]} failed: ${error.output.slice(-2000)}`;
+		throw error;
+	} finally {
+		fs.closeSync(fd);
+		fs.rmSync(file, { force: true });
+	}
+}
+
+/** The credential every example uses, pointing at the sandbox. */
+function sandboxCredential(sandboxUrl) {
+	return {
+		id: 'athenaSandboxCred1',
+		name: 'athena sandbox',
+		type: 'athenahealthOAuth2Api',
+		data: {
+			environment: 'custom',
+			customBaseUrl: sandboxUrl,
+			practiceId: '195900',
+			allowedPracticeIds: '',
+			enableFhir: false,
+			requestsPerSecond: 0,
+			clientId: 'sandbox-client',
+			clientSecret: 'sandbox-secret',
+			grantType: 'clientCredentials',
+			authentication: 'header',
+		},
+	};
+}
+
+/** Imports the sandbox credential and the example workflows (with sandbox URLs filled in). */
+function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) {
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-import-'));
+	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([sandboxCredential(sandboxUrl)]));
+	cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+	const dir = path.join(work, 'workflows');
+	fs.mkdirSync(dir);
+	const ids = {};
+	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'))) {
+		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8').replaceAll('http://localhost:8899', sandboxUrl));
+		workflow.active = activate && Boolean(workflow.active);
+		ids[file] = workflow.id;
+		fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow));
+	}
+	cli(bin, userFolder, ['import:workflow', '--separate', `--input=${dir}`]);
+	if (activate) {
+		for (const file of Object.keys(ids)) {
+			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+			if (workflow.active) cli(bin, userFolder, ['update:workflow', `--id=${workflow.id}`, '--active=true']);
+		}
+	}
+	fs.rmSync(work, { recursive: true, force: true });
+	return ids;
+}
+
+/** Starts `n8n start`; resolves once the editor answers. */
+function startN8n(bin, userFolder, port, extra = {}) {
+	const child = spawn(process.execPath, [bin, 'start'], { env: env(userFolder, port, extra), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+	const output = [];
+	child.stdout.on('data', (d) => output.push(String(d)));
+	child.stderr.on('data', (d) => output.push(String(d)));
+	const ready = (async () => {
+		const deadline = Date.now() + 180000;
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.join('').slice(-3000)}`);
+			try {
+				const res = await fetch(`http://localhost:${port}/healthz/readiness`);
+				if (res.ok) return;
+			} catch {
+				/* not listening yet */
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error(`n8n did not become ready:\n${output.join('').slice(-3000)}`);
+	})();
+	// n8n starts a task runner of its own: stop the whole process group
+	const stop = () => {
+		try {
+			process.kill(-child.pid, 'SIGTERM');
+		} catch {
+			child.kill('SIGTERM');
+		}
+	};
+	return { child, ready, output, stop };
+}
+
+module.exports = { ROOT, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };

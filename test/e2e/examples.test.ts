@@ -1,0 +1,85 @@
+// The README's examples, run by a real n8n server against the sandbox: the HL7 feed (webhook) and the trigger.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { control, sandbox, scenario, type Sandbox } from '../harness/sandbox';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const n8n = require('../../scripts/n8n');
+
+const freePort = () =>
+	new Promise<number>((resolve) => {
+		const s = net.createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as net.AddressInfo;
+			s.close(() => resolve(port));
+		});
+	});
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
+let sb: Sandbox;
+let bin: string;
+let userFolder: string;
+let server: { ready: Promise<void>; stop: () => void; output: string[] } | undefined;
+let port: number;
+
+beforeAll(async () => {
+	bin = n8n.ensureN8n();
+	sb = await sandbox({ qps: 20, booked: 400, openSlots: 400 });
+	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-e2e-'));
+	n8n.installPackage(userFolder);
+	n8n.importExamples(bin, userFolder, sb.url, { activate: true });
+}, 20 * 60 * 1000);
+
+afterAll(async () => {
+	server?.stop();
+	await sb?.close();
+});
+
+// Examples 1 and 5 start from a Manual/Schedule Trigger; `n8n execute` (the CLI way to run them)
+// hangs in this environment, so they are not run here yet (see CHANGELOG.md).
+
+describe('with n8n running', () => {
+	beforeAll(async () => {
+		port = await freePort();
+		server = n8n.startN8n(bin, userFolder, port);
+		await server!.ready;
+	}, 5 * 60 * 1000);
+
+	test("example 3: the sandbox's athena HL7 feed gets an AA for each SIU, and the record lands as athenaNet JSON", async () => {
+		await control(sb, 'POST', '/_control/settings', { hl7Url: `http://localhost:${port}/webhook/athena-hl7` });
+		const [booked] = await scenario(sb, { action: 'book' });
+		const delivery = await waitFor('the ACK', async () => (await control(sb, 'GET', '/_control/hl7/deliveries')).find((d: any) => d.status !== 'sending'), 60000);
+		expect(delivery).toMatchObject({ type: 'SIU^S12', httpStatus: 200, ackCode: 'AA', status: 'acknowledged' });
+		expect(delivery.ack).toContain(`MSA|AA|${delivery.control}`);
+		const records = await control(sb, 'GET', '/_sink/hl7-records');
+		expect(records[0].body).toMatchObject({ event: 'Appointment Scheduled', fromAthena: true, appointment: { appointmentid: booked.appointmentid, patientid: booked.patientid } });
+	});
+
+	test('example 2: the activated trigger turns a cancellation and a new patient into tickets', async () => {
+		await control(sb, 'POST', '/_control/settings', { hl7Url: '' });
+		// the activation poll has subscribed; wait until athena's queues exist for this key
+		await waitFor('the subscriptions', async () => ((await control(sb, 'GET', '/_control/subscriptions')).length >= 2 ? true : undefined), 120000);
+		const [cancelled] = await scenario(sb, { action: 'cancel' });
+		const [added] = await scenario(sb, { action: 'addPatient' });
+		const tickets = await waitFor(
+			'two tickets',
+			async () => {
+				const list = await control(sb, 'GET', '/_sink/tickets');
+				return list.length >= 2 ? list : undefined;
+			},
+			150000,
+		);
+		expect(tickets.map((t: any) => t.body.title).sort()).toEqual([`Appointment Cancelled: appointment ${cancelled.appointmentid}`, `Patient Added: patient ${added.patientid}`]);
+	});
+});
