@@ -43,8 +43,13 @@ function installPackage(userFolder) {
 }
 
 function env(userFolder, port, extra = {}) {
+	// n8n behaves differently under a test runner's NODE_ENV=test / JEST_WORKER_ID: run it as in production
+	const inherited = { ...process.env };
+	delete inherited.JEST_WORKER_ID;
+	delete inherited.NODE_ENV;
 	return {
-		...process.env,
+		...inherited,
+		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_HOST: 'localhost',

@@ -57,7 +57,12 @@ describe('with n8n running', () => {
 	}, 5 * 60 * 1000);
 
 	test("example 3: the sandbox's athena HL7 feed gets an AA for each SIU, and the record lands as athenaNet JSON", async () => {
-		await control(sb, 'POST', '/_control/settings', { hl7Url: `http://localhost:${port}/webhook/athena-hl7` });
+		const url = `http://localhost:${port}/webhook/athena-hl7`;
+		// n8n registers active workflows' webhooks just after it reports ready: wait until this one answers
+		const probe = 'MSH|^~\\&|PROBE|1|N8N||20260101||ADT^A08|P1|T|2.5.1\rPID||1\r';
+		await waitFor('the webhook', async () => ((await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: probe })).status === 200 ? true : undefined), 120000);
+		await control(sb, 'DELETE', '/_sink/hl7-records');
+		await control(sb, 'POST', '/_control/settings', { hl7Url: url });
 		const [booked] = await scenario(sb, { action: 'book' });
 		const delivery = await waitFor('the ACK', async () => (await control(sb, 'GET', '/_control/hl7/deliveries')).find((d: any) => d.status !== 'sending'), 60000);
 		expect(delivery).toMatchObject({ type: 'SIU^S12', httpStatus: 200, ackCode: 'AA', status: 'acknowledged' });

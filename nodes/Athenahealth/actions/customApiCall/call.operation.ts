@@ -5,6 +5,26 @@ import { athenaRequest } from '../../transport/request';
 import { safeApiPath } from '../../shared/ids';
 import { practiceOf, single, toItems } from '../common';
 
+function nameValueList(name: string, displayName: string, entry: string, entryName: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		options: [
+			{
+				name: entry,
+				displayName: entryName,
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	};
+}
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Method',
@@ -27,41 +47,11 @@ const properties: INodeProperties[] = [
 		placeholder: '/departments',
 		description: 'Path below /v1/{practiceid}, e.g. /patients/1 or /appointments/booked',
 	},
+	nameValueList('query', 'Query Parameters', 'parameter', 'Parameter'),
 	{
-		displayName: 'Query Parameters',
-		name: 'query',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		default: {},
-		options: [
-			{
-				name: 'parameter',
-				displayName: 'Parameter',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Form Fields',
-		name: 'form',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		default: {},
+		...nameValueList('form', 'Form Fields', 'field', 'Field'),
 		description: 'Sent form-encoded, as athena expects for POST and PUT',
 		displayOptions: { hide: { method: ['GET'] } },
-		options: [
-			{
-				name: 'field',
-				displayName: 'Field',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
 	},
 	{
 		displayName: 'Paginate',

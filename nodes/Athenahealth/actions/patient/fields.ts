@@ -1,5 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+export const patientStatusField: INodeProperties = {
+	displayName: 'Status',
+	name: 'status',
+	type: 'options',
+	default: 'active',
+	options: [
+		{ name: 'Active', value: 'active' },
+		{ name: 'Inactive', value: 'inactive' },
+		{ name: 'Prospective', value: 'prospective' },
+	],
+};
+
 // Optional patient fields shared by Create and Update (athena's names as values).
 export const patientFieldOptions: INodeProperties[] = [
 	{ displayName: 'Address Line 1', name: 'address1', type: 'string', default: '' },
@@ -24,17 +36,7 @@ export const patientFieldOptions: INodeProperties[] = [
 	},
 	{ displayName: 'SSN', name: 'ssn', type: 'string', default: '' },
 	{ displayName: 'State', name: 'state', type: 'string', default: '', placeholder: 'MA' },
-	{
-		displayName: 'Status',
-		name: 'status',
-		type: 'options',
-		default: 'active',
-		options: [
-			{ name: 'Active', value: 'active' },
-			{ name: 'Inactive', value: 'inactive' },
-			{ name: 'Prospective', value: 'prospective' },
-		],
-	},
+	patientStatusField,
 	{ displayName: 'Work Phone', name: 'workphone', type: 'string', default: '' },
 	{ displayName: 'ZIP Code', name: 'zip', type: 'string', default: '' },
 ];

@@ -3,20 +3,11 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaList } from '../../transport/paginate';
 import { idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
 import { departmentLocator } from '../locators';
+import { patientStatusField } from './fields';
 
 export const description = updateDisplayOptions(show('patient', 'getAll'), [
 	departmentLocator(),
-	{
-		displayName: 'Status',
-		name: 'status',
-		type: 'options',
-		default: 'active',
-		options: [
-			{ name: 'Active', value: 'active' },
-			{ name: 'Inactive', value: 'inactive' },
-			{ name: 'Prospective', value: 'prospective' },
-		],
-	},
+	patientStatusField,
 	...returnAllAndLimit,
 ]);
 
