@@ -5,6 +5,7 @@ const { benchTransport } = require('./transport');
 const { benchSandbox } = require('./sandbox');
 const { benchTrigger } = require('./trigger');
 const { benchHl7 } = require('./hl7');
+const { benchBooked } = require('./booked');
 
 function table(title, columns, rows) {
 	const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
@@ -15,7 +16,7 @@ function table(title, columns, rows) {
 
 (async () => {
 	const only = process.argv[2];
-	const benches = { transport: benchTransport, trigger: benchTrigger, hl7: benchHl7, sandbox: benchSandbox };
+	const benches = { transport: benchTransport, booked: benchBooked, trigger: benchTrigger, hl7: benchHl7, sandbox: benchSandbox };
 	for (const [name, run] of Object.entries(benches)) {
 		if (only && only !== name) continue;
 		const { title, columns, rows } = await run();

@@ -42,7 +42,9 @@ function params(url, raw, contentType) {
 	const out = {};
 	const add = (k, v) => {
 		const key = k.toLowerCase();
-		out[key] = out[key] === undefined ? v : `${out[key]},${v}`;
+		// repeated keys are lists (departmentid=1&departmentid=21); the same value twice is one value
+		if (out[key] === undefined) out[key] = v;
+		else if (!String(out[key]).split(',').includes(v)) out[key] = `${out[key]},${v}`;
 	};
 	for (const [k, v] of url.searchParams) add(k, v);
 	if (raw) {

@@ -16,7 +16,9 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeType,
 	type INodeTypes,
+	type IVersionedNodeType,
 	type IRun,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
@@ -35,7 +37,7 @@ export function loadPackage() {
 		const original = logger.warn;
 		// At log levels above warn, n8n freezes warn as a no-op; then there is nothing to record.
 		const capture = Object.getOwnPropertyDescriptor(logger, 'warn')?.writable !== false;
-		if (capture) logger.warn = ((message: string, meta?: object) => warnings.push(String(message)) && original.call(logger, message, meta)) as typeof logger.warn;
+		if (capture) logger.warn = ((message: string, meta?: Parameters<typeof original>[1]) => warnings.push(String(message)) && original.call(logger, message, meta)) as typeof logger.warn;
 		const loader = new PackageDirectoryLoader(ROOT);
 		await loader.loadAll();
 		if (capture) logger.warn = original;
@@ -44,9 +46,13 @@ export function loadPackage() {
 	return loaderPromise;
 }
 
+/** Node types from other packages a workflow may use (the benchmarks load n8n's own HTTP Request node). */
+export const extraNodeTypes: Record<string, INodeType | IVersionedNodeType> = {};
+
 export async function nodeTypes(): Promise<INodeTypes> {
 	const { loader } = await loadPackage();
 	const get = (type: string) => {
+		if (extraNodeTypes[type]) return extraNodeTypes[type];
 		const entry = loader.nodeTypes[type.split('.').pop()!];
 		if (!entry) throw new Error(`unknown node type ${type}`);
 		return entry.type;
@@ -62,7 +68,11 @@ export async function nodeTypes(): Promise<INodeTypes> {
 export class MemoryCredentials extends ICredentialsHelper {
 	tokenUpdates = 0;
 
-	constructor(public data: ICredentialDataDecryptedObject) {
+	constructor(
+		public data: ICredentialDataDecryptedObject,
+		/** Other credential types, stored as given (e.g. n8n's generic oAuth2Api). */
+		public others: Record<string, ICredentialDataDecryptedObject> = {},
+	) {
 		super();
 	}
 
@@ -83,7 +93,8 @@ export class MemoryCredentials extends ICredentialsHelper {
 	}
 
 	/** Like n8n's CLI: credential defaults applied, then `={{ }}` defaults resolved with $self. */
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(_a?: unknown, _n?: unknown, type = CRED): Promise<ICredentialDataDecryptedObject> {
+		if (type !== CRED) return this.others[type] ?? {};
 		const { loader } = await loadPackage();
 		const properties = loader.credentialTypes[CRED].type.properties;
 		const withDefaults = NodeHelpers.getNodeParameters(properties, this.data as never, true, false, null, null) as IDataObject;
@@ -102,9 +113,10 @@ export class MemoryCredentials extends ICredentialsHelper {
 
 	async updateCredentials() {}
 
-	async updateCredentialsOauthTokenData(_n: unknown, _t: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentialsOauthTokenData(_n: unknown, type: string, data: ICredentialDataDecryptedObject) {
 		this.tokenUpdates++;
-		this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
+		if (type !== CRED) this.others[type] = { ...this.others[type], oauthTokenData: data.oauthTokenData };
+		else this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
 	}
 
 	getCredentialsProperties() {
@@ -163,6 +175,9 @@ export interface RunResult {
 
 export interface NodeSpec {
 	name?: string;
+	type?: string;
+	typeVersion?: number;
+	nodeCredentials?: INode['credentials'];
 	parameters: IDataObject;
 	onError?: INode['onError'];
 	credentials?: boolean;
@@ -181,12 +196,12 @@ export async function runNodes(
 	const nodes: INode[] = specs.map((s, i) => ({
 		id: `n${i}`,
 		name: s.name ?? (i === 0 ? 'athenahealth' : `athenahealth${i}`),
-		type: 'n8n-nodes-athenahealth.athenahealth',
-		typeVersion: 1,
+		type: s.type ?? 'n8n-nodes-athenahealth.athenahealth',
+		typeVersion: s.typeVersion ?? 1,
 		position: [i * 200, 0],
 		parameters: s.parameters as INode['parameters'],
 		onError: s.onError,
-		credentials: s.credentials === false ? undefined : { [CRED]: { id: 'cred-1', name: 'athena' } },
+		credentials: s.nodeCredentials ?? (s.credentials === false ? undefined : { [CRED]: { id: 'cred-1', name: 'athena' } }),
 	}));
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
@@ -242,7 +257,7 @@ export async function poll(
 ): Promise<INodeExecutionData[]> {
 	const { loader } = await loadPackage();
 	const { context } = await pollContext(credentials, parameters, opts.mode ?? 'trigger', opts.staticData ?? {}, opts.budgetMs);
-	const result = await loader.nodeTypes.athenahealthTrigger.type.poll!.call(context);
+	const result = await (loader.nodeTypes.athenahealthTrigger.type as INodeType).poll!.call(context);
 	return result?.[0] ?? [];
 }
 
