@@ -105,3 +105,10 @@ test('list search returns the sandbox departments, filtered by what the user typ
 	const patients = await listSearch(creds, 'searchPatients', sb.state.patients.get('1').lastname);
 	expect(patients.results.map((r) => r.value)).toContain('1');
 });
+
+test('Simplify keeps the most used fields (with their ISO companions)', async () => {
+	const { output } = await runNodes(creds, [{ parameters: patient('get', { patientId: byId('1'), simplify: true }) }]);
+	expect(Object.keys(output('athenahealth')[0].json).sort()).toEqual(
+		['patientid', 'firstname', 'lastname', 'dob', 'dobIso', 'sex', 'email', 'homephone', 'mobilephone', 'departmentid', 'status', 'zip', 'lastmodified'].sort(),
+	);
+});

@@ -92,3 +92,27 @@ export function show(resource: string, operation: string) {
 export function inputError(ctx: IExecuteFunctions, i: number, message: string, description?: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description });
 }
+
+// Simplify: the fields most workflows need from athena's large patient and appointment records.
+const SIMPLE_KEYS: Record<'patient' | 'appointment', string[]> = {
+	patient: ['patientid', 'firstname', 'lastname', 'dob', 'sex', 'email', 'homephone', 'mobilephone', 'departmentid', 'status', 'zip', 'lastmodified'],
+	appointment: ['appointmentid', 'date', 'starttime', 'duration', 'departmentid', 'providerid', 'patientid', 'appointmenttypeid', 'appointmenttype', 'appointmentstatus', 'lastmodified', 'patient'],
+};
+
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return only the most used fields instead of athena\'s full record',
+};
+
+export function simplified(ctx: IExecuteFunctions, i: number, kind: 'patient' | 'appointment', records: IDataObject[]): IDataObject[] {
+	if (!ctx.getNodeParameter('simplify', i, false)) return records;
+	const pick = (r: IDataObject, keys: string[]) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as IDataObject;
+	return records.map((r) => {
+		const out = pick(r, SIMPLE_KEYS[kind]);
+		if (kind === 'appointment' && r.patient && typeof r.patient === 'object') out.patient = pick(r.patient as IDataObject, SIMPLE_KEYS.patient);
+		return out;
+	});
+}

@@ -1,17 +1,18 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, show, single, toItems } from '../common';
+import { idParam, practiceOf, show, simplified, simplifyField, single, toItems } from '../common';
 import { appointmentIdField } from './common';
 
 export const description = updateDisplayOptions(show('appointment', 'get'), [
 	appointmentIdField(),
 	{ displayName: 'Include Patient Details', name: 'showpatientdetail', type: 'boolean', default: false, description: "Whether to include the patient's record" },
+	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
 	const showpatientdetail = this.getNodeParameter('showpatientdetail', i, false) as boolean;
 	const body = await athenaRequest(this, { method: 'GET', path: `/appointments/${id}`, qs: showpatientdetail ? { showpatientdetail } : undefined, practiceId: practiceOf(this, i), itemIndex: i });
-	return toItems([single(body)], i);
+	return toItems(simplified(this, i, 'appointment', [single(body)]), i);
 }

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { compact, dateParam, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { compact, dateParam, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { departmentLocator, patientLocator, providerLocator } from '../locators';
 
 export const description = updateDisplayOptions(show('appointment', 'getManyBooked'), [
@@ -37,6 +37,7 @@ export const description = updateDisplayOptions(show('appointment', 'getManyBook
 		],
 	},
 	...returnAllAndLimit,
+	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
@@ -52,5 +53,5 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		...options,
 	});
 	const records = await athenaList(this, { method: 'GET', path: '/appointments/booked', wrapper: 'appointments', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
-	return toItems(records, i);
+	return toItems(simplified(this, i, 'appointment', records), i);
 }

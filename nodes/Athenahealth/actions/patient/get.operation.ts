@@ -1,11 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, show, single, toItems } from '../common';
+import { idParam, practiceOf, show, simplified, simplifyField, single, toItems } from '../common';
 import { patientLocator } from '../locators';
 
 export const description = updateDisplayOptions(show('patient', 'get'), [
 	patientLocator(),
+	simplifyField,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -23,5 +24,5 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'patientId', i, 'Patient')!;
 	const qs = this.getNodeParameter('options', i, {}) as Record<string, boolean>;
 	const body = await athenaRequest(this, { method: 'GET', path: `/patients/${id}`, qs, practiceId: practiceOf(this, i), itemIndex: i });
-	return toItems([single(body)], i);
+	return toItems(simplified(this, i, 'patient', [single(body)]), i);
 }

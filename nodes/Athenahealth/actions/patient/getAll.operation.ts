@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { idParam, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { departmentLocator } from '../locators';
 import { patientStatusField } from './fields';
 
@@ -9,6 +9,7 @@ export const description = updateDisplayOptions(show('patient', 'getAll'), [
 	departmentLocator(),
 	patientStatusField,
 	...returnAllAndLimit,
+	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
@@ -23,5 +24,5 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		itemIndex: i,
 		maxItems: maxItems(this, i),
 	});
-	return toItems(records, i);
+	return toItems(simplified(this, i, 'patient', records), i);
 }

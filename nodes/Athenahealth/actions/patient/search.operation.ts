@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { parseDateInput, toAthenaDate } from '../../shared/dates';
 import { athenaList } from '../../transport/paginate';
-import { inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 
 // athena refuses a patient search without one of these (reference §2.2) and anything over 1,000 hits.
 const IDENTIFYING = ['firstname', 'lastname', 'dob', 'anyphone', 'homephone', 'mobilephone', 'departmentid', 'email', 'zip'];
@@ -38,6 +38,7 @@ export const description = updateDisplayOptions(show('patient', 'search'), [
 		],
 	},
 	...returnAllAndLimit,
+	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
@@ -51,5 +52,5 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		filters.dob = toAthenaDate(parts);
 	}
 	const records = await athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: filters, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
-	return toItems(records, i);
+	return toItems(simplified(this, i, 'patient', records), i);
 }
