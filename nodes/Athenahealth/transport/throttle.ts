@@ -1,6 +1,6 @@
 import { sleepWithAbort } from 'n8n-workflow';
 
-// One pacing schedule per credential + practice, shared by every node in this n8n process.
+// One pacing schedule per credential + practice, shared by every node running in this n8n instance.
 // It spaces calls evenly (no burst) so a server-side per-second bucket is never tripped, halves
 // its rate when athena still answers 429, and climbs back by 2% of the target per success.
 
