@@ -1,7 +1,7 @@
 // The trigger driven through n8n-core's PollContext against the sandbox's changed-data feeds.
 import type { IDataObject } from 'n8n-workflow';
 
-import { poll, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
+import { poll, runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
 import { control, counters, sandbox, scenario, settings, type Sandbox } from '../harness/sandbox';
 
 let sb: Sandbox;
@@ -153,4 +153,32 @@ test('a 10,000-record backlog drains across polls within the poll budget at 5 re
 	expect(new Set(seen).size).toBe(10000);
 	expect(new Set(seen)).toEqual(new Set(steps.map((s) => `${s.patientid}:${s.mobilephone}`)));
 	expect((await counters(sb)).served429).toBe(0);
+});
+
+test('filters: only the chosen departments and appointment types are emitted', async () => {
+	const creds = app('f');
+	const state: IDataObject = {};
+	const params = { event: 'appointmentScheduled', filters: { departmentIds: '1', appointmentTypeIds: '2, 82' } };
+	await poll(creds, params, { staticData: state });
+	const open = [...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus === 'o');
+	const wanted = open.filter((a: any) => a.departmentid === '1' && ['2', '82'].includes(a.appointmenttypeid)).slice(0, 2);
+	const otherType = open.find((a: any) => a.departmentid === '1' && !['2', '82'].includes(a.appointmenttypeid));
+	const otherDept = open.find((a: any) => a.departmentid !== '1');
+	await scenario(sb, [...wanted, otherType, otherDept].map((a: any) => ({ action: 'book', appointmentid: a.appointmentid })));
+	const items = await poll(creds, params, { staticData: state });
+	expect(items.map((i) => i.json.appointmentid).sort()).toEqual(wanted.map((a: any) => a.appointmentid).sort());
+});
+
+test('another feed (problems) is emitted as raw records, labelled with the feed', async () => {
+	const creds = app('f');
+	const state: IDataObject = {};
+	const params = { event: 'otherFeed', otherFeed: 'chart/healthhistory/problems' };
+	expect(await poll(creds, params, { staticData: state })).toEqual([]);
+	const { error } = await runNodes(creds, [
+		{ parameters: { resource: 'customApiCall', operation: 'call', method: 'POST', path: '/chart/7/problems', form: { field: [{ name: 'snomedcode', value: '84229001' }, { name: 'note', value: 'Fatigue' }] } } },
+	]);
+	expect(error).toBeUndefined();
+	const items = await poll(creds, params, { staticData: state });
+	expect(items).toHaveLength(1);
+	expect(items[0].json).toMatchObject({ patientid: '7', code: '84229001', name: 'Fatigue', event: 'chart/healthhistory/problems change', feed: 'chart/healthhistory/problems', practiceId: '195900' });
 });

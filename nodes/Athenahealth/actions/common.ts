@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime } from '../shared/dates';
-import { athenaId, InvalidIdError } from '../shared/ids';
+import { athenaId } from '../shared/ids';
 import { normalizeRecord } from '../shared/records';
 
 export const returnAllAndLimit: INodeProperties[] = [
@@ -42,11 +42,7 @@ export function practiceOf(ctx: IExecuteFunctions, i: number): string | undefine
 export function idParam(ctx: IExecuteFunctions, name: string, i: number, label: string, optional = false): string | undefined {
 	const raw = ctx.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
 	if (optional && (raw === '' || raw === undefined || raw === null)) return undefined;
-	try {
-		return athenaId(raw, label);
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as InvalidIdError).message, { itemIndex: i });
-	}
+	return athenaId(ctx.getNode(), raw, label, i);
 }
 
 export function dateParam(ctx: IExecuteFunctions, name: string, i: number, label: string, opts: { optional?: boolean; withTime?: boolean } = {}): string | undefined {

@@ -9,7 +9,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { athenaId, InvalidIdError } from '../shared/ids';
+import { athenaId } from '../shared/ids';
 import { athenaApiError, failureInBody, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import * as throttle from './throttle';
@@ -85,12 +85,7 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 			description: 'Open the athenahealth credential and set Base URL to an origin such as http://localhost:8899.',
 		});
 	}
-	let practiceId: string;
-	try {
-		practiceId = athenaId(c.practiceId, 'The credential\'s Practice ID');
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
-	}
+	const practiceId = athenaId(ctx.getNode(), c.practiceId, "The credential's Practice ID");
 	const allowed = new Set(
 		String(c.allowedPracticeIds ?? '')
 			.split(/[\s,;]+/)
@@ -112,12 +107,7 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 /** The practice a call goes to: digits only, and one the credential allows. */
 export function resolvePractice(ctx: AthenaContext, conn: AthenaConnection, requested: unknown, itemIndex?: number): string {
 	if (requested === undefined || requested === null || requested === '') return conn.practiceId;
-	let id: string;
-	try {
-		id = athenaId(requested, 'Practice ID');
-	} catch (error) {
-		throw asOperationError(ctx, error, itemIndex);
-	}
+	const id = athenaId(ctx.getNode(), requested, 'Practice ID', itemIndex);
 	if (!conn.allowedPracticeIds.has(id)) {
 		throw new NodeOperationError(ctx.getNode(), `Practice ${id} is not allowed by this credential`, {
 			itemIndex,
@@ -125,11 +115,6 @@ export function resolvePractice(ctx: AthenaContext, conn: AthenaConnection, requ
 		});
 	}
 	return id;
-}
-
-export function asOperationError(ctx: { getNode: AthenaContext['getNode'] }, error: unknown, itemIndex?: number): Error {
-	if (error instanceof InvalidIdError) return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
-	return error as Error;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -49,7 +49,3 @@ export function reward(key: string): void {
 	const s = schedules.get(key);
 	if (s && s.rate < s.target) s.rate = Math.min(s.target, s.rate + s.target * 0.02);
 }
-
-export function currentRate(key: string): number | undefined {
-	return schedules.get(key)?.rate;
-}

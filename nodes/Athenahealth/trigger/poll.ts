@@ -33,13 +33,7 @@ function ids(ctx: IPollFunctions, value: unknown, label: string): string[] {
 		.split(',')
 		.map((v) => v.trim())
 		.filter(Boolean)
-		.map((v) => {
-			try {
-				return athenaId(v, label);
-			} catch (error) {
-				throw new NodeOperationError(ctx.getNode(), (error as Error).message);
-			}
-		});
+		.map((v) => athenaId(ctx.getNode(), v, label));
 }
 
 function settingsOf(ctx: IPollFunctions): Settings {

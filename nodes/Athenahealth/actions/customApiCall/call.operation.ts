@@ -1,4 +1,4 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type INodeProperties } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
@@ -101,12 +101,7 @@ function pairs(value: unknown, key: string): IDataObject {
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const method = this.getNodeParameter('method', i) as IHttpRequestMethods;
-	let path: string;
-	try {
-		path = safeApiPath(this.getNodeParameter('path', i), 'Path');
-	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex: i });
-	}
+	const path = safeApiPath(this.getNode(), this.getNodeParameter('path', i), 'Path', i);
 	const qs = pairs(this.getNodeParameter('query', i, {}), 'parameter');
 	const practiceId = practiceOf(this, i);
 	if (method === 'GET' && this.getNodeParameter('paginate', i, false)) {

@@ -31,15 +31,7 @@ export const subscription: Resource = {
 			const eventname = (this.getNodeParameter('eventName', i, '') as string).trim();
 			if (eventname && !/^[A-Za-z]+$/.test(eventname)) throw inputError(this, i, 'Event Name must be one athena event name such as ScheduleAppointment', `Got "${eventname}".`);
 			const departments = (this.getNodeParameter('departmentIds', i, '') as string).split(',').map((d) => d.trim()).filter(Boolean);
-			const departmentids = departments
-				.map((d) => {
-					try {
-						return athenaId(d, 'Department IDs');
-					} catch (error) {
-						throw inputError(this, i, (error as Error).message);
-					}
-				})
-				.join(',');
+			const departmentids = departments.map((d) => athenaId(this.getNode(), d, 'Department IDs', i)).join(',');
 			const form = compact({ eventname, departmentids });
 			await athenaRequest(this, { method: 'POST', path: path(this, i), form, practiceId: practiceOf(this, i), itemIndex: i, idempotent: true });
 			return toItems([{ feed: this.getNodeParameter('feed', i), subscribed: true, ...form, note: 'athena applies subscription changes within minutes (up to 15 in preview)' }], i);
