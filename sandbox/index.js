@@ -11,6 +11,8 @@ const { buildSeed } = require('./seed');
 const athenanet = require('./routes/athenanet');
 const { createFeeds } = require('./routes/feeds');
 const control = require('./routes/control');
+const fhir = require('./routes/fhir');
+const bulk = require('./routes/bulk');
 const { createHl7Feed } = require('./hl7feed');
 
 const ATHENA_SCOPE = 'athena/service/Athenanet.MDP.*';
@@ -33,6 +35,25 @@ function defaultSettings(options) {
 		feedRetentionMs: options.feedRetentionMs ?? 3 * 24 * 3600 * 1000,
 		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
 		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages; empty: off
+		// FHIR (reference §7): page size default and cap are INFERRED (athena publishes neither)
+		fhirDefaultCount: options.fhirDefaultCount ?? 10,
+		fhirMaxCount: options.fhirMaxCount ?? 1000,
+		fhirOutcomeIn200: options.fhirOutcomeIn200 ?? false, // parameter errors as an OperationOutcome entry in a 200 Bundle
+		// Bulk Data (reference §8, INFERRED from the Bulk Data IG): all switches
+		bulkDurationMs: options.bulkDurationMs ?? 3000, // how long a job stays "in progress"
+		bulkRetryAfter: options.bulkRetryAfter ?? 'seconds', // seconds | http-date | none, on 202 and 429 status answers
+		bulkRetryAfterMs: options.bulkRetryAfterMs ?? 1000,
+		bulk429Polls: options.bulk429Polls ?? 0, // the first N status polls of each job get 429
+		bulkResourcesPerType: options.bulkResourcesPerType ?? 0, // 0: the seed's own resources; more: synthetic copies
+		bulkResourcesPerFile: options.bulkResourcesPerFile ?? 0, // 0: one file per type
+		bulkFileOrigin: options.bulkFileOrigin ?? 'same', // same | second (no token needed) | redirect (307 to the second origin)
+		bulkSplitUtf8: options.bulkSplitUtf8 ?? false, // send multi-byte characters split across packets
+		bulkBreakAfterBytes: options.bulkBreakAfterBytes ?? 0, // drop the connection after this many bytes of a file…
+		bulkBreakCount: options.bulkBreakCount ?? 0, // …for the next N file downloads
+		bulkTypeFilter: options.bulkTypeFilter ?? false, // accept _typeFilter (400 otherwise)
+		bulkErrorFile: options.bulkErrorFile ?? false, // add an OperationOutcome error file to the manifest
+		bulkChunkBytes: options.bulkChunkBytes ?? 65536,
+		bulkFileExpiryMs: options.bulkFileExpiryMs ?? 3600000,
 	};
 }
 
@@ -81,6 +102,9 @@ async function startSandbox(options = {}) {
 	athenanet.register(api, sb);
 	sb.feeds.register(api);
 	sb.apiRouter = api;
+	const fhirApi = new Router();
+	fhir.register(fhirApi, sb);
+	bulk.register(fhirApi, sb);
 	const ctrl = new Router();
 	control.register(ctrl, sb);
 
@@ -236,6 +260,8 @@ async function startSandbox(options = {}) {
 		if (fault && applyFault(res, fault)) return;
 
 		if (path === '/oauth2/v1/token' && method === 'POST') return token(req, res, raw);
+		const open = method === 'GET' && sb.fhirUnauthenticated(path);
+		if (open) return send(res, open.status, open.body, { ...base, ...open.headers });
 
 		// Bearer check first: without a valid token athena answers 401 before anything else.
 		const auth = req.headers.authorization || '';
@@ -265,7 +291,7 @@ async function startSandbox(options = {}) {
 		const key = normalizedPath(method, path);
 		counters.byPath[key] = (counters.byPath[key] || 0) + 1;
 
-		const handlers = sb.extraRouters ? [api, ...sb.extraRouters] : [api];
+		const handlers = [api, fhirApi, ...(sb.extraRouters ?? [])];
 		let found;
 		for (const r of handlers) {
 			found = r.match(method, path);
@@ -305,6 +331,7 @@ async function startSandbox(options = {}) {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
 	});
+	await sb.startSecondOrigin();
 	const port = server.address().port;
 	const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
 	sb.url = url;
@@ -313,7 +340,7 @@ async function startSandbox(options = {}) {
 	sb.close = () =>
 		new Promise((resolve) => {
 			server.closeAllConnections?.();
-			server.close(() => resolve());
+			server.close(() => sb.closeSecondOrigin().then(resolve));
 		});
 	return sb;
 }
