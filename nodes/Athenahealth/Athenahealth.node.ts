@@ -2,6 +2,8 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INode
 
 import { appointment, appointmentOperations } from './actions/appointment';
 import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
+import { bulkExport, bulkExportOperations } from './actions/bulkExport';
+import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
 import * as customApiCall from './actions/customApiCall/call.operation';
 import { hl7, hl7Input, hl7Operations } from './actions/hl7';
 import { patient, patientOperations } from './actions/patient';
@@ -23,6 +25,8 @@ const resources: Record<string, Resource> = {
 	department,
 	provider,
 	appointmentType,
+	fhir,
+	bulkExport,
 	customApiCall: { call: customApiCall },
 };
 
@@ -44,7 +48,7 @@ export class Athenahealth implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Work with athenahealth (athenaOne): patients, appointments, reference data and custom athenaNet calls',
+		description: 'Work with athenahealth (athenaOne): patients, appointments, reference data, FHIR R4, bulk exports, HL7 and custom athenaNet calls',
 		defaults: { name: 'athenahealth' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -62,9 +66,11 @@ export class Athenahealth implements INodeType {
 					{ name: 'Appointment Reason', value: 'appointmentReason' },
 					{ name: 'Appointment Reminder', value: 'appointmentReminder' },
 					{ name: 'Appointment Type', value: 'appointmentType' },
+					{ name: 'Bulk Export (FHIR)', value: 'bulkExport' },
 					{ name: 'Change Subscription', value: 'subscription' },
 					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Department', value: 'department' },
+					{ name: 'FHIR', value: 'fhir' },
 					{ name: 'HL7 Message', value: 'hl7' },
 					{ name: 'Patient', value: 'patient' },
 					{ name: 'Provider', value: 'provider' },
@@ -81,6 +87,9 @@ export class Athenahealth implements INodeType {
 			operationParam('department', referenceOperations('department', 'departments')!, 'getAll'),
 			operationParam('provider', referenceOperations('provider', 'providers')!, 'getAll'),
 			operationParam('appointmentType', referenceOperations('appointment type', 'appointment types')!, 'getAll'),
+			operationParam('fhir', fhirOperations, 'search'),
+			resourceTypeField(['search', 'read']),
+			operationParam('bulkExport', bulkExportOperations, 'exportAndWait'),
 			operationParam('customApiCall', [{ name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' }], 'call'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{

@@ -5,7 +5,10 @@ import path from 'node:path';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { Credentials, ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
+import os from 'node:os';
+import fs from 'node:fs';
+
+import { BinaryDataService, Credentials, ErrorReporter, ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -44,6 +47,23 @@ export function loadPackage() {
 		return { loader, warnings };
 	})();
 	return loaderPromise;
+}
+
+let binaryPromise: Promise<string> | undefined;
+
+/**
+ * n8n's binary store in its default (filesystem) mode, in a temp folder: nodes stream files to disk
+ * through it exactly as in n8n. Returns the folder.
+ */
+export function binaryStore(): Promise<string> {
+	binaryPromise ??= (async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'athena-binary-'));
+		const service = new BinaryDataService({ mode: 'filesystem', localStoragePath: dir } as never, Container.get(ErrorReporter), Container.get(Logger));
+		await service.init();
+		Container.set(BinaryDataService, service);
+		return dir;
+	})();
+	return binaryPromise;
 }
 
 /** Node types from other packages a workflow may use (the benchmarks load n8n's own HTTP Request node). */
@@ -191,8 +211,9 @@ export async function runNodes(
 	credentials: MemoryCredentials,
 	specs: NodeSpec[],
 	input: IDataObject[] = [{}],
-	options: { mode?: WorkflowExecuteMode; cancelAfterMs?: number } = {},
+	options: { mode?: WorkflowExecuteMode; cancelAfterMs?: number; staticData?: IDataObject } = {},
 ): Promise<RunResult> {
+	await binaryStore();
 	const nodes: INode[] = specs.map((s, i) => ({
 		id: `n${i}`,
 		name: s.name ?? (i === 0 ? 'athenahealth' : `athenahealth${i}`),
@@ -205,7 +226,8 @@ export async function runNodes(
 	}));
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes: await nodeTypes(), staticData: {} });
+	// n8n loads a workflow's static data before a run and saves it after; passing the same object across runs does that
+	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes: await nodeTypes(), staticData: options.staticData ?? {} });
 	const mode = options.mode ?? 'manual';
 	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', name: 'test', nodes, connections, active: false, settings: {} } as never);
 	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));

@@ -4,6 +4,15 @@ import { asNodeError } from '../transport/errors';
 
 import type { Resource } from './types';
 
+const onSuccess = new WeakMap<object, Array<() => void>>();
+
+/** Runs `fn` only if the node run returns its items (e.g. to mark files as delivered). */
+export function afterSuccess(ctx: IExecuteFunctions, fn: () => void) {
+	const list = onSuccess.get(ctx) ?? [];
+	list.push(fn);
+	onSuccess.set(ctx, list);
+}
+
 /**
  * Owns the per-item loop: every operation handles exactly one item; here each output gets its
  * pairedItem, errors get the item index, and On Error (continue) keeps the other items going.
@@ -29,5 +38,7 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 			throw nodeError;
 		}
 	}
+	for (const fn of onSuccess.get(this) ?? []) fn();
+	onSuccess.delete(this);
 	return [out];
 }

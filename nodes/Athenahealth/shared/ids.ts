@@ -38,3 +38,24 @@ function describe(value: unknown): string {
 	const text = typeof value === 'string' ? value : JSON.stringify(value);
 	return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
 }
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+// A bare athenaOne id only maps to one FHIR id form for these types (reference §7.1).
+const BARE_PREFIX: Record<string, string> = { Patient: 'E', Practitioner: 'Provider', Location: 'Department' };
+
+/**
+ * A FHIR logical id for `type`: athena's a-{practice}.{prefix}-{id} form, "Type/id", or a bare
+ * athenaOne number where that maps to one form (a patient id 60178 → a-195900.E-60178), since athena
+ * answers a bare id with a 400 (reference §7.1).
+ */
+export function fhirId(node: INode, value: unknown, type: string, practiceId: string, field: string, itemIndex?: number): string {
+	let text = (typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value : '').trim();
+	if (text.startsWith(`${type}/`)) text = text.slice(type.length + 1);
+	if (DIGITS.test(text)) {
+		const prefix = BARE_PREFIX[type];
+		if (!prefix) throw refuse(node, field, `must be athena's FHIR id for a ${type} (like a-${practiceId}.encounter-62014), got ${describe(value)}; only Patient, Practitioner and Location accept a bare athenaOne ID.`, itemIndex);
+		return `a-${practiceId}.${prefix}-${text}`;
+	}
+	if (!FHIR_ID.test(text)) throw refuse(node, field, `must be a FHIR id (letters, digits, - and ., at most 64), like a-${practiceId}.E-60178; got ${describe(value)}.`, itemIndex);
+	return text;
+}

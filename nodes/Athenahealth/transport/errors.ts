@@ -65,6 +65,25 @@ export function failureInBody(body: unknown): string | undefined {
 	return undefined;
 }
 
+/** The texts of a FHIR OperationOutcome's issues (athena sends `details` as text, object or string). */
+export function outcomeIssues(body: unknown): string[] {
+	const issues = (body as { issue?: unknown })?.issue;
+	if (!Array.isArray(issues)) return [];
+	return issues.map((i: Record<string, unknown>) => {
+		const details = i?.details as { text?: unknown } | string | undefined;
+		const text = i?.diagnostics ?? (typeof details === 'string' ? details : details?.text) ?? i?.code ?? 'unknown issue';
+		return `${typeof i?.severity === 'string' ? `${i.severity}: ` : ''}${String(text)}`;
+	});
+}
+
+/** athena's "one of the required parameter combinations [[patient],[_id]]" → "patient; or _id". */
+function combinationHint(text: string): string | undefined {
+	const m = /required parameter combinations \[(.*)\] was not provided/.exec(text);
+	if (!m) return undefined;
+	const combos = [...m[1].matchAll(/\[([^[\]]*)\]/g)].map((c) => c[1].split(',').map((s) => s.trim()).join(' + '));
+	return combos.length ? `athena needs one of these search parameter combinations: ${combos.join('; or ')}. Add it under the search fields or Additional Parameters.` : undefined;
+}
+
 const STATUS_HINT: Record<number, string> = {
 	400: 'athena rejected the request as invalid',
 	401: 'athena did not accept the credential',
@@ -94,6 +113,13 @@ export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError 
 		if (invalid) details.push(`Invalid fields: ${invalid}.`);
 		const fields = list(obj.fields);
 		if (fields) details.push(`Provide at least one of: ${fields}.`);
+		const issues = outcomeIssues(obj);
+		if (issues.length) {
+			message ??= `athena's FHIR server refused the request: ${issues[0].replace(/^(error|fatal): /, '')}`;
+			if (issues.length > 1) details.push(`Issues: ${issues.join(' | ')}.`);
+			const hint = issues.map(combinationHint).find(Boolean);
+			if (hint) details.push(hint);
+		}
 	} else {
 		const text = failureInBody(body) ?? textOf(body);
 		if (text && input.status && input.status >= 400) details.push(`Gateway said: ${text}`);

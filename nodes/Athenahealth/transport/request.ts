@@ -29,6 +29,8 @@ export interface AthenaConnection {
 	practiceId: string;
 	allowedPracticeIds: Set<string>;
 	ratePerSecond: number;
+	/** Whether the credential asks for athena's FHIR scopes. */
+	fhirEnabled: boolean;
 	/** Throttle key: one schedule per credential (base URL + client id) and practice. */
 	credentialKey: string;
 }
@@ -51,6 +53,12 @@ export interface SendOptions {
 	itemIndex?: number;
 	/** Return the body as text instead of parsing JSON. */
 	text?: boolean;
+	/** Return a 2xx/3xx body as a Readable stream (error bodies are still read, as text). */
+	stream?: boolean;
+	/** false: send without the credential. Only calls to athena's own origin carry the token. */
+	authenticate?: boolean;
+	/** Hand 3xx answers back instead of following them (n8n would forward the token cross-origin). */
+	noRedirects?: boolean;
 	timeoutMs?: number;
 }
 
@@ -98,6 +106,7 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 		practiceId,
 		allowedPracticeIds: allowed,
 		ratePerSecond: rate,
+		fhirEnabled: c.enableFhir === true,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
 	};
 	connections.set(ctx, connection);
@@ -152,7 +161,7 @@ function outcomeOfError(error: unknown): Outcome {
 	return { headers: {}, networkCode: NETWORK_TEXT.find(([re]) => re.test(text))?.[1] ?? 'NETWORK' };
 }
 
-function header(headers: Record<string, unknown>, name: string): string | undefined {
+export function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
 }
@@ -184,41 +193,49 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	const signal = signalOf(ctx);
 	const idempotent = opts.idempotent ?? IDEMPOTENT.has(opts.method);
 	const policy = DEFAULT_RETRY_POLICY;
+	const authenticate = opts.authenticate !== false;
 	const request: IHttpRequestOptions = {
 		method: opts.method,
 		url: opts.url,
 		qs: opts.qs,
 		body: opts.body,
 		headers: { Accept: 'application/json', ...opts.headers },
-		json: !opts.text,
+		json: !opts.text && !opts.stream,
 		returnFullResponse: true,
 		timeout: opts.timeoutMs ?? 120_000,
+		abortSignal: signal,
+		disableFollowRedirect: opts.noRedirects,
 	};
 	if (opts.text) request.encoding = 'text';
+	if (opts.stream) request.encoding = 'stream';
 	const path = pathOf(opts.url);
 
-	const call = async (ignoreHttpStatusErrors: boolean) =>
-		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			...request,
-			headers: { ...request.headers },
-			ignoreHttpStatusErrors,
-		})) as FullResponse;
+	const call = async (ignoreHttpStatusErrors: boolean) => {
+		const options = { ...request, headers: { ...request.headers }, ignoreHttpStatusErrors };
+		const response = (authenticate
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+			: await ctx.helpers.httpRequest(options)) as FullResponse;
+		// a streamed error body is read (bounded) so it can be reported and its socket reused
+		if (opts.stream && response.statusCode >= 400) response.body = await readText(response.body);
+		return response;
+	};
 	let reauthenticated = false;
 
 	for (let attempt = 0; ; attempt++) {
-		await throttle.acquire(key, conn.ratePerSecond, signal);
+		// only athena's own API counts against its rate limit; file storage elsewhere does not
+		if (authenticate) await throttle.acquire(key, conn.ratePerSecond, signal);
 		let outcome: Outcome;
 		try {
 			// Read every status ourselves: n8n 2.8 drops the headers (Retry-After) of a failed call.
 			let response = await call(true);
-			if (response.statusCode === 401 && !reauthenticated) {
+			if (response.statusCode === 401 && !reauthenticated && authenticate) {
 				// Hand the call to n8n's own OAuth2 path, which fetches one new token on 401 and
 				// retries once (n8n's token store and cross-process lock stay in charge of tokens).
 				reauthenticated = true;
 				response = await call(false);
 			}
 			if (response.statusCode < 400) {
-				throttle.reward(key);
+				if (authenticate) throttle.reward(key);
 				return response;
 			}
 			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
@@ -265,13 +282,29 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 			});
 		}
 		const wait = retryDelayMs(retryAfterMs, attempt, policy);
-		if (throttled) throttle.penalize(key, wait);
+		if (throttled && authenticate) throttle.penalize(key, wait);
 		ctx.logger?.debug?.(`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`);
 		try {
 			await sleepWithAbort(wait, signal);
 		} catch {
 			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting to retry an athena call', { itemIndex: opts.itemIndex });
 		}
+	}
+}
+
+/** Reads a (small) streamed body as text, at most 64 KB; the rest is discarded. */
+export async function readText(body: unknown): Promise<unknown> {
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return body;
+	const decoder = new TextDecoder();
+	let text = '';
+	for await (const chunk of body as AsyncIterable<Uint8Array>) {
+		if (text.length < 65536) text += decoder.decode(chunk, { stream: true });
+	}
+	text += decoder.decode();
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
 	}
 }
 

@@ -1,0 +1,71 @@
+import { createHash } from 'crypto';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { cancelExport, kickOff, waitForManifest, type Manifest } from '../../transport/bulk';
+import { asNodeError } from '../../transport/errors';
+import { fhirScope } from '../../transport/fhir';
+import { practiceOf, show } from '../common';
+import { afterSuccess } from '../router';
+import { checkpoints, deliverFiles } from './download';
+import { downloadFields, exportRequest, startFields } from './fields';
+
+export const description = updateDisplayOptions(show('bulkExport', 'exportAndWait'), [
+	...startFields,
+	{
+		displayName: 'Max Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		default: 60,
+		typeOptions: { minValue: 1 },
+		description: 'Give up waiting after this long; running the node again continues with the same export',
+	},
+	...downloadFields,
+	{
+		displayName: 'Delete Export When Done',
+		name: 'deleteWhenDone',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to tell athena (DELETE) that the files may be removed once they are downloaded',
+	},
+]);
+
+const notFound = (error: unknown) => String((error as { httpCode?: string }).httpCode) === '404';
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const scope = await fhirScope(this, practiceOf(this, i), i);
+	const req = exportRequest(this, i, scope.practiceId);
+	const maxWaitMs = (this.getNodeParameter('maxWaitMinutes', i, 60) as number) * 60_000;
+	// The same request in a later run re-attaches to the export it started instead of starting another.
+	const data = this.getWorkflowStaticData('node');
+	const pending = (data.pendingExports ??= {}) as IDataObject;
+	const key = createHash('sha1').update(JSON.stringify([scope.base, scope.practiceId, req])).digest('hex');
+
+	let statusUrl = typeof pending[key] === 'string' ? (pending[key] as string) : undefined;
+	let manifest: Manifest | undefined;
+	if (statusUrl) {
+		try {
+			manifest = await waitForManifest(this, scope, statusUrl, maxWaitMs, i);
+		} catch (error) {
+			if (!notFound(error)) throw asNodeError(this.getNode(), error);
+			delete checkpoints(this)[statusUrl];
+			statusUrl = undefined; // gone (expired or deleted): start again
+		}
+	}
+	if (!statusUrl || !manifest) {
+		statusUrl = (await kickOff(this, scope, req.groupId, req.params, req.method, i)).statusUrl;
+		pending[key] = statusUrl;
+		manifest = await waitForManifest(this, scope, statusUrl, maxWaitMs, i);
+	}
+	const items = await deliverFiles(this, scope, statusUrl, manifest, i);
+	if (this.getNodeParameter('deleteWhenDone', i, true)) {
+		await cancelExport(this, scope, statusUrl, i).catch((error: unknown) => {
+			if (!notFound(error)) throw asNodeError(this.getNode(), error);
+		});
+	}
+	const done = statusUrl;
+	afterSuccess(this, () => {
+		delete pending[key];
+		delete checkpoints(this)[done];
+	});
+	return items;
+}

@@ -1,0 +1,15 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { kickOff } from '../../transport/bulk';
+import { fhirScope } from '../../transport/fhir';
+import { practiceOf, show } from '../common';
+import { exportRequest, startFields } from './fields';
+
+export const description = updateDisplayOptions(show('bulkExport', 'start'), startFields);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const scope = await fhirScope(this, practiceOf(this, i), i);
+	const req = exportRequest(this, i, scope.practiceId);
+	const { statusUrl, request } = await kickOff(this, scope, req.groupId, req.params, req.method, i);
+	return [{ json: { statusUrl, request, groupId: req.groupId, startedAt: new Date().toISOString() } }];
+}

@@ -1,0 +1,25 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { fhirId } from '../../shared/ids';
+import { fhirRequest, fhirScope, practiceParam } from '../../transport/fhir';
+import { practiceOf, show } from '../common';
+
+export const description = updateDisplayOptions(show('fhir', 'read'), [
+	{
+		displayName: 'Resource ID',
+		name: 'id',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'a-195900.E-60178',
+		description: "The resource's FHIR ID in athena's form. For Patient, Practitioner and Location a bare athena ID (60178) works too.",
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const scope = await fhirScope(this, practiceOf(this, i), i);
+	const type = this.getNodeParameter('resourceType', i) as string;
+	const id = fhirId(this.getNode(), this.getNodeParameter('id', i), type, scope.practiceId, 'Resource ID', i);
+	const body = await fhirRequest(this, scope, { method: 'GET', url: `${scope.base}/${type}/${encodeURIComponent(id)}?ah-practice=${encodeURIComponent(practiceParam(scope.practiceId))}`, itemIndex: i });
+	return [{ json: body }];
+}

@@ -1,0 +1,147 @@
+import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
+
+import { athenaApiError, outcomeIssues } from './errors';
+import { getConnection, header, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
+
+// FHIR R4 on the shared transport (reference §7): every call carries ah-practice, answers may be
+// an OperationOutcome (as an HTTP error, or as an "outcome" entry inside a 200 Bundle), and
+// Bundle paging follows link[next] only on athena's own origin.
+
+export const FHIR_ACCEPT = 'application/fhir+json';
+// Longer GET URLs go as POST _search (some gateways refuse URLs over ~2 KB, peers §2).
+const MAX_GET_URL = 1800;
+
+export interface FhirScope {
+	conn: AthenaConnection;
+	practiceId: string;
+	base: string;
+}
+
+export function originOf(url: string): string | undefined {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Connection, practice and FHIR base, refusing before any call when the credential has no FHIR scopes. */
+export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, itemIndex?: number): Promise<FhirScope> {
+	const conn = await getConnection(ctx);
+	if (!conn.fhirEnabled) {
+		throw new NodeOperationError(ctx.getNode(), 'FHIR is not turned on in the athenahealth credential', {
+			itemIndex,
+			description: 'Open the credential, turn on "FHIR Access" so the token carries the system/*.read scopes, and save. Your athena app must hold those scopes.',
+		});
+	}
+	const practiceId = resolvePractice(ctx, conn, requestedPractice, itemIndex);
+	return { conn, practiceId, base: `${conn.baseUrl}/fhir/r4` };
+}
+
+export const practiceParam = (practiceId: string) => `Organization/a-1.Practice-${practiceId}`;
+
+/** Raises an OperationOutcome that came inside a 200 searchset (athena does this, e.g. for missing scopes). */
+export function raiseOutcomeEntries(ctx: AthenaContext, bundle: IDataObject, path: string, response: FullResponse, itemIndex?: number) {
+	const entries = Array.isArray(bundle.entry) ? (bundle.entry as IDataObject[]) : [];
+	for (const entry of entries) {
+		const resource = entry.resource as IDataObject | undefined;
+		const mode = (entry.search as IDataObject | undefined)?.mode;
+		if (resource?.resourceType !== 'OperationOutcome' || (mode !== undefined && mode !== 'outcome')) continue;
+		const issues = outcomeIssues(resource);
+		if (!issues.some((i) => /^(error|fatal)/.test(i))) continue;
+		throw athenaApiError(ctx.getNode(), {
+			status: response.statusCode,
+			body: resource,
+			method: 'GET',
+			path,
+			itemIndex,
+			requestId: header(response.headers, 'x-request-id'),
+			message: `athena answered with an OperationOutcome inside a ${response.statusCode} Bundle: ${issues[0].replace(/^(error|fatal): /, '')}`,
+		});
+	}
+}
+
+export interface FhirCall {
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	/** A form-encoded body (POST _search). */
+	formBody?: string;
+	itemIndex?: number;
+}
+
+/** One FHIR call through the shared transport; the parsed body, with outcome entries raised. */
+export async function fhirRequest(ctx: AthenaContext, scope: FhirScope, call: FhirCall): Promise<IDataObject> {
+	const response = await send(ctx, scope.conn, {
+		method: call.method,
+		url: call.url,
+		qs: call.qs,
+		practiceId: scope.practiceId,
+		body: call.formBody,
+		headers: { Accept: FHIR_ACCEPT, ...(call.formBody ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+		// POST _search only reads, so it may be repeated like a GET
+		idempotent: true,
+		itemIndex: call.itemIndex,
+	});
+	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as IDataObject;
+	if (body?.resourceType === 'Bundle') raiseOutcomeEntries(ctx, body, new URL(call.url).pathname, response, call.itemIndex);
+	return body ?? {};
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return { text };
+	}
+}
+
+export interface PageLimits {
+	maxPages: number;
+	itemIndex?: number;
+}
+
+/**
+ * Searchset pages: the first by GET (or POST _search when the query is long), then link[next]
+ * while it stays on athena's origin and never repeats. A Bundle without entry or link ends the
+ * search as empty (bonFHIR and fhir-kit-client crash there, peers §2 and §5).
+ */
+export async function* fhirSearchPages(ctx: AthenaContext, scope: FhirScope, type: string, params: Array<[string, string]>, limits: PageLimits): AsyncGenerator<IDataObject> {
+	const query = new URLSearchParams(params);
+	const getUrl = `${scope.base}/${type}?${query.toString()}`;
+	let bundle =
+		getUrl.length > MAX_GET_URL
+			? await fhirRequest(ctx, scope, { method: 'POST', url: `${scope.base}/${type}/_search`, formBody: query.toString(), itemIndex: limits.itemIndex })
+			: await fhirRequest(ctx, scope, { method: 'GET', url: getUrl, itemIndex: limits.itemIndex });
+	const seen = new Set<string>([getUrl]);
+	const origin = originOf(scope.base);
+	for (let page = 1; ; page++) {
+		if (bundle.resourceType !== 'Bundle') {
+			throw new NodeOperationError(ctx.getNode(), `athena answered the ${type} search with ${String(bundle.resourceType ?? 'something other than a Bundle')}`, { itemIndex: limits.itemIndex });
+		}
+		yield bundle;
+		const links = Array.isArray(bundle.link) ? (bundle.link as IDataObject[]) : [];
+		const next = links.find((l) => l.relation === 'next')?.url;
+		if (typeof next !== 'string' || !next) return;
+		if (originOf(next) !== origin) {
+			throw new NodeOperationError(ctx.getNode(), `The ${type} search's next page points to another server (${originOf(next) ?? 'an invalid URL'})`, {
+				itemIndex: limits.itemIndex,
+				description: `Paging stopped after ${page} page(s): the token is only sent to ${origin}. Narrow the search or turn off Return All.`,
+			});
+		}
+		if (seen.has(next)) {
+			throw new NodeOperationError(ctx.getNode(), `athena repeated a next link while paging ${type}`, {
+				itemIndex: limits.itemIndex,
+				description: `Paging stopped after ${page} page(s) because page ${page + 1} would be one already read. The results so far may be incomplete.`,
+			});
+		}
+		if (page >= limits.maxPages) {
+			throw new NodeOperationError(ctx.getNode(), `The ${type} search has more than ${limits.maxPages} pages`, {
+				itemIndex: limits.itemIndex,
+				description: 'Raise Max Pages in the options, narrow the search, or turn off Return All and set a Limit.',
+			});
+		}
+		seen.add(next);
+		bundle = await fhirRequest(ctx, scope, { method: 'GET', url: next, itemIndex: limits.itemIndex });
+	}
+}
