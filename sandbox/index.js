@@ -109,7 +109,7 @@ async function startSandbox(options = {}) {
 	control.register(ctrl, sb);
 
 	function newCounters() {
-		return { tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0, perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0 };
+		return { tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0, perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0, bulkKickoffs: 0, bulkStatusPolls: 0, bulkDeletes: 0, bulkFileRequests: 0, bulkFiles: {} };
 	}
 	sb.resetCounters = () => Object.assign(counters, newCounters());
 

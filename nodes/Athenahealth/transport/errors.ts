@@ -84,6 +84,14 @@ function combinationHint(text: string): string | undefined {
 	return combos.length ? `athena needs one of these search parameter combinations: ${combos.join('; or ')}. Add it under the search fields or Additional Parameters.` : undefined;
 }
 
+function parseOr(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
+
 const STATUS_HINT: Record<number, string> = {
 	400: 'athena rejected the request as invalid',
 	401: 'athena did not accept the credential',
@@ -98,7 +106,7 @@ const STATUS_HINT: Record<number, string> = {
 };
 
 export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError {
-	const body = input.body;
+	const body = typeof input.body === 'string' && /^\s*[{[]/.test(input.body) ? parseOr(input.body) : input.body;
 	const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 	const details: string[] = [];
 	let message = input.message;
