@@ -6,6 +6,7 @@ const { benchSandbox } = require('./sandbox');
 const { benchTrigger } = require('./trigger');
 const { benchHl7 } = require('./hl7');
 const { benchBooked } = require('./booked');
+const { benchBulk } = require('./bulk');
 
 function table(title, columns, rows) {
 	const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
@@ -16,7 +17,7 @@ function table(title, columns, rows) {
 
 (async () => {
 	const only = process.argv[2];
-	const benches = { transport: benchTransport, booked: benchBooked, trigger: benchTrigger, hl7: benchHl7, sandbox: benchSandbox };
+	const benches = { transport: benchTransport, booked: benchBooked, trigger: benchTrigger, hl7: benchHl7, sandbox: benchSandbox, bulk: benchBulk };
 	for (const [name, run] of Object.entries(benches)) {
 		if (only && only !== name) continue;
 		const { title, columns, rows } = await run();

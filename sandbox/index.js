@@ -172,7 +172,8 @@ async function startSandbox(options = {}) {
 	}
 
 	function normalizedPath(method, path) {
-		return `${method} ${path.replace(/\/\d+/g, '/{id}')}`;
+		// ids and job names collapse, so the counter map stays bounded however long the sandbox runs
+		return `${method} ${path.replace(/\/\d+/g, '/{id}').replace(/\/(bulkstatus|bulkfiles)\/[\w-]+/, '/$1/{job}').replace(/\/a-[\w.-]+/g, '/{id}')}`;
 	}
 
 	function takeFault(method, path, phase) {
@@ -227,6 +228,8 @@ async function startSandbox(options = {}) {
 			return send(res, 401, { detailedmessage: 'Policy evaluation failed for this request, please check the policy configurations.', error: 'access_denied' }, limitHeaders());
 		}
 		const accessToken = `sbx.${crypto.randomBytes(24).toString('base64url')}`;
+		// expired tokens are forgotten (an unknown token gets the same 401), so the map stays bounded
+		if (tokens.size > 1000) for (const [t, info] of tokens) if (info.expiresAt <= Date.now()) tokens.delete(t);
 		tokens.set(accessToken, { client: id, scopes, expiresAt: Date.now() + settings.tokenLifetimeSeconds * 1000 });
 		counters.tokensIssued++;
 		return send(res, 200, { access_token: accessToken, expires_in: String(settings.tokenLifetimeSeconds), scope: scopes.join(' '), token_type: 'Bearer' }, limitHeaders());

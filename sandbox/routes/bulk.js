@@ -162,26 +162,30 @@ function register(router, sb) {
 		return { job, file };
 	}
 
-	/** Streams one file, generating lines as it goes and honouring backpressure. */
+	/** Lines of a type as [head, id, tail] Buffers, encoded once per job; copies vary only the id. */
+	function encodedLinesOf(job, type) {
+		job.encoded ??= new Map();
+		if (!job.encoded.has(type)) job.encoded.set(type, linesOf(job, type).map(([head, id, tail]) => [Buffer.from(head), id, Buffer.from(`${tail}\n`)]));
+		return job.encoded.get(type);
+	}
+	const ERROR_LINE = [Buffer.from('{"resourceType":"OperationOutcome","id":"'), 'export-error-1', Buffer.from('","issue":[{"severity":"error","code":"processing","diagnostics":"DocumentReference a-195900.document-600000: attachment could not be exported"}]}\n')];
+
+	/** Streams one file, generating lines into buffers as it goes and honouring backpressure. */
 	async function stream(res, job, file) {
-		counters.bulkFileRequests = (counters.bulkFileRequests ?? 0) + 1;
-		counters.bulkFiles ??= {};
+		counters.bulkFileRequests++;
 		counters.bulkFiles[file.name] = (counters.bulkFiles[file.name] ?? 0) + 1;
 		res.writeHead(200, { 'Content-Type': 'application/fhir+ndjson', 'X-Request-Id': `rrt-bulk-${Date.now()}` });
-		const lines = file.error ? null : linesOf(job, file.type);
-		const lineAt = (i) => {
-			if (!lines) return JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'DocumentReference a-195900.document-600000: attachment could not be exported' }] });
-			const [head, id, tail] = lines[i % lines.length];
-			const copy = Math.floor(i / lines.length);
-			return `${head}${copy ? `${id}${copy}` : id}${tail}`;
-		};
+		const lines = file.error ? [ERROR_LINE] : encodedLinesOf(job, file.type);
 		const breakAt = settings.bulkBreakCount > 0 ? settings.bulkBreakAfterBytes : 0;
 		if (breakAt) settings.bulkBreakCount--;
+		const limit = settings.bulkSplitUtf8 ? 1 : settings.bulkChunkBytes;
 		let sent = 0;
-		let chunk = '';
+		let chunk = Buffer.allocUnsafe(limit + 65536);
+		let pos = 0;
 		const flush = async () => {
-			const buf = Buffer.from(chunk, 'utf8');
-			chunk = '';
+			const buf = chunk.subarray(0, pos);
+			chunk = Buffer.allocUnsafe(limit + 65536);
+			pos = 0;
 			if (breakAt && sent + buf.length >= breakAt) {
 				res.write(buf.subarray(0, Math.max(0, breakAt - sent)));
 				await sleep(20);
@@ -190,25 +194,32 @@ function register(router, sb) {
 			}
 			sent += buf.length;
 			if (settings.bulkSplitUtf8) {
-				// write each multi-byte character's bytes in two packets, so the client sees them split
+				// write the first multi-byte character's bytes in two packets, so the client sees it split
 				const at = buf.findIndex((b) => b >= 0xc0);
 				if (at >= 0) {
 					res.write(buf.subarray(0, at + 1));
 					await sleep(5);
 					res.write(buf.subarray(at + 1));
 					await sleep(5);
-					return true;
+					return !res.destroyed;
 				}
 			}
 			if (!res.write(buf)) await new Promise((r) => res.once('drain', r));
 			return !res.destroyed;
 		};
-		const limit = settings.bulkSplitUtf8 ? 1 : settings.bulkChunkBytes;
 		for (let i = file.start; i < file.start + file.count; i++) {
-			chunk += `${lineAt(i)}\n`;
-			if (chunk.length >= limit && !(await flush())) return;
+			const [head, id, tail] = lines[i % lines.length];
+			const copy = Math.floor(i / lines.length);
+			const text = copy ? `${id}${copy}` : id;
+			if (pos + head.length + text.length + tail.length > chunk.length) {
+				chunk = Buffer.concat([chunk.subarray(0, pos), Buffer.allocUnsafe(head.length + text.length + tail.length + limit)]);
+			}
+			pos += head.copy(chunk, pos);
+			pos += chunk.write(text, pos, 'latin1');
+			pos += tail.copy(chunk, pos);
+			if (pos >= limit && !(await flush())) return;
 		}
-		if (chunk && !(await flush())) return;
+		if (pos && !(await flush())) return;
 		res.end();
 	}
 

@@ -33,6 +33,12 @@ function register(router, sb) {
 		return settings;
 	});
 	r('GET', '/_control/settings', () => settings);
+	// for the memory soak: heap after a full GC when the process runs with --expose-gc
+	r('GET', '/_control/memory', () => {
+		global.gc?.();
+		const m = process.memoryUsage();
+		return { heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, gc: typeof global.gc === 'function' };
+	});
 	// { method?, path? (regex), count=1, status?, body?, headers?, reset?, delayMs?, phase: before|after }
 	r('POST', '/_control/faults', ({ body }) => {
 		sb.faults.push({ count: 1, ...body });
