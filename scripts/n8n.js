@@ -42,6 +42,11 @@ function installPackage(userFolder) {
 	return target;
 }
 
+/** Where example 4 writes its files (n8n 2.x only lets the file node write inside allowed folders). */
+function exportDir(userFolder) {
+	return path.join(userFolder, 'athena-export');
+}
+
 function env(userFolder, port, extra = {}) {
 	// n8n behaves differently under a test runner's NODE_ENV=test / JEST_WORKER_ID: run it as in production
 	const inherited = { ...process.env };
@@ -61,6 +66,7 @@ function env(userFolder, port, extra = {}) {
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		EXECUTIONS_MODE: 'regular',
+		N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${exportDir(userFolder)}`,
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
 		...extra,
 	};
@@ -94,10 +100,10 @@ function sandboxCredential(sandboxUrl) {
 			customBaseUrl: sandboxUrl,
 			practiceId: '195900',
 			allowedPracticeIds: '',
-			enableFhir: false,
 			requestsPerSecond: 0,
 			clientId: 'sandbox-client',
 			clientSecret: 'sandbox-secret',
+			enableFhir: true,
 			grantType: 'clientCredentials',
 			authentication: 'header',
 		},
@@ -113,7 +119,8 @@ function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) 
 	fs.mkdirSync(dir);
 	const ids = {};
 	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'))) {
-		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8').replaceAll('http://localhost:8899', sandboxUrl));
+		const text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8').replaceAll('http://localhost:8899', sandboxUrl).replaceAll('/home/node/.n8n-files/athena-export', exportDir(userFolder));
+		const workflow = JSON.parse(text);
 		workflow.active = activate && Boolean(workflow.active);
 		ids[file] = workflow.id;
 		fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow));
@@ -126,6 +133,7 @@ function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) 
 		}
 	}
 	fs.rmSync(work, { recursive: true, force: true });
+	fs.mkdirSync(exportDir(userFolder), { recursive: true });
 	return ids;
 }
 
@@ -160,4 +168,44 @@ function startN8n(bin, userFolder, port, extra = {}) {
 	return { child, ready, output, stop };
 }
 
-module.exports = { ROOT, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
+/**
+ * Runs a workflow once with `n8n execute` (as n8n runs a manual execution) and resolves with the
+ * run data n8n prints. Spawned with pipes, and the process group is stopped after.
+ */
+function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
+	return new Promise((resolve, reject) => {
+		// n8n prints the run data at log level info
+		const child = spawn(process.execPath, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], { env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d) => (out += d));
+		child.stderr.on('data', (d) => (err += d));
+		const kill = () => {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				child.kill('SIGKILL');
+			}
+		};
+		const timer = setTimeout(() => {
+			kill();
+			reject(new Error(`n8n execute ${workflowId} timed out:\n${(out + err).slice(-2000)}`));
+		}, timeoutMs);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			kill();
+			// the run data is the one multi-line JSON block: from a line "{" to a line starting "}"
+			const start = out.search(/^\{$/m);
+			const end = out.indexOf('\n}', start);
+			let run;
+			try {
+				run = JSON.parse(out.slice(start, end + 2));
+			} catch {
+				return reject(new Error(`n8n execute ${workflowId} exited ${code} without run data:\n${(out + err).slice(-2000)}`));
+			}
+			resolve({ code, run });
+		});
+	});
+}
+
+module.exports = { ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
