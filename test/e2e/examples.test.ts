@@ -1,31 +1,9 @@
 // The README's examples, run by a real n8n against the sandbox: 1, 4, 5 with `n8n execute`; 3 (webhook) and 2 (trigger) on a running server.
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
 import { control, sandbox, scenario, type Sandbox } from '../harness/sandbox';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const n8n = require('../../scripts/n8n');
-
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as net.AddressInfo;
-			s.close(() => resolve(port));
-		});
-	});
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-}
+import { freePort, n8n, prepareN8n, waitFor } from './helpers';
 
 let sb: Sandbox;
 let bin: string;
@@ -34,11 +12,8 @@ let server: { ready: Promise<void>; stop: () => void; output: string[] } | undef
 let port: number;
 
 beforeAll(async () => {
-	bin = n8n.ensureN8n();
 	sb = await sandbox({ qps: 20, booked: 400, openSlots: 400, bulkDurationMs: 1500 });
-	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-e2e-'));
-	n8n.installPackage(userFolder);
-	n8n.importExamples(bin, userFolder, sb.url, { activate: true });
+	({ bin, userFolder } = prepareN8n(sb.url, true));
 }, 20 * 60 * 1000);
 
 afterAll(async () => {

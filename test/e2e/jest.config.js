@@ -6,4 +6,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 	testTimeout: 15 * 60 * 1000,
 	forceExit: true,
+	// one n8n at a time: each starts a task runner on the same port
+	maxWorkers: 1,
 };

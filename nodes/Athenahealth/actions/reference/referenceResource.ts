@@ -54,7 +54,7 @@ export function referenceResource(cfg: ReferenceConfig): Resource {
 
 export function referenceOperations(label: string, plural: string): INodeProperties['options'] {
 	return [
-		{ name: 'Get', value: 'get', action: `Get a ${label}`, description: `Get one ${label} by ID` },
+		{ name: 'Get', value: 'get', action: `Get ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`, description: `Get one ${label} by ID` },
 		{ name: 'Get Many', value: 'getAll', action: `Get many ${plural}`, description: `List the practice's ${plural}` },
 	];
 }
