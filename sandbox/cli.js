@@ -6,7 +6,7 @@ const { startSandbox } = require('./index');
 function parse(argv) {
 	const opts = {};
 	for (let i = 0; i < argv.length; i++) {
-		const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+		const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(argv[i]);
 		if (!m) continue;
 		const key = m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 		let value = m[2] ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
