@@ -9,7 +9,7 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 
 const { TYPES, resourcesOf } = require('../fhir/resources');
-const { FhirError, fhir, outcome, KNOWN_PRACTICES } = require('./fhir');
+const { FhirError, fhir, fhirRoute, outcome, KNOWN_PRACTICES } = require('./fhir');
 
 const FORMATS = ['application/fhir+ndjson', 'application/ndjson', 'ndjson'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -18,15 +18,7 @@ function register(router, sb) {
 	const { state, settings, counters } = sb;
 	const jobs = new Map();
 	sb.bulkJobs = jobs;
-	const route = (method, path, handler) =>
-		router.add(method, new RegExp(`^/fhir/r4${path}$`), async (ctx) => {
-			try {
-				return await handler(ctx);
-			} catch (e) {
-				if (!(e instanceof FhirError)) throw e;
-				return fhir(e.status, e.body, e.headers);
-			}
-		});
+	const route = fhirRoute(router);
 	const retryAfter = (ms) => {
 		if (settings.bulkRetryAfter === 'none') return {};
 		if (settings.bulkRetryAfter === 'http-date') return { 'Retry-After': new Date(Date.now() + Math.max(1000, ms)).toUTCString() };

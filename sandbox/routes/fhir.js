@@ -64,10 +64,9 @@ const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g,
 const refId = (value) => String(value).replace(/^[A-Za-z]+\//, '');
 const hasScope = (token, type) => !token?.scopes || token.scopes.some((s) => new RegExp(`^system/(${type}|\\*)\\.(read|rs|r|s|\\*)$`).test(s));
 
-function register(router, sb) {
-	const { state, settings } = sb;
-	const base = () => `${sb.url}/fhir/r4`;
-	const route = (method, path, handler) =>
+/** Adds routes under /fhir/r4 whose FhirErrors become FHIR responses. */
+function fhirRoute(router) {
+	return (method, path, handler) =>
 		router.add(method, new RegExp(`^/fhir/r4${path}$`), async (ctx) => {
 			try {
 				return await handler(ctx);
@@ -76,6 +75,12 @@ function register(router, sb) {
 				return fhir(e.status, e.body, e.headers);
 			}
 		});
+}
+
+function register(router, sb) {
+	const { state, settings } = sb;
+	const base = () => `${sb.url}/fhir/r4`;
+	const route = fhirRoute(router);
 
 	/** A search error: a 4xx, or (switch, or always for scopes) an OperationOutcome entry in a 200 Bundle. */
 	const searchError = (status, body, inBundle) => {
@@ -278,4 +283,4 @@ function smartConfiguration(origin) {
 	};
 }
 
-module.exports = { register, FhirError, fhir, outcome, practiceOf, fhirParams, first, hasScope, FHIR_JSON, KNOWN_PRACTICES, PER_PATIENT };
+module.exports = { register, fhirRoute, FhirError, fhir, outcome, practiceOf, fhirParams, first, hasScope, FHIR_JSON, KNOWN_PRACTICES, PER_PATIENT };
