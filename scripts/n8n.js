@@ -66,6 +66,9 @@ function env(userFolder, port, extra = {}) {
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		EXECUTIONS_MODE: 'regular',
+		// n8n 1.123's default expression engine needs isolated-vm 6, which needs Node 22; the legacy
+		// engine runs on this Node 20 (n8n 2.8 has only that one)
+		N8N_EXPRESSION_ENGINE: 'legacy',
 		N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${exportDir(userFolder)}`,
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
 		...extra,
