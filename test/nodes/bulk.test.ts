@@ -194,3 +194,13 @@ test('Export and Wait run again after an interruption re-attaches to the same ex
 	expect(c.bulkFiles).toEqual({ 'Patient-1': 1, 'Patient-2': 1 });
 	expect(JSON.stringify(staticData)).not.toMatch(/bulkstatus/);
 });
+
+test('a Retry-After longer than Max Wait ends the wait at once, naming the status URL, instead of polling every minute (peers §1.2 item 3)', async () => {
+	await settings(sb, { bulkDurationMs: 600_000, bulkRetryAfterMs: 300_000 });
+	const started = Date.now();
+	const { error } = await exportAndWait({ resourceTypes: ['Patient'], maxWaitMinutes: 1 });
+	expect(error?.message).toBe('The export was not ready within 1 minute(s)');
+	expect(error?.description).toMatch(/\/fhir\/r4\/bulkstatus\//);
+	expect(Date.now() - started).toBeLessThan(10_000);
+	expect((await counters(sb)).bulkStatusPolls).toBe(1);
+});

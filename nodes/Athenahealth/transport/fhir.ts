@@ -31,7 +31,7 @@ export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, 
 	if (!conn.fhirEnabled) {
 		throw new NodeOperationError(ctx.getNode(), 'FHIR is not turned on in the athenahealth credential', {
 			itemIndex,
-			description: 'Open the credential, turn on "FHIR Access" so the token carries the system/*.read scopes, and save. Your athena app must hold those scopes.',
+			description: 'Open the credential, turn on "Enable FHIR" so the token carries the system/*.read scopes, and save. Your athena app must hold those scopes.',
 		});
 	}
 	const practiceId = resolvePractice(ctx, conn, requestedPractice, itemIndex);
