@@ -25,8 +25,13 @@ function ensureN8n() {
 	// xlsx's default source is a CDN this machine cannot reach; the registry's 0.18.5 works.
 	fs.writeFileSync(path.join(INSTALL_DIR, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	execFileSync(npm, ['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: INSTALL_DIR, stdio: 'inherit' });
-	execFileSync(npm, ['rebuild', 'sqlite3'], { cwd: INSTALL_DIR, stdio: 'inherit' });
+	// Under `npm test` npm hands its config to children as npm_config_* (this repo's
+	// ignore-scripts=true among it), which would silently skip the sqlite3 build below.
+	const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
+	const run = (args) => execFileSync(npm, args, { cwd: INSTALL_DIR, stdio: 'inherit', env: clean });
+	run(['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund']);
+	run(['rebuild', 'sqlite3', '--ignore-scripts=false']);
+	if (!fs.existsSync(path.join(INSTALL_DIR, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'))) throw new Error('sqlite3 did not build (n8n needs it): check python3, make and g++');
 	fs.writeFileSync(path.join(INSTALL_DIR, '.complete'), new Date().toISOString());
 	return N8N_BIN;
 }
