@@ -150,11 +150,14 @@ test('parsed output stops at Max Resources; error files become OperationOutcome 
 });
 
 test('POST kick-off sends a Parameters body; unsupported _typeFilter is athena\'s 400 with its issue', async () => {
-	const post = await exportAndWait({ resourceTypes: ['Condition'], since: '2026-06-01T00:00:00Z', exportOptions: { method: 'POST' } });
+	const post = await exportAndWait({ resourceTypes: ['Condition'], since: '2026-06-01T00:00:00Z', exportOptions: { method: 'POST', elements: 'code,subject' } });
 	expect(post.error).toBeUndefined();
 	const conditions = lines(fileText(post.output('athenahealth')[0].binary!.data));
 	expect(conditions.length).toBeGreaterThan(0);
-	for (const c of conditions) expect(Date.parse(c.meta.lastUpdated)).toBeGreaterThanOrEqual(Date.parse('2026-06-01T00:00:00Z'));
+	for (const c of conditions) {
+		expect(Date.parse(c.meta.lastUpdated)).toBeGreaterThanOrEqual(Date.parse('2026-06-01T00:00:00Z'));
+		expect(Object.keys(c).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'subject']);
+	}
 	const filtered = await exportAndWait({ resourceTypes: ['Observation'], exportOptions: { typeFilter: 'Observation?category=laboratory' } });
 	expect(filtered.error?.httpCode).toBe('400');
 	expect(filtered.error?.message).toMatch(/_typeFilter is not supported/);
@@ -203,4 +206,12 @@ test('a Retry-After longer than Max Wait ends the wait at once, naming the statu
 	expect(error?.description).toMatch(/\/fhir\/r4\/bulkstatus\//);
 	expect(Date.now() - started).toBeLessThan(10_000);
 	expect((await counters(sb)).bulkStatusPolls).toBe(1);
+});
+
+test('a file download answered 503 is waited and retried; nothing is lost', async () => {
+	await fault(sb, { path: 'Patient-1\\.ndjson', status: 503, count: 2, headers: { 'Retry-After': '0' } });
+	const { output, error } = await exportAndWait({ resourceTypes: ['Patient'] });
+	expect(error).toBeUndefined();
+	expect(lines(fileText(output('athenahealth')[0].binary!.data))).toHaveLength(PATIENTS);
+	expect((await counters(sb)).status['503']).toBe(2);
 });

@@ -6,7 +6,7 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import { asNodeError, athenaApiError } from './errors';
+import { asNodeError, athenaApiError, jsonOrText } from './errors';
 import { FHIR_ACCEPT, originOf, type FhirScope } from './fhir';
 import { header, send, type FullResponse } from './request';
 import { parseRetryAfter } from './retryPolicy';
@@ -108,16 +108,8 @@ export async function getStatus(ctx: IExecuteFunctions, scope: FhirScope, status
 }
 
 function parseManifest(response: FullResponse): Manifest | undefined {
-	let body: unknown = response.body;
-	if (typeof body === 'string') {
-		try {
-			body = JSON.parse(body) as unknown;
-		} catch {
-			return undefined;
-		}
-	}
-	const m = body as IDataObject;
-	if (!m || !Array.isArray(m.output)) return undefined;
+	const m = (typeof response.body === 'string' ? jsonOrText(response.body) : response.body) as IDataObject;
+	if (!m || typeof m !== 'object' || !Array.isArray(m.output)) return undefined;
 	const files = (list: unknown) => (Array.isArray(list) ? (list as IDataObject[]) : []).filter((f) => typeof f?.url === 'string').map((f) => ({ type: String(f.type ?? ''), url: String(f.url), count: typeof f.count === 'number' ? f.count : undefined }));
 	return {
 		transactionTime: typeof m.transactionTime === 'string' ? m.transactionTime : undefined,

@@ -84,7 +84,8 @@ function combinationHint(text: string): string | undefined {
 	return combos.length ? `athena needs one of these search parameter combinations: ${combos.join('; or ')}. Add it under the search fields or Additional Parameters.` : undefined;
 }
 
-function parseOr(text: string): unknown {
+/** A body's text as JSON when it is JSON, else the text itself (athena and gateways send both). */
+export function jsonOrText(text: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {
@@ -106,7 +107,7 @@ const STATUS_HINT: Record<number, string> = {
 };
 
 export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError {
-	const body = typeof input.body === 'string' && /^\s*[{[]/.test(input.body) ? parseOr(input.body) : input.body;
+	const body = typeof input.body === 'string' && /^\s*[{[]/.test(input.body) ? jsonOrText(input.body) : input.body;
 	const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 	const details: string[] = [];
 	let message = input.message;

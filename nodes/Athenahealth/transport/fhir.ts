@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
 
-import { athenaApiError, outcomeIssues } from './errors';
+import { athenaApiError, jsonOrText, outcomeIssues } from './errors';
 import { getConnection, header, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
 
 // FHIR R4 on the shared transport (reference §7): every call carries ah-practice, answers may be
@@ -83,17 +83,10 @@ export async function fhirRequest(ctx: AthenaContext, scope: FhirScope, call: Fh
 		idempotent: true,
 		itemIndex: call.itemIndex,
 	});
-	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as IDataObject;
+	const parsed = typeof response.body === 'string' ? jsonOrText(response.body) : response.body;
+	const body = (typeof parsed === 'string' ? { text: parsed } : parsed) as IDataObject;
 	if (body?.resourceType === 'Bundle') raiseOutcomeEntries(ctx, body, new URL(call.url).pathname, response, call.itemIndex);
 	return body ?? {};
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return { text };
-	}
 }
 
 export interface PageLimits {

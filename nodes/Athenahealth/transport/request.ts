@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { athenaId } from '../shared/ids';
-import { athenaApiError, failureInBody, type Failure } from './errors';
+import { athenaApiError, failureInBody, jsonOrText, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import * as throttle from './throttle';
 
@@ -301,11 +301,7 @@ export async function readText(body: unknown): Promise<unknown> {
 		if (text.length < 65536) text += decoder.decode(chunk, { stream: true });
 	}
 	text += decoder.decode();
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return text;
-	}
+	return jsonOrText(text);
 }
 
 export function formEncode(form: IDataObject): string {
