@@ -33,6 +33,7 @@ function defaultSettings(options) {
 		escapeSlashes: options.escapeSlashes ?? true,
 		activationDelayMs: options.activationDelayMs ?? 0,
 		feedRetentionMs: options.feedRetentionMs ?? 3 * 24 * 3600 * 1000,
+		feedMaxQueue: options.feedMaxQueue ?? 50000, // per client, practice and feed; the oldest go first
 		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
 		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages; empty: off
 		// FHIR (reference §7): page size default and cap are INFERRED (athena publishes neither)
@@ -86,9 +87,14 @@ async function startSandbox(options = {}) {
 			notes.push({ noteid: String(40000 + requestSeq++), notetext: text, created: athenaDateTime(parts(new Date())), createdby: `API-${sb.clientNumber}`, displayonschedule });
 			state.notes.set(String(appointmentId), notes);
 		},
+		/** Drops messages older than the retention: processed ones by when they were read, others by when they arrived. */
 		prune(queue) {
 			const cutoff = Date.now() - settings.feedRetentionMs;
-			while (queue.length && queue[0].processedAt !== undefined && queue[0].processedAt < cutoff) queue.shift();
+			const expired = (e) => (e.processedAt ?? e.at ?? Infinity) < cutoff;
+			if (!queue.some(expired)) return;
+			const keep = queue.filter((e) => !expired(e));
+			queue.length = 0;
+			for (const e of keep) queue.push(e);
 		},
 		expireTokens() {
 			for (const t of tokens.values()) t.expiresAt = 0;

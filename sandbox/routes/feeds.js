@@ -39,7 +39,10 @@ function createFeeds(sb) {
 			if (p !== String(practice) || f !== feed || !sub.events.has(event)) continue;
 			if (sub.departmentids && record.departmentid && !sub.departmentids.includes(String(record.departmentid))) continue;
 			if (!queues.has(k)) queues.set(k, []);
-			queues.get(k).push({ seq: ++seq, event, record: JSON.parse(JSON.stringify(record)), processedAt: undefined });
+			const queue = queues.get(k);
+			queue.push({ seq: ++seq, event, record: JSON.parse(JSON.stringify(record)), processedAt: undefined, at: Date.now() });
+			// athena does not keep messages forever (how long is an open question): a cap keeps memory bounded
+			if (queue.length > sb.settings.feedMaxQueue) queue.splice(0, queue.length - sb.settings.feedMaxQueue);
 		}
 		sb.hl7?.onChange(practice, feed, event, record);
 	}
