@@ -9,7 +9,7 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 
 const { TYPES, resourcesOf } = require('../fhir/resources');
-const { FhirError, fhir, fhirRoute, outcome, KNOWN_PRACTICES } = require('./fhir');
+const { FhirError, fhir, fhirRoute, outcome, segment, KNOWN_PRACTICES } = require('./fhir');
 
 const FORMATS = ['application/fhir+ndjson', 'application/ndjson', 'ndjson'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +49,7 @@ function register(router, sb) {
 	}
 
 	function kickoff(ctx) {
-		const group = decodeURIComponent(ctx.m[1]);
+		const group = segment(ctx.m[1]);
 		const m = /^a-1\.c-(\d+)$/.exec(group);
 		if (!m || !KNOWN_PRACTICES.includes(m[1])) throw new FhirError(404, outcome('not-found', `Group/${group} is not known. athena exports Group/a-1.c-{practiceid} only.`));
 		if (!/respond-async/.test(String(ctx.req.headers.prefer ?? ''))) throw new FhirError(400, outcome('invalid', 'The Prefer header must be "respond-async" for $export.'));

@@ -40,6 +40,14 @@ const fhir = (status, body, headers = {}) => ({ __response: true, status, body: 
 // ISSUE-378: an un-prefixed id, with `details` as a string
 const INVALID_REQUEST = { issue: [{ severity: 'error', code: 'business-rule', details: 'Invalid FHIR request' }], resourceType: 'OperationOutcome' };
 const ATHENA_ID = /^a-\d+\.[A-Za-z]+-\d+$/;
+/** A path segment, decoded; a malformed escape is the client's error (400), never a crash. */
+function segment(text) {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		throw new FhirError(400, outcome('invalid', 'The request path has a malformed percent-encoding.'));
+	}
+}
 
 /** Query plus form body, keeping FHIR's case-sensitive names; repeated names are kept as lists. */
 function fhirParams(ctx) {
@@ -231,7 +239,7 @@ function register(router, sb) {
 	};
 	route('GET', '/([A-Z][A-Za-z]+)', (ctx) => search(ctx, typeOf(ctx)));
 	route('POST', '/([A-Z][A-Za-z]+)/_search', (ctx) => search(ctx, typeOf(ctx)));
-	route('GET', '/([A-Z][A-Za-z]+)/([^/$]+)', (ctx) => read(ctx, typeOf(ctx), decodeURIComponent(ctx.m[2])));
+	route('GET', '/([A-Z][A-Za-z]+)/([^/$]+)', (ctx) => read(ctx, typeOf(ctx), segment(ctx.m[2])));
 }
 
 function capabilityStatement(base) {
@@ -283,4 +291,4 @@ function smartConfiguration(origin) {
 	};
 }
 
-module.exports = { register, fhirRoute, FhirError, fhir, outcome, practiceOf, fhirParams, first, hasScope, FHIR_JSON, KNOWN_PRACTICES, PER_PATIENT };
+module.exports = { register, fhirRoute, segment, FhirError, fhir, outcome, practiceOf, fhirParams, first, hasScope, FHIR_JSON, KNOWN_PRACTICES, PER_PATIENT };

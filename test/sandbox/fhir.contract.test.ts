@@ -94,6 +94,16 @@ describe('FHIR R4 (reference §7)', () => {
 		await settings(sb, { fhirMaxCount: 1000 });
 		expect((await call(`/fhir/r4/Patient?name=a&cursor=bogus&${P}`)).status).toBe(400);
 	});
+	test('malformed input gets an OperationOutcome, never a crash', async () => {
+		for (const path of ['/fhir/r4/Patient/%E0%A4%A', '/fhir/r4/Spaceship?_id=a-195900.E-1', '/fhir/r4/Group/%ZZ/$export']) {
+			const r = await call(path, { headers: { prefer: 'respond-async' } });
+			expect([400, 404]).toContain(r.status);
+			expect(r.json.resourceType ?? r.json.issue).toBeTruthy();
+		}
+		const bad = await call('/fhir/r4/Group/a-1.c-195900/$export', { method: 'POST', headers: { prefer: 'respond-async', 'content-type': 'application/fhir+json' }, body: '{not json' });
+		expect(bad.status).toBe(400);
+		expect(bad.json.resourceType).toBe('OperationOutcome');
+	});
 	test('POST _search with a form body works like GET', async () => {
 		const r = await call('/fhir/r4/Patient/_search', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_id=a-195900.E-7&${P}` });
 		expect(r.json.entry[0].resource.id).toBe('a-195900.E-7');
