@@ -5,23 +5,12 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { pipeline } = require('node:stream/promises');
 const { request } = require('undici');
 const { runNodes, sandboxCredentials, binaryStore } = require('../test/harness/n8n.ts');
+const { startSandboxProcess } = require('../sandbox/process');
 
 const TARGET_BYTES = Number(process.env.BULK_BYTES ?? 1024 ** 3);
-
-function startChildSandbox() {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(__dirname, '../sandbox/cli.js'), '--port', '0', '--qps', '0', '--token-rate-limit', '1000', '--daily-quota', '1000000000', '--bulk-duration-ms', '200', '--bulk-retry-after-ms', '200', '--patients', '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
-		child.stdout.on('data', (d) => {
-			const m = /listening on (http:\/\/[\d.:]+)/.exec(String(d));
-			if (m) resolve({ url: m[1], child });
-		});
-		child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
-	});
-}
 
 const post = (url, body) => request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.body.json());
 
@@ -58,7 +47,8 @@ async function undiciExport(url, dir) {
 }
 
 async function benchBulk() {
-	const { url, child } = await startChildSandbox();
+	const child = await startSandboxProcess({ qps: 0, tokenRateLimit: 1000, dailyQuota: 1e9, bulkDurationMs: 200, bulkRetryAfterMs: 200, patients: 200 });
+	const { url } = child;
 	try {
 		// size one resource, then ask for enough copies to reach the target, in ~100 MB files
 		const probeCreds = sandboxCredentials({ url, enableFhir: true });
@@ -113,7 +103,7 @@ async function benchBulk() {
 			rows,
 		};
 	} finally {
-		child.kill();
+		child.close();
 	}
 }
 

@@ -2,26 +2,18 @@
 // npm run soak [-- minutes]: the sandbox (own process, --expose-gc) under mixed load for an hour
 // by default: tokens, athenaNet reads and writes, bad input, feeds, FHIR searches, bulk exports
 // with downloads and deletes. Prints its heap after a full GC over time and the last/first ratio.
-const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { Pool, request } = require('undici');
+
+const { startSandboxProcess } = require('../sandbox/process');
 
 const minutes = Number(process.argv[2] ?? 60);
 
-function startChild() {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, '../sandbox/cli.js'), '--port', '0', '--qps', '0', '--token-rate-limit', '100000', '--daily-quota', '1000000000',
-			'--bulk-duration-ms', '300', '--feed-retention-ms', '60000', '--patients', '500', '--token-lifetime-seconds', '120'], { stdio: ['ignore', 'pipe', 'inherit'] });
-		child.stdout.on('data', (d) => {
-			const m = /listening on (http:\/\/[\d.:]+)/.exec(String(d));
-			if (m) resolve({ url: m[1], child });
-		});
-		child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
-	});
-}
-
 async function main() {
-	const { url, child } = await startChild();
+	const child = await startSandboxProcess(
+		{ qps: 0, tokenRateLimit: 100000, dailyQuota: 1e9, bulkDurationMs: 300, feedRetentionMs: 60000, patients: 500, tokenLifetimeSeconds: 120 },
+		{ nodeArgs: ['--expose-gc'] },
+	);
+	const { url } = child;
 	const pool = new Pool(url, { connections: 8 });
 	const call = async (method, p, body, headers = {}) => {
 		const res = await pool.request({ method, path: p, body, headers });
@@ -95,7 +87,7 @@ async function main() {
 	clearInterval(timer);
 	await sample();
 	await pool.close();
-	child.kill();
+	child.close();
 	const tenth = Math.max(1, Math.floor(samples.length / 10));
 	const avg = (list) => list.reduce((s, x) => s + x.heapMB, 0) / list.length;
 	const early = avg(samples.slice(1, 1 + tenth));

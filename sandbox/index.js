@@ -354,4 +354,4 @@ async function startSandbox(options = {}) {
 	return sb;
 }
 
-module.exports = { startSandbox, DEFAULT_CLIENT, ATHENA_SCOPE };
+module.exports = { startSandbox, DEFAULT_CLIENT, ATHENA_SCOPE, startSandboxProcess: (...a) => require('./process').startSandboxProcess(...a) };
