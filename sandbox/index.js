@@ -13,6 +13,7 @@ const { createFeeds } = require('./routes/feeds');
 const control = require('./routes/control');
 const fhir = require('./routes/fhir');
 const bulk = require('./routes/bulk');
+const { startSandboxProcess } = require('./process');
 const { createHl7Feed } = require('./hl7feed');
 
 const ATHENA_SCOPE = 'athena/service/Athenanet.MDP.*';
@@ -354,4 +355,4 @@ async function startSandbox(options = {}) {
 	return sb;
 }
 
-module.exports = { startSandbox, DEFAULT_CLIENT, ATHENA_SCOPE, startSandboxProcess: (...a) => require('./process').startSandboxProcess(...a) };
+module.exports = { startSandbox, DEFAULT_CLIENT, ATHENA_SCOPE, startSandboxProcess };

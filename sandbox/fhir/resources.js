@@ -152,4 +152,4 @@ function readResource(state, type, id) {
 	return undefined;
 }
 
-module.exports = { TYPES, PER_PATIENT, resourcesOf, readResource, patientResource, clinicalResource, PRACTICE_EXT };
+module.exports = { TYPES, resourcesOf, readResource };

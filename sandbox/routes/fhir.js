@@ -4,7 +4,7 @@
 // combinations, athena id forms, Bundle paging with an opaque `cursor`, POST _search, and the
 // OperationOutcome-inside-a-200-Bundle behaviour (always for missing scopes; by switch for others).
 
-const { TYPES, resourcesOf, readResource, PER_PATIENT } = require('../fhir/resources');
+const { TYPES, resourcesOf, readResource } = require('../fhir/resources');
 
 const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 const KNOWN_PRACTICES = ['195900', '1128700'];
@@ -159,7 +159,8 @@ function register(router, sb) {
 		return true;
 	}
 
-	function includes(type, page, params, pid) {
+	/** Resources the page's references point to, for each `_include=Type:field` asked for. */
+	function includes(page, params) {
 		const out = new Map();
 		for (const inc of params.get('_include') ?? []) {
 			const [, field] = inc.split(':');
@@ -173,8 +174,6 @@ function register(router, sb) {
 				if (res && !out.has(ref)) out.set(ref, res);
 			}
 		}
-		void type;
-		void pid;
 		return [...out.values()];
 	}
 
@@ -211,7 +210,7 @@ function register(router, sb) {
 		if (offset + count < all.length) link.push({ relation: 'next', url: `${base()}/${type}?${query}&cursor=${Buffer.from(`o${offset + count}`, 'latin1').toString('base64url')}` });
 		const entry = [
 			...page.map((r) => ({ fullUrl: `${base()}/${type}/${r.id}`, resource: r, search: { mode: 'match' } })),
-			...includes(type, page, params, pid).map((r) => ({ fullUrl: `${base()}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'include' } })),
+			...includes(page, params).map((r) => ({ fullUrl: `${base()}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'include' } })),
 		];
 		// key order as athena's Python server may send it: not the order FHIR examples use
 		const bundle = { entry, link, resourceType: 'Bundle', timestamp: new Date().toISOString(), total: all.length, type: 'searchset' };
@@ -291,4 +290,4 @@ function smartConfiguration(origin) {
 	};
 }
 
-module.exports = { register, fhirRoute, segment, FhirError, fhir, outcome, practiceOf, fhirParams, first, hasScope, FHIR_JSON, KNOWN_PRACTICES, PER_PATIENT };
+module.exports = { register, fhirRoute, segment, FhirError, fhir, outcome, KNOWN_PRACTICES };

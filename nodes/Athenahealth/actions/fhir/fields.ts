@@ -1,17 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-// Types athena's CapabilityStatement offers search/read for (reference §7.2).
-export const FHIR_TYPES = [
-	'AllergyIntolerance', 'Appointment', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport', 'DocumentReference', 'Encounter',
-	'FamilyMemberHistory', 'Goal', 'Immunization', 'Location', 'Medication', 'MedicationDispense', 'MedicationRequest', 'Observation', 'Organization', 'Patient',
-	'Practitioner', 'Procedure', 'Provenance', 'Questionnaire', 'QuestionnaireResponse', 'RelatedPerson', 'ServiceRequest', 'Specimen',
-];
 // Types searched by patient (athena has no practice-wide clinical searches).
 export const PATIENT_SCOPED = [
 	'AllergyIntolerance', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport', 'DocumentReference', 'Encounter', 'FamilyMemberHistory',
 	'Goal', 'Immunization', 'MedicationDispense', 'MedicationRequest', 'Observation', 'Procedure', 'QuestionnaireResponse', 'RelatedPerson', 'ServiceRequest', 'Specimen',
 ];
 
+// Types athena's CapabilityStatement offers search/read for (reference §7.2).
 export const resourceTypeField = (operations: string[]): INodeProperties => ({
 	displayName: 'Resource Type',
 	name: 'resourceType',
