@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	sleepWithAbort,
 	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -10,6 +9,7 @@ import { asNodeError, athenaApiError, jsonOrText } from './errors';
 import { FHIR_ACCEPT, originOf, type FhirScope } from './fhir';
 import { header, send, type FullResponse } from './request';
 import { parseRetryAfter } from './retryPolicy';
+import { sleep } from './sleep';
 
 // FHIR Bulk Data on the shared transport (reference §8; peers §1): kick-off, status polling that
 // honours Retry-After in both forms and waits out 429s, and file downloads streamed into n8n's
@@ -148,7 +148,7 @@ export async function waitForManifest(ctx: IExecuteFunctions, scope: FhirScope, 
 			});
 		}
 		try {
-			await sleepWithAbort(waitMs, signal);
+			await sleep(waitMs, signal);
 		} catch {
 			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the export', { itemIndex });
 		}
@@ -243,7 +243,7 @@ export async function downloadToBinary(ctx: IExecuteFunctions, scope: FhirScope,
 					description: `Last error: ${(error as Error).message}. Files finished before it are kept: run the node again to continue from this file.`,
 				});
 			}
-			await sleepWithAbort(500 * attempt, signal).catch(() => undefined);
+			await sleep(500 * attempt, signal).catch(() => undefined);
 		}
 	}
 }

@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	sleepWithAbort,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -12,6 +11,7 @@ import {
 import { athenaId } from '../shared/ids';
 import { athenaApiError, failureInBody, jsonOrText, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
+import { sleep } from './sleep';
 import * as throttle from './throttle';
 
 export type AthenaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -285,7 +285,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		if (throttled && authenticate) throttle.penalize(key, wait);
 		ctx.logger?.debug?.(`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`);
 		try {
-			await sleepWithAbort(wait, signal);
+			await sleep(wait, signal);
 		} catch {
 			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting to retry an athena call', { itemIndex: opts.itemIndex });
 		}

@@ -1,4 +1,4 @@
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from './sleep';
 
 // One pacing schedule per credential + practice, shared by every node running in this n8n instance.
 // It spaces calls evenly (no burst) so a server-side per-second bucket is never tripped, halves
@@ -33,7 +33,7 @@ export async function acquire(key: string, ratePerSecond: number, signal?: Abort
 	const start = Math.max(s.next, now);
 	s.next = start + 1000 / s.rate;
 	const wait = start - now;
-	if (wait > 0) await sleepWithAbort(wait, signal);
+	if (wait > 0) await sleep(wait, signal);
 	return wait;
 }
 
