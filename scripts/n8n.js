@@ -52,6 +52,12 @@ function exportDir(userFolder) {
 	return path.join(userFolder, 'athena-export');
 }
 
+/** A port nobody listens on now (synchronous, for the n8n CLI calls that each start a task broker). */
+function freePortSync() {
+	const script = "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+	return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
 function env(userFolder, port, extra = {}) {
 	// n8n behaves differently under a test runner's NODE_ENV=test / JEST_WORKER_ID: run it as in production
 	const inherited = { ...process.env };
@@ -76,6 +82,8 @@ function env(userFolder, port, extra = {}) {
 		N8N_EXPRESSION_ENGINE: 'legacy',
 		N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${exportDir(userFolder)}`,
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
+		// every n8n process starts a task broker (default port 5679): never collide with another n8n
+		N8N_RUNNERS_BROKER_PORT: String(freePortSync()),
 		...extra,
 	};
 }
@@ -216,4 +224,4 @@ function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
 	});
 }
 
-module.exports = { ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
+module.exports = { freePortSync, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
