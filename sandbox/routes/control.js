@@ -54,6 +54,11 @@ function register(router, sb) {
 	});
 	r('GET', '/_control/appointments/(\\d+)', ({ m }) => state.appointments.get(m[1]) ?? null);
 	r('GET', '/_control/patients/(\\d+)', ({ m }) => state.patients.get(m[1]) ?? null);
+	// ends every running bulk export now, so tests need not wait out bulkDurationMs
+	r('POST', '/_control/bulk/complete', () => {
+		for (const job of sb.bulkJobs.values()) job.readyAt = Math.min(job.readyAt, Date.now());
+		return { ok: true };
+	});
 	r('GET', '/_control/hl7/deliveries', () => sb.hl7.deliveries);
 	r('GET', '/_control/subscriptions', () => [...sb.feeds.subscriptions].map(([key, s]) => ({ key, events: [...s.events], departmentids: s.departmentids })));
 

@@ -1,12 +1,11 @@
 // HL7 Message operations through n8n's engine: no credential, input as a Webhook would hand it over.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { MemoryCredentials, runNodes } from '../harness/n8n';
 
 const none = new MemoryCredentials({});
-const SIU = path.resolve(__dirname, '../../../shared/hl7-samples/athena-siu-s12-411.hl7');
-const siu = existsSync(SIU) ? readFileSync(SIU, 'utf8') : 'MSH|^~\\&|ATHENANET|235^TEST|ATHENA||200403220359||SIU^S12|411|T|2.2\rSCH|231016|231016||||x|x|ov^office visit|10|minutes|^^^200403221320\rPID||00433|00433||DOE^JANE||20000101|F\r';
+const siu = readFileSync(path.resolve(__dirname, '../fixtures/hl7/athena-siu-s12-411.hl7'), 'utf8');
 const hl7 = (operation: string, p: object = {}) => ({ name: operation, credentials: false, parameters: { resource: 'hl7', operation, ...p } });
 
 test('a received athena SIU (as a Webhook hands it over): Parse, Create ACK, To athenaNet JSON', async () => {

@@ -8,5 +8,7 @@ if (!process.env.N8N_USER_FOLDER_FIXED) {
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
 process.env.N8N_RUNNERS_ENABLED = 'false';
 require('reflect-metadata');
-// Debug level so tests can read every line n8n and our nodes log (see test/harness/logs.ts).
-process.env.N8N_LOG_LEVEL = process.env.N8N_LOG_LEVEL || 'debug';
+// Quiet by default: n8n's logger at warn, so a failing test's output fits on a screen. Set
+// ATHENA_TEST_LOG_LEVEL=debug to see everything; a test file that reads log lines asks for debug
+// itself by importing test/setup/debugLogs first.
+process.env.N8N_LOG_LEVEL = process.env.ATHENA_TEST_LOG_LEVEL || 'warn';

@@ -1,5 +1,6 @@
 // Every transport rule, exercised through n8n's engine (WorkflowExecute + n8n-core's OAuth2 path)
 // against the sandbox over HTTP.
+import '../setup/debugLogs';
 import { captureLogs } from '../harness/logs';
 import { runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
 import { control, counters, fault, hits, sandbox, settings, type Sandbox } from '../harness/sandbox';
@@ -114,8 +115,8 @@ test('a repeated page stops paging with an error instead of looping', async () =
 	await fault(sb, { path: '/departments$', status: 200, body: page, count: 1 });
 	const { error } = await runNodes(creds, [{ parameters: custom({ method: 'GET', path: '/departments', paginate: true, pageSize: 1 }) }]);
 	expect(error?.message).toMatch(/same page twice/);
-	expect(await hits(sb, 'GET /v1/{id}/departments')).toBe(0); // both answered by the injected pages
-	expect((await counters(sb)).requests).toBe(2);
+	// the first page, then at most the pages already in flight when the repeat was seen (3): no loop
+	expect((await counters(sb)).requests).toBeLessThanOrEqual(1 + 3);
 });
 
 test("athena's error body becomes a NodeApiError naming the missing fields", async () => {
@@ -164,12 +165,16 @@ test('ids that are not digits never reach a URL', async () => {
 });
 
 test('the execution cancel signal ends a Retry-After wait', async () => {
-	await fault(sb, { path: '/departments$', status: 429, headers: { 'Retry-After': '30' } });
-	const started = Date.now();
+	// a path no other test pages through, so no request still in flight from an earlier test takes the fault
+	await fault(sb, { path: '/providers$', status: 429, headers: { 'Retry-After': '30' } });
 	// its own client: the 30 s pause athena asked for rightly holds back later calls on the same key
 	const other = sandboxCredentials({ url: sb.url, clientId: 'other-client', clientSecret: 'other-secret' });
-	await runNodes(other, [{ parameters: departments }], [{}], { cancelAfterMs: 700 });
-	expect(Date.now() - started).toBeLessThan(10000);
+	const { run } = await runNodes(other, [{ parameters: custom({ method: 'GET', path: '/providers' }) }], [{}], { cancelAfterMs: 700 });
+	// what the code did: one call answered 429, then the wait ended by the cancel (a finished wait would call again)
+	expect(run.status).toBe('canceled');
+	const c = await counters(sb);
+	expect(c.status['429']).toBe(1);
+	expect(c.byPath['GET /v1/{id}/providers']).toBeUndefined();
 });
 
 test('a Retry-After beyond the ceiling fails fast with rate-limited failure metadata', async () => {

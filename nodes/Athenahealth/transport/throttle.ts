@@ -25,16 +25,23 @@ function schedule(key: string, target: number): Schedule {
 	return s;
 }
 
-/** Waits for this key's next slot; returns the milliseconds waited. */
+/**
+ * Waits for this key's next slot; returns the milliseconds waited. A caller claims a slot only when
+ * it is awake at that moment: callers that wake together after a stalled event loop take turns
+ * instead of all going out at once (the server would see a burst).
+ */
 export async function acquire(key: string, ratePerSecond: number, signal?: AbortSignal): Promise<number> {
 	if (!(ratePerSecond > 0)) return 0;
 	const s = schedule(key, ratePerSecond);
-	const now = Date.now();
-	const start = Math.max(s.next, now);
-	s.next = start + 1000 / s.rate;
-	const wait = start - now;
-	if (wait > 0) await sleep(wait, signal);
-	return wait;
+	const began = Date.now();
+	for (;;) {
+		const now = Date.now();
+		if (now >= s.next) {
+			s.next = now + 1000 / s.rate;
+			return now - began;
+		}
+		await sleep(s.next - now, signal);
+	}
 }
 
 /** athena throttled us anyway: slow down and keep everyone off the server until it says so. */
