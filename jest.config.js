@@ -1,6 +1,8 @@
 // Tests run the built package (dist/) through n8n-core, so `npm test` builds first.
 module.exports = {
 	testEnvironment: 'node',
+	// tsc copies package.json into dist/ (for n8n's package checks); one package name for jest's module map
+	modulePathIgnorePatterns: ['<rootDir>/dist/package.json'],
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	// the real-n8n examples run separately: npm run test:e2e

