@@ -78,7 +78,8 @@ describe('with n8n running', () => {
 		// installPackage refuses an install that brought its own n8n-workflow; here, what n8n itself said
 		const nodes = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
 		expect(fs.readdirSync(nodes).filter((d) => !d.startsWith('.'))).toEqual(['n8n-nodes-athenahealth']);
-		const said = server!.output.join('').split('\n').filter((line) => /athena/i.test(line) && /warn|error|fail|deprecat|not a function/i.test(line));
+		// (n8n 2.41 also logs its own failed calls to n8n's servers, which this machine cannot reach: not ours)
+		const said = server!.output.join('').split('\n').filter((line) => /athenahealth/i.test(line) && /warn|error|fail|deprecat|not a function/i.test(line));
 		expect(said).toEqual([]);
 	});
 

@@ -1,4 +1,5 @@
 // The built package as n8n's own loader sees it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,6 +13,8 @@ test('package.json follows the community-node rules', () => {
 	expect(pkg.keywords).toContain('n8n-community-node-package');
 	expect(pkg.dependencies ?? {}).toEqual({});
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	// optional: npm then installs no second n8n-workflow beside the package (n8n's manual install), the host's is used
+	expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 	for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(file).toMatch(/^dist\//);
 });
 
@@ -37,4 +40,11 @@ test('the action node is usable as a tool and the credential extends oAuth2Api',
 	const hidden = Object.fromEntries(cred.properties.filter((p) => p.type === 'hidden').map((p) => [p.name, p.default]));
 	expect(hidden).toMatchObject({ grantType: 'clientCredentials', authentication: 'header' });
 	expect(cred.test?.request.url).toContain('/ping');
+});
+
+test('the packed package holds the codex files and nothing from test/ (n8n-node build would drop the codex; gulp copies it)', () => {
+	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: ROOT, encoding: 'utf8' }));
+	const files = packed.files.map((f: { path: string }) => f.path);
+	for (const node of pkg.n8n.nodes) expect(files).toContain(`${node}on`);
+	expect(files.filter((f: string) => !/^(dist\/|index\.js$|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f))).toEqual([]);
 });
