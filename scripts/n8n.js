@@ -27,8 +27,13 @@ function cleanEnv(extra = {}) {
 	return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k))), ...extra };
 }
 
+/** Runs npm quietly: its output is shown only when it fails. */
 function npmIn(cwd, args, env = cleanEnv()) {
-	execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env });
+	try {
+		execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
+	} catch (error) {
+		throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${String(error.stderr || error.stdout || error.message).slice(-3000)}`);
+	}
 }
 
 /** The Node.js binary this n8n release runs on (installed on first use for Node 24). */
