@@ -205,7 +205,7 @@ export interface NodeSpec {
 
 /**
  * Runs one athenahealth node (or a chain of them, connected in order) with the given input items,
- * through WorkflowExecute, exactly as n8n runs a manual execution.
+ * through WorkflowExecute, as n8n runs a manual execution (or, with `mode`, a production one).
  */
 export async function runNodes(
 	credentials: MemoryCredentials,
@@ -226,11 +226,22 @@ export async function runNodes(
 	}));
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	// n8n loads a workflow's static data before a run and saves it after; passing the same object across runs does that
-	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes: await nodeTypes(), staticData: options.staticData ?? {} });
+	// `options.staticData` plays n8n's database: a run starts from a copy of it, and what the run
+	// changed is written back only when n8n would save it: after a run that is not manual, with
+	// the static data n8n's engine hands to the workflowExecuteAfter hook when it changed.
+	const stored = options.staticData ?? {};
+	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes: await nodeTypes(), staticData: JSON.parse(JSON.stringify(stored)) });
 	const mode = options.mode ?? 'manual';
 	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', name: 'test', nodes, connections, active: false, settings: {} } as never);
-	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const done = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run, newStaticData) => {
+			if (mode !== 'manual' && newStaticData) {
+				for (const key of Object.keys(stored)) delete stored[key];
+				Object.assign(stored, JSON.parse(JSON.stringify(newStaticData)));
+			}
+			resolve(run);
+		}),
+	);
 	const runData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [input.map((json) => ({ json }))] }, source: null }] },
 	});

@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 
 const bulk = (operation: string, p: object = {}) => ({ resource: 'bulkExport', operation, ...p });
-const exportAndWait = (p: object = {}, opts: { staticData?: object } = {}) => runNodes(creds, [{ parameters: bulk('exportAndWait', { maxWaitMinutes: 1, ...p }) }], [{}], opts as never);
+const exportAndWait = (p: object = {}, opts: { staticData?: object; mode?: 'trigger' } = {}) => runNodes(creds, [{ parameters: bulk('exportAndWait', { maxWaitMinutes: 1, ...p }) }], [{}], opts as never);
 const fileText = (binary: any) => fs.readFileSync(Container.get(BinaryDataService).getPath(binary.id), 'utf8');
 const lines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
@@ -95,13 +95,15 @@ test('an interrupted download resumes without fetching finished files again; del
 	await settings(sb, { bulkResourcesPerFile: 10 }); // Patient-1 … Patient-4
 	const start = await runNodes(creds, [{ parameters: bulk('start', { resourceTypes: ['Patient'] }) }]);
 	const { statusUrl } = start.output('athenahealth')[0].json as { statusUrl: string };
-	await new Promise((r) => setTimeout(r, 400));
+	await fetch(`${sb.url}/_control/bulk/complete`, { method: 'POST' });
+	// production runs (a schedule trigger's): n8n saves static data after them, never after manual ones
 	const staticData = {};
+	const production = { staticData, mode: 'trigger' as const };
 	await fault(sb, { path: 'Patient-3\\.ndjson', status: 404, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'storage hiccup' }] } });
-	const first = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], { staticData });
+	const first = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], production);
 	expect(first.error?.message).toMatch(/storage hiccup/);
 
-	const second = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], { staticData });
+	const second = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], production);
 	expect(second.error).toBeUndefined();
 	const items = second.output('athenahealth');
 	expect(items.map((i) => [i.json.fileName, i.json.resumed])).toEqual([['Patient-1.ndjson', true], ['Patient-2.ndjson', true], ['Patient-3.ndjson', false], ['Patient-4.ndjson', false]]);
@@ -109,9 +111,21 @@ test('an interrupted download resumes without fetching finished files again; del
 	expect(new Set(all).size).toBe(PATIENTS);
 	expect((await counters(sb)).bulkFiles).toEqual({ 'Patient-1': 1, 'Patient-2': 1, 'Patient-3': 1, 'Patient-4': 1 });
 
-	const third = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], { staticData });
+	const third = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], production);
 	expect(third.output('athenahealth')).toHaveLength(0);
 	expect((await counters(sb)).bulkFileRequests).toBe(4);
+});
+
+test('a manual run keeps no resume state (n8n saves static data only for production runs): it downloads every file again', async () => {
+	const start = await runNodes(creds, [{ parameters: bulk('start', { resourceTypes: ['Patient'] }) }]);
+	const { statusUrl } = start.output('athenahealth')[0].json as { statusUrl: string };
+	await fetch(`${sb.url}/_control/bulk/complete`, { method: 'POST' });
+	const staticData = {};
+	const first = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], { staticData });
+	const second = await runNodes(creds, [{ parameters: bulk('downloadFiles', { statusUrl }) }], [{}], { staticData });
+	expect(first.output('athenahealth').length).toBeGreaterThan(0);
+	expect(second.output('athenahealth').map((i) => i.json.resumed)).toEqual(first.output('athenahealth').map(() => false));
+	expect(staticData).toEqual({});
 });
 
 test('UTF-8 characters split across network packets arrive intact, as binary and as parsed items (peers §1.2 item 5)', async () => {
@@ -186,10 +200,11 @@ test('a status URL on another origin, or a group of another practice, is refused
 test('Export and Wait run again after an interruption re-attaches to the same export instead of starting another', async () => {
 	await settings(sb, { bulkResourcesPerFile: 20 });
 	const staticData = {};
+	const production = { staticData, mode: 'trigger' as const };
 	await fault(sb, { path: 'Patient-2\\.ndjson', status: 404, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'gone for now' }] } });
-	const first = await exportAndWait({ resourceTypes: ['Patient'] }, { staticData });
+	const first = await exportAndWait({ resourceTypes: ['Patient'] }, production);
 	expect(first.error?.message).toMatch(/gone for now/);
-	const second = await exportAndWait({ resourceTypes: ['Patient'] }, { staticData });
+	const second = await exportAndWait({ resourceTypes: ['Patient'] }, production);
 	expect(second.error).toBeUndefined();
 	expect(second.output('athenahealth').map((i) => i.json.resumed)).toEqual([true, false]);
 	const c = await counters(sb);
