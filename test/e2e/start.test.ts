@@ -68,6 +68,7 @@ test('the first start prints the editor URL once the editor page is served', asy
 		expect(await res.text()).toMatch(/<html/i);
 		// a user at work: the trigger subscribed, then turned a change into a ticket, so n8n saved its static data
 		const sandboxUrl = await polled(first.printed());
+		await waitFor('the subscriptions', async () => ((await (await fetch(`${sandboxUrl}/_control/subscriptions`)).json()).length >= 2 ? true : undefined), 120000);
 		await fetch(`${sandboxUrl}/_control/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'cancel' }) });
 		await waitFor('a ticket', async () => ((await (await fetch(`${sandboxUrl}/_sink/tickets`)).json()).length ? true : undefined), 150000);
 	} finally {
