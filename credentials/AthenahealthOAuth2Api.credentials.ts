@@ -85,7 +85,15 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 2 },
-			description: 'Client-side throttle per practice. 0 uses the environment default (5 in preview, 100 in production).',
+			description: "Client-side throttle for this app (athena limits per app, across practices). 0 uses the environment default (5 in preview, 100 in production).",
+		},
+		{
+			displayName: "Processes Sharing This App's Limit",
+			name: 'processesSharingLimit',
+			type: 'number',
+			default: 1,
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			description: "n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, processes find their share by themselves, with an occasional 429.",
 		},
 		{
 			displayName: 'Grant Type',

@@ -149,6 +149,7 @@ export interface SandboxCredentialOptions {
 	practiceId?: string;
 	allowedPracticeIds?: string;
 	requestsPerSecond?: number;
+	processesSharingLimit?: number;
 	clientId?: string;
 	clientSecret?: string;
 	enableFhir?: boolean;
@@ -164,6 +165,7 @@ export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentia
 		enableFhir: o.enableFhir ?? false,
 		clientId: o.clientId ?? 'sandbox-client',
 		clientSecret: o.clientSecret ?? 'sandbox-secret',
+		...(o.processesSharingLimit ? { processesSharingLimit: o.processesSharingLimit } : {}),
 	});
 }
 

@@ -101,11 +101,13 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 	);
 	allowed.add(practiceId);
 	const rate = Number(c.requestsPerSecond) > 0 ? Number(c.requestsPerSecond) : (DEFAULT_RATE[environment] ?? 5);
+	// processes that share the app's limit (queue-mode workers) each take an exact share of it
+	const processes = Math.max(1, Math.floor(Number(c.processesSharingLimit) || 1));
 	const connection: AthenaConnection = {
 		baseUrl,
 		practiceId,
 		allowedPracticeIds: allowed,
-		ratePerSecond: rate,
+		ratePerSecond: rate / processes,
 		fhirEnabled: c.enableFhir === true,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
 	};
@@ -189,7 +191,8 @@ function pathOf(url: string): string {
  * fetches a new token and retries once on 401), retries what is safe to retry, and normalizes errors.
  */
 export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: SendOptions): Promise<FullResponse> {
-	const key = `${conn.credentialKey}|${opts.practiceId}`;
+	// athena limits per app: one schedule per credential, whatever the practice
+	const key = conn.credentialKey;
 	const signal = signalOf(ctx);
 	const idempotent = opts.idempotent ?? IDEMPOTENT.has(opts.method);
 	const policy = DEFAULT_RETRY_POLICY;
@@ -224,6 +227,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	for (let attempt = 0; ; attempt++) {
 		// only athena's own API counts against its rate limit; file storage elsewhere does not
 		if (authenticate) await throttle.acquire(key, conn.ratePerSecond, signal);
+		const sentAt = Date.now();
 		let outcome: Outcome;
 		try {
 			// Read every status ourselves: n8n 2.8 drops the headers (Retry-After) of a failed call.
@@ -235,7 +239,6 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				response = await call(false);
 			}
 			if (response.statusCode < 400) {
-				if (authenticate) throttle.reward(key);
 				return response;
 			}
 			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
@@ -263,7 +266,8 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		}
 
 		const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.ceilingMs;
-		if (!retryable || attempt >= policy.maxRetries || tooLong) {
+		const maxRetries = throttled && retryAfterMs !== undefined ? policy.maxThrottledRetries : policy.maxRetries;
+		if (!retryable || attempt >= maxRetries || tooLong) {
 			let message: string | undefined;
 			if (retryable && tooLong) message = `athena asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying, longer than the ${policy.ceilingMs / 1000} s this node waits`;
 			else if (retryable) message = `athena still refused after ${attempt + 1} attempts (HTTP ${outcome.status ?? outcome.networkCode})`;
@@ -282,7 +286,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 			});
 		}
 		const wait = retryDelayMs(retryAfterMs, attempt, policy);
-		if (throttled && authenticate) throttle.penalize(key, wait);
+		if (throttled && authenticate) throttle.penalize(key, wait, sentAt);
 		ctx.logger?.debug?.(`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`);
 		try {
 			await sleep(wait, signal);
