@@ -45,9 +45,13 @@ export class Pacer {
 		this.grownAt = now;
 		if (this.rate < this.ceiling && dt > 0) {
 			// below where the limit was last found: back quickly; beyond it, probe, slowly at first
-			const step = this.rate < this.found * Pacer.NEAR ? Pacer.REGAIN : this.probe;
-			this.rate += step * this.ceiling * dt;
-			if (step === this.probe) this.probe = Math.min(1, this.probe * 2 ** (dt / Pacer.DOUBLING_S));
+			const near = this.found * Pacer.NEAR;
+			if (this.rate < near) {
+				this.rate = Math.min(near, this.rate + Pacer.REGAIN * this.ceiling * dt);
+			} else {
+				this.rate += this.probe * this.ceiling * dt;
+				this.probe = Math.min(1, this.probe * 2 ** (dt / Pacer.DOUBLING_S));
+			}
 		}
 		return (this.rate = Math.min(this.rate, this.ceiling));
 	}
