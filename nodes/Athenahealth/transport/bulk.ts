@@ -189,6 +189,7 @@ export async function openFile(ctx: IExecuteFunctions, scope: FhirScope, url: st
 				headers: { Accept: NDJSON },
 				stream: true,
 				authenticate: withToken,
+				tokenOriginAllowed: withToken && origin !== home,
 				noRedirects: true,
 				itemIndex: access.itemIndex,
 				timeoutMs: 300_000,

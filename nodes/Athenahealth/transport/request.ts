@@ -57,6 +57,8 @@ export interface SendOptions {
 	stream?: boolean;
 	/** false: send without the credential. Only calls to athena's own origin carry the token. */
 	authenticate?: boolean;
+	/** The user allowed the token to go to this URL's (non-athena) origin. */
+	tokenOriginAllowed?: boolean;
 	/** Hand 3xx answers back instead of following them (n8n would forward the token cross-origin). */
 	noRedirects?: boolean;
 	timeoutMs?: number;
@@ -181,7 +183,60 @@ function signalOf(ctx: AthenaContext): AbortSignal | undefined {
 }
 
 function pathOf(url: string): string {
-	return url.replace(/^https?:\/\/[^/]+/, '').split('?')[0];
+	return url.replace(/^https?:\/\/[^/]+/, '').split(/[?#]/)[0];
+}
+
+function originOfUrl(url: string): string | undefined {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Every call to athena's origin passes here, on the URL exactly as it will be sent. HTTP clients
+ * resolve "..", "%2e%2e", "\\" and stray whitespace themselves, after any check on the parts, so
+ * the whole path is refused unless each segment is plain and it stays below /v1/{allowed practice}
+ * or the FHIR base.
+ */
+export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Pick<SendOptions, 'url' | 'practiceId' | 'itemIndex' | 'authenticate' | 'tokenOriginAllowed'>): void {
+	const { url, practiceId, itemIndex } = opts;
+	const home = originOfUrl(conn.baseUrl);
+	const origin = originOfUrl(url);
+	if (origin === undefined) throw pathRefused(ctx, 'it is not a valid URL', itemIndex);
+	if (origin !== home) {
+		// bulk files elsewhere: their paths are not athena's; the token goes there only when allowed
+		if (opts.authenticate !== false && !opts.tokenOriginAllowed) throw pathRefused(ctx, `it points to ${origin}, not athena's ${home}`, itemIndex);
+		return;
+	}
+	const raw = url.slice(url.indexOf('//') + 2).replace(/^[^/?#]*/, '').split(/[?#]/)[0];
+	const segments = raw.split('/').slice(1);
+	for (const segment of segments) {
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(segment);
+		} catch {
+			throw pathRefused(ctx, `a segment is not valid percent-encoding ("${segment.slice(0, 30)}")`, itemIndex);
+		}
+		if (decoded === '' || decoded === '.' || decoded === '..' || /[/\\\s]/.test(decoded) || /[\\\s]/.test(segment)) {
+			throw pathRefused(ctx, `it contains the segment "${segment.slice(0, 30)}" (empty, "." or "..", or with a slash, backslash or whitespace)`, itemIndex);
+		}
+	}
+	const basePath = new URL(conn.baseUrl).pathname.replace(/\/+$/, '');
+	const practiceBase = `${basePath}/v1/${practiceId}/`;
+	const fhirBase = `${basePath}/fhir/r4/`;
+	const underPractice = conn.allowedPracticeIds.has(practiceId) && raw.startsWith(practiceBase);
+	if (!underPractice && !raw.startsWith(fhirBase)) {
+		throw pathRefused(ctx, `it is not below ${practiceBase} or ${fhirBase}`, itemIndex);
+	}
+}
+
+function pathRefused(ctx: AthenaContext, why: string, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'Refused to send a request outside the allowed practice', {
+		itemIndex,
+		description: `The request path was refused because ${why}. Check the fields and expressions that name IDs, feeds or types: each must be one plain value (such as 195900, appointments or Patient), without "/", "." or "..".`,
+	});
 }
 
 /**
@@ -194,6 +249,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	const idempotent = opts.idempotent ?? IDEMPOTENT.has(opts.method);
 	const policy = DEFAULT_RETRY_POLICY;
 	const authenticate = opts.authenticate !== false;
+	guardUrl(ctx, conn, opts);
 	const request: IHttpRequestOptions = {
 		method: opts.method,
 		url: opts.url,

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dateValue, inputError } from '../common';
-import { fhirId } from '../../shared/ids';
+import { fhirId, listedValue } from '../../shared/ids';
 
 // Resource types athena's Group export can include (system/<Type>.read scopes, reference §8).
 export const BULK_TYPES = [
@@ -116,7 +116,8 @@ export function exportRequest(ctx: IExecuteFunctions, i: number, practiceId: str
 	const rawGroup = String(ctx.getNodeParameter('groupId', i, '') ?? '').trim();
 	const groupId = rawGroup ? fhirId(ctx.getNode(), rawGroup.replace(/^Group\//, ''), 'Group', practiceId, 'Group ID', i) : `a-1.c-${practiceId}`;
 	const params: Array<[string, string]> = [];
-	const types = ctx.getNodeParameter('resourceTypes', i, []) as string[];
+	const listed = BULK_TYPES.map((t) => ({ name: t, value: t }));
+	const types = (ctx.getNodeParameter('resourceTypes', i, []) as unknown[]).map((t) => listedValue(ctx.getNode(), t, listed, 'Resource Types', i));
 	if (types.length) params.push(['_type', types.join(',')]);
 	const sinceRaw = ctx.getNodeParameter('since', i, '') as string;
 	if (sinceRaw) {
