@@ -116,7 +116,7 @@ async function startSandbox(options = {}) {
 	control.register(ctrl, sb);
 
 	function newCounters() {
-		return { tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0, perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0, bulkKickoffs: 0, bulkStatusPolls: 0, bulkDeletes: 0, bulkFileRequests: 0, bulkFiles: {} };
+		return { tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0, perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0, bulkKickoffs: 0, bulkStatusPolls: 0, bulkDeletes: 0, bulkFileRequests: 0, bulkFiles: {}, log: [] };
 	}
 	sb.resetCounters = () => Object.assign(counters, newCounters());
 
@@ -265,6 +265,9 @@ async function startSandbox(options = {}) {
 		const requestId = `rrt-${Date.now()}${String(++requestSeq).padStart(6, '0')}-c-sbx-${requestSeq}`;
 		const base = { 'X-Request-Id': requestId };
 		counters.requests++;
+		// the raw path as the client sent it (bounded): tests check where requests went
+		counters.log.push(`${method} ${String(req.url).split('?')[0]}`);
+		if (counters.log.length > 500) counters.log.shift();
 		const fault = takeFault(method, path, 'before');
 		if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
 		if (fault && applyFault(res, fault)) return;
