@@ -18,6 +18,7 @@ const fail = (status, body) => {
 const missing = (...fields) => fail(400, { missingfields: fields, error: 'Additional fields are required.' });
 const invalid = (detail) => fail(400, { detailedmessage: detail, error: 'The data provided is invalid.' });
 
+const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 const truthy = (v) => ['true', '1', 'y', 'yes'].includes(String(v ?? '').toLowerCase());
 const list = (v) => (v === undefined || v === '' ? undefined : String(v).split(',').map((s) => s.trim()).filter(Boolean));
 const nowText = () => athenaDateTime(parts(new Date()));
@@ -122,8 +123,8 @@ function register(router, sb) {
 			.filter((p) => p.status !== 'deleted')
 			.map((p) => {
 				let score = 0;
-				if (String(p.lastname).toLowerCase() === String(q.lastname).toLowerCase()) score += 10;
-				if (String(p.firstname).toLowerCase() === String(q.firstname).toLowerCase()) score += 7;
+				if (fold(p.lastname) === fold(q.lastname)) score += 10;
+				if (fold(p.firstname) === fold(q.firstname)) score += 7;
 				if (dayOf(p.dob) === dayOf(q.dob)) score += 6;
 				if (q.zip && String(p.zip).slice(0, 5) === String(q.zip).slice(0, 5)) score += 2;
 				if (q.email && String(p.email).toLowerCase() === String(q.email).toLowerCase()) score += 3;
@@ -147,8 +148,9 @@ function register(router, sb) {
 		validatePatientFields(q);
 		if (!department(q.departmentid)) fail(400, { error: 'The department ID is invalid.' });
 		if (!truthy(q.bypasspatientmatching)) {
+			// athena's best match ignores accents and case: "Jose Muller" matches "José Müller"
 			const match = [...state.patients.values()].find(
-				(p) => p.status !== 'deleted' && String(p.firstname).toLowerCase() === String(q.firstname).toLowerCase() && String(p.lastname).toLowerCase() === String(q.lastname).toLowerCase() && dayOf(p.dob) === dayOf(q.dob),
+				(p) => p.status !== 'deleted' && fold(p.firstname) === fold(q.firstname) && fold(p.lastname) === fold(q.lastname) && dayOf(p.dob) === dayOf(q.dob),
 			);
 			if (match) return [{ patientid: match.patientid }];
 		}

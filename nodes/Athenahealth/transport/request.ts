@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { athenaId } from '../shared/ids';
-import { athenaApiError, failureInBody, jsonOrText, type Failure } from './errors';
+import { athenaApiError, failureInBody, jsonOrText, networkWords, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import { sleep } from './sleep';
 import * as throttle from './throttle';
@@ -322,9 +322,9 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		if (!retryable || attempt >= policy.maxRetries || tooLong) {
 			let message: string | undefined;
 			if (retryable && tooLong) message = `athena asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying, longer than the ${policy.ceilingMs / 1000} s this node waits`;
-			else if (retryable) message = `athena still refused after ${attempt + 1} attempts (HTTP ${outcome.status ?? outcome.networkCode})`;
+			else if (retryable) message = `athena still refused after ${attempt + 1} attempts (${outcome.status ? `HTTP ${outcome.status}` : networkWords(outcome.networkCode)})`;
 			else if (failure?.cause === 'temporarily-unavailable' && !idempotent)
-				message = `athena did not confirm this ${opts.method} (${outcome.status ? `HTTP ${outcome.status}` : outcome.networkCode}); it was not repeated because it may already have taken effect`;
+				message = `athena did not confirm this ${opts.method} (${outcome.status ? `HTTP ${outcome.status}` : networkWords(outcome.networkCode)}); it was not repeated because it may already have taken effect`;
 			throw athenaApiError(ctx.getNode(), {
 				status: outcome.status,
 				body: outcome.body,
