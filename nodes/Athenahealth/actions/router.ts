@@ -31,9 +31,14 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 			const nodeError = asNodeError(this.getNode(), error);
 			nodeError.context.itemIndex ??= i;
 			if (this.continueOnFail()) {
-				// `error` on the item is what n8n's "continue (using error output)" routes by; the
-				// json stays readable on the regular output ("continue") too
-				out.push({ json: { error: nodeError.message, description: nodeError.description ?? undefined, itemIndex: i }, error: nodeError, pairedItem: { item: i } });
+				// n8n routes an item to the error output by its `error` (and then keeps only the message
+				// in json); on the regular output the json also says why and which item
+				const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+				out.push({
+					json: { error: nodeError.message, description: nodeError.description ?? undefined, itemIndex: i },
+					...(toErrorOutput ? { error: nodeError } : {}),
+					pairedItem: { item: i },
+				});
 				continue;
 			}
 			throw nodeError;
