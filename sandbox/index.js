@@ -63,7 +63,7 @@ async function startSandbox(options = {}) {
 	const settings = defaultSettings(options);
 	const clients = new Map((options.clients ?? [DEFAULT_CLIENT]).map((c) => [c.id, { scopes: null, number: '2530', ...c }]));
 	const todayDay = options.today ? dayOf(options.today) : Math.floor(Date.now() / 86400000);
-	const seed = buildSeed({ seed: options.seed ?? 42, patients: options.patients, booked: options.booked, openSlots: options.openSlots, days: options.days, daysBack: options.daysBack, todayDay });
+	const seed = buildSeed({ seed: options.seed ?? 42, patients: options.patients, departmentOnePatients: options.departmentOnePatients, booked: options.booked, openSlots: options.openSlots, days: options.days, daysBack: options.daysBack, todayDay });
 	const state = { ...seed, notes: new Map(), reminders: new Map(), problems: [], sinks: new Map() };
 	const tokens = new Map(); // token → { client, scopes, expiresAt }
 	const counters = newCounters();

@@ -37,8 +37,11 @@ function validatePatientFields(p) {
 		if (p[field] !== undefined && !PATIENT_LIMITS[field] && !['notes'].includes(field) && String(p[field]).length > 20 && !['email', 'guarantoremail'].includes(field))
 			invalid(`The ${field} field is limited to 20 characters.`);
 	}
-	if (p.dob !== undefined && dayOf(p.dob) === undefined) fail(400, { error: 'Improper DOB.' });
+	if (p.dob !== undefined && (dayOf(p.dob) === undefined || isFutureDay(p.dob))) fail(400, { error: 'Improper DOB.' });
 }
+
+// a date of birth after today is "Improper DOB." too (reference §2.2 bad dob; seen for future dates)
+const isFutureDay = (text) => dayOf(text) > Math.floor((Date.now() + 14 * 3600000) / 86400000);
 
 function register(router, sb) {
 	const { state } = sb;
@@ -83,7 +86,8 @@ function register(router, sb) {
 	// ---- patients
 	route('GET', '/patients', (ctx) => {
 		const q = ctx.params;
-		if (!SEARCH_FIELDS.some((f) => q[f]) && !q.email && !q.zip) {
+		// email and zip narrow a search but are not in athena's list of identifying fields
+		if (!SEARCH_FIELDS.some((f) => q[f])) {
 			fail(400, { fields: SEARCH_FIELDS, error: 'Data for one or more of the fields listed above are required to successfully find a patient record.Note: invalid phone numbers are ignored.' });
 		}
 		const eq = (a, b) => String(a ?? '').toLowerCase() === String(b).toLowerCase();
@@ -95,6 +99,7 @@ function register(router, sb) {
 		if (q.middlename) rows = rows.filter((p) => starts(p.middlename, q.middlename));
 		if (q.dob) {
 			if (dayOf(q.dob) === undefined) invalid(`Expecting format date, but value is ${q.dob}`);
+			if (isFutureDay(q.dob)) fail(400, { error: 'Improper DOB.' });
 			rows = rows.filter((p) => dayOf(p.dob) === dayOf(q.dob));
 		}
 		if (q.departmentid) rows = rows.filter((p) => list(q.departmentid).includes(p.departmentid));

@@ -4,7 +4,7 @@ import { CONTACT_FIELDS, patientFieldTooLong } from '../../shared/patientFields'
 import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { compact, dateParam, idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf, show, single, toItems } from '../common';
 import { departmentLocator } from '../locators';
 import { patientFieldOptions } from './fields';
 
@@ -47,6 +47,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		departmentid: idParam(this, 'departmentId', i, 'Department'),
 		...extra,
 	});
+	checkNotFuture(this, i, form.dob as string, 'Date of Birth');
 	if (!form.firstname || !form.lastname) throw inputError(this, i, 'First Name and Last Name are required', 'athena will not create a patient without both names.');
 	if (!CONTACT_FIELDS.some((f) => form[f])) {
 		throw inputError(this, i, 'Add a way to reach the patient', 'athena requires at least one of Email, SSN, Home/Mobile/Work Phone or ZIP Code for a new patient (Additional Fields).');
