@@ -9,6 +9,8 @@ export type FailureCause =
 	| 'quota-exhausted'
 	| 'temporarily-unavailable'
 	| 'credential-invalid'
+	| 'scope-denied'
+	| 'token-rate-limited'
 	| 'configuration-invalid';
 
 export interface Failure {

@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -9,10 +10,11 @@ import {
 } from 'n8n-workflow';
 
 import { athenaId } from '../shared/ids';
-import { athenaApiError, failureInBody, jsonOrText, networkWords, type Failure } from './errors';
+import { asNodeError, athenaApiError, failureInBody, jsonOrText, networkWords, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import { sleep } from './sleep';
 import * as throttle from './throttle';
+import { accessToken, type TokenSource } from './token';
 
 export type AthenaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -33,6 +35,8 @@ export interface AthenaConnection {
 	fhirEnabled: boolean;
 	/** Throttle key: one schedule per credential (base URL + client id) and practice. */
 	credentialKey: string;
+	/** What the token request needs (client id and secret stay in memory, never in output). */
+	tokenCredentials: ICredentialDataDecryptedObject;
 }
 
 export interface FullResponse {
@@ -110,9 +114,26 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 		ratePerSecond: rate,
 		fhirEnabled: c.enableFhir === true,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
+		tokenCredentials: { accessTokenUrl: `${baseUrl}/oauth2/v1/token`, clientId: c.clientId, clientSecret: c.clientSecret, scope: tokenScope(c) },
 	};
 	connections.set(ctx, connection);
 	return connection;
+}
+
+/** The scope the token asks for; the credential's own (hidden) Scope field is built the same way. */
+function tokenScope(c: ICredentialDataDecryptedObject): string {
+	return typeof c.scope === 'string' && c.scope && !c.scope.startsWith('=') ? c.scope : 'athena/service/Athenanet.MDP.*';
+}
+
+function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortSignal): TokenSource {
+	return {
+		node: ctx.getNode(),
+		credentials: conn.tokenCredentials,
+		signal,
+		log: (m) => ctx.logger?.debug?.(m),
+		post: async (url, body, headers) =>
+			(await ctx.helpers.httpRequest({ method: 'POST', url, body, headers, json: false, encoding: 'text', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 30_000, abortSignal: signal })) as FullResponse,
+	};
 }
 
 /** The practice a call goes to: digits only, and one the credential allows. */
@@ -177,6 +198,9 @@ function legacyThrottle(outcome: Outcome): 'qps' | 'rate' | undefined {
 	if (/over\s*rate/i.test(text) || /OVER_RATE/.test(code)) return 'rate';
 	return undefined;
 }
+
+const TOKEN_CAUSES = new Set(['credential-invalid', 'scope-denied', 'token-rate-limited']);
+const isTokenFailure = (error: unknown) => TOKEN_CAUSES.has((error as { failure?: Failure }).failure?.cause ?? '');
 
 function signalOf(ctx: AthenaContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
@@ -266,11 +290,14 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	if (opts.stream) request.encoding = 'stream';
 	const path = pathOf(opts.url);
 
-	const call = async (ignoreHttpStatusErrors: boolean) => {
-		const options = { ...request, headers: { ...request.headers }, ignoreHttpStatusErrors };
-		const response = (authenticate
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-			: await ctx.helpers.httpRequest(options)) as FullResponse;
+	// The token comes from the transport's per-process token holder (token.ts), not from n8n's
+	// OAuth2 helper: that one re-sends a refused request with the stale token before fetching a new
+	// one, and each page in flight fetches its own, which athena's 5 tokens a minute cannot carry.
+	const source = authenticate ? tokenSource(ctx, conn, signal) : undefined;
+	const call = async (token: string | undefined) => {
+		const headers: Record<string, string> = { ...(request.headers as Record<string, string>) };
+		if (token) headers.Authorization = `Bearer ${token}`;
+		const response = (await ctx.helpers.httpRequest({ ...request, headers, ignoreHttpStatusErrors: true })) as FullResponse;
 		// a streamed error body is read (bounded) so it can be reported and its socket reused
 		if (opts.stream && response.statusCode >= 400) response.body = await readText(response.body);
 		return response;
@@ -281,14 +308,17 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		// only athena's own API counts against its rate limit; file storage elsewhere does not
 		if (authenticate) await throttle.acquire(key, conn.ratePerSecond, signal);
 		let outcome: Outcome;
+		// token errors (credential-invalid, scope-denied, token-rate-limited) are final and go as they are
+		const token = source ? await accessToken(source) : undefined;
 		try {
 			// Read every status ourselves: n8n 2.8 drops the headers (Retry-After) of a failed call.
-			let response = await call(true);
-			if (response.statusCode === 401 && !reauthenticated && authenticate) {
-				// Hand the call to n8n's own OAuth2 path, which fetches one new token on 401 and
-				// retries once (n8n's token store and cross-process lock stay in charge of tokens).
+			let response = await call(token);
+			if (response.statusCode === 401 && !reauthenticated && source) {
+				// one new token per expiry: the first caller that saw this token refused fetches it,
+				// the others (pages in flight) wait for that one
 				reauthenticated = true;
-				response = await call(false);
+				const fresh = await accessToken(source, token);
+				response = await call(fresh);
 			}
 			if (response.statusCode < 400) {
 				if (authenticate) throttle.reward(key);
@@ -297,6 +327,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
 		} catch (error) {
 			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
+			if (isTokenFailure(error)) throw asNodeError(ctx.getNode(), error);
 			outcome = outcomeOfError(error);
 		}
 
