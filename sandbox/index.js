@@ -30,6 +30,8 @@ function defaultSettings(options) {
 		dailyQuota: options.dailyQuota ?? (production ? 1000000 : 50000),
 		tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
 		tokenRateLimit: options.tokenRateLimit ?? (production ? 50 : 5),
+		// the token 429's headers are INFERRED (reference §1.4): 'seconds' sends Retry-After, 'none' only the limit headers
+		tokenRetryAfter: options.tokenRetryAfter ?? 'seconds',
 		idsAsNumbers: options.idsAsNumbers ?? false,
 		escapeSlashes: options.escapeSlashes ?? true,
 		activationDelayMs: options.activationDelayMs ?? 0,
@@ -225,7 +227,8 @@ async function startSandbox(options = {}) {
 		if (!client || client.secret !== secret) return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
 		if (win.count >= settings.tokenRateLimit) {
 			tokenWindows.set(id, win);
-			return send(res, 429, { error: 'too_many_requests', error_description: 'Token request limit reached for this minute.' }, { ...limitHeaders(), 'Retry-After': String(60 - (Math.floor(Date.now() / 1000) % 60)) });
+			const retryAfter = settings.tokenRetryAfter === 'none' ? {} : { 'Retry-After': String(60 - (Math.floor(Date.now() / 1000) % 60)) };
+			return send(res, 429, { error: 'too_many_requests', error_description: 'Token request limit reached for this minute.' }, { ...limitHeaders(), ...retryAfter });
 		}
 		win.count++;
 		tokenWindows.set(id, win);
