@@ -9,6 +9,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import { credentialScopes } from '../shared/fhirTypes';
 import { athenaId } from '../shared/ids';
 import { asNodeError, athenaApiError, failureInBody, jsonOrText, networkWords, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
@@ -33,6 +34,8 @@ export interface AthenaConnection {
 	ratePerSecond: number;
 	/** Whether the credential asks for athena's FHIR scopes. */
 	fhirEnabled: boolean;
+	/** The scopes the token asks for. */
+	scopes: string[];
 	/** Throttle key: one schedule per credential (base URL + client id) and practice. */
 	credentialKey: string;
 	/** What the token request needs (client id and secret stay in memory, never in output). */
@@ -106,6 +109,7 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 			.filter(Boolean),
 	);
 	allowed.add(practiceId);
+	const scopes = credentialScopes(c);
 	const rate = Number(c.requestsPerSecond) > 0 ? Number(c.requestsPerSecond) : (DEFAULT_RATE[environment] ?? 5);
 	const connection: AthenaConnection = {
 		baseUrl,
@@ -113,17 +117,14 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 		allowedPracticeIds: allowed,
 		ratePerSecond: rate,
 		fhirEnabled: c.enableFhir === true,
+		scopes,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
-		tokenCredentials: { accessTokenUrl: `${baseUrl}/oauth2/v1/token`, clientId: c.clientId, clientSecret: c.clientSecret, scope: tokenScope(c) },
+		tokenCredentials: { accessTokenUrl: `${baseUrl}/oauth2/v1/token`, clientId: c.clientId, clientSecret: c.clientSecret, scope: scopes.join(' ') },
 	};
 	connections.set(ctx, connection);
 	return connection;
 }
 
-/** The scope the token asks for; the credential's own (hidden) Scope field is built the same way. */
-function tokenScope(c: ICredentialDataDecryptedObject): string {
-	return typeof c.scope === 'string' && c.scope && !c.scope.startsWith('=') ? c.scope : 'athena/service/Athenanet.MDP.*';
-}
 
 function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortSignal): TokenSource {
 	return {

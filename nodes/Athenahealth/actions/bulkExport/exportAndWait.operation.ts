@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { cancelExport, kickOff, waitForManifest, type Manifest } from '../../transport/bulk';
 import { asNodeError } from '../../transport/errors';
-import { fhirScope } from '../../transport/fhir';
+import { fhirScope, requireScopes } from '../../transport/fhir';
 import { practiceOf, show } from '../common';
 import { afterSuccess } from '../router';
 import { checkpoints, deliverFiles } from './download';
@@ -34,6 +34,7 @@ const notFound = (error: unknown) => String((error as { httpCode?: string }).htt
 export async function execute(this: IExecuteFunctions, i: number) {
 	const scope = await fhirScope(this, practiceOf(this, i), i);
 	const req = exportRequest(this, i, scope.practiceId);
+	requireScopes(this, scope, req.types, i);
 	const maxWaitMs = (this.getNodeParameter('maxWaitMinutes', i, 60) as number) * 60_000;
 	// The same request in a later run re-attaches to the export it started instead of starting another.
 	const data = this.getWorkflowStaticData('node');

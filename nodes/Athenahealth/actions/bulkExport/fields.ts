@@ -1,13 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dateValue, inputError } from '../common';
+import { FHIR_TYPES } from '../../shared/fhirTypes';
 import { fhirId, listedValue } from '../../shared/ids';
 
 // Resource types athena's Group export can include (system/<Type>.read scopes, reference §8).
-export const BULK_TYPES = [
-	'AllergyIntolerance', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport', 'DocumentReference', 'Encounter', 'Goal',
-	'Immunization', 'Location', 'Medication', 'MedicationRequest', 'Observation', 'Organization', 'Patient', 'Practitioner', 'Procedure', 'Provenance', 'ServiceRequest',
-];
+export const BULK_TYPES = FHIR_TYPES.filter((f) => f.bulk).map((f) => f.type);
 
 export const startFields: INodeProperties[] = [
 	{
@@ -130,5 +128,5 @@ export function exportRequest(ctx: IExecuteFunctions, i: number, practiceId: str
 	if (o.typeFilter) params.push(['_typeFilter', String(o.typeFilter)]);
 	if (o.elements) params.push(['_elements', String(o.elements)]);
 	if (o.outputFormat) params.push(['_outputFormat', String(o.outputFormat)]);
-	return { groupId, params, method: (o.method === 'POST' ? 'POST' : 'GET') as 'GET' | 'POST' };
+	return { groupId, params, types, method: (o.method === 'POST' ? 'POST' : 'GET') as 'GET' | 'POST' };
 }

@@ -18,7 +18,7 @@ export const description = updateDisplayOptions(show('fhir', 'read'), [
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
-	const scope = await fhirScope(this, practiceOf(this, i), i);
+	const scope = await fhirScope(this, practiceOf(this, i), i, [resourceTypeOf(this, i)]);
 	const type = resourceTypeOf(this, i);
 	const id = fhirId(this.getNode(), this.getNodeParameter('id', i), type, scope.practiceId, 'Resource ID', i);
 	const body = await fhirRequest(this, scope, { method: 'GET', url: `${scope.base}/${type}/${encodeURIComponent(id)}?ah-practice=${encodeURIComponent(practiceParam(scope.practiceId))}`, itemIndex: i });

@@ -106,7 +106,7 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_\-:.]{0,63}$/;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const scope = await fhirScope(this, practiceOf(this, i), i);
+	const scope = await fhirScope(this, practiceOf(this, i), i, [resourceTypeOf(this, i)]);
 	const node = this.getNode();
 	const type = resourceTypeOf(this, i);
 	const pid = scope.practiceId;
