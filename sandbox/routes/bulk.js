@@ -76,6 +76,10 @@ function register(router, sb) {
 			transactionTime: new Date().toISOString(), polls429: settings.bulk429Polls, lines: new Map(),
 		};
 		job.files = filesOf(job);
+		if (settings.bulkFail) {
+			job.failed = true;
+			settings.bulkFail = false;
+		}
 		jobs.set(id, job);
 		counters.bulkKickoffs = (counters.bulkKickoffs ?? 0) + 1;
 		return fhir(202, '', { 'Content-Location': `${sb.url}/fhir/r4/bulkstatus/${id}` });
@@ -125,6 +129,7 @@ function register(router, sb) {
 			throw new FhirError(429, outcome('throttled', 'Too many status requests.'), retryAfter(settings.bulkRetryAfterMs));
 		}
 		const left = job.readyAt - Date.now();
+		if (job.failed && left <= 0) throw new FhirError(500, outcome('exception', 'The export failed while it was being prepared.'));
 		if (left > 0) {
 			const pct = Math.min(99, Math.floor(((Date.now() - job.createdAt) / (job.readyAt - job.createdAt)) * 100));
 			return fhir(202, '', { 'X-Progress': `${pct}% complete`, ...retryAfter(Math.min(left, settings.bulkRetryAfterMs)) });
