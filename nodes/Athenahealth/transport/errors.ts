@@ -29,6 +29,8 @@ export interface ApiErrorInput {
 	failure?: Failure;
 	/** Replaces the derived message (e.g. "gave up after 6 retries"). */
 	message?: string;
+	/** What the user should do, first in the description. */
+	hint?: string;
 	networkCode?: string;
 }
 
@@ -130,7 +132,7 @@ const STATUS_HINT: Record<number, string> = {
 export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError {
 	const body = typeof input.body === 'string' && /^\s*[{[]/.test(input.body) ? jsonOrText(input.body) : input.body;
 	const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-	const details: string[] = [];
+	const details: string[] = input.hint ? [input.hint] : [];
 	let message = input.message;
 
 	if (obj) {

@@ -367,6 +367,10 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				failure,
 				message,
 				networkCode: outcome.networkCode,
+				hint:
+					failure?.cause === 'temporarily-unavailable' && !idempotent
+						? `Check whether ${path} took effect (for example with the matching Get operation) before doing anything else; do not send it again unchecked.`
+						: undefined,
 			});
 		}
 		const wait = retryDelayMs(retryAfterMs, attempt, policy);
