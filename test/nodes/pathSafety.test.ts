@@ -158,3 +158,10 @@ test("list search (resource locators) lists the node's Practice ID, and refuses 
 	await expect(listSearch(creds, 'searchProviders', undefined, { practiceId: '={{ "../1128700" }}' })).rejects.toThrow(/Practice ID must be a numeric athena ID/);
 	expect((await counters(sb)).requests).toBe(0);
 });
+
+test('a FHIR next link on athena\'s origin that climbs out of the FHIR base is refused by the transport', async () => {
+	await control(sb, 'POST', '/_control/faults', { path: '/fhir/r4/Patient$', phase: 'after', status: 200, body: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 'a-195900.E-1' } }], link: [{ relation: 'next', url: `${sb.url}/fhir/r4/%2e%2e/%2e%2e/v1/1128700/patients` }] } });
+	const { error } = await runNodes(creds, [{ parameters: { resource: 'fhir', operation: 'search', resourceType: 'Patient', ids: '1', returnAll: true } }]);
+	expect(error?.message).toBe('Refused to send a request outside the allowed practice');
+	await expectOnlyAllowedRequests();
+});
