@@ -32,6 +32,8 @@ function defaultSettings(options) {
 		tokenRateLimit: options.tokenRateLimit ?? (production ? 50 : 5),
 		// the token 429's headers are INFERRED (reference §1.4): 'seconds' sends Retry-After, 'none' only the limit headers
 		tokenRetryAfter: options.tokenRetryAfter ?? 'seconds',
+		// the bad-client 401 body is INFERRED (Okta's default): 'okta' sends it, 'empty' a bare 401
+		tokenInvalidClientBody: options.tokenInvalidClientBody ?? 'okta',
 		idsAsNumbers: options.idsAsNumbers ?? false,
 		escapeSlashes: options.escapeSlashes ?? true,
 		activationDelayMs: options.activationDelayMs ?? 0,
@@ -225,7 +227,10 @@ async function startSandbox(options = {}) {
 		const limitHeaders = () => ({ 'X-RateLimit-Limit': String(settings.tokenRateLimit), 'X-RateLimit-Remaining': String(Math.max(0, settings.tokenRateLimit - win.count)) });
 		if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported here.' });
 		const client = clients.get(id);
-		if (!client || client.secret !== secret) return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+		if (!client || client.secret !== secret) {
+			if (settings.tokenInvalidClientBody === 'empty') return send(res, 401, '', { 'Content-Type': 'text/plain' });
+			return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+		}
 		if (win.count >= settings.tokenRateLimit) {
 			tokenWindows.set(id, win);
 			const retryAfter = settings.tokenRetryAfter === 'none' ? {} : { 'Retry-After': String(60 - (Math.floor(Date.now() / 1000) % 60)) };

@@ -26,11 +26,13 @@ const departments = { resource: 'department', operation: 'getAll', returnAll: tr
 // with the sandbox's page cap at 40, a department's patients come in several pages, 3 in flight
 const patients = { resource: 'patient', operation: 'getAll', departmentId: { __rl: true, mode: 'id', value: '1' }, status: 'active', returnAll: true };
 
-test('a wrong client secret is credential-invalid, with athena\'s words and the fix (not "Could not reach athena")', async () => {
+test.each(['okta', 'empty'])('a wrong client secret is credential-invalid, with athena\'s words and the fix (not "Could not reach athena"); 401 body reading "%s"', async (tokenInvalidClientBody) => {
+	await settings(sb, { tokenInvalidClientBody });
 	const creds = sandboxCredentials({ url: sb.url, clientId: 't1-client', clientSecret: 'wrong' });
 	const { error } = await runNodes(creds, [{ parameters: departments }]);
+	await settings(sb, { tokenInvalidClientBody: 'okta' });
 	expect(error?.message).toBe('athena did not accept the client ID and secret');
-	expect(error?.description).toMatch(/athena said: "invalid_client" "Client authentication failed\."/);
+	expect(error?.description).toMatch(tokenInvalidClientBody === 'okta' ? /athena said: "invalid_client" "Client authentication failed\."/ : /athena said: nothing \(no error body\)/);
 	expect(error?.description).toMatch(/Check the client ID and secret/);
 	expect(error?.failure).toMatchObject({ cause: 'credential-invalid' });
 	expect(`${error?.message} ${error?.description}`).not.toMatch(/Network error|Could not reach|wrong/);
