@@ -58,6 +58,8 @@ function defaultSettings(options) {
 		bulkBreakCount: options.bulkBreakCount ?? 0, // …for the next N file downloads
 		bulkTypeFilter: options.bulkTypeFilter ?? false, // accept _typeFilter (400 otherwise)
 		bulkErrorFile: options.bulkErrorFile ?? false, // add an OperationOutcome error file to the manifest
+		// one running export per client is INFERRED (not in the reference): false lets a second one start
+		bulkOnePerClient: options.bulkOnePerClient ?? true,
 		bulkFail: options.bulkFail ?? false, // the next export fails: its status answers 500 with an OperationOutcome (Bulk Data IG error status)
 		bulkChunkBytes: options.bulkChunkBytes ?? 65536,
 		bulkFileExpiryMs: options.bulkFileExpiryMs ?? 3600000,

@@ -65,7 +65,7 @@ function register(router, sb) {
 			if (Number.isNaN(since) || !/^\d{4}-\d\d-\d\d/.test(p._since)) throw new FhirError(400, outcome('invalid', `_since must be a FHIR instant, got ${p._since.slice(0, 40)}`));
 		}
 		prune();
-		const running = [...jobs.values()].find((j) => j.client === ctx.client && Date.now() < j.readyAt);
+		const running = settings.bulkOnePerClient && [...jobs.values()].find((j) => j.client === ctx.client && Date.now() < j.readyAt);
 		if (running) {
 			throw new FhirError(429, outcome('throttled', 'A bulk export is already running for this client. Wait for it to finish or cancel it.'), retryAfter(running.readyAt - Date.now()));
 		}

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => sb.close());
 beforeEach(async () => {
-	await settings(sb, { bulkDurationMs: 300, bulkRetryAfterMs: 200, bulkFail: false });
+	await settings(sb, { bulkDurationMs: 300, bulkRetryAfterMs: 200, bulkFail: false, bulkOnePerClient: true });
 	await control(sb, 'POST', '/_control/reset-counters');
 });
 
@@ -51,4 +51,19 @@ test('after n8n stops mid-export (static data never saved), the next run says an
 	const cancelled = await runNodes(creds, [{ parameters: { resource: 'bulkExport', operation: 'cancel', statusUrl: logged } }]);
 	expect(cancelled.error).toBeUndefined();
 	expect((await counters(sb)).bulkDeletes).toBe(1);
+});
+
+test('where athena lets a second export start (the other reading), the re-run completes and the log names both exports', async () => {
+	await settings(sb, { bulkDurationMs: 4000, bulkRetryAfterMs: 500, bulkOnePerClient: false });
+	const before = logLines.length;
+	await runNodes(creds, [{ parameters: { resource: 'bulkExport', operation: 'exportAndWait', resourceTypes: ['Patient'], maxWaitMinutes: 1 } }], [{}], { staticData: {}, cancelAfterMs: 1000 });
+	await settings(sb, { bulkDurationMs: 300, bulkRetryAfterMs: 200 });
+	const rerun = await exportAndWait({});
+	expect(rerun.error).toBeUndefined();
+	expect(rerun.output('athenahealth').length).toBeGreaterThan(0);
+	const started = logLines.slice(before).map((l) => /bulk export started, status URL (\S+)/.exec(l)?.[1]).filter(Boolean);
+	expect(new Set(started).size).toBe(2);
+	// the interrupted one is still on athena: its logged status URL cancels it
+	const cancelled = await runNodes(creds, [{ parameters: { resource: 'bulkExport', operation: 'cancel', statusUrl: started[0] } }]);
+	expect(cancelled.error).toBeUndefined();
 });
