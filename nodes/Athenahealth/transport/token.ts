@@ -56,7 +56,9 @@ export async function accessToken(source: TokenSource, stale?: string): Promise<
 async function fetchToken(source: TokenSource): Promise<Held> {
 	const c = source.credentials;
 	const url = String(c.accessTokenUrl ?? '');
-	const basic = `Basic ${btoa(`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`)}`;
+	// Basic credentials as UTF-8 (btoa alone takes only Latin-1)
+	const pair = new TextEncoder().encode(`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`);
+	const basic = `Basic ${btoa(String.fromCharCode(...pair))}`;
 	const form = new URLSearchParams({ grant_type: 'client_credentials', scope: String(c.scope ?? '') }).toString();
 	for (let attempt = 0; ; attempt++) {
 		let response: Awaited<ReturnType<TokenSource['post']>>;
