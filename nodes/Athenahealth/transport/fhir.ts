@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from '
 
 import { coversType, readScope } from '../shared/fhirTypes';
 import { athenaApiError, jsonOrText, outcomeIssues } from './errors';
-import { getConnection, header, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
+import { getConnection, header, originOf, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
 
 // FHIR R4 on the shared transport (reference §7): every call carries ah-practice, answers may be
 // an OperationOutcome (as an HTTP error, or as an "outcome" entry inside a 200 Bundle), and
@@ -18,13 +18,7 @@ export interface FhirScope {
 	base: string;
 }
 
-export function originOf(url: string): string | undefined {
-	try {
-		return new URL(url).origin;
-	} catch {
-		return undefined;
-	}
-}
+export { originOf } from './request';
 
 /** Connection, practice and FHIR base, refusing before any call when the credential has no FHIR scopes. */
 export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, itemIndex?: number, types: string[] = []): Promise<FhirScope> {

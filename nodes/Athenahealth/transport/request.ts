@@ -15,7 +15,7 @@ import { asNodeError, athenaApiError, failureInBody, jsonOrText, networkWords, t
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import { sleep } from './sleep';
 import * as throttle from './throttle';
-import { accessToken, type TokenSource } from './token';
+import { accessToken, isTokenError, type TokenSource } from './token';
 
 export type AthenaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -200,9 +200,6 @@ function legacyThrottle(outcome: Outcome): 'qps' | 'rate' | undefined {
 	return undefined;
 }
 
-const TOKEN_CAUSES = new Set(['credential-invalid', 'scope-denied', 'token-rate-limited']);
-const isTokenFailure = (error: unknown) => TOKEN_CAUSES.has((error as { failure?: Failure }).failure?.cause ?? '');
-
 function signalOf(ctx: AthenaContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
@@ -211,7 +208,7 @@ function pathOf(url: string): string {
 	return url.replace(/^https?:\/\/[^/]+/, '').split(/[?#]/)[0];
 }
 
-function originOfUrl(url: string): string | undefined {
+export function originOf(url: string): string | undefined {
 	try {
 		return new URL(url).origin;
 	} catch {
@@ -227,8 +224,8 @@ function originOfUrl(url: string): string | undefined {
  */
 export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Pick<SendOptions, 'url' | 'practiceId' | 'itemIndex' | 'authenticate' | 'tokenOriginAllowed'>): void {
 	const { url, practiceId, itemIndex } = opts;
-	const home = originOfUrl(conn.baseUrl);
-	const origin = originOfUrl(url);
+	const home = originOf(conn.baseUrl);
+	const origin = originOf(url);
 	if (origin === undefined) throw pathRefused(ctx, 'it is not a valid URL', itemIndex);
 	if (origin !== home) {
 		// bulk files elsewhere: their paths are not athena's; the token goes there only when allowed
@@ -328,7 +325,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
 		} catch (error) {
 			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
-			if (isTokenFailure(error)) throw asNodeError(ctx.getNode(), error);
+			if (isTokenError(error)) throw asNodeError(ctx.getNode(), error);
 			outcome = outcomeOfError(error);
 		}
 

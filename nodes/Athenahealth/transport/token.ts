@@ -65,7 +65,7 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 		try {
 			response = await source.post(url, form, { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
 		} catch {
-			throw tokenError(source.node, { cause: 'temporarily-unavailable' }, 'Could not reach athena\'s token endpoint', `No answer from ${originOf(url)}. Check the environment (or Base URL) in the credential and the network.`);
+			throw tokenError(source.node, { cause: 'temporarily-unavailable' }, 'Could not reach athena\'s token endpoint', 'No answer came from it. Check the environment (or Base URL) in the credential and the network.');
 		}
 		const body = (typeof response.body === 'string' ? jsonOrText(response.body) : response.body) as Record<string, unknown> | string | undefined;
 		const fields = body && typeof body === 'object' ? body : {};
@@ -106,18 +106,13 @@ function athenaWords(fields: Record<string, unknown>, body: unknown): string {
 	return typeof body === 'string' && body.trim() ? `"${body.trim().slice(0, 200)}"` : 'nothing (no error body)';
 }
 
-function originOf(url: string): string {
-	try {
-		return new URL(url).origin;
-	} catch {
-		return 'the token URL';
-	}
-}
-
 function tokenError(node: INode, failure: Failure, message: string, description: string): NodeApiError {
 	const error = new NodeApiError(node, { source: 'token endpoint' } as JsonObject, { message, description: scrub(description) });
-	return Object.assign(error, { failure });
+	return Object.assign(error, { failure, fromTokenEndpoint: true });
 }
+
+/** Errors raised here are final for the call that needed the token. */
+export const isTokenError = (error: unknown) => (error as { fromTokenEndpoint?: boolean })?.fromTokenEndpoint === true;
 
 /** Forgets every token this process holds (tests; a credential change is picked up by its key anyway). */
 export function forgetTokens(): void {
