@@ -61,6 +61,24 @@ test('a late cancel: the error says the appointment may be cancelled', async () 
 	await until(() => sb.state.appointments.get(booked.appointmentid).appointmentstatus === 'x');
 });
 
+test('a reschedule lost to a 503 names both appointments and how to check them', async () => {
+	const [from, to] = openSlots().filter((x: any) => x.departmentid === '1').slice(5, 7);
+	await runNodes(creds, [{ parameters: appt('book', { appointmentId: from.appointmentid, patientId: byId('2'), appointmentTypeId: byId(from.appointmenttypeid) }) }]);
+	await fault(sb, { method: 'PUT', path: `/appointments/${from.appointmentid}/reschedule$`, status: 503 });
+	const { error } = await runNodes(creds, [{ parameters: appt('reschedule', { appointmentId: from.appointmentid, newAppointmentId: to.appointmentid, patientId: byId('2') }) }]);
+	expectUnconfirmed(error, new RegExp(`^athena did not confirm the move of appointment ${from.appointmentid} to slot ${to.appointmentid}`));
+});
+
+test('a write without its own check (Add Note) whose answer is lost says which path to check and carry no network code', async () => {
+	const a = [...sb.state.appointments.values()].find((x: any) => x.appointmentstatus === 'f');
+	await fault(sb, { method: 'POST', path: `/appointments/${a.appointmentid}/notes$`, phase: 'after', reset: true });
+	const { error } = await runNodes(creds, [{ parameters: appt('addNote', { appointmentId: a.appointmentid, notetext: 'x' }) }]);
+	expect(error?.message).toBe('athena did not confirm this POST (the connection was closed before an answer came); it was not repeated because it may already have taken effect');
+	expect(error?.description).toMatch(new RegExp(`^Check whether /v1/195900/appointments/${a.appointmentid}/notes took effect`));
+	expect(`${error?.message} ${error?.description}`).not.toMatch(N8N_ADVICE);
+	expect(`${error?.message} ${error?.description}`).not.toMatch(/\bE[A-Z_]{4,}\b/);
+});
+
 const create = (p: object) => ({ resource: 'patient', operation: 'create', departmentId: byId('1'), additionalFields: { zip: '02139' }, ...p });
 
 test('a patient create whose connection drops before athena answers: recovered when the patient is there, never created twice', async () => {
