@@ -1,6 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-
 import { ATHENA_SCOPE, DEFAULT_SCOPES, SCOPE_OPTIONS } from '../nodes/Athenahealth/shared/fhirTypes';
 
 // athena refuses the whole token request when it asks for one scope the app does not hold
