@@ -297,15 +297,16 @@ export async function poll(
 }
 
 /** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
-export async function listSearch(credentials: MemoryCredentials, method: string, filter?: string) {
+export async function listSearch(credentials: MemoryCredentials, method: string, filter?: string, parameters: IDataObject = {}) {
 	const { loader } = await loadPackage();
 	const node: INode = {
-		id: 'n', name: 'athenahealth', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: {},
+		id: 'n', name: 'athenahealth', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'],
 		credentials: { [CRED]: { id: 'cred-1', name: 'athena' } },
 	};
 	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes: await nodeTypes() });
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'wf', nodes: [node] } as never);
-	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, hooks), 'parameters.departmentId');
+	// the editor sends the node's current parameters along with a list search
+	const context = new LoadOptionsContext(workflow, node, { ...additionalData(credentials, hooks), currentNodeParameters: parameters as INode['parameters'] }, 'parameters.departmentId');
 	const methods = (loader.nodeTypes.athenahealth.type as unknown as { methods: { listSearch: Record<string, (this: unknown, f?: string) => Promise<{ results: Array<{ name: string; value: string }> }>> } }).methods;
 	return await methods.listSearch[method].call(context, filter);
 }
