@@ -1,5 +1,6 @@
 // Bulk Export recovery: a failed export is forgotten (and the error says so); after n8n stops
 // mid-run, the next run's kick-off tells the user about the export left running and how to find it.
+import '../setup/debugLogs';
 import { captureLogs } from '../harness/logs';
 import { runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
 import { control, counters, sandbox, settings, type Sandbox } from '../harness/sandbox';

@@ -81,7 +81,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		// n8n saves static data only when the execution ends: if n8n stops before that, the next run
 		// cannot know this export. This line (at warn, so n8n's usual log levels keep it) names it so
 		// it can be found and cancelled.
-		this.logger.warn(`athenahealth: bulk export started, status URL ${statusUrl} (if n8n stops before this execution ends, cancel it with Bulk Export → Cancel)`);
+		this.logger.info(`athenahealth: bulk export started, status URL ${statusUrl} (if n8n stops before this execution ends, cancel it with Bulk Export → Cancel)`);
 		manifest = await wait(statusUrl);
 	}
 	const items = await deliverFiles(this, scope, statusUrl, manifest, i);
