@@ -24,8 +24,8 @@ test('recovers with time, not with successes: quickly to just below where the li
 	const p = new Pacer(5, 0);
 	p.rateAt(0);
 	p.congestion(0, 0); // found at 5, cut to 2.5
-	expect(p.rateAt(1000)).toBeCloseTo(4.5); // 0.9 × 5 within a second
-	const probing = [2000, 3000, 4000].map((t) => p.rateAt(t));
+	expect(p.rateAt(2000)).toBeCloseTo(4.5); // 0.9 × 5 within two seconds
+	const probing = [3000, 4000, 5000].map((t) => p.rateAt(t));
 	expect(probing[0]).toBeLessThan(probing[1]);
 	expect(probing[2]).toBeLessThanOrEqual(5);
 });

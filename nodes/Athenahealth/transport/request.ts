@@ -344,7 +344,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		} catch (error) {
 			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
 			if (isTokenError(error)) throw asNodeError(ctx.getNode(), error);
-			if (error instanceof NodeOperationError) throw error; // ours (a refused redirect), not the network's
+			if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error); // ours (a refused redirect), not the network's
 			outcome = outcomeOfError(error);
 		}
 
