@@ -121,7 +121,7 @@ function createFeeds(sb) {
 				const taken = snapshots.get(k) || [];
 				const page = taken.slice(offset, offset + limit);
 				if (offset + limit < taken.length) next = nextLink(ctx, limit, offset + limit);
-				served = from === undefined ? page : [...replay, ...page];
+				served = from === undefined || offset > 0 ? page : [...replay, ...page];
 				total = (from === undefined ? 0 : replay.length) + taken.length;
 			} else {
 				const page = fresh.slice(0, limit);
