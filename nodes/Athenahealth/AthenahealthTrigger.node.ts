@@ -108,7 +108,7 @@ export class AthenahealthTrigger implements INodeType {
 						type: 'options',
 						default: 'leave',
 						options: [
-							{ name: 'Leave It to n8n', value: 'leave', description: "Counts the changes as delivered: the failed execution keeps them and can be retried from n8n's executions list" },
+							{ name: 'Leave It to N8n', value: 'leave', description: "Counts the changes as delivered: the failed execution keeps them and can be retried from n8n's executions list" },
 							{ name: 'Deliver Again', value: 'redeliver', description: 'Emits the same changes (same delivery keys) again on the next poll, until an execution succeeds' },
 						],
 						description: 'Executions that did not finish (n8n stopped or crashed) are always delivered again',
