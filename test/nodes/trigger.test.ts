@@ -155,6 +155,20 @@ test('a 10,000-record backlog drains across polls within the poll budget at 5 re
 	expect((await counters(sb)).served429).toBe(0);
 });
 
+test('a 22,000-record poll is followed by no repeats, also after n8n restarts with what it saved', async () => {
+	const creds = app('other');
+	const state: IDataObject = {};
+	const params = { ...patients, options: { pageSize: 10000 } };
+	await poll(creds, params, { staticData: state });
+	const ids = [...sb.state.patients.keys()];
+	await scenario(sb, Array.from({ length: 22000 }, (_, n) => ({ action: 'updatePatient', patientid: ids[n % ids.length], mobilephone: `8${String(n).padStart(9, '0')}` })));
+	const first = await poll(creds, params, { staticData: state });
+	expect(new Set(first.map((i) => i.json.deliveryKey)).size).toBe(22000);
+	expect(await poll(creds, params, { staticData: state })).toEqual([]);
+	// a restart replays everything read since the last poll: all of it is known as finished
+	expect(await poll(creds, params, { staticData: restart(state) })).toEqual([]);
+}, 240000);
+
 test('filters: only the chosen departments and appointment types are emitted', async () => {
 	const creds = app('f');
 	const state: IDataObject = {};
