@@ -103,6 +103,14 @@ export class AthenahealthTrigger implements INodeType {
 						description: "After n8n stopped (the state n8n saved may be behind), how far back at most the trigger asks athena again for changes it already read. athena keeps read changes for days, not months.",
 					},
 					{
+						displayName: 'Save Finished Deliveries At Once',
+						name: 'saveFinishedAtOnce',
+						type: 'boolean',
+						default: true,
+						description:
+							"Whether to start an empty execution (it runs no node) after each execution the trigger started has finished, because n8n saves a trigger's state only when it emits. Off: one execution fewer per poll with changes, but if n8n is killed before the next poll with changes, the last finished execution's changes are delivered again.",
+					},
+					{
 						displayName: 'When An Execution Fails',
 						name: 'onExecutionError',
 						type: 'options',

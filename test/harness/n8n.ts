@@ -291,6 +291,9 @@ export async function pollContext(
 // one static-data object stands for one activation. A restart is a copy of the saved state.
 const activations = new WeakMap<IDataObject, Awaited<ReturnType<typeof pollContext>>>();
 
+/** Every execution the trigger started in the activation `staticData` stands for, in order. */
+export const executions = (staticData: IDataObject): Emitted[] => activations.get(staticData)?.emitted ?? [];
+
 /** What n8n would have saved: static data at the last emit. A copy, to run as a new activation. */
 export const restart = (saved: IDataObject): IDataObject => JSON.parse(JSON.stringify(saved));
 

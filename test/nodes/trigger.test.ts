@@ -1,7 +1,7 @@
 // The trigger driven through n8n-core's PollContext against the sandbox's changed-data feeds.
 import type { IDataObject } from 'n8n-workflow';
 
-import { poll, restart, runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
+import { executions, poll, pollOnce, restart, runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
 import { control, counters, sandbox, scenario, settings, type Sandbox } from '../harness/sandbox';
 
 let sb: Sandbox;
@@ -73,6 +73,29 @@ test('a crash after the feed was read but before the poll was saved loses nothin
 	expect(recovered.map((i) => i.json.deliveryKey)).toEqual(lost.map((i) => i.json.deliveryKey));
 	expect(await poll(creds, appointments, { staticData: saved })).toEqual([]);
 	expect(await poll(creds, appointments, { staticData: restart(saved) })).toEqual([]); // a second restart: nothing again
+});
+
+test('a finished execution is saved at once: the trigger emits an empty execution so that n8n saves it', async () => {
+	const creds = app('d'); // a client of its own: a replay reaches back a minute
+	const state: IDataObject = {};
+	await poll(creds, appointments, { staticData: state });
+	await scenario(sb, [{ action: 'book' }, { action: 'cancel' }]);
+	const execution = (await pollOnce(creds, appointments, { staticData: state }))!;
+	const atEmit = restart(state); // what n8n saved when the poll emitted
+	execution.finish('success');
+	await new Promise((resolve) => setImmediate(resolve));
+	expect(executions(state).map((e) => e.items.length).slice(-2)).toEqual([2, 0]);
+	const confirmed = restart(state); // what n8n saves when the empty execution is emitted
+	expect(await poll(creds, appointments, { staticData: confirmed })).toEqual([]); // restarted after it: nothing again
+	// killed before it: delivered once more, same keys
+	expect((await poll(creds, appointments, { staticData: atEmit })).map((i) => i.json.deliveryKey)).toEqual(execution.items.map((i) => i.json.deliveryKey));
+	// switched off: no empty execution
+	const off = { ...appointments, options: { saveFinishedAtOnce: false } };
+	const quiet: IDataObject = {};
+	await poll(creds, off, { staticData: quiet });
+	await scenario(sb, [{ action: 'book' }]);
+	await poll(creds, off, { staticData: quiet });
+	expect(executions(quiet).map((e) => e.items.length)).toEqual([1]);
 });
 
 test('manual mode ("Fetch test event") leaves the feed untouched and never moves the checkpoint', async () => {

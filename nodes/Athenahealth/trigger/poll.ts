@@ -26,6 +26,7 @@ interface Settings {
 	pageSize: number;
 	budgetMs: number;
 	onError: OnExecutionError;
+	saveAtOnce: boolean;
 	lookbackMs: number;
 }
 
@@ -66,6 +67,7 @@ function settingsOf(ctx: IPollFunctions): Settings {
 		pageSize: Math.min(10000, Math.max(1, Number(options.pageSize ?? 1000))),
 		budgetMs: fromN8n ?? Number(options.maxPollSeconds ?? 240) * 1000,
 		onError: options.onExecutionError === 'redeliver' ? 'redeliver' : 'leave',
+		saveAtOnce: options.saveFinishedAtOnce !== false,
 		lookbackMs: Math.max(1, Number(options.replayWindowHours ?? 24)) * 3600_000,
 	};
 }
@@ -257,7 +259,7 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), read.replayed);
 	if (read.cutShort) state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
 	if (!read.complete) ctx.logger.info(`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`);
-	return batch ? deliver(ctx, state, batch, items, s.onError) : null;
+	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
 /** For credentials without feed access: booked appointments by last-modified window, same bookkeeping. */
@@ -293,7 +295,7 @@ async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: st
 	}
 	const items = toItems(s, practiceId, fresh(s, records, knownKeys(state)), state);
 	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), true);
-	return batch ? deliver(ctx, state, batch, items, s.onError) : null;
+	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
 export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
