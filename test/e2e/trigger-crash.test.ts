@@ -1,6 +1,7 @@
 // The trigger in a real, active n8n that is killed (SIGKILL) again and again while athena changes
 // arrive: counted against the sandbox's own record of what it queued, nothing is lost, and every
-// change delivered twice was first delivered by an execution that never finished.
+// change delivered twice was first delivered by an execution that never finished. Each execution
+// posts its changes to a sink, then waits 4 s, so some kills land while executions are running.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,8 +48,9 @@ function workflow(sandboxUrl: string) {
 					options: {},
 				},
 			},
+			{ id: 'c3', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [520, 0], parameters: { resume: 'timeInterval', amount: 4, unit: 'seconds' } },
 		],
-		connections: { 'Patient Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } },
+		connections: { 'Patient Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] }, Sink: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
@@ -94,7 +96,7 @@ afterEach(() => {
 describe.each([
 	{ feedReplay: 'with-next', feedPaging: 'page' },
 	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
-])('n8n killed $# times over: replay $feedReplay, paging $feedPaging', (semantics) => {
+])('replay $feedReplay, paging $feedPaging', (semantics) => {
 	let sb: Sandbox;
 	beforeAll(async () => {
 		sb = await sandbox({ qps: 20, patients: CHANGES + 50, booked: 50, openSlots: 50, ...semantics });
@@ -127,15 +129,21 @@ describe.each([
 			}
 		})();
 
-		// kill at random moments; every other kill lands just after athena answered a feed read
+		// kill just after athena answered a feed read, while an execution runs (it has posted and is
+		// waiting), or at a random moment
+		const kinds = ['after a feed read', 'during an execution', 'at random', 'after a feed read', 'during an execution'];
 		const killedAt: string[] = [];
 		for (let k = 0; k < KILLS; k++) {
 			await sleep(4000 + Math.random() * 6000);
-			if (k % 2 === 0) {
+			const kind = kinds[k % kinds.length];
+			if (kind === 'after a feed read') {
 				const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
 				await waitFor('a feed read', async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined), 60000);
-				killedAt.push('after a feed read');
-			} else killedAt.push('at random');
+			} else if (kind === 'during an execution') {
+				const posted = (await control(sb, 'GET', '/_sink/crash')).length;
+				await waitFor('an execution', async () => ((await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined), 60000);
+			}
+			killedAt.push(kind);
 			kill();
 			await sleep(500);
 			await start();
@@ -165,13 +173,15 @@ describe.each([
 		// of the executions that delivered one change, at most one finished
 		const finishedTwice = duplicates.filter(([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1);
 		const lost = [...want].filter((id) => !sink.some((m: any) => m.patientid === id));
+		const finished = [...new Set(sink.map((m: any) => String(m.execution)))].filter((id) => statuses.get(id) === 'success').length;
 		process.stdout.write(
-			`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; kills: ${killedAt.join(', ')}\n`,
+			`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
 		);
 		expect(delivered.length).toBeGreaterThanOrEqual(CHANGES);
 		expect(want.size).toBe(CHANGES);
 		expect(lost).toEqual([]);
 		expect(finishedTwice).toEqual([]);
+		expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}, 12 * 60 * 1000);
 });

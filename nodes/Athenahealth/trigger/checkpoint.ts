@@ -36,9 +36,6 @@ export interface TriggerState {
 	patients?: string[];
 	/** Subscription we made sure of: feed + events + departments. */
 	subscription?: string;
-	/** Before version 0.2: a checkpoint and a bounded key set; read once, then dropped. */
-	checkpoint?: string;
-	seen?: string[];
 }
 
 /** athena's replay clock and ours differ; replay this much earlier than needed. */
@@ -58,9 +55,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * left running is to be redelivered; returns the time to replay from, if any.
  */
 export function beginPoll(state: TriggerState, session: string, now: number, maxLookbackMs: number): Date | undefined {
-	if (state.checkpoint && !state.lastPoll) state.lastPoll = state.checkpoint; // state of an earlier version
-	delete state.checkpoint;
-	delete state.seen;
 	const batches = state.batches ?? [];
 	if (state.session !== session) {
 		for (const b of batches) if (b.status === 'running') b.status = 'redeliver';
