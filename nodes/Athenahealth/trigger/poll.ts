@@ -105,48 +105,95 @@ interface Read {
 	cutShort: boolean;
 }
 
+/** Requests kept in flight while a backlog whose size athena told us is read; the throttle paces them. */
+const IN_FLIGHT = 3;
+
+const withOffset = (next: string, offset: number) => next.replace(/([?&])offset=\d+/i, `$1offset=${offset}`);
+
 /**
  * Reads a changed-data feed: the replay (if any) as a request of its own, then consuming reads from
- * the start, following `next` while athena gives one, until a read shows nothing more, or the budget
- * is spent. That is correct whether a replay also returns the next unprocessed page or not, and
- * whether a read consumes only its page or every match at once (reference §4.4: both INFERRED).
+ * the start until a read shows nothing more, or the budget is spent. Once a read has told how much
+ * there is, the rest is read with a few requests in flight: the `next` offsets if athena gave a
+ * link (a snapshot of what that read took), else further reads from the start (each consumes the
+ * page it returns). That is correct whether a replay also returns the next unprocessed page or
+ * not, and whether a read consumes only its page or every match at once (reference §4.4: both
+ * INFERRED).
  */
 async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number }): Promise<Read> {
 	const conn = await getConnection(ctx);
 	const prefix = `/v1/${practiceId}/`;
+	const feedUrl = `${conn.baseUrl}/v1/${practiceId}/${s.feed}/changed`;
 	const records: IDataObject[] = [];
-	let replaying = opts.replayFrom !== undefined;
-	let replayed = !replaying;
-	let next: string | undefined;
-	for (;;) {
-		const started = Date.now();
-		const qs: IDataObject | undefined = next
-			? undefined
-			: { ...s.qs, limit: s.pageSize, ...(replaying ? { showprocessedstartdatetime: eastern(opts.replayFrom!) } : {}), ...(opts.leaveUnprocessed ? { leaveunprocessed: true } : {}) };
+	const get = async (url: string, extra?: IDataObject) => {
+		const qs = url === feedUrl ? { ...s.qs, limit: s.pageSize, ...extra } : undefined;
 		// A consuming read is never retried: its lost answer may have been consumed; a replay gets it back.
-		const body = (await athenaSend(ctx, conn, { method: 'GET', url: next ? `${conn.baseUrl}${next}` : `${conn.baseUrl}/v1/${practiceId}/${s.feed}/changed`, practiceId, qs, idempotent: Boolean(opts.leaveUnprocessed) })) as IDataObject;
+		const body = (await athenaSend(ctx, conn, { method: 'GET', url, practiceId, qs, idempotent: Boolean(opts.leaveUnprocessed) })) as IDataObject;
 		const page = recordsOf(body).records;
 		records.push(...page);
-		const link = typeof body?.next === 'string' && body.next ? body.next : undefined;
-		if (link && !link.startsWith(prefix)) throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', { description: `Expected a link starting with ${prefix}.` });
-		const fromStart = next === undefined;
-		const total = Number(body?.totalcount ?? page.length);
-		if (opts.leaveUnprocessed) return { records, complete: true, replayed, cutShort: false };
-		let more: boolean;
-		if (link && page.length > 0) {
-			next = link;
-			more = true;
-		} else {
-			next = undefined;
-			if (replaying) {
-				replaying = false;
-				replayed = true;
-				more = true; // now read what is new
-			} else more = fromStart && page.length > 0 && total > page.length;
+		const next = typeof body?.next === 'string' && body.next ? body.next : undefined;
+		if (next && !next.startsWith(prefix)) throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', { description: `Expected a link starting with ${prefix}.` });
+		return { page, next, total: Number(body?.totalcount ?? page.length) };
+	};
+	// another request taking as long as the last one must end inside the budget
+	let started = Date.now();
+	const timeLeft = () => Date.now() + (Date.now() - started) < opts.deadline;
+	const result = (complete: boolean, replayed: boolean, cutShort = false): Read => ({ records, complete, replayed, cutShort });
+
+	if (opts.leaveUnprocessed) {
+		await get(feedUrl, { leaveunprocessed: true });
+		return result(true, true);
+	}
+	if (opts.replayFrom) {
+		let r = await get(feedUrl, { showprocessedstartdatetime: eastern(opts.replayFrom) });
+		while (r.next && r.page.length) {
+			if (!timeLeft()) return result(false, false);
+			started = Date.now();
+			r = await get(`${conn.baseUrl}${r.next}`);
 		}
-		if (!more) return { records, complete: true, replayed, cutShort: false };
-		// Stop when another request like the last one would not finish inside the budget.
-		if (Date.now() + (Date.now() - started) >= opts.deadline) return { records, complete: false, replayed, cutShort: next !== undefined && !replaying };
+		if (!timeLeft()) return result(false, true);
+	}
+	for (;;) {
+		started = Date.now();
+		const first = await get(feedUrl);
+		if (!first.page.length || first.total <= first.page.length) return result(true, true);
+		const step = first.page.length;
+		const offsets = first.next !== undefined && new RegExp(`[?&]offset=${step}(&|$)`, 'i').test(first.next);
+		if (first.next && !offsets) {
+			// a link we cannot page by offset: follow it page by page
+			let r = first;
+			while (r.next && r.page.length) {
+				if (!timeLeft()) return result(false, true, true);
+				started = Date.now();
+				r = await get(`${conn.baseUrl}${r.next}`);
+			}
+			return result(true, true);
+		}
+		const urls: string[] = [];
+		for (let at = step; at < first.total; at += step) urls.push(offsets ? `${conn.baseUrl}${withOffset(first.next!, at)}` : feedUrl);
+		let last = first;
+		let launched = 0;
+		const inFlight = new Set<Promise<void>>();
+		const launch = () => {
+			const p: Promise<void> = get(urls[launched++]).then((r) => {
+				last = r;
+				inFlight.delete(p);
+			});
+			inFlight.add(p);
+		};
+		const perRequest = Date.now() - started;
+		try {
+			while (launched < urls.length || inFlight.size) {
+				while (launched < urls.length && inFlight.size < IN_FLIGHT && Date.now() + perRequest < opts.deadline) launch();
+				if (!inFlight.size) break;
+				await Promise.race(inFlight);
+			}
+		} finally {
+			await Promise.allSettled(inFlight); // what is in flight was consumed at athena: keep it
+		}
+		if (launched < urls.length) return result(false, true, offsets);
+		// a snapshot read to its end: what came meanwhile is for the next poll
+		if (offsets || !(last.page.length && last.total > last.page.length)) return result(true, true);
+		if (!timeLeft()) return result(false, true);
 	}
 }
 
