@@ -82,6 +82,10 @@ async function executionStatuses(userFolder: string): Promise<Map<string, string
 }
 
 let server: ReturnType<typeof n8n.startN8n> | undefined;
+const folders: string[] = [];
+afterAll(() => {
+	for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
+});
 const kill = () => {
 	try {
 		process.kill(-server!.child.pid, 'SIGKILL');
@@ -107,6 +111,7 @@ describe.each([
 	test(`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`, async () => {
 		const bin = n8n.ensureN8n() as string;
 		const userFolder = prepare(bin, sb.url);
+		folders.push(userFolder);
 		const port = await freePort();
 		const start = async () => {
 			server = n8n.startN8n(bin, userFolder, port);
@@ -178,7 +183,7 @@ describe.each([
 		// of the executions that delivered one change, at most one finished
 		const finishedTwice = duplicates.filter(([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1);
 		const lost = [...want].filter((id) => !sink.some((m: any) => m.patientid === id));
-		const finished = [...new Set(sink.map((m: any) => String(m.execution)))].filter((id) => statuses.get(id) === 'success').length;
+		const finished = [...new Set<string>(sink.map((m: any) => String(m.execution)))].filter((id) => statuses.get(id) === 'success').length;
 		process.stdout.write(
 			`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
 		);
@@ -188,6 +193,5 @@ describe.each([
 		expect(lost).toEqual([]);
 		expect(finishedTwice).toEqual([]);
 		expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
-		fs.rmSync(userFolder, { recursive: true, force: true });
 	}, 12 * 60 * 1000);
 });
