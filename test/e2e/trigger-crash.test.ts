@@ -18,7 +18,7 @@ const FEED_READS = 'GET /v1/{id}/patients/changed';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls every 5 s (n8n refuses a seconds field with `*`), each change POSTed to a sink with its execution id. */
+/** Polls every 5 s (twelve crons: n8n refuses a seconds field with `*`), each change POSTed to a sink with its execution id. */
 function workflow(sandboxUrl: string) {
 	return {
 		id: WORKFLOW_ID,
@@ -31,7 +31,7 @@ function workflow(sandboxUrl: string) {
 				type: 'n8n-nodes-athenahealth.athenahealthTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0,5,10,15,20,25,30,35,40,45,50,55 * * * * *' }] }, event: 'anyPatientChange' },
+				parameters: { pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) }, event: 'anyPatientChange' },
 				credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
 			},
 			{

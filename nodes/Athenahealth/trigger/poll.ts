@@ -96,7 +96,6 @@ async function ensureSubscription(ctx: IPollFunctions, s: Settings, state: Trigg
 }
 
 interface Read {
-	records: IDataObject[];
 	/** The feed was read until empty. */
 	complete: boolean;
 	/** The replay asked for was answered in full. */
@@ -119,17 +118,15 @@ const withOffset = (next: string, offset: number) => next.replace(/([?&])offset=
  * not, and whether a read consumes only its page or every match at once (reference §4.4: both
  * INFERRED).
  */
-async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number }): Promise<Read> {
+async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, onPage: (records: IDataObject[]) => void, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number }): Promise<Read> {
 	const conn = await getConnection(ctx);
 	const prefix = `/v1/${practiceId}/`;
 	const feedUrl = `${conn.baseUrl}/v1/${practiceId}/${s.feed}/changed`;
-	const records: IDataObject[] = [];
 	const get = async (url: string, extra?: IDataObject) => {
 		const qs = url === feedUrl ? { ...s.qs, limit: s.pageSize, ...extra } : undefined;
 		// A consuming read is never retried: its lost answer may have been consumed; a replay gets it back.
 		const body = (await athenaSend(ctx, conn, { method: 'GET', url, practiceId, qs, idempotent: Boolean(opts.leaveUnprocessed) })) as IDataObject;
 		const page = recordsOf(body).records;
-		records.push(...page);
 		const next = typeof body?.next === 'string' && body.next ? body.next : undefined;
 		if (next && !next.startsWith(prefix)) throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', { description: `Expected a link starting with ${prefix}.` });
 		return { page, next, total: Number(body?.totalcount ?? page.length) };
@@ -137,34 +134,41 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, op
 	// another request taking as long as the last one must end inside the budget
 	let started = Date.now();
 	const timeLeft = () => Date.now() + (Date.now() - started) < opts.deadline;
-	const result = (complete: boolean, replayed: boolean, cutShort = false): Read => ({ records, complete, replayed, cutShort });
+	const result = (complete: boolean, replayed: boolean, cutShort = false): Read => ({ complete, replayed, cutShort });
 
 	if (opts.leaveUnprocessed) {
-		await get(feedUrl, { leaveunprocessed: true });
+		onPage((await get(feedUrl, { leaveunprocessed: true })).page);
 		return result(true, true);
 	}
 	if (opts.replayFrom) {
 		let r = await get(feedUrl, { showprocessedstartdatetime: eastern(opts.replayFrom) });
+		onPage(r.page);
 		while (r.next && r.page.length) {
 			if (!timeLeft()) return result(false, false);
 			started = Date.now();
 			r = await get(`${conn.baseUrl}${r.next}`);
+			onPage(r.page);
 		}
 		if (!timeLeft()) return result(false, true);
 	}
 	for (;;) {
 		started = Date.now();
 		const first = await get(feedUrl);
-		if (!first.page.length || first.total <= first.page.length) return result(true, true);
+		if (!first.page.length || first.total <= first.page.length) {
+			onPage(first.page);
+			return result(true, true);
+		}
 		const step = first.page.length;
 		const offsets = first.next !== undefined && new RegExp(`[?&]offset=${step}(&|$)`, 'i').test(first.next);
 		if (first.next && !offsets) {
 			// a link we cannot page by offset: follow it page by page
 			let r = first;
+			onPage(r.page);
 			while (r.next && r.page.length) {
 				if (!timeLeft()) return result(false, true, true);
 				started = Date.now();
 				r = await get(`${conn.baseUrl}${r.next}`);
+				onPage(r.page);
 			}
 			return result(true, true);
 		}
@@ -177,13 +181,19 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, op
 			const p: Promise<void> = get(urls[launched++]).then((r) => {
 				last = r;
 				inFlight.delete(p);
+				onPage(r.page); // classified while further pages are on their way
 			});
 			inFlight.add(p);
 		};
 		const perRequest = Date.now() - started;
+		const fill = () => {
+			while (launched < urls.length && inFlight.size < IN_FLIGHT && Date.now() + perRequest < opts.deadline) launch();
+		};
+		fill();
+		onPage(first.page); // while the next pages are on their way
 		try {
 			while (launched < urls.length || inFlight.size) {
-				while (launched < urls.length && inFlight.size < IN_FLIGHT && Date.now() + perRequest < opts.deadline) launch();
+				fill();
 				if (!inFlight.size) break;
 				await Promise.race(inFlight);
 			}
@@ -197,46 +207,38 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, op
 	}
 }
 
-interface Keyed {
-	record: IDataObject;
-	key: string;
-}
-
-function toItems(s: Settings, practiceId: string, records: Keyed[], state: TriggerState): INodeExecutionData[] {
+/** Turns records into items as pages arrive: drops known ones (if given), classifies, labels. */
+function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?: Set<string>) {
 	// Plain copies: static data is an observed object, slow to touch once per record.
 	const knownPatients = new Set(state.patients ?? []);
 	const newPatients: string[] = [];
 	const items: INodeExecutionData[] = [];
-	for (const { record, key } of records) {
-		const c =
-			s.feed === 'appointments'
-				? classifyAppointment(record)
-				: s.feed === 'patients'
-					? classifyPatient(record, knownPatients.has(String(record.patientid)))
-					: undefined;
-		if (s.feed === 'patients' && record.patientid !== undefined && !knownPatients.has(String(record.patientid))) {
-			knownPatients.add(String(record.patientid));
-			newPatients.push(String(record.patientid));
+	const add = (records: IDataObject[]) => {
+		for (const record of records) {
+			const key = deliveryKey(s.feed, record);
+			if (known?.has(key)) continue; // emitted before, and finished or still running
+			known?.add(key);
+			const c =
+				s.feed === 'appointments'
+					? classifyAppointment(record)
+					: s.feed === 'patients'
+						? classifyPatient(record, knownPatients.has(String(record.patientid)))
+						: undefined;
+			if (s.feed === 'patients' && record.patientid !== undefined && !knownPatients.has(String(record.patientid))) {
+				knownPatients.add(String(record.patientid));
+				newPatients.push(String(record.patientid));
+			}
+			if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
+			if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;
+			const label = c ? { event: c.event, eventRule: c.eventRule, ...c.extra } : { event: `${s.feed} change` };
+			items.push({ json: { ...normalizeRecord(record), ...label, practiceId, feed: s.feed, deliveryKey: key } });
 		}
-		if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
-		if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;
-		const label = c ? { event: c.event, eventRule: c.eventRule, ...c.extra } : { event: `${s.feed} change` };
-		items.push({ json: { ...normalizeRecord(record), ...label, practiceId, feed: s.feed, deliveryKey: key } });
-	}
-	if (newPatients.length) state.patients = remember(state.patients ?? [], newPatients, 5000);
-	return items;
-}
-
-/** Drops what was emitted before and is finished or still running; keys the rest. */
-function fresh(s: Settings, records: IDataObject[], known: Set<string>): Keyed[] {
-	const out: Keyed[] = [];
-	for (const record of records) {
-		const key = deliveryKey(s.feed, record);
-		if (known.has(key)) continue;
-		known.add(key);
-		out.push({ record, key });
-	}
-	return out;
+	};
+	const done = () => {
+		if (newPatients.length) state.patients = remember(state.patients ?? [], newPatients, 5000);
+		return items;
+	};
+	return { add, done };
 }
 
 function setupError(ctx: IPollFunctions, s: Settings, manual: boolean) {
@@ -267,9 +269,9 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 	if (ctx.getMode() === 'manual') {
 		// Pending changes, read without consuming them; the state is not touched.
 		try {
-			const { records } = await readFeed(ctx, s, practiceId, { leaveUnprocessed: true, deadline });
-			const keyed = records.map((record) => ({ record, key: deliveryKey(s.feed, record) }));
-			const items = toItems(s, practiceId, keyed, { patients: [...(state.patients ?? [])] }).slice(0, MANUAL_SAMPLE);
+			const maker = itemMaker(s, practiceId, { patients: [...(state.patients ?? [])] });
+			await readFeed(ctx, s, practiceId, maker.add, { leaveUnprocessed: true, deadline });
+			const items = maker.done().slice(0, MANUAL_SAMPLE);
 			if (items.length) return [items];
 		} catch (error) {
 			throw isSetupError(error) ? setupError(ctx, s, true) : asNodeError(ctx.getNode(), error);
@@ -287,9 +289,10 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		ctx.logger.warn(`athenahealth Trigger: ${MAX_UNFINISHED} executions started by this trigger have not finished; reading athena again once they have`);
 		return null;
 	}
+	const maker = itemMaker(s, practiceId, state, knownKeys(state));
 	let read: Read;
 	try {
-		read = await readFeed(ctx, s, practiceId, { replayFrom, deadline });
+		read = await readFeed(ctx, s, practiceId, maker.add, { replayFrom, deadline });
 	} catch (error) {
 		// an answer lost on the way may have been consumed at athena: the next poll looks back at this one
 		state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
@@ -302,7 +305,7 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		state.subscription = undefined; // make sure of it again next poll
 		throw setupError(ctx, s, false);
 	}
-	const items = toItems(s, practiceId, fresh(s, read.records, knownKeys(state)), state);
+	const items = maker.done();
 	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), read.replayed);
 	if (read.cutShort) state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
 	if (!read.complete) ctx.logger.info(`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`);
@@ -337,10 +340,14 @@ async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: st
 		maxItems: manual ? 200 : undefined,
 	});
 	if (manual) {
-		const items = toItems(s, practiceId, records.map((record) => ({ record, key: deliveryKey(s.feed, record) })), {}).slice(-MANUAL_SAMPLE);
+		const sample = itemMaker(s, practiceId, {});
+		sample.add(records);
+		const items = sample.done().slice(-MANUAL_SAMPLE);
 		return items.length ? [items] : null;
 	}
-	const items = toItems(s, practiceId, fresh(s, records, knownKeys(state)), state);
+	const maker = itemMaker(s, practiceId, state, knownKeys(state));
+	maker.add(records);
+	const items = maker.done();
 	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), true);
 	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
