@@ -4,7 +4,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { poll, pollOnce, restart, sandboxCredentials } from '../harness/n8n';
-import { counters, sandbox, scenario, type Sandbox } from '../harness/sandbox';
+import { counters, fault, sandbox, scenario, type Sandbox } from '../harness/sandbox';
 
 const COMBINATIONS = [
 	{ feedReplay: 'with-next', feedPaging: 'page' },
@@ -12,7 +12,7 @@ const COMBINATIONS = [
 	{ feedReplay: 'with-next', feedPaging: 'snapshot' },
 	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
 ];
-const CLIENTS = ['flow', 'crash', 'early', 'redeliver', 'leave', 'cut', 'manual'];
+const CLIENTS = ['flow', 'crash', 'early', 'redeliver', 'leave', 'cut', 'manual', 'lost'];
 
 describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics) => {
 	let sb: Sandbox;
@@ -116,6 +116,19 @@ describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics
 			expect(requests).toBe(1); // a zero budget allows the one request a poll must make, no more
 		}
 		expect(got.sort()).toEqual([...made].sort());
+		expect(await poll(creds, params, { staticData: state })).toEqual([]);
+	});
+
+	test('an answer lost after athena consumed the read (502) is not retried; the next poll replays it', async () => {
+		const creds = app('lost');
+		const state: IDataObject = {};
+		await poll(creds, params, { staticData: state });
+		const made = await changes(5);
+		await fault(sb, { method: 'GET', path: 'patients/changed', status: 502, body: 'Bad Gateway', phase: 'after' });
+		const failed = await poll(creds, params, { staticData: state }).catch((e) => e);
+		expect(failed).toBeInstanceOf(Error);
+		expect(await pending('lost')).toBe(0); // consumed at athena, the answer never arrived
+		expect((await poll(creds, params, { staticData: state })).map(change)).toEqual(made);
 		expect(await poll(creds, params, { staticData: state })).toEqual([]);
 	});
 

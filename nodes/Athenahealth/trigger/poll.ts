@@ -294,10 +294,11 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 	try {
 		read = await readFeed(ctx, s, practiceId, maker.add, { replayFrom, deadline });
 	} catch (error) {
-		// an answer lost on the way may have been consumed at athena: the next poll looks back at this one
-		state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
-		if (!isSetupError(error)) throw asNodeError(ctx.getNode(), error);
-		delete state.replayFrom;
+		if (!isSetupError(error)) {
+			// an answer lost on the way may have been consumed at athena: the next poll looks back at this one
+			state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
+			throw asNodeError(ctx.getNode(), error);
+		}
 		if (subscribedNow) {
 			ctx.logger.warn(setupError(ctx, s, false).description ?? '');
 			return null;
