@@ -70,10 +70,10 @@ export const toolDescriptions: Record<string, Record<string, string>> = {
 		getStatus: 'Get the status of an athenahealth FHIR bulk export by its status URL. Returns progress, or the file list when done.',
 		downloadFiles: 'Download the files of a finished athenahealth FHIR bulk export as binary data. Not meant for agents: the files go to the workflow, not to the model.',
 		exportAndWait: 'Run an athenahealth FHIR bulk export and wait for its files. Not meant for agents: large binary output.',
-		cancel: `Cancel a running athenahealth FHIR bulk export by its status URL. ${WRITE}`,
+		cancel: `Cancel a running athenahealth FHIR bulk export by its status URL. Returns the result. ${WRITE}`,
 	},
 	hl7: {
-		parse: 'Parse an HL7 v2 message (text) into JSON segments and fields. Works offline; nothing is sent to athena.',
+		parse: 'Parse an HL7 v2 message (text) into JSON. Works offline; nothing is sent to athena. Returns the segments and fields.',
 		build: 'Build an HL7 v2 message from a message type and field values. Works offline. Returns the message text.',
 		getFields: 'Read fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the values.',
 		setFields: 'Set fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the changed message.',
