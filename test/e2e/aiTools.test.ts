@@ -239,6 +239,8 @@ describe('example 7: the MCP Server Trigger', () => {
 		expect(await call('Find_Open_Slots', { departmentId: '1', startDate: '2027-02-30', endDate: '2027-03-05' })).toMatch(/Start Date is not a date athena can use[\s\S]*Got "2027-02-30"\. Use YYYY-MM-DD/);
 		expect(await call('Cancel_Appointment', { appointmentId: '', patientId, reason: 'test' })).toMatch(/Appointment ID must be a numeric athena ID \(digits only\), got nothing/);
 		expect(await call('Find_Open_Slots', { departmentId: '1', startDate: ymd(30), endDate: ymd(20) })).toMatch(/End Date is before Start Date/);
+		// an argument left out altogether: n8n checks the call against the tool's schema first
+		expect(await call('Book_Appointment', { patientId, appointmentTypeId: '2' })).toMatch(/appointmentId/);
 		expect((await counters(sb)).requests).toBe(before);
 	});
 });
