@@ -100,13 +100,12 @@ beforeAll(async () => {
 	];
 	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
 	n8n.cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
-	// example 8 chats in the editor only; here its chat is a webhook the test can post to
-	const agent = JSON.parse(fs.readFileSync(path.join(n8n.ROOT, 'examples', '8-ai-agent-booking.json'), 'utf8'));
-	agent.nodes.find((node: any) => node.name === 'Chat').parameters = { public: true, mode: 'webhook', options: { responseMode: 'lastNode' } };
-	fs.writeFileSync(path.join(work, 'agent.json'), JSON.stringify(agent));
-	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'agent.json')}`]);
 	fs.rmSync(work, { recursive: true, force: true });
-	for (const id of ['athenaExample7Mcp', 'athenaExample8Agent']) n8n.cli(bin, userFolder, n8n.activateArgs(id));
+	// both published; example 8 chats in the editor only, here its chat is a webhook the test posts to
+	const example = (file: string) => ({ ...JSON.parse(fs.readFileSync(path.join(n8n.ROOT, 'examples', file), 'utf8')), active: true });
+	const agent = example('8-ai-agent-booking.json');
+	agent.nodes.find((node: any) => node.name === 'Chat').parameters = { public: true, mode: 'webhook', options: { responseMode: 'lastNode' } };
+	n8n.importWorkflows(bin, userFolder, sb.url, [agent, example('7-mcp-server.json')]);
 	port = await freePort();
 	server = n8n.startN8n(bin, userFolder, port);
 	await server!.ready;
@@ -121,7 +120,6 @@ afterAll(async () => {
 
 test('example 8: the AI Agent finds open slots, is told how to fix a malformed id, books exactly one slot and answers', async () => {
 	const url = `http://localhost:${port}/webhook/athena-agent-example-8/chat`;
-	// n8n registers the published workflows' webhooks just after it reports ready
 	const post = async (body: object) => await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	// n8n registers the published workflows' webhooks just after it reports ready (this action runs nothing)
 	await waitFor('the chat webhook', async () => ((await post({ action: 'loadPreviousSession', sessionId: 'probe' })).status === 200 ? true : undefined), 120000);
