@@ -146,8 +146,8 @@ test('example 8: the AI Agent finds open slots, is told how to fix a malformed i
 	const results = toolMessages(stub.requests.at(-1)!.messages);
 	expect(results).toHaveLength(3);
 	const slots = JSON.parse(results[0]);
-	expect(slots.length).toBeGreaterThan(0);
-	expect(slots.length).toBeLessThanOrEqual(10);
+	// (department 1 has dozens of open slots in those two weeks)
+	expect(slots).toHaveLength(10);
 	for (const s of slots) expect([s.appointmentstatus, sb.state.appointments.get(s.appointmentid).departmentid]).toEqual(['o', '1']);
 	// Simplify is on in tool use: athena's bookkeeping fields stay out of the model's context
 	expect(slots[0]).not.toHaveProperty('lastmodifiedby');
