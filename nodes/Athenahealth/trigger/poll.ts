@@ -178,11 +178,20 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, on
 		let last = first;
 		let launched = 0;
 		const inFlight = new Set<Promise<void>>();
+		// pages answer in any order; they are handed on in the order they were asked for, so the
+		// changes keep athena's order
+		const arrived = new Map<number, Awaited<ReturnType<typeof get>>>();
+		let handed = 0;
 		const launch = () => {
-			const p: Promise<void> = get(urls[launched++]).then((r) => {
-				last = r;
+			const index = launched++;
+			const p: Promise<void> = get(urls[index]).then((r) => {
 				inFlight.delete(p);
-				onPage(r.page); // classified while further pages are on their way
+				arrived.set(index, r);
+				for (let next = arrived.get(handed); next; next = arrived.get(handed)) {
+					arrived.delete(handed++);
+					last = next;
+					onPage(next.page); // classified while further pages are on their way
+				}
 			});
 			inFlight.add(p);
 		};
