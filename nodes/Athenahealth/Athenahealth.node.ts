@@ -7,6 +7,8 @@ import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
 import * as customApiCall from './actions/customApiCall/call.operation';
 import { hl7, hl7Input, hl7Operations } from './actions/hl7';
 import { patient, patientOperations } from './actions/patient';
+import { insurancePackage, insurancePackageOperations } from './actions/insurancePackage';
+import { patientInsurance, patientInsuranceOperations } from './actions/patientInsurance';
 import { appointmentType, department, provider } from './actions/reference';
 import { appointmentReason } from './actions/reference/appointmentReason';
 import { subscription, subscriptionOperations } from './actions/subscription';
@@ -28,6 +30,8 @@ const resources: Record<string, Resource> = {
 	fhir,
 	bulkExport,
 	customApiCall: { call: customApiCall },
+	patientInsurance,
+	insurancePackage,
 };
 
 const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
@@ -72,7 +76,9 @@ export class Athenahealth implements INodeType {
 					{ name: 'Department', value: 'department' },
 					{ name: 'FHIR', value: 'fhir' },
 					{ name: 'HL7 Message', value: 'hl7' },
+					{ name: 'Insurance Package', value: 'insurancePackage' },
 					{ name: 'Patient', value: 'patient' },
+					{ name: 'Patient Insurance', value: 'patientInsurance' },
 					{ name: 'Provider', value: 'provider' },
 				],
 				default: 'patient',
@@ -91,6 +97,8 @@ export class Athenahealth implements INodeType {
 			resourceTypeField(['search', 'read']),
 			operationParam('bulkExport', bulkExportOperations, 'exportAndWait'),
 			operationParam('customApiCall', [{ name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' }], 'call'),
+			operationParam('patientInsurance', patientInsuranceOperations, 'getAll'),
+			operationParam('insurancePackage', insurancePackageOperations, 'search'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',
