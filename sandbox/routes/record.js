@@ -215,7 +215,7 @@ function register(router, sb, options = {}) {
 	route('POST', '/patients/(\\d+)/insurances/(\\d+)/benefitdetails', async (ctx) => {
 		const r = record(ctx.m[2]);
 		const x = byInsuranceId(r, ctx.m[3]);
-		if (settings.eligibilityDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.eligibilityDelayMs));
+		if (settings.eligibilityDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.eligibilityDelayMs).unref());
 		const status = x.insurancepackageid === '0' ? 'Unverified' : settings.eligibilityResult;
 		const date = today();
 		const dateofservice = ctx.params.dateofservice || date;
