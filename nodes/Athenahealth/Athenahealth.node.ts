@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INode
 import { appointment, appointmentOperations } from './actions/appointment';
 import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
 import { bulkExport, bulkExportOperations } from './actions/bulkExport';
+import { chart, chartOperations } from './actions/chart';
 import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
 import * as customApiCall from './actions/customApiCall/call.operation';
 import { hl7, hl7Input, hl7Operations } from './actions/hl7';
@@ -32,6 +33,7 @@ const resources: Record<string, Resource> = {
 	customApiCall: { call: customApiCall },
 	patientInsurance,
 	insurancePackage,
+	chart,
 };
 
 const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
@@ -72,6 +74,7 @@ export class Athenahealth implements INodeType {
 					{ name: 'Appointment Type', value: 'appointmentType' },
 					{ name: 'Bulk Export (FHIR)', value: 'bulkExport' },
 					{ name: 'Change Subscription', value: 'subscription' },
+					{ name: 'Chart', value: 'chart' },
 					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Department', value: 'department' },
 					{ name: 'FHIR', value: 'fhir' },
@@ -99,6 +102,7 @@ export class Athenahealth implements INodeType {
 			operationParam('customApiCall', [{ name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' }], 'call'),
 			operationParam('patientInsurance', patientInsuranceOperations, 'getAll'),
 			operationParam('insurancePackage', insurancePackageOperations, 'search'),
+			operationParam('chart', chartOperations, 'getProblems'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',
