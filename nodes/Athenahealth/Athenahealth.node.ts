@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INode
 
 import { appointment, appointmentOperations } from './actions/appointment';
 import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
+import { billing, billingOperations } from './actions/billing';
 import { bulkExport, bulkExportOperations } from './actions/bulkExport';
 import { chart, chartOperations } from './actions/chart';
 import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
@@ -34,6 +35,7 @@ const resources: Record<string, Resource> = {
 	patientInsurance,
 	insurancePackage,
 	chart,
+	billing,
 };
 
 const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
@@ -72,6 +74,7 @@ export class Athenahealth implements INodeType {
 					{ name: 'Appointment Reason', value: 'appointmentReason' },
 					{ name: 'Appointment Reminder', value: 'appointmentReminder' },
 					{ name: 'Appointment Type', value: 'appointmentType' },
+					{ name: 'Balance and Claim', value: 'billing' },
 					{ name: 'Bulk Export (FHIR)', value: 'bulkExport' },
 					{ name: 'Change Subscription', value: 'subscription' },
 					{ name: 'Chart', value: 'chart' },
@@ -103,6 +106,7 @@ export class Athenahealth implements INodeType {
 			operationParam('patientInsurance', patientInsuranceOperations, 'getAll'),
 			operationParam('insurancePackage', insurancePackageOperations, 'search'),
 			operationParam('chart', chartOperations, 'getProblems'),
+			operationParam('billing', billingOperations, 'getBalances'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',

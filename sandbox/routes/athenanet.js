@@ -136,7 +136,7 @@ function register(router, sb) {
 	route('GET', '/patients/(\\d+)', (ctx) => {
 		const p = patient(ctx.m[2]);
 		if (ctx.params.departmentid && !department(ctx.params.departmentid)) fail(400, { error: 'The Patient ID or Department ID is invalid.' });
-		return [{ ...p }];
+		return [{ ...p, ...sb.patientExtras?.(p.patientid, ctx.params) }];
 	});
 	route('POST', '/patients', (ctx) => {
 		const q = ctx.params;

@@ -93,6 +93,10 @@ function register(router, sb, options = {}) {
 			insurances,
 			benefits: new Map(),
 			balances: [{ balance: p.patientid === '1' ? '-978.7' : '25.15', departmentlist: '1,21,102,145,148,150,157,162', providergroupid: 1, cleanbalance: true }, { balance: 0, departmentlist: '62,142,164', providergroupid: 2, cleanbalance: true }],
+			claimdetails: [
+				{ claimid: Number(claimid), departmentid: Number(dept), servicedate: '06/22/2026', amount: 225, patientbalance: p.patientid === '1' ? 0 : 25.15, cleanbalance: true, supervisingproviderid: 86, chargeleveldetail: [{ id: Number(`${pid}2801`), procedurecode: '99202', description: 'INITIAL OFFICE VISIT LIMITED', servicedate: '06/22/2026', amount: 225, transactions: [{ id: 3256, date: '07/09/2026', type: 'PAYMENT', transfertype: 'p', amount: -5 }] }] },
+				{ claimid: Number(`${pid}302`), departmentid: Number(dept), servicedate: '09/01/2026', amount: 140, patientbalance: 0, cleanbalance: true, supervisingproviderid: 71, chargeleveldetail: [] },
+			],
 			claims: [
 				{
 					claimid, patientid: Number(pid), departmentid: Number(dept), billedproviderid: 86, claimcreateddate: '06/22/2026', billedservicedate: '06/22/2026',
@@ -244,7 +248,18 @@ function register(router, sb, options = {}) {
 	});
 
 	// ---- balances, receipts, claims (reference §3)
-	route('GET', '/patients/(\\d+)/balances', (ctx) => ({ balances: record(ctx.m[2]).balances, totalcount: record(ctx.m[2]).balances.length }));
+	// balances ride on the patient record unless omitbalances; details and policies on request (reference §3.1, §2.1)
+	sb.patientExtras = (pid, q) => {
+		const r = record(pid);
+		const out = {};
+		if (!truthy(q.omitbalances)) out.balances = r.balances.map((b) => ({ ...b }));
+		if (truthy(q.showbalancedetails)) {
+			const claims = truthy(q.showallclaims) ? r.claimdetails : r.claimdetails.filter((c) => c.patientbalance !== 0);
+			out.claimbalancedetails = [{ providergroupid: 1, departmentids: r.balances[0].departmentlist, claimdetails: claims }];
+		}
+		if (truthy(q.showinsurance)) out.insurances = active(r).map((x) => ({ ...x, id: x.insuranceid }));
+		return out;
+	};
 	route('GET', '/patients/(\\d+)/receipts', (ctx) => {
 		departmentOf(ctx);
 		return record(ctx.m[2]).receipts.map((x) => ({ ...x }));
