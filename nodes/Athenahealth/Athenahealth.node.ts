@@ -5,6 +5,7 @@ import { appointmentReminder, appointmentReminderOperations } from './actions/ap
 import { billing, billingOperations } from './actions/billing';
 import { bulkExport, bulkExportOperations } from './actions/bulkExport';
 import { chart, chartOperations } from './actions/chart';
+import { document, documentOperations } from './actions/document';
 import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
 import * as customApiCall from './actions/customApiCall/call.operation';
 import { hl7, hl7Input, hl7Operations } from './actions/hl7';
@@ -36,6 +37,7 @@ const resources: Record<string, Resource> = {
 	insurancePackage,
 	chart,
 	billing,
+	document,
 };
 
 const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
@@ -80,6 +82,7 @@ export class Athenahealth implements INodeType {
 					{ name: 'Chart', value: 'chart' },
 					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Department', value: 'department' },
+					{ name: 'Document', value: 'document' },
 					{ name: 'FHIR', value: 'fhir' },
 					{ name: 'HL7 Message', value: 'hl7' },
 					{ name: 'Insurance Package', value: 'insurancePackage' },
@@ -107,6 +110,7 @@ export class Athenahealth implements INodeType {
 			operationParam('insurancePackage', insurancePackageOperations, 'search'),
 			operationParam('chart', chartOperations, 'getProblems'),
 			operationParam('billing', billingOperations, 'getBalances'),
+			operationParam('document', documentOperations, 'getAll'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',

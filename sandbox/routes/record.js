@@ -334,8 +334,13 @@ function register(router, sb, options = {}) {
 		departmentOf(ctx);
 		return listResponse(ctx, 'admins', r.documents.filter((d) => d.documentclass === 'ADMIN'), 'big', {}, ({ attachment, ...d }) => d);
 	});
-	route('GET', '/patients/(\\d+)/documents/(admin|clinicaldocument|imagingresult)/(\\d+)', (ctx) => {
+	route('GET', '/patients/(\\d+)/documents/(admin|clinicaldocument|encounterdocument|imagingresult|labresult)/(\\d+)', (ctx) => {
 		const r = record(ctx.m[2]);
+		if (ctx.m[3] === 'labresult') {
+			const lab = r.labresults.find((x) => String(x.labresultid) === ctx.m[4]) || fail(404, { error: 'The document ID is invalid.' });
+			const { analytes, ...rest } = lab;
+			return [{ ...rest, documentclass: 'LABRESULT', observations: analytes.map((a) => ({ ...a, resultstatus: 'Final' })), pages: [] }];
+		}
 		const key = ctx.m[3] === 'admin' ? 'adminid' : `${ctx.m[3]}id`;
 		const d = r.documents.find((x) => String(x[key]) === ctx.m[4]) || fail(404, { error: 'The document ID is invalid.' });
 		const { attachment, ...rest } = d;
