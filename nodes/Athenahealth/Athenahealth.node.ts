@@ -10,6 +10,7 @@ import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
 import * as customApiCall from './actions/customApiCall/call.operation';
 import { hl7, hl7Input, hl7Operations } from './actions/hl7';
 import { patient, patientOperations } from './actions/patient';
+import { practice, practiceOperations } from './actions/practice';
 import { insurancePackage, insurancePackageOperations } from './actions/insurancePackage';
 import { patientInsurance, patientInsuranceOperations } from './actions/patientInsurance';
 import { appointmentType, department, provider } from './actions/reference';
@@ -38,6 +39,7 @@ const resources: Record<string, Resource> = {
 	chart,
 	billing,
 	document,
+	practice,
 };
 
 const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
@@ -88,6 +90,7 @@ export class Athenahealth implements INodeType {
 					{ name: 'Insurance Package', value: 'insurancePackage' },
 					{ name: 'Patient', value: 'patient' },
 					{ name: 'Patient Insurance', value: 'patientInsurance' },
+					{ name: 'Practice', value: 'practice' },
 					{ name: 'Provider', value: 'provider' },
 				],
 				default: 'patient',
@@ -111,15 +114,25 @@ export class Athenahealth implements INodeType {
 			operationParam('chart', chartOperations, 'getProblems'),
 			operationParam('billing', billingOperations, 'getBalances'),
 			operationParam('document', documentOperations, 'getAll'),
+			operationParam('practice', practiceOperations, 'getAll'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',
 				name: 'practiceId',
-				type: 'string',
-				default: '',
-				placeholder: 'Credential default',
+				type: 'resourceLocator',
+				default: { mode: 'id', value: '' },
 				description: "The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
 				displayOptions: { hide: { resource: ['hl7'] } },
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPractices', searchable: true } },
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'Credential default',
+						validation: [{ type: 'regex', properties: { regex: '^\\s*\\d*\\s*$', errorMessage: 'athena practice IDs are digits only' } }],
+					},
+				],
 			},
 		],
 	};

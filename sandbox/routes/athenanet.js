@@ -53,7 +53,7 @@ function register(router, sb) {
 	const withPatient = (appt, show) => (show && appt.patientid ? { ...appt, patient: { ...state.patients.get(appt.patientid) } } : { ...appt });
 
 	// ---- practice and reference data
-	router.add('GET', /^\/v1\/1\/practiceinfo$/, (ctx) =>
+	router.add('GET', /^\/v1\/(1)\/practiceinfo$/, (ctx) =>
 		listResponse(ctx, 'practiceinfo', [
 			{ practiceid: '195900', name: 'athenahealth MDP Sandbox', hasclinicals: 'true', iscoordinatorsender: 'false', experiencemode: 'ENTERPRISE' },
 			{ practiceid: '1128700', name: 'MDP-Hospital Test 1128700', hasclinicals: 'true', iscoordinatorsender: 'false', experiencemode: 'HOSPITAL' },

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { reachablePractices } from '../actions/practice/common';
 import { athenaList } from '../transport/paginate';
 
 async function search(
@@ -42,4 +43,13 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 			value: String(r.patientid),
 		})),
 	};
+}
+
+/** The practices athena lets the credential reach; those the credential does not allow are marked. */
+export async function searchPractices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const needle = (filter ?? '').toLowerCase();
+	const results = (await reachablePractices(this))
+		.map((p) => ({ name: `${String(p.name ?? '')} (${String(p.practiceid)})${p.allowedByCredential ? '' : ' – not in Allowed Practice IDs'}`, value: String(p.practiceid) }))
+		.filter((r) => !needle || r.name.toLowerCase().includes(needle));
+	return { results };
 }
