@@ -18,6 +18,7 @@ function recordSettings(options = {}) {
 		insuranceErrorKey: options.insuranceErrorKey ?? 'error', // error | detailedmessage: where the 409/404 text sits
 		eligibilityDelayMs: options.eligibilityDelayMs ?? 1000, // athena runs the check synchronously
 		eligibilityResult: options.eligibilityResult ?? 'Eligible', // Eligible | Ineligible | Unverified
+		eligibilityByPackage: options.eligibilityByPackage ?? {}, // { packageid: status } overrides eligibilityResult per plan
 		benefitBeforeCheck: options.benefitBeforeCheck ?? '404', // 404 | empty: GET benefitdetails before any check
 		adminUploadResponse: options.adminUploadResponse ?? 'adminid', // adminid ({"success":true,"adminid":…}) | documentid ({"documentid":"…"})
 		maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 * 1024, // the reference found no limit; a file above this gets 400
@@ -220,7 +221,7 @@ function register(router, sb, options = {}) {
 		const r = record(ctx.m[2]);
 		const x = byInsuranceId(r, ctx.m[3]);
 		if (settings.eligibilityDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.eligibilityDelayMs).unref());
-		const status = x.insurancepackageid === '0' ? 'Unverified' : settings.eligibilityResult;
+		const status = settings.eligibilityByPackage[x.insurancepackageid] ?? (x.insurancepackageid === '0' ? 'Unverified' : settings.eligibilityResult);
 		const date = today();
 		const dateofservice = ctx.params.dateofservice || date;
 		Object.assign(x, { eligibilitystatus: status, eligibilitylastchecked: date, eligibilitymessage: STATUS_MESSAGE[status] ?? '', copays: status === 'Eligible' ? [{ copaytype: 'Office Visit', copayamount: '20' }] : [] });
