@@ -196,6 +196,11 @@ function register(router, sb, options = {}) {
 		if (q.newsequencenumber !== undefined && active(record(ctx.m[2])).some((o) => o !== x && o.sequencenumber === String(q.newsequencenumber))) {
 			insuranceError(409, 'You cannot assign a sequence number to this insurance if the patient already has another insurance active with that sequence number.');
 		}
+		// lower sequences must be filled first; athena's PUT reports that as success false in a 200 (GO checks it)
+		const target = Number(q.newsequencenumber);
+		if (target > 1 && !active(record(ctx.m[2])).some((o) => o !== x && Number(o.sequencenumber) === target - 1)) {
+			return { success: settings.successAsString ? 'false' : false, message: `Sequence number ${target} cannot be assigned before sequence number ${target - 1} is filled.` };
+		}
 		patch(x, q);
 		return ok({ message: '' });
 	};

@@ -61,6 +61,13 @@ describe.each(READINGS)('under %s', (_name, reading) => {
 		expect(policies.find((p: any) => p.insuranceid === '102').policynumber).toBe('G-77');
 	});
 
+	test('Update refused inside an HTTP 200 body (success false, reason in message) is a clear node error', async () => {
+		const { error } = await runNodes(creds, [{ parameters: ins('update', { patientId: byId('7923'), policyBy: 'sequence', sequenceNumber: '1', updateFields: { newsequencenumber: '3' } }) }]);
+		expect(error?.message).toBe('athena did not update the policy');
+		expect(error?.description).toBe('athena said: Sequence number 3 cannot be assigned before sequence number 2 is filled.');
+		expect(sb.state.records.get('7923').insurances[0].sequencenumber).toBe('1');
+	});
+
 	test('Update or Delete at an empty sequence is a clear 404 error', async () => {
 		const upd = await runNodes(creds, [{ parameters: ins('update', { patientId: byId('1'), policyBy: 'sequence', sequenceNumber: '3', updateFields: { policynumber: 'X' } }) }]);
 		expect(upd.error?.message).toBe('Patient 1 has no active tertiary policy');

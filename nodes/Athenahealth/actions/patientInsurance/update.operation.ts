@@ -41,14 +41,19 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		if (form[key] !== undefined) form[key] = dateValue(this, form[key], i, label);
 	}
 	const path = ref.insuranceId ? `/patients/${patientId}/insurances/${ref.insuranceId}` : `/patients/${patientId}/insurances`;
+	let body: IDataObject;
 	try {
 		// setting the same values twice is harmless, so an unconfirmed PUT may be sent again
-		await athenaRequest(this, { method: 'PUT', path, qs: ref.sequence ? { sequencenumber: ref.sequence } : undefined, form, practiceId: practiceOf(this, i), itemIndex: i, idempotent: true });
+		body = (await athenaRequest(this, { method: 'PUT', path, qs: ref.sequence ? { sequencenumber: ref.sequence } : undefined, form, practiceId: practiceOf(this, i), itemIndex: i, idempotent: true, allowFailureBody: true })) as IDataObject;
 	} catch (error) {
 		if (httpCodeOf(error) === '404' && ref.sequence) {
 			throw new NodeOperationError(this.getNode(), `Patient ${patientId} has no active ${SEQUENCE_NAMES[ref.sequence]} policy`, { itemIndex: i, description: `athena said: ${athenaSaid(error)} Use Get Many to see the patient's policies.` });
 		}
 		throw asNodeError(this.getNode(), error);
+	}
+	// athena reports a refused update inside a 200, its reason in `message` (reference §2.4)
+	if (body?.success === false || body?.success === 'false') {
+		throw new NodeOperationError(this.getNode(), 'athena did not update the policy', { itemIndex: i, description: `athena said: ${String(body.message || body.errormessage || 'no reason given')}` });
 	}
 	return toItems([{ patientid: patientId, ...(ref.insuranceId ? { insuranceid: ref.insuranceId } : { sequencenumber: ref.sequence }), updated: true, updatedFields: Object.keys(form) }], i);
 }
