@@ -79,6 +79,7 @@ test('Upload refuses what athena would not take, before any request', async () =
 	const word = await runNodes(creds, [file('notes.docx', 100, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'), { name: 'athenahealth', parameters: upload() }]);
 	expect(word.error?.message).toBe('The file in "data" is not a type athena accepts');
 	expect(word.error?.description).toContain('PDF (recommended), JPG, PNG, TIF or GIF');
+	expect(word.error?.description).not.toContain('notes');
 	const big = await runNodes(creds, [file('scan.pdf', 300 * 1024), { name: 'athenahealth', parameters: upload({ options: { maxFileSizeMb: 0.2 } }) }]);
 	expect(big.error?.message).toBe('The file is 0.3 MB; this upload allows at most 0.2 MB');
 	const defaultLimit = await runNodes(creds, [file('scan.pdf', 3 * 1024 * 1024 + 1), { name: 'athenahealth', parameters: upload() }]);
@@ -97,8 +98,9 @@ test('athena\'s errors become clear node errors: a missing department, an unconf
 	await fault(sb, { method: 'POST', path: '/documents/admin$', phase: 'after', status: 504 });
 	const before = sb.state.uploads.length;
 	const lost = await runNodes(creds, [file(), { name: 'athenahealth', parameters: upload({ patientId: byId('7923') }) }]);
-	expect(lost.error?.message).toBe('athena did not confirm the upload; the document may have been filed');
+	expect(lost.error?.message).toBe('athena did not confirm the upload of an admin document for patient 7923: it may have taken effect');
 	expect(lost.error?.description).toContain('Get Many');
+	expect(lost.error?.description).not.toContain('consent');
 	expect(sb.state.uploads.length).toBe(before + 1);
 	expect((await counters(sb)).byPath['POST /v1/{id}/patients/{id}/documents/admin']).toBe(2);
 });

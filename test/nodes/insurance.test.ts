@@ -146,7 +146,7 @@ test('an eligibility check that outlives its timeout is not repeated, and the er
 	await settings(sb, { ...READINGS[0][1], eligibilityDelayMs: 12000 });
 	const { error } = await runNodes(creds, [{ parameters: ins('checkEligibility', { patientId: byId('60180'), policyBy: 'insuranceId', insuranceId: '6018001', options: { timeoutSeconds: 10 } }) }]);
 	await settings(sb, { eligibilityDelayMs: 0 });
-	expect(error?.message).toBe('athena did not finish the eligibility check within 10 s; it may still have run');
+	expect(error?.message).toBe('athena did not confirm the eligibility check of insurance 6018001 (waited 10 s): it may have taken effect');
 	expect(error?.description).toContain('Get Last Eligibility Result');
 	expect((await counters(sb)).byPath['POST /v1/{id}/patients/{id}/insurances/{id}/benefitdetails']).toBe(1);
 }, 30000);

@@ -1,6 +1,6 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { asNodeError, isAmbiguousFailure } from '../../transport/errors';
+import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
 import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { departmentLocator, patientLocator } from '../locators';
@@ -66,7 +66,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const extension = (binary.fileExtension ?? binary.fileName?.split('.').pop() ?? MIME[binary.mimeType] ?? '').toLowerCase();
 	const attachmenttype = TYPES[extension] ?? TYPES[MIME[binary.mimeType] ?? ''];
 	if (!attachmenttype) {
-		throw inputError(this, i, `The file in "${property}" is not a type athena accepts`, `Got ${binary.mimeType || 'an unknown type'}${binary.fileName ? ` (${binary.fileName})` : ''}. athena takes PDF (recommended), JPG, PNG, TIF or GIF.`);
+		throw inputError(this, i, `The file in "${property}" is not a type athena accepts`, `Got ${binary.mimeType || 'an unknown type'}${extension ? ` (.${extension})` : ''}. athena takes PDF (recommended), JPG, PNG, TIF or GIF.`);
 	}
 	const buffer = await this.helpers.getBinaryDataBuffer(i, property);
 	const limit = Number(maxFileSizeMb) * 1024 * 1024;
@@ -91,10 +91,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		body = await athenaRequest(this, { method: 'POST', path: `/patients/${patientId}/documents/admin`, form, practiceId: practiceOf(this, i), itemIndex: i, timeoutMs: 120_000 });
 	} catch (error) {
 		if (isAmbiguousFailure(error)) {
-			throw new NodeOperationError(this.getNode(), 'athena did not confirm the upload; the document may have been filed', {
-				itemIndex: i,
-				description: "It was not sent again. Check the patient's admin documents with Document → Get Many (class Admin) before uploading it a second time.",
-			});
+			throw unconfirmedWriteError(this.getNode(), error, `the upload of an admin document for patient ${patientId}`, "Look at the patient's admin documents with Document → Get Many (class Admin) before uploading it again.", i);
 		}
 		throw asNodeError(this.getNode(), error);
 	}

@@ -1,6 +1,6 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { asNodeError, isAmbiguousFailure } from '../../transport/errors';
+import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
 import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { patientLocator } from '../locators';
@@ -59,11 +59,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			timeoutMs: timeoutSeconds * 1000,
 		});
 	} catch (error) {
+		// each check is a payer inquiry: never sent twice
 		if (isAmbiguousFailure(error)) {
-			throw new NodeOperationError(this.getNode(), `athena did not finish the eligibility check within ${timeoutSeconds} s; it may still have run`, {
-				itemIndex: i,
-				description: 'It was not sent again, since each check is a payer inquiry. Use Patient Insurance → Get Last Eligibility Result in a few minutes to see whether a result was stored, or raise Timeout (Seconds).',
-			});
+			throw unconfirmedWriteError(this.getNode(), error, `the eligibility check of insurance ${insuranceId} (waited ${timeoutSeconds} s)`, 'Use Patient Insurance → Get Last Eligibility Result in a few minutes to see whether a result was stored, or raise Timeout (Seconds).', i);
 		}
 		throw asNodeError(this.getNode(), error);
 	}

@@ -101,6 +101,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			i,
 			async () => await athenaRequest(this, { method: 'POST', path: `/patients/${patientId}/insurances`, form, practiceId, itemIndex: i }),
 			async () => (await atSequence()) !== undefined,
+			{ what: `the new ${SEQUENCE_NAMES[sequence]} policy for patient ${patientId}`, check: `Look at patient ${patientId}'s policies with Patient Insurance → Get Many before creating it again.` },
 		);
 	} catch (error) {
 		if (httpCodeOf(error) === '409') {

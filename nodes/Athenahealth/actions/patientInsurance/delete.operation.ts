@@ -30,6 +30,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			i,
 			async () => await athenaRequest(this, { method: 'DELETE', path, qs: ref.sequence ? { sequencenumber: ref.sequence } : undefined, form: compact({ cancellationnote: note }), practiceId, itemIndex: i }),
 			async () => !(await stillActive()),
+			{ what: `the cancellation of patient ${patientId}'s ${ref.sequence ? `${SEQUENCE_NAMES[ref.sequence]} policy` : `policy ${ref.insuranceId}`}`, check: `Look at patient ${patientId}'s policies with Patient Insurance → Get Many (Show Cancelled lists cancelled ones).` },
 		);
 		return toItems([{ patientid: patientId, ...(ref.insuranceId ? { insuranceid: ref.insuranceId } : { sequencenumber: ref.sequence }), cancelled: true, ...(recovered ? { recoveredAfterUnconfirmedDelete: true } : {}) }], i);
 	} catch (error) {
