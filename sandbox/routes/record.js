@@ -48,7 +48,12 @@ function register(router, sb, options = {}) {
 	const { state } = sb;
 	Object.assign(sb.settings, recordSettings(options));
 	const settings = sb.settings;
-	const route = (method, path, handler) => router.add(method, new RegExp(`^/v1/(\\d+)${path}$`), handler);
+	// athena does not read a JSON body (reference part 2 §1): a write sent as JSON keeps only its query string
+	const queryOnly = (ctx) => Object.fromEntries([...ctx.url.searchParams].map(([k, v]) => [k.toLowerCase(), v]));
+	const route = (method, path, handler) =>
+		router.add(method, new RegExp(`^/v1/(\\d+)${path}$`), (ctx) =>
+			handler(method !== 'GET' && ctx.url && /json/i.test(ctx.req?.headers['content-type'] ?? '') ? { ...ctx, params: queryOnly(ctx) } : ctx),
+		);
 	const ok = (extra = {}) => ({ success: settings.successAsString ? 'true' : true, ...extra });
 	const today = () => athenaDate(parts(new Date()));
 	state.records = new Map();
