@@ -61,10 +61,10 @@ function register(router, sb) {
 		listResponse(ctx, 'practiceinfo', [
 			{ practiceid: '195900', name: 'athenahealth MDP Sandbox', hasclinicals: 'true', iscoordinatorsender: 'false', experiencemode: 'ENTERPRISE' },
 			{ practiceid: '1128700', name: 'MDP-Hospital Test 1128700', hasclinicals: 'true', iscoordinatorsender: 'false', experiencemode: 'HOSPITAL' },
-		]),
+		], 'normal', {}, sb.practiceFlags),
 	);
 	route('GET', '/ping', () => ({ pong: 'true' }));
-	route('GET', '/practiceinfo', (ctx) => listResponse(ctx, 'practiceinfo', [{ practiceid: ctx.practice, name: ctx.practice === '195900' ? 'athenahealth MDP Sandbox' : `Practice ${ctx.practice}`, hasclinicals: 'true' }]));
+	route('GET', '/practiceinfo', (ctx) => listResponse(ctx, 'practiceinfo', [{ practiceid: ctx.practice, name: ctx.practice === '195900' ? 'athenahealth MDP Sandbox' : `Practice ${ctx.practice}`, hasclinicals: 'true' }], 'normal', {}, sb.practiceFlags));
 	route('GET', '/departments', (ctx) => {
 		const withProviders = truthy(ctx.params.providerlist);
 		const rows = state.departments.map((d) => (withProviders ? { ...d, providerlist: state.providers.filter((p) => p.homedepartment === d.departmentid).map((p) => p.providerid) } : d));

@@ -22,6 +22,7 @@ function recordSettings(options = {}) {
 		benefitBeforeCheck: options.benefitBeforeCheck ?? '404', // 404 | empty: GET benefitdetails before any check
 		adminUploadResponse: options.adminUploadResponse ?? 'adminid', // adminid ({"success":true,"adminid":…}) | documentid ({"documentid":"…"})
 		maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 * 1024, // the reference found no limit; a file above this gets 400
+		practiceFlagsAsStrings: options.practiceFlagsAsStrings ?? false, // practiceinfo's has*/is* flags as "true" (2016) instead of true (2019)
 	};
 }
 
@@ -56,6 +57,7 @@ function register(router, sb, options = {}) {
 		);
 	const ok = (extra = {}) => ({ success: settings.successAsString ? 'true' : true, ...extra });
 	const today = () => athenaDate(parts(new Date()));
+	sb.practiceFlags = (p) => (settings.practiceFlagsAsStrings ? p : Object.fromEntries(Object.entries(p).map(([k, v]) => [k, /^(has|is)/.test(k) && (v === 'true' || v === 'false') ? v === 'true' : v])));
 	state.records = new Map();
 	state.uploads = [];
 	let nextId = 9000000;

@@ -12,19 +12,19 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 beforeEach(() => control(sb, 'POST', '/_control/reset-counters'));
 
-describe.each([false, true])('ids as numbers: %s', (idsAsNumbers) => {
-	beforeAll(() => settings(sb, { idsAsNumbers }));
+describe.each([false, true])('ids as numbers and flags as strings: %s', (reading) => {
+	beforeAll(() => settings(sb, { idsAsNumbers: reading, practiceFlagsAsStrings: reading }));
 
 	test('Get Many lists every practice the credential reaches, and whether it allows calls there', async () => {
 		const { output, error } = await runNodes(creds, [{ parameters: { resource: 'practice', operation: 'getAll' } }]);
 		expect(error).toBeUndefined();
-		expect(output('athenahealth').map((i) => [i.json.practiceid, i.json.allowedByCredential])).toEqual([['195900', true], ['1128700', false]]);
+		expect(output('athenahealth').map((i) => [i.json.practiceid, i.json.allowedByCredential, i.json.hasclinicals, i.json.iscoordinatorsender])).toEqual([['195900', true, true, false], ['1128700', false, true, false]]);
 		expect((await counters(sb)).byPath['GET /v1/{id}/practiceinfo']).toBe(1);
 	});
 
 	test('Get reads the credential\'s practice, or an allowed one picked in Practice ID', async () => {
 		const own = await runNodes(creds, [{ parameters: { resource: 'practice', operation: 'get' } }]);
-		expect(own.output('athenahealth')[0].json).toMatchObject({ practiceid: '195900', name: 'athenahealth MDP Sandbox' });
+		expect(own.output('athenahealth')[0].json).toMatchObject({ practiceid: '195900', name: 'athenahealth MDP Sandbox', hasclinicals: true });
 		const allowed = sandboxCredentials({ url: sb.url, allowedPracticeIds: '1128700' });
 		const other = await runNodes(allowed, [{ parameters: { resource: 'practice', operation: 'get', practiceId: { __rl: true, mode: 'list', value: '1128700' } } }]);
 		expect(other.error).toBeUndefined();

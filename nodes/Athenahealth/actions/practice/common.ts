@@ -8,6 +8,11 @@ import { athenaSend, getConnection, type AthenaContext } from '../../transport/r
 // practice's throttle, and its next links must stay under /v1/1/.
 const MAX_PAGE = 5000;
 
+/** athena sent the has… and is… flags as "true"/"false" in 2016 and as booleans in 2019: always booleans here. */
+export function flags(p: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, /^(has|is)[a-z]+$/.test(k) && (v === 'true' || v === 'false') ? v === 'true' : v]));
+}
+
 export async function reachablePractices(ctx: AthenaContext, itemIndex?: number): Promise<IDataObject[]> {
 	const conn = await getConnection(ctx);
 	const all: IDataObject[] = [];
@@ -27,5 +32,5 @@ export async function reachablePractices(ctx: AthenaContext, itemIndex?: number)
 		url = `${conn.baseUrl}${next}`;
 		qs = undefined;
 	}
-	return all.map((p) => ({ ...p, allowedByCredential: conn.allowedPracticeIds.has(String(p.practiceid)) }));
+	return all.map((p) => ({ ...flags(p), allowedByCredential: conn.allowedPracticeIds.has(String(p.practiceid)) }));
 }
