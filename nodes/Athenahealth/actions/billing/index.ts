@@ -9,8 +9,8 @@ import * as getReceipts from './getReceipts.operation';
 export const billing = { getBalances, getReceipts, getClaim, getClaims };
 
 export const billingOperations: INodePropertyOptions[] = [
-	{ name: 'Get Balances', value: 'getBalances', action: 'Get the balances of a patient', description: "Read a patient's balance per provider group, with the claims behind it; amounts also as numbers" },
-	{ name: 'Get Claim', value: 'getClaim', action: 'Get a claim', description: 'Read one claim by ID (read only)' },
-	{ name: 'Get Many Claims', value: 'getClaims', action: 'Get many claims', description: 'List claims of a patient, department or date range (read only)' },
-	{ name: 'Get Receipts', value: 'getReceipts', action: 'Get the receipts of a patient', description: "List a patient's card payment receipts in a department" },
+	{ name: 'Get Balances', value: 'getBalances', action: 'Get the balances of a patient', description: "Read a patient's balances (patient ID, digits); one item per provider group with the claims behind it, amounts also as numbers" },
+	{ name: 'Get Claim', value: 'getClaim', action: 'Get a claim', description: 'Read one claim by its ID (digits); returns the claim (read only)' },
+	{ name: 'Get Many Claims', value: 'getClaims', action: 'Get many claims', description: 'List claims by patient or department ID (digits) or a service or created date range; one item per claim (read only)' },
+	{ name: 'Get Receipts', value: 'getReceipts', action: 'Get the receipts of a patient', description: "List a patient's card payment receipts (patient and department IDs, digits); one item per receipt" },
 ];
