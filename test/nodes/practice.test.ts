@@ -47,3 +47,12 @@ test('the Practice ID picker lists the reachable practices and marks those the c
 	]);
 	expect((await listSearch(creds, 'searchPractices', 'hospital')).results.map((r) => r.value)).toEqual(['1128700']);
 });
+
+test('the other pickers follow a Practice ID picked from the list (a resource locator), as the editor sends it', async () => {
+	const two = sandboxCredentials({ url: sb.url, allowedPracticeIds: '1128700' });
+	const picked = (value: string) => ({ practiceId: { __rl: true, mode: 'list', value } });
+	expect((await listSearch(two, 'searchDepartments', undefined, picked('1128700'))).results.length).toBeGreaterThan(0);
+	expect((await listSearch(creds, 'searchDepartments', undefined, { practiceId: { __rl: true, mode: 'id', value: '' } })).results.length).toBeGreaterThan(0);
+	await expect(listSearch(creds, 'searchDepartments', undefined, picked('1128700'))).rejects.toThrow('Practice 1128700 is not allowed by this credential');
+	await expect(listSearch(creds, 'searchProviders', undefined, { practiceId: { __rl: true, mode: 'id', value: '={{ "../1128700" }}' } })).rejects.toThrow(/Practice ID must be a numeric athena ID/);
+});

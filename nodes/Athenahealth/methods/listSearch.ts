@@ -9,11 +9,13 @@ import { athenaList } from '../transport/paginate';
  * while editing; the list is refused then rather than showing another practice's records.
  */
 function practiceOf(ctx: ILoadOptionsFunctions): string | undefined {
-	const raw = ctx.getCurrentNodeParameter('practiceId');
+	// a resource locator ({ mode, value }); workflows saved before it hold a plain string
+	const current = ctx.getCurrentNodeParameter('practiceId');
+	const raw = current && typeof current === 'object' && 'value' in current ? (current as { value: unknown }).value : current;
 	let value: unknown = raw;
 	if (typeof raw === 'string' && raw.startsWith('=')) {
 		try {
-			value = ctx.getNodeParameter('practiceId', '');
+			value = ctx.getNodeParameter('practiceId', '', { extractValue: true });
 		} catch {
 			value = undefined;
 		}
