@@ -12,9 +12,11 @@ async function once(workers, executions, processesField) {
 	const children = Array.from({ length: workers }, (_, w) => {
 		const share = Math.floor(executions / workers) + (w < executions % workers ? 1 : 0);
 		const child = fork(path.join(__dirname, 'scaleoutWorker.js'), [sb.url, String(share), String(processesField)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-		return { child, result: new Promise((resolve) => child.once('message', resolve)) };
+		const ready = new Promise((resolve) => child.once('message', resolve));
+		return { child, ready, result: ready.then(() => new Promise((resolve) => child.once('message', resolve))) };
 	});
-	await new Promise((r) => setTimeout(r, 3000)); // let every worker load n8n-core before the clock starts
+	await Promise.all(children.map((c) => c.ready));
+	const before = await (await fetch(`${sb.url}/_control/counters`)).json();
 	await fetch(`${sb.url}/_control/reset-counters`, { method: 'POST' });
 	const started = process.hrtime.bigint();
 	for (const { child } of children) child.send('go');
@@ -28,7 +30,7 @@ async function once(workers, executions, processesField) {
 	const counts = results.map((r) => r.ids.length);
 	const exact = results.every((r) => r.ids.length === 3000 && new Set(r.ids).size === 3000);
 	return [
-		workers === 1 ? 'one process' : `${workers} processes`, executions, processesField, (wall / minimum).toFixed(2), c.served429, `${((100 * c.served429) / Math.max(1, c.requests)).toFixed(1)} %`, c.tokenRequests, failed, exact ? 'yes' : `no (${counts.join(',')})`,
+		workers === 1 ? 'one process' : `${workers} processes`, executions, processesField, (wall / minimum).toFixed(2), c.served429, `${((100 * c.served429) / Math.max(1, c.requests)).toFixed(1)} %`, before.tokenRequests + c.tokenRequests, failed, exact ? 'yes' : `no (${counts.join(',')})`,
 	];
 }
 
