@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
+import { athenaId } from '../../shared/ids';
 import { athenaRequest } from '../../transport/request';
 import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { patientLocator } from '../locators';
@@ -47,7 +48,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const dateofservice = dateValue(this, options.dateofservice, i, 'Date of Service', { optional: true });
 	const timeoutSeconds = Number(options.timeoutSeconds ?? DEFAULT_TIMEOUT_S);
 	const practiceId = practiceOf(this, i);
-	const insuranceId = ref.insuranceId ?? String((await findPolicy(this, patientId, ref, practiceId, i)).insuranceid);
+	// an id read from athena's answer still goes through the id check before it enters a path
+	const insuranceId = ref.insuranceId ?? athenaId(this.getNode(), (await findPolicy(this, patientId, ref, practiceId, i)).insuranceid, 'Insurance ID', i);
 	try {
 		await athenaRequest(this, {
 			method: 'POST',

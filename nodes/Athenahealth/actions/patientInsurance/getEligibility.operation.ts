@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
+import { athenaId } from '../../shared/ids';
 import { idParam, practiceOf, show, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
@@ -14,6 +15,6 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const ref = policyRef(this, i);
 	const practiceId = practiceOf(this, i);
 	const policy = await findPolicy(this, patientId, ref, practiceId, i);
-	const stored = await lastResult(this, patientId, String(policy.insuranceid), practiceId, i);
+	const stored = await lastResult(this, patientId, athenaId(this.getNode(), policy.insuranceid, 'Insurance ID', i), practiceId, i);
 	return toItems([{ ...summary(patientId, policy), ...stored }], i);
 }
