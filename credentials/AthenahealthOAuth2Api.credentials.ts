@@ -139,5 +139,23 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			url: '=/v1/{{ $credentials.practiceId }}/ping',
 			method: 'GET',
 		},
+		// athena's ping answers 404 for a practice that does not exist and 401 for one the app is not
+		// granted (reference part 2 §5); both point to the list of practices the app can reach.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: "athena says this Practice ID does not exist. The athenahealth node's Practice → Get Many lists the practices this app can reach.",
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: "athena refused this practice for this app (Incorrect permissions: not granted, or the app lacks the athenaNet scope). The athenahealth node's Practice → Get Many lists the practices this app can reach.",
+				},
+			},
+		],
 	};
 }

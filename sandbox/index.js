@@ -9,6 +9,7 @@ const { encode, readBody, params, Router } = require('./http');
 const { athenaDateTime, parts, dayOf, easternToEpoch } = require('./clock');
 const { buildSeed } = require('./seed');
 const athenanet = require('./routes/athenanet');
+const record = require('./routes/record');
 const { createFeeds } = require('./routes/feeds');
 const control = require('./routes/control');
 const fhir = require('./routes/fhir');
@@ -121,6 +122,7 @@ async function startSandbox(options = {}) {
 
 	const api = new Router();
 	athenanet.register(api, sb);
+	record.register(api, sb, options);
 	sb.feeds.register(api);
 	sb.apiRouter = api;
 	const fhirApi = new Router();

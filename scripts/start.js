@@ -36,7 +36,7 @@ const USER_FOLDER = process.env.N8N_ATHENA_USER_FOLDER || path.join(n8n.ROOT, '.
 	process.on('SIGTERM', stop);
 	await server.ready;
 	n8n.log(`n8n ${n8n.N8N_VERSION} is ready: http://localhost:${N8N_PORT}  (create the owner account on first visit)`);
-	n8n.log(`examples are imported; the HL7 feed and the ticket trigger are active. Sandbox sinks: ${sandbox.url}/_sink/sms, /_sink/tickets, /_sink/hl7-records`);
+	n8n.log(`examples are imported; the HL7 feed and the ticket trigger are active. Sandbox sinks: ${sandbox.url}/_sink/sms, /_sink/tickets, /_sink/hl7-records, /_sink/insurance-calls`);
 	n8n.log('stop with Ctrl+C');
 })().catch((error) => {
 	console.error(`[n8n-athena] ${error.message}`);

@@ -2,11 +2,17 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INode
 
 import { appointment, appointmentOperations } from './actions/appointment';
 import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
+import { billing, billingOperations } from './actions/billing';
 import { bulkExport, bulkExportOperations } from './actions/bulkExport';
+import { chart, chartOperations } from './actions/chart';
+import { document, documentOperations } from './actions/document';
 import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
 import * as customApiCall from './actions/customApiCall/call.operation';
 import { hl7, hl7Input, hl7Operations } from './actions/hl7';
 import { patient, patientOperations } from './actions/patient';
+import { practice, practiceOperations } from './actions/practice';
+import { insurancePackage, insurancePackageOperations } from './actions/insurancePackage';
+import { patientInsurance, patientInsuranceOperations } from './actions/patientInsurance';
 import { appointmentType, department, provider } from './actions/reference';
 import { appointmentReason } from './actions/reference/appointmentReason';
 import { subscription, subscriptionOperations } from './actions/subscription';
@@ -29,6 +35,12 @@ const resources: Record<string, Resource> = {
 	fhir,
 	bulkExport,
 	customApiCall: { call: customApiCall },
+	patientInsurance,
+	insurancePackage,
+	chart,
+	billing,
+	document,
+	practice,
 };
 
 const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
@@ -68,13 +80,19 @@ export class Athenahealth implements INodeType {
 					{ name: 'Appointment Reason', value: 'appointmentReason' },
 					{ name: 'Appointment Reminder', value: 'appointmentReminder' },
 					{ name: 'Appointment Type', value: 'appointmentType' },
+					{ name: 'Balance and Claim', value: 'billing' },
 					{ name: 'Bulk Export (FHIR)', value: 'bulkExport' },
 					{ name: 'Change Subscription', value: 'subscription' },
+					{ name: 'Chart', value: 'chart' },
 					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Department', value: 'department' },
+					{ name: 'Document', value: 'document' },
 					{ name: 'FHIR', value: 'fhir' },
 					{ name: 'HL7 Message', value: 'hl7' },
+					{ name: 'Insurance Package', value: 'insurancePackage' },
 					{ name: 'Patient', value: 'patient' },
+					{ name: 'Patient Insurance', value: 'patientInsurance' },
+					{ name: 'Practice', value: 'practice' },
 					{ name: 'Provider', value: 'provider' },
 				],
 				default: 'patient',
@@ -93,15 +111,30 @@ export class Athenahealth implements INodeType {
 			resourceTypeField(['search', 'read']),
 			operationParam('bulkExport', bulkExportOperations, 'exportAndWait'),
 			operationParam('customApiCall', [{ name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' }], 'call'),
+			operationParam('patientInsurance', patientInsuranceOperations, 'getAll'),
+			operationParam('insurancePackage', insurancePackageOperations, 'search'),
+			operationParam('chart', chartOperations, 'getProblems'),
+			operationParam('billing', billingOperations, 'getBalances'),
+			operationParam('document', documentOperations, 'getAll'),
+			operationParam('practice', practiceOperations, 'getAll'),
 			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',
 				name: 'practiceId',
-				type: 'string',
-				default: '',
-				placeholder: 'Credential default',
+				type: 'resourceLocator',
+				default: { mode: 'id', value: '' },
 				description: "The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
 				displayOptions: { hide: { resource: ['hl7'] } },
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPractices', searchable: true } },
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'Credential default',
+						validation: [{ type: 'regex', properties: { regex: '^\\s*\\d*\\s*$', errorMessage: 'athena practice IDs are digits only' } }],
+					},
+				],
 			},
 		]),
 	};

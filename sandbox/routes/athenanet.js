@@ -57,14 +57,14 @@ function register(router, sb) {
 	const withPatient = (appt, show) => (show && appt.patientid ? { ...appt, patient: { ...state.patients.get(appt.patientid) } } : { ...appt });
 
 	// ---- practice and reference data
-	router.add('GET', /^\/v1\/1\/practiceinfo$/, (ctx) =>
+	router.add('GET', /^\/v1\/(1)\/practiceinfo$/, (ctx) =>
 		listResponse(ctx, 'practiceinfo', [
 			{ practiceid: '195900', name: 'athenahealth MDP Sandbox', hasclinicals: 'true', iscoordinatorsender: 'false', experiencemode: 'ENTERPRISE' },
 			{ practiceid: '1128700', name: 'MDP-Hospital Test 1128700', hasclinicals: 'true', iscoordinatorsender: 'false', experiencemode: 'HOSPITAL' },
-		]),
+		], 'normal', {}, sb.practiceFlags),
 	);
 	route('GET', '/ping', () => ({ pong: 'true' }));
-	route('GET', '/practiceinfo', (ctx) => listResponse(ctx, 'practiceinfo', [{ practiceid: ctx.practice, name: ctx.practice === '195900' ? 'athenahealth MDP Sandbox' : `Practice ${ctx.practice}`, hasclinicals: 'true' }]));
+	route('GET', '/practiceinfo', (ctx) => listResponse(ctx, 'practiceinfo', [{ practiceid: ctx.practice, name: ctx.practice === '195900' ? 'athenahealth MDP Sandbox' : `Practice ${ctx.practice}`, hasclinicals: 'true' }], 'normal', {}, sb.practiceFlags));
 	route('GET', '/departments', (ctx) => {
 		const withProviders = truthy(ctx.params.providerlist);
 		const rows = state.departments.map((d) => (withProviders ? { ...d, providerlist: state.providers.filter((p) => p.homedepartment === d.departmentid).map((p) => p.providerid) } : d));
@@ -142,7 +142,7 @@ function register(router, sb) {
 	route('GET', '/patients/(\\d+)', (ctx) => {
 		const p = patient(ctx.m[2]);
 		if (ctx.params.departmentid && !department(ctx.params.departmentid)) fail(400, { error: 'The Patient ID or Department ID is invalid.' });
-		return [{ ...p }];
+		return [{ ...p, ...sb.patientExtras?.(p.patientid, ctx.params) }];
 	});
 	route('POST', '/patients', (ctx) => {
 		const q = ctx.params;

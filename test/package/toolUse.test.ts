@@ -33,6 +33,12 @@ const WRITES = [
 	'subscription.subscribe',
 	'subscription.unsubscribe',
 	'bulkExport.cancel',
+	'patientInsurance.create',
+	'patientInsurance.update',
+	'patientInsurance.delete',
+	// athena runs the check and stores its result on the policy
+	'patientInsurance.checkEligibility',
+	'document.upload',
 ];
 
 test.each(operations)('$resource $operation tells a model what it does, needs and returns', ({ resource, operation }) => {

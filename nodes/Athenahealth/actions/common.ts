@@ -34,8 +34,9 @@ export function maxItems(ctx: IExecuteFunctions, i: number): number | undefined 
 }
 
 export function practiceOf(ctx: IExecuteFunctions, i: number): string | undefined {
-	const value = ctx.getNodeParameter('practiceId', i, '') as string;
-	return value === '' ? undefined : value;
+	// a resource locator now; workflows saved before it hold a plain string, which reads the same
+	const value = ctx.getNodeParameter('practiceId', i, '', { extractValue: true }) as unknown;
+	return value === '' || value === undefined || value === null ? undefined : String(value);
 }
 
 /** Reads a parameter that must be an athena id (string/number, or a resource locator's value). */

@@ -82,6 +82,42 @@ export const toolDescriptions: Record<string, Record<string, string>> = {
 		splitBatch: 'Split an HL7 v2 batch file into its messages. Works offline. Returns one item per message.',
 		toAthena: "Convert an athena HL7 v2 message (ADT or SIU) into athenaNet JSON fields. Works offline. Returns the patient or appointment record.",
 	},
+	patientInsurance: {
+		getAll: `List an athenahealth patient's insurance policies by patient ID (${ID}). Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, member ID and status.`,
+		create: `Add an insurance policy to an athenahealth patient. Needs the patient ID and the insurance package ID (${ID}), the member ID and the sequence number (1 primary, 2 secondary). Returns the new insurance ID. ${WRITE}`,
+		update: `Change fields of an athenahealth patient's insurance policy, by patient ID and insurance ID (${ID}) or sequence number. Returns the result. ${WRITE}`,
+		delete: `Remove an insurance policy from an athenahealth patient, by patient ID and insurance ID (${ID}) or sequence number. Returns the result. ${WRITE}`,
+		checkEligibility: `Run athena's eligibility check for one patient's insurance policy (patient ID and insurance ID, ${ID}); it can take minutes. Returns the eligibility status, message, copays and the stored X12 271. ${WRITE}`,
+		getEligibility: `Get the last eligibility result athena stored for a patient's insurance policy (patient ID and insurance ID, ${ID}). Returns the status, message, copays and the X12 271.`,
+	},
+	insurancePackage: {
+		search: `Search athenahealth insurance packages (plans) by plan name and member ID, both required; athena returns at most 15. Returns packages with insurance package ID, name and address.`,
+	},
+	chart: {
+		getProblems: `List an athenahealth patient's problems for one department (patient ID and department ID, ${ID}). Returns one problem per item with its code, name, status and dates (${DATE} companions).`,
+		getAllergies: `List an athenahealth patient's allergies for one department (patient ID and department ID, ${ID}). Returns one allergy per item with allergen, reactions and onset.`,
+		getMedications: `List an athenahealth patient's medications for one department (patient ID and department ID, ${ID}). Returns one medication per item with name, dosage, status and dates.`,
+		getVitals: `List an athenahealth patient's vital signs for one department (patient ID and department ID, ${ID}). Returns one reading per item (such as blood pressure or weight) with value, unit and date.`,
+		getEncounter: `Get one athenahealth encounter (visit) by encounter ID (${ID}). Returns date, provider, department, status and diagnoses.`,
+		getEncounters: `List an athenahealth patient's encounters (visits) for one department (patient ID and department ID, ${ID}), optionally between a start and an end date (${DATE}). Returns encounters with encounter ID, date, provider and status.`,
+		getEncounterSummary: `Get the summary of one athenahealth encounter by encounter ID (${ID}). Returns the visit summary (HTML text from athena).`,
+		getLabResults: `List an athenahealth patient's lab results for one department (patient ID and department ID, ${ID}). Returns one result per item with date, status and analytes.`,
+	},
+	billing: {
+		getBalances: `Get an athenahealth patient's balances by patient ID (${ID}). Returns the balance per provider group, with amounts as numbers and the claims behind them.`,
+		getReceipts: `List an athenahealth patient's payment receipts by patient ID (${ID}). Returns receipts with receipt ID, date and amount.`,
+		getClaim: `Get one athenahealth claim by claim ID (${ID}); read only. Returns the claim with its charges, status and balances.`,
+		getClaims: `List athenahealth claims for a patient (patient ID, ${ID}) or a service date range (${DATE}); read only. Returns claims with claim ID, service date, status and amounts.`,
+	},
+	document: {
+		getAll: `List an athenahealth patient's documents by patient ID and department ID (${ID}). Returns documents with document ID, class, date and description.`,
+		get: `Get one athenahealth document of a patient by patient ID and document ID (${ID}). Returns its class, date, description and status.`,
+		upload: `File a document (an n8n binary file: PDF, JPG, PNG, TIF or GIF) into an athenahealth patient's chart, with patient ID and department ID (${ID}) and a document class. Returns the new document ID. ${WRITE}`,
+	},
+	practice: {
+		getAll: 'List the athenahealth practices this app can reach. Returns practices with practice ID, name and whether the credential allows it.',
+		get: `Get one athenahealth practice by practice ID (${ID}). Returns its name, address and settings.`,
+	},
 	customApiCall: {
 		call: `Call any athenaNet endpoint of the practice by path, such as /patients/1. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.`,
 	},

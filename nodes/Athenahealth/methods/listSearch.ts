@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchResult } from 'n8n-workflow';
 
+import { reachablePractices } from '../actions/practice/common';
 import { athenaList } from '../transport/paginate';
 
 /**
@@ -8,11 +9,13 @@ import { athenaList } from '../transport/paginate';
  * while editing; the list is refused then rather than showing another practice's records.
  */
 function practiceOf(ctx: ILoadOptionsFunctions): string | undefined {
-	const raw = ctx.getCurrentNodeParameter('practiceId');
+	// a resource locator ({ mode, value }); workflows saved before it hold a plain string
+	const current = ctx.getCurrentNodeParameter('practiceId');
+	const raw = current && typeof current === 'object' && 'value' in current ? (current as { value: unknown }).value : current;
 	let value: unknown = raw;
 	if (typeof raw === 'string' && raw.startsWith('=')) {
 		try {
-			value = ctx.getNodeParameter('practiceId', '');
+			value = ctx.getNodeParameter('practiceId', '', { extractValue: true });
 		} catch {
 			value = undefined;
 		}
@@ -65,4 +68,13 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 			value: String(r.patientid),
 		})),
 	};
+}
+
+/** The practices athena lets the credential reach; those the credential does not allow are marked. */
+export async function searchPractices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const needle = (filter ?? '').toLowerCase();
+	const results = (await reachablePractices(this))
+		.map((p) => ({ name: `${String(p.name ?? '')} (${String(p.practiceid)})${p.allowedByCredential ? '' : ' – not in Allowed Practice IDs'}`, value: String(p.practiceid) }))
+		.filter((r) => !needle || r.name.toLowerCase().includes(needle));
+	return { results };
 }

@@ -258,7 +258,9 @@ export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Pick<
 	const practiceBase = `${basePath}/v1/${practiceId}/`;
 	const fhirBase = `${basePath}/fhir/r4/`;
 	const underPractice = conn.allowedPracticeIds.has(practiceId) && raw.startsWith(practiceBase);
-	if (!underPractice && !raw.startsWith(fhirBase)) {
+	// practice "1" is athena's "every practice this key can see": only its practice list (reference part 2 §5)
+	const discovery = raw === `${basePath}/v1/1/practiceinfo`;
+	if (!underPractice && !discovery && !raw.startsWith(fhirBase)) {
 		throw pathRefused(ctx, `it is not below ${practiceBase} or ${fhirBase}`, itemIndex);
 	}
 }

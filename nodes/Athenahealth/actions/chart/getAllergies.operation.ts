@@ -1,0 +1,15 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { toItems } from '../common';
+import { chartFields, chartSection, withPatient } from './common';
+
+export const description = chartFields('getAllergies', [
+	{ displayName: 'Show Inactive', name: 'showinactive', type: 'boolean', default: false, description: 'Whether to include inactive allergies' },
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const { call, body } = await chartSection(this, i, 'allergies');
+	// the section's "no known drug allergies" flag goes on each item, since it qualifies the list
+	const nkda = body.nkda === true || body.nkda === 'true';
+	return toItems(withPatient(call, ((body.allergies as IDataObject[]) ?? []).map((a) => ({ ...a, nkda }))), i);
+}

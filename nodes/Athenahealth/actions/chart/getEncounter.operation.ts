@@ -1,0 +1,18 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { athenaRequest } from '../../transport/request';
+import { idParam, practiceOf, show, single, toItems } from '../common';
+
+export const encounterIdField = (operation: string): INodeProperties[] =>
+	updateDisplayOptions(show('chart', operation), [
+		{ displayName: 'Encounter ID', name: 'encounterId', type: 'string', default: '', required: true, placeholder: '32705', description: 'The encounter (digits), e.g. encounterid from Get Many Encounters' },
+	]);
+
+export const description = encounterIdField('getEncounter');
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const id = idParam(this, 'encounterId', i, 'Encounter ID')!;
+	// singular "encounter" in this path, and an array of one in the answer (reference §4.5)
+	const body = await athenaRequest(this, { method: 'GET', path: `/chart/encounter/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+	return toItems([single(body)], i);
+}

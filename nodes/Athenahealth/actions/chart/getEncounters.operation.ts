@@ -1,0 +1,26 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { idParam, maxItems, returnAllAndLimit, toItems } from '../common';
+import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
+
+export const description = chartFields(
+	'getEncounters',
+	[
+		...dateRangeOptions,
+		{ displayName: 'Appointment ID', name: 'appointmentid', type: 'string', default: '', description: 'Only the encounter of this appointment (digits)' },
+		{ displayName: 'Provider ID', name: 'providerid', type: 'string', default: '', description: 'Only encounters of this provider (digits)' },
+		{ displayName: 'Show All Statuses', name: 'showallstatuses', type: 'boolean', default: false, description: 'Whether to include every status; athena returns only OPEN, CLOSED and REVIEW by default' },
+		{ displayName: 'Show All Types', name: 'showalltypes', type: 'boolean', default: false, description: 'Whether to include every type; athena returns only VISIT and ORDERSONLY by default' },
+		{ displayName: 'Show Diagnoses', name: 'showdiagnoses', type: 'boolean', default: false, description: 'Whether to include the diagnoses of each encounter' },
+	],
+	returnAllAndLimit,
+);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const call = chartCall(this, i);
+	if (call.qs.appointmentid) call.qs.appointmentid = idParam(this, 'options.appointmentid', i, 'Appointment ID');
+	if (call.qs.providerid) call.qs.providerid = idParam(this, 'options.providerid', i, 'Provider ID');
+	const records = await athenaList(this, { method: 'GET', path: `/chart/${call.patientId}/encounters`, wrapper: 'encounters', qs: call.qs, practiceId: call.practiceId, itemIndex: i, maxItems: maxItems(this, i) });
+	return toItems(withPatient(call, records), i);
+}

@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { toItems } from '../common';
+import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
+
+export const description = chartFields('getVitals', [
+	...dateRangeOptions,
+	{ displayName: 'Show Empty Vitals', name: 'showemptyvitals', type: 'boolean', default: false, description: 'Whether to include vitals with no readings' },
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const call = chartCall(this, i);
+	const groups = await athenaList(this, { method: 'GET', path: `/chart/${call.patientId}/vitals`, wrapper: 'vitals', qs: call.qs, practiceId: call.practiceId, itemIndex: i });
+	// athena groups by vital (BLOODPRESSURE), then by reading (a list of values taken together):
+	// one item per value, with the vital's key and abbreviation on it.
+	const values = groups.flatMap((g) =>
+		((g.readings as unknown[]) ?? []).flatMap((reading) =>
+			(Array.isArray(reading) ? reading : [reading]).map((v) => ({ key: g.key, abbreviation: g.abbreviation, ...(v as IDataObject) })),
+		),
+	);
+	return toItems(withPatient(call, values), i);
+}

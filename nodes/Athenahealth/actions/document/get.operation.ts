@@ -1,0 +1,34 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaRequest } from '../../transport/request';
+import { idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { patientLocator } from '../locators';
+import { DOCUMENT_CLASSES, withClassId } from './common';
+
+export const description = updateDisplayOptions(show('document', 'get'), [
+	patientLocator(),
+	{
+		displayName: 'Document Class',
+		name: 'documentClass',
+		type: 'options',
+		default: 'admin',
+		options: [
+			{ name: 'Admin', value: 'admin' },
+			{ name: 'Clinical Document', value: 'clinicaldocument' },
+			{ name: 'Encounter Document', value: 'encounterdocument' },
+			{ name: 'Imaging Result', value: 'imagingresult' },
+			{ name: 'Lab Result', value: 'labresult' },
+		],
+	},
+	{ displayName: 'Document ID', name: 'documentId', type: 'string', default: '', required: true, placeholder: '117707', description: 'The ID for its class (classdocumentid from Get Many, e.g. the adminid of an admin document)' },
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const patientId = idParam(this, 'patientId', i, 'Patient')!;
+	const documentClass = this.getNodeParameter('documentClass', i) as string;
+	// the class is a path segment: only the known ones go through
+	if (!DOCUMENT_CLASSES.some((c) => c.value === documentClass)) throw inputError(this, i, `Document Class "${documentClass}" is not one athena serves here`, `Use one of ${DOCUMENT_CLASSES.map((c) => c.name).join(', ')}.`);
+	const id = idParam(this, 'documentId', i, 'Document ID')!;
+	const body = await athenaRequest(this, { method: 'GET', path: `/patients/${patientId}/documents/${documentClass}/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+	return toItems([{ patientid: patientId, ...withClassId(single(body)) }], i);
+}

@@ -1,0 +1,40 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { athenaList } from '../../transport/paginate';
+import { compact, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { departmentLocator, patientLocator } from '../locators';
+import { DOCUMENT_CLASSES, withClassId } from './common';
+
+export const description = updateDisplayOptions(show('document', 'getAll'), [
+	patientLocator(),
+	departmentLocator(),
+	...returnAllAndLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{ displayName: 'Document Classes', name: 'documentclass', type: 'multiOptions', default: [], options: DOCUMENT_CLASSES.map((c) => ({ name: c.name, value: c.documentclass })) },
+			{ displayName: 'End Date', name: 'enddate', type: 'string', default: '', placeholder: '2026-12-31' },
+			{ displayName: 'Show Metadata', name: 'showmetadata', type: 'boolean', default: false, description: 'Whether to add file type, file size and original file name' },
+			{ displayName: 'Start Date', name: 'startdate', type: 'string', default: '', placeholder: '2026-01-01' },
+		],
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const patientId = idParam(this, 'patientId', i, 'Patient')!;
+	const departmentid = idParam(this, 'departmentId', i, 'Department')!;
+	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+	const qs = compact({
+		departmentid,
+		documentclass: Array.isArray(filters.documentclass) && filters.documentclass.length ? filters.documentclass.join(',') : undefined,
+		startdate: dateValue(this, filters.startdate, i, 'Start Date', { optional: true }),
+		enddate: dateValue(this, filters.enddate, i, 'End Date', { optional: true }),
+		showmetadata: filters.showmetadata ? true : undefined,
+	});
+	const records = await athenaList(this, { method: 'GET', path: `/patients/${patientId}/documents`, wrapper: 'documents', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
+	return toItems(records.map((d) => ({ patientid: patientId, ...withClassId(d) })), i);
+}

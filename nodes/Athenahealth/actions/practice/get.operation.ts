@@ -1,0 +1,20 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { recordsOf } from '../../transport/paginate';
+import { athenaRequest } from '../../transport/request';
+import { practiceOf, show, toItems } from '../common';
+import { flags } from './common';
+
+export const description = updateDisplayOptions(show('practice', 'get'), [
+	{
+		displayName: 'Reads the practice set in Practice ID below (empty: the credential\'s practice), with its public names and settings',
+		name: 'practiceGetNotice',
+		type: 'notice',
+		default: '',
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const body = await athenaRequest(this, { method: 'GET', path: '/practiceinfo', practiceId: practiceOf(this, i), itemIndex: i });
+	return toItems(recordsOf(body, 'practiceinfo').records.slice(0, 1).map(flags), i);
+}

@@ -1,0 +1,17 @@
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
+
+import { show, toItems } from '../common';
+import { reachablePractices } from './common';
+
+export const description = updateDisplayOptions(show('practice', 'getAll'), [
+	{
+		displayName: "Lists every practice athena lets this credential reach. Calls go only to practices in the credential's Allowed Practice IDs (allowedByCredential in the output).",
+		name: 'practiceNotice',
+		type: 'notice',
+		default: '',
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	return toItems(await reachablePractices(this, i), i);
+}
