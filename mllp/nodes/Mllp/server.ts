@@ -96,6 +96,12 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 		? tls.createServer({ allowHalfOpen: true, cert: o.tls.cert, key: o.tls.key, passphrase: o.tls.passphrase, ca: o.tls.ca || undefined, requestCert: Boolean(o.tls.requestCert), rejectUnauthorized: Boolean(o.tls.requestCert) }, onConnection)
 		: net.createServer({ allowHalfOpen: true }, onConnection);
 	server.on('tlsClientError', (error: Error) => o.warn(`MLLP: TLS handshake failed: ${error.message}`));
+	// every TCP connection, handshakes still under way included, so close() can end them all
+	const raw = new Set<net.Socket>();
+	server.on('connection', (s: net.Socket) => {
+		raw.add(s);
+		s.on('close', () => raw.delete(s));
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(o.port, o.host, () => {
@@ -114,7 +120,7 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			let timer: NodeJS.Timeout | undefined;
 			await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
 			clearTimeout(timer);
-			for (const s of sockets) s.destroy();
+			for (const s of [...sockets, ...raw]) s.destroy();
 			await closed;
 		},
 	};
