@@ -49,7 +49,7 @@ export class MllpSend implements INodeType {
 				try {
 					out.push({ json: await sendOne(this, i, clients), pairedItem: { item: i } });
 				} catch (error) {
-					if (!this.continueOnFail()) throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+					if (!this.continueOnFail()) throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex: i });
 					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
 				}
 			}
@@ -76,15 +76,20 @@ async function sendOne(ctx: IExecuteFunctions, i: number, clients: Map<string, M
 	const key = `${tls ? 'mllps' : 'mllp'}://${host}:${port}`;
 	let client = clients.get(key);
 	if (!client) {
-		const material = tls ? tlsMaterial(await ctx.getCredentials('mllpTlsApi', i).catch(() => ({}))) : undefined;
-		client = await MllpClient.connect({
-			host,
-			port,
-			encoding: o.encoding ?? 'utf8',
-			maxBytes: 16 * 1024 * 1024,
-			connectTimeoutMs: timeoutMs,
-			tls: material && { ...material, rejectUnauthorized: ctx.getNodeParameter('verify', i, true) as boolean, servername: o.servername },
-		});
+		// the credential is optional for TLS: without one, the system's CAs and no client certificate
+		const material = tls ? tlsMaterial(ctx.getNode().credentials?.mllpTlsApi ? await ctx.getCredentials('mllpTlsApi', i) : {}) : undefined;
+		try {
+			client = await MllpClient.connect({
+				host,
+				port,
+				encoding: o.encoding ?? 'utf8',
+				maxBytes: 16 * 1024 * 1024,
+				connectTimeoutMs: timeoutMs,
+				tls: material && { ...material, rejectUnauthorized: ctx.getNodeParameter('verify', i, true) as boolean, servername: o.servername },
+			});
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `${key}: ${(error as Error).message}`, { itemIndex: i });
+		}
 		clients.set(key, client);
 	}
 	let answer: string;
