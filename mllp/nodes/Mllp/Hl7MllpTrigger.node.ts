@@ -37,6 +37,7 @@ export class Hl7MllpTrigger implements INodeType {
 				name: 'ackMode',
 				type: 'options',
 				default: 'afterWorkflow',
+				description: 'When each message is acknowledged. A manual test run takes one message and acknowledges it on receipt.',
 				options: [
 					{ name: 'After the Workflow Finishes', value: 'afterWorkflow', description: 'AA when the execution succeeds, AE with its error when it fails' },
 					{ name: 'On Receipt', value: 'onReceipt', description: 'AA as soon as the message is handed to n8n' },
@@ -60,7 +61,12 @@ export class Hl7MllpTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const tls = this.getNodeParameter('tls', false) as boolean;
-		const ackMode = this.getNodeParameter('ackMode', 'afterWorkflow') as AckMode;
+		// A manual test run takes one message, and n8n closes the trigger before that run ends (it
+		// awaits the close before reporting the outcome): acknowledge it on receipt, and leave any
+		// further message unanswered for the sender to re-send to the active workflow.
+		const manual = this.getMode() === 'manual';
+		const ackMode = manual ? 'onReceipt' : (this.getNodeParameter('ackMode', 'afterWorkflow') as AckMode);
+		let taken = false;
 		const timeoutMs = (this.getNodeParameter('timeout', 60) as number) * 1000;
 		const o = this.getNodeParameter('options', {}) as { encoding?: BufferEncoding; paths?: boolean; maxMb?: number };
 		const material = tls ? tlsMaterial(await this.getCredentials('mllpTlsApi')) : undefined;
@@ -88,6 +94,8 @@ export class Hl7MllpTrigger implements INodeType {
 			encoding: o.encoding ?? 'utf8',
 			warn: (m) => this.logger.warn(m),
 			onMessage: async (message, text, peer) => {
+				if (manual && taken) return undefined;
+				taken = true;
 				if (ackMode === 'onReceipt') {
 					this.emit([[item(message, text, peer)]]);
 					return { code: 'AA' };

@@ -15,8 +15,8 @@ export interface MllpServerOptions {
 	tls?: TlsMaterial & { requestCert?: boolean };
 	maxBytes: number;
 	encoding: BufferEncoding;
-	/** Hands a parsed message over; resolves with the application's verdict. */
-	onMessage(message: Hl7Message, text: string, peer: { address?: string; port?: number }): Promise<{ code: AckCode; text?: string }>;
+	/** Hands a parsed message over; resolves with the application's verdict, or undefined when it was not taken (no ACK: the sender re-sends). */
+	onMessage(message: Hl7Message, text: string, peer: { address?: string; port?: number }): Promise<{ code: AckCode; text?: string } | undefined>;
 	/** Problems worth a log line; never message contents. */
 	warn(message: string): void;
 }
@@ -60,6 +60,7 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 				return rejection(error instanceof Hl7Error ? error.message : 'The message is not HL7');
 			}
 			const verdict = await o.onMessage(message, text, peer);
+			if (!verdict) return undefined;
 			const ack = createAck(message, { code: verdict.code, text: verdict.text, controlId: controlId() });
 			return ack.required ? ack.message : undefined;
 		};
