@@ -2,12 +2,14 @@
 // workflow (HL7 MLLP Trigger → HTTP Request into a sandbox sink) that acknowledges each one after the
 // workflow finished. Midway the workflow is deactivated and reactivated through n8n's REST API; the
 // sender re-sends whatever was not acknowledged AA, as athena's interface engine does. Every message
-// must be stored exactly once and acknowledged AA.
+// must be stored exactly once and acknowledged AA. A second workflow whose step fails answers AE
+// with the error.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 
+import { MllpClient } from '../../mllp/nodes/Mllp/client';
 import { sandbox, type Sandbox } from '../harness/sandbox';
 import { freePort, n8n, waitFor } from './helpers';
 
@@ -18,6 +20,7 @@ const { sendMllp } = require('../../sandbox/mllp');
 
 const COUNT = 1000;
 const WORKFLOW = 'mllpE2eStoreMessages';
+const FAILING = 'mllpE2eFailingStep';
 
 let sb: Sandbox;
 let server: { ready: Promise<void>; stop: () => void; output: string[] } | undefined;
@@ -57,10 +60,26 @@ test('1,000 messages over MLLPS, each stored once and acknowledged AA, across a 
 		],
 		connections: { 'HL7 MLLP Trigger': { main: [[{ node: 'Store (Sink)', type: 'main', index: 0 }]] } },
 	};
-	fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify(workflow));
+	// plain MLLP, and a step that fails: the sandbox answers 401 to a request without a token
+	const failPort = await freePort();
+	const failing = {
+		id: FAILING,
+		name: 'MLLP → failing step',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: 'f1', name: 'HL7 MLLP Trigger', type: 'n8n-nodes-hl7-mllp.hl7MllpTrigger', typeVersion: 1, position: [0, 0], parameters: { host: '127.0.0.1', port: failPort, ackMode: 'afterWorkflow', timeout: 60 } },
+			{ id: 'f2', name: 'Failing Step', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [240, 0], parameters: { method: 'GET', url: `${sb.url}/no/such/path`, options: {} } },
+		],
+		connections: { 'HL7 MLLP Trigger': { main: [[{ node: 'Failing Step', type: 'main', index: 0 }]] } },
+	};
+	fs.mkdirSync(path.join(work, 'workflows'));
+	fs.writeFileSync(path.join(work, 'workflows', 'store.json'), JSON.stringify(workflow));
+	fs.writeFileSync(path.join(work, 'workflows', 'failing.json'), JSON.stringify(failing));
 	n8n.cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
-	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'workflow.json')}`]);
+	n8n.cli(bin, userFolder, ['import:workflow', '--separate', `--input=${path.join(work, 'workflows')}`]);
 	n8n.cli(bin, userFolder, ['publish:workflow', `--id=${WORKFLOW}`]);
+	n8n.cli(bin, userFolder, ['publish:workflow', `--id=${FAILING}`]);
 	fs.rmSync(work, { recursive: true, force: true });
 
 	const port = await freePort();
@@ -97,4 +116,13 @@ test('1,000 messages over MLLPS, each stored once and acknowledged AA, across a 
 	expect(distinct.size).toBe(COUNT);
 	expect(ids.length).toBe(COUNT);
 	expect(stats.resent).toBeGreaterThan(0); // the deactivation really interrupted the feed
+
+	// the failing workflow: its execution's error comes back as an AE
+	const client = await MllpClient.connect({ host: '127.0.0.1', port: failPort, encoding: 'utf8', maxBytes: 1e6, connectTimeoutMs: 30000 });
+	const ack = await client.send(message(99999), 60000);
+	client.close();
+	const msa = ack.split('\r').find((l) => l.startsWith('MSA|'))!.split('|');
+	process.stdout.write(`[mllp e2e] failing workflow answered ${msa[1]}: ${msa[3]}\n`);
+	expect(msa.slice(0, 3)).toEqual(['MSA', 'AE', 'E2E99999']);
+	expect(msa[3]).toMatch(/^Authorization failed/); // n8n's HTTP Request error for the sandbox's 401
 }, 6 * 60 * 1000);
