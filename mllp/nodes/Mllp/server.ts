@@ -38,7 +38,8 @@ function rejection(reason: string): string {
 
 export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer> {
 	const sockets = new Set<net.Socket>();
-	const pending = new Set<Promise<unknown>>();
+	/** The last job of each connection: it settles after every earlier one on that connection. */
+	const tails = new Map<net.Socket, Promise<unknown>>();
 	let closing = false;
 
 	const onConnection = (socket: net.Socket) => {
@@ -80,8 +81,7 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 					o.warn(`MLLP: closing a connection from ${peer.address}: ${(error as Error).message}`);
 					socket.destroy();
 				});
-				pending.add(chain);
-				void chain.then(() => pending.delete(chain));
+				tails.set(socket, chain);
 			}
 		});
 		socket.on('end', () => {
@@ -89,7 +89,10 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			void chain.then(() => socket.end());
 		});
 		socket.on('error', () => socket.destroy());
-		socket.on('close', () => sockets.delete(socket));
+		socket.on('close', () => {
+			sockets.delete(socket);
+			tails.delete(socket);
+		});
 	};
 
 	// half-open: a sender that ends its side right after its last frame still gets the ACKs
@@ -118,9 +121,24 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			closing = true;
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const s of sockets) s.pause();
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-			clearTimeout(timer);
+			const within = async (ms: number, work: Promise<unknown>) => {
+				let timer: NodeJS.Timeout | undefined;
+				await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+				clearTimeout(timer);
+			};
+			await within(graceMs, Promise.allSettled([...tails.values()]));
+			// end (not destroy) first, so the last ACKs written are flushed; frames read from now on are dropped
+			await within(
+				1000,
+				Promise.all(
+					[...sockets].map((s) => {
+						const gone = new Promise((resolve) => s.once('close', resolve));
+						s.resume();
+						s.end();
+						return gone;
+					}),
+				),
+			);
 			for (const s of [...sockets, ...raw]) s.destroy();
 			await closed;
 		},
