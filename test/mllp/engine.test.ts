@@ -186,10 +186,12 @@ describe('the listener', () => {
 	test('an unparsable message gets an AR and a log line, never a crash', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([frame('not hl7 at all'), frame(msg('FINE'))]));
-		const acks = await c.waitFor(2);
-		expect(acks.map((a) => field(a, 'MSA', 1))).toEqual(['AR', 'AA']);
+		c.socket.write(Buffer.concat([frame('not hl7 at all'), frame(`${msg('X')}PID|1||SECRET\rsecret stray line\r`), frame(msg('FINE'))]));
+		const acks = await c.waitFor(3);
+		expect(acks.map((a) => field(a, 'MSA', 1))).toEqual(['AR', 'AR', 'AA']);
+		expect(field(acks[1], 'MSA', 3)).toMatch(/is not a segment/);
 		expect(h.warnings.join('\n')).toMatch(/unparsable/);
+		expect(h.warnings.join('\n')).not.toMatch(/secret/i); // the reason is logged, not the text
 		expect(h.handed).toEqual(['FINE']);
 		c.socket.destroy();
 	});

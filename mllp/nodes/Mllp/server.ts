@@ -57,7 +57,8 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			try {
 				message = Hl7Message.parse(text);
 			} catch (error) {
-				o.warn(`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${error instanceof Hl7Error ? error.message.slice(0, 200) : 'not HL7'}`);
+				// the codec quotes the offending text; the log keeps only the reason (no message contents)
+				o.warn(`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`);
 				return rejection(error instanceof Hl7Error ? error.message : 'The message is not HL7');
 			}
 			const verdict = await o.onMessage(message, text, peer);
