@@ -1,23 +1,9 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-// FHIR resources athena grants `system/<Type>.read` for (reference §8); added to the token scope
-// only when the user turns FHIR on, since an app without them gets a 401 on the token call.
-const FHIR_TYPES = [
-	'Patient',
-	'Encounter',
-	'Observation',
-	'Condition',
-	'AllergyIntolerance',
-	'MedicationRequest',
-	'Immunization',
-	'DiagnosticReport',
-	'DocumentReference',
-	'Procedure',
-	'Practitioner',
-	'Organization',
-	'Location',
-	'Group',
-];
+import { ATHENA_SCOPE, DEFAULT_SCOPES, SCOPE_OPTIONS } from '../nodes/Athenahealth/shared/fhirTypes';
+
+// athena refuses the whole token request when it asks for one scope the app does not hold
+// (reference §1.2), so FHIR scopes are asked for only when turned on, and only those chosen.
 
 const BASE_URL =
 	"$self.environment === 'custom' ? String($self.customBaseUrl || '').replace(/\\/+$/, '') : $self.environment === 'production' ? 'https://api.platform.athenahealth.com' : 'https://api.preview.platform.athenahealth.com'";
@@ -77,7 +63,25 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			name: 'enableFhir',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to request the FHIR system/*.read scopes too (your athena app must hold them)',
+			description: 'Whether to request FHIR scopes too (your athena app must hold each one chosen below)',
+		},
+		{
+			displayName: 'FHIR Scopes',
+			name: 'fhirScopes',
+			type: 'multiOptions',
+			default: DEFAULT_SCOPES,
+			options: SCOPE_OPTIONS,
+			description: 'The FHIR scopes your athena app was granted. athena refuses the whole token if one is missing, so choose only those the app holds.',
+			displayOptions: { show: { enableFhir: [true] } },
+		},
+		{
+			displayName: 'Other Scopes',
+			name: 'fhirExtraScopes',
+			type: 'string',
+			default: '',
+			placeholder: 'system/Patient.rs system/Appointment.rs',
+			description: 'More scopes to ask for, separated by spaces or commas (e.g. SMART v2 forms such as system/Patient.rs)',
+			displayOptions: { show: { enableFhir: [true] } },
 		},
 		{
 			displayName: 'Max Requests per Second',
@@ -85,7 +89,15 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 2 },
-			description: 'Client-side throttle per practice. 0 uses the environment default (5 in preview, 100 in production).',
+			description: "Client-side throttle for this app (athena limits per app, across practices). 0 uses the environment default (5 in preview, 100 in production).",
+		},
+		{
+			displayName: "Processes Sharing This App's Limit",
+			name: 'processesSharingLimit',
+			type: 'number',
+			default: 1,
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			description: "n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, processes find their share by themselves, with an occasional 429.",
 		},
 		{
 			displayName: 'Grant Type',
@@ -103,7 +115,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: `={{ 'athena/service/Athenanet.MDP.*' + ($self.enableFhir ? ' ${FHIR_TYPES.map((t) => `system/${t}.read`).join(' ')}' : '') }}`,
+			// the same as credentialScopes() in shared/fhirTypes.ts, which the node's transport uses
+			default: `={{ [].concat(['${ATHENA_SCOPE}'], $self.enableFhir ? [].concat($self.fhirScopes || [], String($self.fhirExtraScopes || '').trim() ? String($self.fhirExtraScopes).trim().split(/[\\s,]+/) : []) : []).join(' ') }}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -20,9 +20,9 @@ function parse(argv) {
 if (require.main === module) {
 	const opts = { port: 8899, ...parse(process.argv.slice(2)) };
 	if (opts.help) {
-		console.log('Options: --port --host --qps --environment preview|production --patients --booked --open-slots --days --seed --retry-after seconds|http-date|none --legacy-throttle --ids-as-numbers --escape-slashes false --token-rate-limit --token-lifetime-seconds --activation-delay-ms --hl7-url --feed-retention-ms --feed-max-queue\n' +
+		console.log('Options: --port --host --qps --environment preview|production --patients --department-one-patients --booked --open-slots --days --seed --retry-after seconds|http-date|none --legacy-throttle --ids-as-numbers --escape-slashes false --token-rate-limit --token-lifetime-seconds --activation-delay-ms --hl7-url --feed-retention-ms --feed-max-queue\n' +
 			'FHIR: --fhir-default-count --fhir-max-count --fhir-outcome-in200\n' +
-			'Bulk: --bulk-duration-ms --bulk-retry-after seconds|http-date|none --bulk-retry-after-ms --bulk429-polls --bulk-resources-per-type --bulk-resources-per-file --bulk-file-origin same|second|redirect --bulk-split-utf8 --bulk-break-after-bytes --bulk-break-count --bulk-type-filter --bulk-error-file --bulk-file-expiry-ms');
+			'Bulk: --bulk-duration-ms --bulk-retry-after seconds|http-date|none --bulk-retry-after-ms --bulk429-polls --bulk-resources-per-type --bulk-resources-per-file --bulk-file-origin same|second|redirect --bulk-split-utf8 --bulk-break-after-bytes --bulk-break-count --bulk-type-filter --bulk-error-file --bulk-fail --bulk-one-per-client --bulk-file-expiry-ms --token-retry-after seconds|none --token-invalid-client-body okta|empty');
 		process.exit(0);
 	}
 	startSandbox(opts).then((sb) => {

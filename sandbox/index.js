@@ -30,6 +30,10 @@ function defaultSettings(options) {
 		dailyQuota: options.dailyQuota ?? (production ? 1000000 : 50000),
 		tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
 		tokenRateLimit: options.tokenRateLimit ?? (production ? 50 : 5),
+		// the token 429's headers are INFERRED (reference §1.4): 'seconds' sends Retry-After, 'none' only the limit headers
+		tokenRetryAfter: options.tokenRetryAfter ?? 'seconds',
+		// the bad-client 401 body is INFERRED (Okta's default): 'okta' sends it, 'empty' a bare 401
+		tokenInvalidClientBody: options.tokenInvalidClientBody ?? 'okta',
 		idsAsNumbers: options.idsAsNumbers ?? false,
 		escapeSlashes: options.escapeSlashes ?? true,
 		activationDelayMs: options.activationDelayMs ?? 0,
@@ -55,6 +59,9 @@ function defaultSettings(options) {
 		bulkBreakCount: options.bulkBreakCount ?? 0, // …for the next N file downloads
 		bulkTypeFilter: options.bulkTypeFilter ?? false, // accept _typeFilter (400 otherwise)
 		bulkErrorFile: options.bulkErrorFile ?? false, // add an OperationOutcome error file to the manifest
+		// one running export per client is INFERRED (not in the reference): false lets a second one start
+		bulkOnePerClient: options.bulkOnePerClient ?? true,
+		bulkFail: options.bulkFail ?? false, // the next export fails: its status answers 500 with an OperationOutcome (Bulk Data IG error status)
 		bulkChunkBytes: options.bulkChunkBytes ?? 65536,
 		bulkFileExpiryMs: options.bulkFileExpiryMs ?? 3600000,
 	};
@@ -64,7 +71,7 @@ async function startSandbox(options = {}) {
 	const settings = defaultSettings(options);
 	const clients = new Map((options.clients ?? [DEFAULT_CLIENT]).map((c) => [c.id, { scopes: null, number: '2530', ...c }]));
 	const todayDay = options.today ? dayOf(options.today) : Math.floor(Date.now() / 86400000);
-	const seed = buildSeed({ seed: options.seed ?? 42, patients: options.patients, booked: options.booked, openSlots: options.openSlots, days: options.days, daysBack: options.daysBack, todayDay });
+	const seed = buildSeed({ seed: options.seed ?? 42, patients: options.patients, departmentOnePatients: options.departmentOnePatients, booked: options.booked, openSlots: options.openSlots, days: options.days, daysBack: options.daysBack, todayDay });
 	const state = { ...seed, notes: new Map(), reminders: new Map(), problems: [], sinks: new Map() };
 	const tokens = new Map(); // token → { client, scopes, expiresAt }
 	const counters = newCounters();
@@ -117,7 +124,7 @@ async function startSandbox(options = {}) {
 	control.register(ctrl, sb);
 
 	function newCounters() {
-		return { tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0, perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0, bulkKickoffs: 0, bulkStatusPolls: 0, bulkDeletes: 0, bulkFileRequests: 0, bulkFiles: {} };
+		return { tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0, perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0, bulkKickoffs: 0, bulkStatusPolls: 0, bulkDeletes: 0, bulkFileRequests: 0, bulkFiles: {}, log: [] };
 	}
 	sb.resetCounters = () => Object.assign(counters, newCounters());
 
@@ -223,10 +230,14 @@ async function startSandbox(options = {}) {
 		const limitHeaders = () => ({ 'X-RateLimit-Limit': String(settings.tokenRateLimit), 'X-RateLimit-Remaining': String(Math.max(0, settings.tokenRateLimit - win.count)) });
 		if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported here.' });
 		const client = clients.get(id);
-		if (!client || client.secret !== secret) return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+		if (!client || client.secret !== secret) {
+			if (settings.tokenInvalidClientBody === 'empty') return send(res, 401, '', { 'Content-Type': 'text/plain' });
+			return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+		}
 		if (win.count >= settings.tokenRateLimit) {
 			tokenWindows.set(id, win);
-			return send(res, 429, { error: 'too_many_requests', error_description: 'Token request limit reached for this minute.' }, { ...limitHeaders(), 'Retry-After': String(60 - (Math.floor(Date.now() / 1000) % 60)) });
+			const retryAfter = settings.tokenRetryAfter === 'none' ? {} : { 'Retry-After': String(60 - (Math.floor(Date.now() / 1000) % 60)) };
+			return send(res, 429, { error: 'too_many_requests', error_description: 'Token request limit reached for this minute.' }, { ...limitHeaders(), ...retryAfter });
 		}
 		win.count++;
 		tokenWindows.set(id, win);
@@ -266,6 +277,9 @@ async function startSandbox(options = {}) {
 		const requestId = `rrt-${Date.now()}${String(++requestSeq).padStart(6, '0')}-c-sbx-${requestSeq}`;
 		const base = { 'X-Request-Id': requestId };
 		counters.requests++;
+		// the raw path as the client sent it (bounded): tests check where requests went
+		counters.log.push(`${method} ${String(req.url).split('?')[0]}`);
+		if (counters.log.length > 500) counters.log.shift();
 		const fault = takeFault(method, path, 'before');
 		if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
 		if (fault && applyFault(res, fault)) return;

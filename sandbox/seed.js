@@ -105,13 +105,17 @@ function buildSeed(options = {}) {
 
 	const patients = new Map();
 	const knownIds = ['1', '2', '7', '7923', '34772', '42000', '60178', '60179', '60180', '60181', '60182', '60183', '60184'];
-	const count = Math.max(options.patients ?? 200, knownIds.length);
+	// athena's preview department 1 is reported to hold more than 1,000 patients (its "too broad"
+	// 400 for a department search); departmentOnePatients puts that many generated patients there
+	const big = options.departmentOnePatients ?? 0;
+	const count = Math.max(options.patients ?? 200, knownIds.length + big);
 	for (let n = 0; n < count; n++) {
 		const id = n < knownIds.length ? knownIds[n] : String(100000 + n);
 		const [city, state, zip] = pick(CITIES);
 		const first = n === 12 ? 'Tra' : pick(FIRST);
 		const last = n === 12 ? 'Test' : pick(LAST);
-		const dept = pick(departments).departmentid;
+		const picked = pick(departments).departmentid;
+		const dept = n >= knownIds.length && n < knownIds.length + big ? '1' : picked;
 		const y = 1940 + Math.floor(random() * 80);
 		const dob = `${pad(1 + Math.floor(random() * 12))}/${pad(1 + Math.floor(random() * 28))}/${y}`;
 		const phone = `555${String(1000000 + Math.floor(random() * 8999999))}`;

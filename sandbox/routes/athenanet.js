@@ -18,6 +18,7 @@ const fail = (status, body) => {
 const missing = (...fields) => fail(400, { missingfields: fields, error: 'Additional fields are required.' });
 const invalid = (detail) => fail(400, { detailedmessage: detail, error: 'The data provided is invalid.' });
 
+const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 const truthy = (v) => ['true', '1', 'y', 'yes'].includes(String(v ?? '').toLowerCase());
 const list = (v) => (v === undefined || v === '' ? undefined : String(v).split(',').map((s) => s.trim()).filter(Boolean));
 const nowText = () => athenaDateTime(parts(new Date()));
@@ -36,8 +37,11 @@ function validatePatientFields(p) {
 		if (p[field] !== undefined && !PATIENT_LIMITS[field] && !['notes'].includes(field) && String(p[field]).length > 20 && !['email', 'guarantoremail'].includes(field))
 			invalid(`The ${field} field is limited to 20 characters.`);
 	}
-	if (p.dob !== undefined && dayOf(p.dob) === undefined) fail(400, { error: 'Improper DOB.' });
+	if (p.dob !== undefined && (dayOf(p.dob) === undefined || isFutureDay(p.dob))) fail(400, { error: 'Improper DOB.' });
 }
+
+// a date of birth after today is "Improper DOB." too (reference §2.2 bad dob; seen for future dates)
+const isFutureDay = (text) => dayOf(text) > Math.floor((Date.now() + 14 * 3600000) / 86400000);
 
 function register(router, sb) {
 	const { state } = sb;
@@ -82,7 +86,8 @@ function register(router, sb) {
 	// ---- patients
 	route('GET', '/patients', (ctx) => {
 		const q = ctx.params;
-		if (!SEARCH_FIELDS.some((f) => q[f]) && !q.email && !q.zip) {
+		// email and zip narrow a search but are not in athena's list of identifying fields
+		if (!SEARCH_FIELDS.some((f) => q[f])) {
 			fail(400, { fields: SEARCH_FIELDS, error: 'Data for one or more of the fields listed above are required to successfully find a patient record.Note: invalid phone numbers are ignored.' });
 		}
 		const eq = (a, b) => String(a ?? '').toLowerCase() === String(b).toLowerCase();
@@ -94,6 +99,7 @@ function register(router, sb) {
 		if (q.middlename) rows = rows.filter((p) => starts(p.middlename, q.middlename));
 		if (q.dob) {
 			if (dayOf(q.dob) === undefined) invalid(`Expecting format date, but value is ${q.dob}`);
+			if (isFutureDay(q.dob)) fail(400, { error: 'Improper DOB.' });
 			rows = rows.filter((p) => dayOf(p.dob) === dayOf(q.dob));
 		}
 		if (q.departmentid) rows = rows.filter((p) => list(q.departmentid).includes(p.departmentid));
@@ -122,8 +128,8 @@ function register(router, sb) {
 			.filter((p) => p.status !== 'deleted')
 			.map((p) => {
 				let score = 0;
-				if (String(p.lastname).toLowerCase() === String(q.lastname).toLowerCase()) score += 10;
-				if (String(p.firstname).toLowerCase() === String(q.firstname).toLowerCase()) score += 7;
+				if (fold(p.lastname) === fold(q.lastname)) score += 10;
+				if (fold(p.firstname) === fold(q.firstname)) score += 7;
 				if (dayOf(p.dob) === dayOf(q.dob)) score += 6;
 				if (q.zip && String(p.zip).slice(0, 5) === String(q.zip).slice(0, 5)) score += 2;
 				if (q.email && String(p.email).toLowerCase() === String(q.email).toLowerCase()) score += 3;
@@ -147,8 +153,9 @@ function register(router, sb) {
 		validatePatientFields(q);
 		if (!department(q.departmentid)) fail(400, { error: 'The department ID is invalid.' });
 		if (!truthy(q.bypasspatientmatching)) {
+			// athena's best match ignores accents and case: "Jose Muller" matches "José Müller"
 			const match = [...state.patients.values()].find(
-				(p) => p.status !== 'deleted' && String(p.firstname).toLowerCase() === String(q.firstname).toLowerCase() && String(p.lastname).toLowerCase() === String(q.lastname).toLowerCase() && dayOf(p.dob) === dayOf(q.dob),
+				(p) => p.status !== 'deleted' && fold(p.firstname) === fold(q.firstname) && fold(p.lastname) === fold(q.lastname) && dayOf(p.dob) === dayOf(q.dob),
 			);
 			if (match) return [{ patientid: match.patientid }];
 		}

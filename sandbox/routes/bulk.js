@@ -65,7 +65,7 @@ function register(router, sb) {
 			if (Number.isNaN(since) || !/^\d{4}-\d\d-\d\d/.test(p._since)) throw new FhirError(400, outcome('invalid', `_since must be a FHIR instant, got ${p._since.slice(0, 40)}`));
 		}
 		prune();
-		const running = [...jobs.values()].find((j) => j.client === ctx.client && Date.now() < j.readyAt);
+		const running = settings.bulkOnePerClient && [...jobs.values()].find((j) => j.client === ctx.client && Date.now() < j.readyAt);
 		if (running) {
 			throw new FhirError(429, outcome('throttled', 'A bulk export is already running for this client. Wait for it to finish or cancel it.'), retryAfter(running.readyAt - Date.now()));
 		}
@@ -76,6 +76,10 @@ function register(router, sb) {
 			transactionTime: new Date().toISOString(), polls429: settings.bulk429Polls, lines: new Map(),
 		};
 		job.files = filesOf(job);
+		if (settings.bulkFail) {
+			job.failed = true;
+			settings.bulkFail = false;
+		}
 		jobs.set(id, job);
 		counters.bulkKickoffs = (counters.bulkKickoffs ?? 0) + 1;
 		return fhir(202, '', { 'Content-Location': `${sb.url}/fhir/r4/bulkstatus/${id}` });
@@ -125,6 +129,7 @@ function register(router, sb) {
 			throw new FhirError(429, outcome('throttled', 'Too many status requests.'), retryAfter(settings.bulkRetryAfterMs));
 		}
 		const left = job.readyAt - Date.now();
+		if (job.failed && left <= 0) throw new FhirError(500, outcome('exception', 'The export failed while it was being prepared.'));
 		if (left > 0) {
 			const pct = Math.min(99, Math.floor(((Date.now() - job.createdAt) / (job.readyAt - job.createdAt)) * 100));
 			return fhir(202, '', { 'X-Progress': `${pct}% complete`, ...retryAfter(Math.min(left, settings.bulkRetryAfterMs)) });

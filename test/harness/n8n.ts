@@ -149,6 +149,7 @@ export interface SandboxCredentialOptions {
 	practiceId?: string;
 	allowedPracticeIds?: string;
 	requestsPerSecond?: number;
+	processesSharingLimit?: number;
 	clientId?: string;
 	clientSecret?: string;
 	enableFhir?: boolean;
@@ -164,6 +165,7 @@ export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentia
 		enableFhir: o.enableFhir ?? false,
 		clientId: o.clientId ?? 'sandbox-client',
 		clientSecret: o.clientSecret ?? 'sandbox-secret',
+		...(o.processesSharingLimit ? { processesSharingLimit: o.processesSharingLimit } : {}),
 	});
 }
 
@@ -295,15 +297,16 @@ export async function poll(
 }
 
 /** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
-export async function listSearch(credentials: MemoryCredentials, method: string, filter?: string) {
+export async function listSearch(credentials: MemoryCredentials, method: string, filter?: string, parameters: IDataObject = {}) {
 	const { loader } = await loadPackage();
 	const node: INode = {
-		id: 'n', name: 'athenahealth', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: {},
+		id: 'n', name: 'athenahealth', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'],
 		credentials: { [CRED]: { id: 'cred-1', name: 'athena' } },
 	};
 	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes: await nodeTypes() });
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'wf', nodes: [node] } as never);
-	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, hooks), 'parameters.departmentId');
+	// the editor sends the node's current parameters along with a list search
+	const context = new LoadOptionsContext(workflow, node, { ...additionalData(credentials, hooks), currentNodeParameters: parameters as INode['parameters'] }, 'parameters.departmentId');
 	const methods = (loader.nodeTypes.athenahealth.type as unknown as { methods: { listSearch: Record<string, (this: unknown, f?: string) => Promise<{ results: Array<{ name: string; value: string }> }>> } }).methods;
 	return await methods.listSearch[method].call(context, filter);
 }

@@ -62,6 +62,31 @@ export function dateValue(ctx: IExecuteFunctions, raw: unknown, i: number, label
 	return opts.withTime ? toAthenaDateTime(parts) : toAthenaDate(parts);
 }
 
+/** athena's mm/dd/yyyy[ hh:mi[:ss]] as a sortable yyyymmddhhmiss key. */
+function sortKey(athena: string): string {
+	const [date, time = ''] = athena.split(' ');
+	const [mm, dd, yyyy] = date.split('/');
+	return `${yyyy}${mm}${dd}${time.replace(/:/g, '').padEnd(6, '0')}`;
+}
+
+/** Refuses a range whose end is before its start (athena answers such a range with nothing). */
+export function checkRange(ctx: IExecuteFunctions, i: number, start: string | undefined, end: string | undefined, startLabel: string, endLabel: string) {
+	if (start && end && sortKey(end) < sortKey(start)) {
+		throw inputError(ctx, i, `${endLabel} is before ${startLabel}`, `${endLabel} (${end}) must be the same as or later than ${startLabel} (${start}). Swap them or fix the expression.`);
+	}
+}
+
+/** Refuses a date of birth after today (athena answers "Improper DOB."). */
+export function checkNotFuture(ctx: IExecuteFunctions, i: number, athenaDate: string | undefined, label: string) {
+	if (!athenaDate) return;
+	// the latest calendar date anywhere on earth (UTC+14), so no one's today is refused
+	const latest = new Date(Date.now() + 14 * 3600_000);
+	const today = toAthenaDate({ year: latest.getUTCFullYear(), month: latest.getUTCMonth() + 1, day: latest.getUTCDate() });
+	if (sortKey(athenaDate) > sortKey(today)) {
+		throw inputError(ctx, i, `${label} is in the future`, `Got ${athenaDate}. athena refuses a date of birth after today; check the field or the expression that fills it.`);
+	}
+}
+
 export function toItems(records: IDataObject[], i: number): INodeExecutionData[] {
 	return records.map((r) => ({ json: normalizeRecord(r), pairedItem: { item: i } }));
 }

@@ -28,13 +28,19 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 			if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`, { itemIndex: i });
 			for (const result of await op.execute.call(this, i)) out.push({ ...result, pairedItem: result.pairedItem ?? { item: i } });
 		} catch (error) {
-			if (this.continueOnFail()) {
-				const e = error as Error & { description?: string };
-				out.push({ json: { error: e.message, description: e.description, itemIndex: i }, pairedItem: { item: i } });
-				continue;
-			}
 			const nodeError = asNodeError(this.getNode(), error);
 			nodeError.context.itemIndex ??= i;
+			if (this.continueOnFail()) {
+				// n8n routes an item to the error output by its `error` (and then keeps only the message
+				// in json); on the regular output the json also says why and which item
+				const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+				out.push({
+					json: { error: nodeError.message, description: nodeError.description ?? undefined, itemIndex: i },
+					...(toErrorOutput ? { error: nodeError } : {}),
+					pairedItem: { item: i },
+				});
+				continue;
+			}
 			throw nodeError;
 		}
 	}

@@ -33,13 +33,26 @@ export function safeApiPath(node: INode, value: unknown, field: string, itemInde
 	return path.replace(/\/$/, '');
 }
 
+/**
+ * A value of an options parameter that reaches a URL path. n8n lets an expression put anything in
+ * an options field, so the value must be one of the listed ones.
+ */
+export function listedValue(node: INode, value: unknown, allowed: Array<{ name: string; value: unknown }>, field: string, itemIndex?: number): string {
+	const found = allowed.find((o) => o.value === value);
+	if (typeof value !== 'string' || !found) {
+		throw refuse(node, field, `must be one of ${allowed.map((o) => `"${String(o.value)}" (${o.name})`).join(', ')}; got ${describe(value)}.`, itemIndex);
+	}
+	return value;
+}
+
 function describe(value: unknown): string {
 	if (value === undefined || value === null || value === '') return 'nothing';
 	const text = typeof value === 'string' ? value : JSON.stringify(value);
 	return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
 }
 
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+// FHIR's id grammar, plus at least one letter or digit: "." and ".." are path segments, not ids.
+const FHIR_ID = /^(?=.*[A-Za-z0-9])[A-Za-z0-9\-.]{1,64}$/;
 // A bare athenaOne id only maps to one FHIR id form for these types (reference §7.1).
 const BARE_PREFIX: Record<string, string> = { Patient: 'E', Practitioner: 'Provider', Location: 'Department' };
 

@@ -1,6 +1,8 @@
 import {
+	NodeApiError,
 	NodeOperationError,
 	type IBinaryData,
+	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
@@ -65,17 +67,33 @@ export async function kickOff(
 		method === 'POST'
 			? JSON.stringify({ resourceType: 'Parameters', parameter: params.map(([name, value]) => (name === '_since' ? { name, valueInstant: value } : { name, valueString: value })) })
 			: undefined;
-	const response = await send(ctx, scope.conn, {
-		method,
-		url,
-		practiceId: scope.practiceId,
-		body,
-		headers: { Accept: FHIR_ACCEPT, Prefer: 'respond-async', ...(body ? { 'Content-Type': FHIR_ACCEPT } : {}) },
-		text: true,
-		// a kick-off that got no answer may have started a job; never start a second one blindly
-		idempotent: false,
-		itemIndex,
-	});
+	let response: FullResponse;
+	try {
+		response = await send(ctx, scope.conn, {
+			method,
+			url,
+			practiceId: scope.practiceId,
+			body,
+			headers: { Accept: FHIR_ACCEPT, Prefer: 'respond-async', ...(body ? { 'Content-Type': FHIR_ACCEPT } : {}) },
+			text: true,
+			// a kick-off that got no answer may have started a job; never start a second one blindly
+			idempotent: false,
+			itemIndex,
+		});
+	} catch (error) {
+		// athena runs one export per app at a time; one nobody waits for is most likely left by a run
+		// that n8n stopped before it ended (its status URL was never saved)
+		const e = error as NodeApiError;
+		if (String(e.httpCode) === '429' && /already running/i.test(`${e.message} ${e.description ?? ''} ${JSON.stringify(e.errorResponse ?? {})}`)) {
+			throw new NodeApiError(ctx.getNode(), (e.errorResponse ?? {}) as JsonObject, {
+				message: 'athena is still running another export for this app',
+				description: `athena said: ${e.message}${/\.$/.test(e.message) ? '' : '.'} If no other workflow exports with this client, it was started by a run that n8n stopped before it ended (n8n keeps a status URL only when the execution ends), so this node cannot re-attach to it. Find its status URL in the n8n log ("bulk export started"), then cancel it with Bulk Export → Cancel or download it with Download Files; or wait until athena finishes it and run again.`,
+				httpCode: '429',
+				itemIndex,
+			});
+		}
+		throw asNodeError(ctx.getNode(), error);
+	}
 	const location = header(response.headers, 'content-location');
 	if (response.statusCode !== 202 || !location) {
 		throw athenaApiError(ctx.getNode(), {
@@ -189,6 +207,7 @@ export async function openFile(ctx: IExecuteFunctions, scope: FhirScope, url: st
 				headers: { Accept: NDJSON },
 				stream: true,
 				authenticate: withToken,
+				tokenOriginAllowed: withToken && origin !== home,
 				noRedirects: true,
 				itemIndex: access.itemIndex,
 				timeoutMs: 300_000,

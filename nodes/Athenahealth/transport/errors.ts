@@ -9,6 +9,8 @@ export type FailureCause =
 	| 'quota-exhausted'
 	| 'temporarily-unavailable'
 	| 'credential-invalid'
+	| 'scope-denied'
+	| 'token-rate-limited'
 	| 'configuration-invalid';
 
 export interface Failure {
@@ -27,7 +29,28 @@ export interface ApiErrorInput {
 	failure?: Failure;
 	/** Replaces the derived message (e.g. "gave up after 6 retries"). */
 	message?: string;
+	/** What the user should do, first in the description. */
+	hint?: string;
 	networkCode?: string;
+}
+
+// Network codes in words. n8n's error classes replace a whole message that contains a code such as
+// ETIMEDOUT or ECONNRESET with their own advice ("consider setting Retry on Fail", "you can retry"),
+// which is wrong for a write that may have taken effect; so codes never go into our texts.
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'the server refused the connection',
+	ENOTFOUND: 'the host name could not be resolved',
+	EAI_AGAIN: 'the host name lookup failed',
+	ECONNRESET: 'the connection was closed before an answer came',
+	ETIMEDOUT: 'no answer came within the timeout',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection broke while sending',
+	UND_ERR_SOCKET: 'the connection broke',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection could not be opened in time',
+};
+
+export function networkWords(code: string | undefined): string {
+	return (code && NETWORK_WORDS[code]) || 'the network call failed without an answer';
 }
 
 const TOKEN_LIKE = /(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]+/gi;
@@ -109,7 +132,7 @@ const STATUS_HINT: Record<number, string> = {
 export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError {
 	const body = typeof input.body === 'string' && /^\s*[{[]/.test(input.body) ? jsonOrText(input.body) : input.body;
 	const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-	const details: string[] = [];
+	const details: string[] = input.hint ? [input.hint] : [];
 	let message = input.message;
 
 	if (obj) {
@@ -134,7 +157,7 @@ export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError 
 		if (text && input.status && input.status >= 400) details.push(`Gateway said: ${text}`);
 		else if (text) message ??= text;
 	}
-	if (input.networkCode) details.push(`Network error ${input.networkCode}.`);
+	if (input.networkCode) details.push(`Network: ${networkWords(input.networkCode)}.`);
 	const hint = input.status ? STATUS_HINT[input.status] : undefined;
 	message ??= hint ? `${hint} (HTTP ${input.status})` : input.networkCode ? 'Could not reach athena' : 'athena request failed';
 	if (input.status === 401) details.push('Check the client ID and secret, the environment, and that the app is 2-legged.');
@@ -154,6 +177,23 @@ export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError 
 	});
 	if (input.failure) Object.assign(error, { failure: input.failure });
 	return error;
+}
+
+/**
+ * The error for a write whose outcome is unknown and that was not confirmed by a check: it may have
+ * taken effect, so it names the record and how to look, and never suggests sending it again.
+ */
+export function unconfirmedWriteError(node: INode, error: unknown, what: string, check: string, itemIndex: number): NodeApiError {
+	const e = error as { description?: string; httpCode?: string | null; failure?: Failure; context?: { data?: unknown } };
+	const response = ((error as { errorResponse?: JsonObject }).errorResponse ?? {}) as JsonObject;
+	const result = new NodeApiError(node, response, {
+		message: `athena did not confirm ${what}: it may have taken effect`,
+		description: `${check} The node did not send it again, so it was not applied twice; do not repeat it before checking. ${e.description ?? ''}`.trim(),
+		httpCode: e.httpCode ?? undefined,
+		itemIndex,
+	});
+	if (e.failure) Object.assign(result, { failure: e.failure, outcome: 'unconfirmed' });
+	return result;
 }
 
 /** A write whose outcome is unknown: athena may or may not have applied it (5xx, timeout, dropped connection). */

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
 
+import { coversType, readScope } from '../shared/fhirTypes';
 import { athenaApiError, jsonOrText, outcomeIssues } from './errors';
-import { getConnection, header, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
+import { getConnection, header, originOf, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
 
 // FHIR R4 on the shared transport (reference §7): every call carries ah-practice, answers may be
 // an OperationOutcome (as an HTTP error, or as an "outcome" entry inside a 200 Bundle), and
@@ -17,25 +18,32 @@ export interface FhirScope {
 	base: string;
 }
 
-export function originOf(url: string): string | undefined {
-	try {
-		return new URL(url).origin;
-	} catch {
-		return undefined;
-	}
-}
+export { originOf } from './request';
 
 /** Connection, practice and FHIR base, refusing before any call when the credential has no FHIR scopes. */
-export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, itemIndex?: number): Promise<FhirScope> {
+export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, itemIndex?: number, types: string[] = []): Promise<FhirScope> {
 	const conn = await getConnection(ctx);
 	if (!conn.fhirEnabled) {
 		throw new NodeOperationError(ctx.getNode(), 'FHIR is not turned on in the athenahealth credential', {
 			itemIndex,
-			description: 'Open the credential, turn on "Enable FHIR" so the token carries the system/*.read scopes, and save. Your athena app must hold those scopes.',
+			description: 'Open the credential, turn on "Enable FHIR", choose the FHIR scopes your athena app holds, and save.',
 		});
 	}
 	const practiceId = resolvePractice(ctx, conn, requestedPractice, itemIndex);
-	return { conn, practiceId, base: `${conn.baseUrl}/fhir/r4` };
+	const scope = { conn, practiceId, base: `${conn.baseUrl}/fhir/r4` };
+	requireScopes(ctx, scope, types, itemIndex);
+	return scope;
+}
+
+/** Refuses, before any call, to read types the credential's token will not carry a scope for. */
+export function requireScopes(ctx: AthenaContext, scope: FhirScope, types: string[], itemIndex?: number) {
+	const missing = types.filter((t) => !coversType(scope.conn.scopes, t));
+	if (missing.length) {
+		throw new NodeOperationError(ctx.getNode(), `The credential does not ask for ${missing.map(readScope).join(', ')}`, {
+			itemIndex,
+			description: `Reading ${missing.join(', ')} needs ${missing.length > 1 ? 'those scopes' : 'that scope'} (or a SMART v2 form such as ${missing.map((t) => `system/${t}.rs`)[0]}). If your athena app holds it, add it under FHIR Scopes (or Other Scopes) in the credential; athena refuses the whole token when a scope the app lacks is asked for.`,
+		});
+	}
 }
 
 export const practiceParam = (practiceId: string) => `Organization/a-1.Practice-${practiceId}`;

@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -8,11 +9,13 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import { credentialScopes } from '../shared/fhirTypes';
 import { athenaId } from '../shared/ids';
-import { athenaApiError, failureInBody, jsonOrText, type Failure } from './errors';
+import { asNodeError, athenaApiError, failureInBody, jsonOrText, networkWords, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import { sleep } from './sleep';
 import * as throttle from './throttle';
+import { accessToken, isTokenError, type TokenSource } from './token';
 
 export type AthenaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -31,8 +34,12 @@ export interface AthenaConnection {
 	ratePerSecond: number;
 	/** Whether the credential asks for athena's FHIR scopes. */
 	fhirEnabled: boolean;
+	/** The scopes the token asks for. */
+	scopes: string[];
 	/** Throttle key: one schedule per credential (base URL + client id) and practice. */
 	credentialKey: string;
+	/** What the token request needs (client id and secret stay in memory, never in output). */
+	tokenCredentials: ICredentialDataDecryptedObject;
 }
 
 export interface FullResponse {
@@ -57,6 +64,8 @@ export interface SendOptions {
 	stream?: boolean;
 	/** false: send without the credential. Only calls to athena's own origin carry the token. */
 	authenticate?: boolean;
+	/** The user allowed the token to go to this URL's (non-athena) origin. */
+	tokenOriginAllowed?: boolean;
 	/** Hand 3xx answers back instead of following them (n8n would forward the token cross-origin). */
 	noRedirects?: boolean;
 	timeoutMs?: number;
@@ -100,17 +109,34 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 			.filter(Boolean),
 	);
 	allowed.add(practiceId);
+	const scopes = credentialScopes(c);
 	const rate = Number(c.requestsPerSecond) > 0 ? Number(c.requestsPerSecond) : (DEFAULT_RATE[environment] ?? 5);
+	// processes that share the app's limit (queue-mode workers) each take an exact share of it
+	const processes = Math.max(1, Math.floor(Number(c.processesSharingLimit) || 1));
 	const connection: AthenaConnection = {
 		baseUrl,
 		practiceId,
 		allowedPracticeIds: allowed,
-		ratePerSecond: rate,
+		ratePerSecond: rate / processes,
 		fhirEnabled: c.enableFhir === true,
+		scopes,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
+		tokenCredentials: { accessTokenUrl: `${baseUrl}/oauth2/v1/token`, clientId: c.clientId, clientSecret: c.clientSecret, scope: scopes.join(' ') },
 	};
 	connections.set(ctx, connection);
 	return connection;
+}
+
+
+function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortSignal): TokenSource {
+	return {
+		node: ctx.getNode(),
+		credentials: conn.tokenCredentials,
+		signal,
+		log: (m) => ctx.logger?.debug?.(m),
+		post: async (url, body, headers) =>
+			(await ctx.helpers.httpRequest({ method: 'POST', url, body, headers, json: false, encoding: 'text', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 30_000, abortSignal: signal })) as FullResponse,
+	};
 }
 
 /** The practice a call goes to: digits only, and one the credential allows. */
@@ -181,7 +207,60 @@ function signalOf(ctx: AthenaContext): AbortSignal | undefined {
 }
 
 function pathOf(url: string): string {
-	return url.replace(/^https?:\/\/[^/]+/, '').split('?')[0];
+	return url.replace(/^https?:\/\/[^/]+/, '').split(/[?#]/)[0];
+}
+
+export function originOf(url: string): string | undefined {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Every call to athena's origin passes here, on the URL exactly as it will be sent. HTTP clients
+ * resolve "..", "%2e%2e", "\\" and stray whitespace themselves, after any check on the parts, so
+ * the whole path is refused unless each segment is plain and it stays below /v1/{allowed practice}
+ * or the FHIR base.
+ */
+export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Pick<SendOptions, 'url' | 'practiceId' | 'itemIndex' | 'authenticate' | 'tokenOriginAllowed'>): void {
+	const { url, practiceId, itemIndex } = opts;
+	const home = originOf(conn.baseUrl);
+	const origin = originOf(url);
+	if (origin === undefined) throw pathRefused(ctx, 'it is not a valid URL', itemIndex);
+	if (origin !== home) {
+		// bulk files elsewhere: their paths are not athena's; the token goes there only when allowed
+		if (opts.authenticate !== false && !opts.tokenOriginAllowed) throw pathRefused(ctx, `it points to ${origin}, not athena's ${home}`, itemIndex);
+		return;
+	}
+	const raw = url.slice(url.indexOf('//') + 2).replace(/^[^/?#]*/, '').split(/[?#]/)[0];
+	const segments = raw.split('/').slice(1);
+	for (const segment of segments) {
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(segment);
+		} catch {
+			throw pathRefused(ctx, `a segment is not valid percent-encoding ("${segment.slice(0, 30)}")`, itemIndex);
+		}
+		if (decoded === '' || decoded === '.' || decoded === '..' || /[/\\\s]/.test(decoded) || /[\\\s]/.test(segment)) {
+			throw pathRefused(ctx, `it contains the segment "${segment.slice(0, 30)}" (empty, "." or "..", or with a slash, backslash or whitespace)`, itemIndex);
+		}
+	}
+	const basePath = new URL(conn.baseUrl).pathname.replace(/\/+$/, '');
+	const practiceBase = `${basePath}/v1/${practiceId}/`;
+	const fhirBase = `${basePath}/fhir/r4/`;
+	const underPractice = conn.allowedPracticeIds.has(practiceId) && raw.startsWith(practiceBase);
+	if (!underPractice && !raw.startsWith(fhirBase)) {
+		throw pathRefused(ctx, `it is not below ${practiceBase} or ${fhirBase}`, itemIndex);
+	}
+}
+
+function pathRefused(ctx: AthenaContext, why: string, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'Refused to send a request outside the allowed practice', {
+		itemIndex,
+		description: `The request path was refused because ${why}. Check the fields and expressions that name IDs, feeds or types: each must be one plain value (such as 195900, appointments or Patient), without "/", "." or "..".`,
+	});
 }
 
 /**
@@ -189,11 +268,13 @@ function pathOf(url: string): string {
  * fetches a new token and retries once on 401), retries what is safe to retry, and normalizes errors.
  */
 export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: SendOptions): Promise<FullResponse> {
-	const key = `${conn.credentialKey}|${opts.practiceId}`;
+	// athena limits per app: one schedule per credential, whatever the practice
+	const key = conn.credentialKey;
 	const signal = signalOf(ctx);
 	const idempotent = opts.idempotent ?? IDEMPOTENT.has(opts.method);
 	const policy = DEFAULT_RETRY_POLICY;
 	const authenticate = opts.authenticate !== false;
+	guardUrl(ctx, conn, opts);
 	const request: IHttpRequestOptions = {
 		method: opts.method,
 		url: opts.url,
@@ -210,11 +291,14 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	if (opts.stream) request.encoding = 'stream';
 	const path = pathOf(opts.url);
 
-	const call = async (ignoreHttpStatusErrors: boolean) => {
-		const options = { ...request, headers: { ...request.headers }, ignoreHttpStatusErrors };
-		const response = (authenticate
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-			: await ctx.helpers.httpRequest(options)) as FullResponse;
+	// The token comes from the transport's per-process token holder (token.ts), not from n8n's
+	// OAuth2 helper: that one re-sends a refused request with the stale token before fetching a new
+	// one, and each page in flight fetches its own, which athena's 5 tokens a minute cannot carry.
+	const source = authenticate ? tokenSource(ctx, conn, signal) : undefined;
+	const call = async (token: string | undefined) => {
+		const headers: Record<string, string> = { ...(request.headers as Record<string, string>) };
+		if (token) headers.Authorization = `Bearer ${token}`;
+		const response = (await ctx.helpers.httpRequest({ ...request, headers, ignoreHttpStatusErrors: true })) as FullResponse;
 		// a streamed error body is read (bounded) so it can be reported and its socket reused
 		if (opts.stream && response.statusCode >= 400) response.body = await readText(response.body);
 		return response;
@@ -224,23 +308,27 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	for (let attempt = 0; ; attempt++) {
 		// only athena's own API counts against its rate limit; file storage elsewhere does not
 		if (authenticate) await throttle.acquire(key, conn.ratePerSecond, signal);
+		const sentAt = Date.now();
 		let outcome: Outcome;
+		// token errors (credential-invalid, scope-denied, token-rate-limited) are final and go as they are
+		const token = source ? await accessToken(source) : undefined;
 		try {
 			// Read every status ourselves: n8n 2.8 drops the headers (Retry-After) of a failed call.
-			let response = await call(true);
-			if (response.statusCode === 401 && !reauthenticated && authenticate) {
-				// Hand the call to n8n's own OAuth2 path, which fetches one new token on 401 and
-				// retries once (n8n's token store and cross-process lock stay in charge of tokens).
+			let response = await call(token);
+			if (response.statusCode === 401 && !reauthenticated && source) {
+				// one new token per expiry: the first caller that saw this token refused fetches it,
+				// the others (pages in flight) wait for that one
 				reauthenticated = true;
-				response = await call(false);
+				const fresh = await accessToken(source, token);
+				response = await call(fresh);
 			}
 			if (response.statusCode < 400) {
-				if (authenticate) throttle.reward(key);
 				return response;
 			}
 			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
 		} catch (error) {
 			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
+			if (isTokenError(error)) throw asNodeError(ctx.getNode(), error);
 			outcome = outcomeOfError(error);
 		}
 
@@ -263,12 +351,13 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		}
 
 		const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.ceilingMs;
-		if (!retryable || attempt >= policy.maxRetries || tooLong) {
+		const maxRetries = throttled && retryAfterMs !== undefined ? policy.maxThrottledRetries : policy.maxRetries;
+		if (!retryable || attempt >= maxRetries || tooLong) {
 			let message: string | undefined;
 			if (retryable && tooLong) message = `athena asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying, longer than the ${policy.ceilingMs / 1000} s this node waits`;
-			else if (retryable) message = `athena still refused after ${attempt + 1} attempts (HTTP ${outcome.status ?? outcome.networkCode})`;
+			else if (retryable) message = `athena still refused after ${attempt + 1} attempts (${outcome.status ? `HTTP ${outcome.status}` : networkWords(outcome.networkCode)})`;
 			else if (failure?.cause === 'temporarily-unavailable' && !idempotent)
-				message = `athena did not confirm this ${opts.method} (${outcome.status ? `HTTP ${outcome.status}` : outcome.networkCode}); it was not repeated because it may already have taken effect`;
+				message = `athena did not confirm this ${opts.method} (${outcome.status ? `HTTP ${outcome.status}` : networkWords(outcome.networkCode)}); it was not repeated because it may already have taken effect`;
 			throw athenaApiError(ctx.getNode(), {
 				status: outcome.status,
 				body: outcome.body,
@@ -279,10 +368,14 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				failure,
 				message,
 				networkCode: outcome.networkCode,
+				hint:
+					failure?.cause === 'temporarily-unavailable' && !idempotent
+						? `Check whether ${path} took effect (for example with the matching Get operation) before doing anything else; do not send it again unchecked.`
+						: undefined,
 			});
 		}
 		const wait = retryDelayMs(retryAfterMs, attempt, policy);
-		if (throttled && authenticate) throttle.penalize(key, wait);
+		if (throttled && authenticate) throttle.penalize(key, wait, sentAt);
 		ctx.logger?.debug?.(`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`);
 		try {
 			await sleep(wait, signal);

@@ -2,6 +2,8 @@
 
 export interface RetryPolicy {
 	maxRetries: number;
+	/** Retries of a throttled call that athena told when to retry: a limit shared by several processes can refuse a call several times in a row. */
+	maxThrottledRetries: number;
 	/** Never wait less than this after a Retry-After (a "0" must not become a hot loop). */
 	floorMs: number;
 	/** A Retry-After above this is not waited out; the call fails, telling when to retry. */
@@ -12,6 +14,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxRetries: 6,
+	maxThrottledRetries: 20,
 	floorMs: 250,
 	ceilingMs: 60_000,
 	baseBackoffMs: 1_000,

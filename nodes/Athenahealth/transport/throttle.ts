@@ -1,26 +1,96 @@
 import { sleep } from './sleep';
 
-// One pacing schedule per credential + practice, shared by every node running in this n8n instance.
-// It spaces calls evenly (no burst) so a server-side per-second bucket is never tripped, halves
-// its rate when athena still answers 429, and climbs back by 2% of the target per success.
+// One pacing schedule per athena app (credential: base URL + client id), shared by every node
+// running in this n8n process: athena limits requests per app, and no limit per practice is
+// published (reference §5.2). Calls are spaced evenly (no bursts). Several processes (n8n queue-mode
+// workers) share the app's limit without knowing of each other, so the rate adapts like a
+// congestion controller: a 429 is one congestion event (429s for calls sent before the rate was
+// cut belong to the same event and cut nothing more), the rate grows back with time rather than
+// with successes, quickly up to just below where the last event happened, then probes beyond it
+// slowly at first and faster the longer it goes without a 429, so capacity a finished worker
+// leaves is taken up within a few seconds.
+
+/** The pure controller: every time is passed in, so it is tested without a clock. */
+export class Pacer {
+	rate: number;
+	/** The rate when the last congestion event happened (where the shared limit was found). */
+	private found: number;
+	private cutAt = -Infinity;
+	private grownAt: number;
+	/** How fast the rate probes beyond `found`, per second, as a share of the ceiling. */
+	private probe = Pacer.PROBE_START;
+
+	static CUT = 0.7;
+	static FLOOR = 1 / 16;
+	/** Below NEAR × `found`: back up at REGAIN × the ceiling per second. */
+	static NEAR = 0.9;
+	static REGAIN = 0.3;
+	/** Beyond it: PROBE_START × the ceiling per second, doubling every DOUBLING_S seconds without a 429. */
+	static PROBE_START = 0.003;
+	static DOUBLING_S = 1.5;
+	static SETTLE_MS = 5000;
+
+	constructor(
+		public ceiling: number,
+		now: number,
+	) {
+		this.rate = ceiling;
+		this.found = ceiling;
+		this.grownAt = now;
+	}
+
+	/** The rate to pace at, `now`. */
+	rateAt(now: number): number {
+		const dt = Math.max(0, now - this.grownAt) / 1000;
+		this.grownAt = now;
+		if (this.rate < this.ceiling && dt > 0) {
+			// below where the limit was last found: back quickly; beyond it, probe, slowly at first
+			const near = this.found * Pacer.NEAR;
+			if (this.rate < near) {
+				this.rate = Math.min(near, this.rate + Pacer.REGAIN * this.ceiling * dt);
+			} else {
+				this.rate += this.probe * this.ceiling * dt;
+				this.probe = Math.min(1, this.probe * 2 ** (dt / Pacer.DOUBLING_S));
+			}
+		}
+		return (this.rate = Math.min(this.rate, this.ceiling));
+	}
+
+	/** athena answered 429 to a call sent at `sentAt`. Returns whether this was a new congestion event. */
+	congestion(sentAt: number, now: number): boolean {
+		if (sentAt < this.cutAt) return false; // sent before the last cut: the same event
+		this.rateAt(now);
+		// an event within a few seconds of the last cut: the share is below what was found, so do
+		// not climb back fast to it (that is what made several workers overrun the limit again)
+		this.found = now - this.cutAt < Pacer.SETTLE_MS ? this.rate * Pacer.CUT : this.rate;
+		this.rate = Math.max(this.ceiling * Pacer.FLOOR, this.rate * Pacer.CUT);
+		this.probe = Pacer.PROBE_START;
+		this.cutAt = now;
+		return true;
+	}
+
+	setCeiling(ceiling: number): void {
+		this.ceiling = ceiling;
+		this.rate = Math.min(this.rate, ceiling);
+		this.found = Math.min(this.found, ceiling);
+	}
+}
 
 interface Schedule {
-	target: number;
-	rate: number;
+	pacer: Pacer;
 	/** Earliest time the next call may start. */
 	next: number;
 }
 
 const schedules = new Map<string, Schedule>();
 
-function schedule(key: string, target: number): Schedule {
+function schedule(key: string, ceiling: number, now: number): Schedule {
 	let s = schedules.get(key);
 	if (!s) {
-		s = { target, rate: target, next: 0 };
+		s = { pacer: new Pacer(ceiling, now), next: 0 };
 		schedules.set(key, s);
-	} else if (s.target !== target) {
-		s.target = target;
-		s.rate = Math.min(s.rate, target);
+	} else if (s.pacer.ceiling !== ceiling) {
+		s.pacer.setCeiling(ceiling);
 	}
 	return s;
 }
@@ -32,27 +102,26 @@ function schedule(key: string, target: number): Schedule {
  */
 export async function acquire(key: string, ratePerSecond: number, signal?: AbortSignal): Promise<number> {
 	if (!(ratePerSecond > 0)) return 0;
-	const s = schedule(key, ratePerSecond);
 	const began = Date.now();
+	const s = schedule(key, ratePerSecond, began);
 	for (;;) {
 		const now = Date.now();
 		if (now >= s.next) {
-			s.next = now + 1000 / s.rate;
+			s.next = now + 1000 / s.pacer.rateAt(now);
 			return now - began;
 		}
 		await sleep(s.next - now, signal);
 	}
 }
 
-/** athena throttled us anyway: slow down and keep everyone off the server until it says so. */
-export function penalize(key: string, retryAfterMs: number): void {
+/**
+ * athena throttled a call sent at `sentAt`: one cut per congestion event, and nobody on this key
+ * calls again before the wait athena asked for.
+ */
+export function penalize(key: string, retryAfterMs: number, sentAt: number): void {
 	const s = schedules.get(key);
 	if (!s) return;
-	s.rate = Math.max(s.target / 16, s.rate / 2);
-	s.next = Math.max(s.next, Date.now() + retryAfterMs);
-}
-
-export function reward(key: string): void {
-	const s = schedules.get(key);
-	if (s && s.rate < s.target) s.rate = Math.min(s.target, s.rate + s.target * 0.02);
+	const now = Date.now();
+	s.pacer.congestion(sentAt, now);
+	s.next = Math.max(s.next, now + retryAfterMs);
 }

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime, zonedParts } from '../shared/dates';
-import { athenaId } from '../shared/ids';
+import { OTHER_FEEDS } from '../actions/subscription';
+import { athenaId, listedValue } from '../shared/ids';
 import { normalizeRecord } from '../shared/records';
 import { asNodeError } from '../transport/errors';
 import { athenaList, recordsOf } from '../transport/paginate';
@@ -39,7 +40,7 @@ function ids(ctx: IPollFunctions, value: unknown, label: string): string[] {
 function settingsOf(ctx: IPollFunctions): Settings {
 	const eventChoice = ctx.getNodeParameter('event') as string;
 	const known = EVENTS.find((e) => e.value === eventChoice);
-	const feed = known ? known.feed : (ctx.getNodeParameter('otherFeed') as string);
+	const feed = known ? known.feed : listedValue(ctx.getNode(), ctx.getNodeParameter('otherFeed'), OTHER_FEEDS, 'Feed');
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const departmentIds = ids(ctx, filters.departmentIds, 'Department IDs');

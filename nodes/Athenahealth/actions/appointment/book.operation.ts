@@ -42,6 +42,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				const now = await getAppointment(this, slot, practiceId, i);
 				return String(now.patientid ?? '') === patientid && now.appointmentstatus !== 'o' && now.appointmentstatus !== 'x';
 			},
+			{
+				what: `the booking of slot ${slot} for patient ${patientid}`,
+				check: `The slot may be booked (appointment ${slot}). Check it with Appointment Get on appointment ${slot} (or in athena's scheduler) before booking this patient anywhere else.`,
+			},
 		);
 		const appointment = result ? single(result) : await getAppointment(this, slot, practiceId, i);
 		return toItems([{ ...appointment, ...(recovered ? { recoveredAfterUnconfirmedBooking: true } : {}) }], i);

@@ -33,6 +33,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		i,
 		async () => await athenaRequest(this, { method: 'PUT', path: `/appointments/${id}/cancel`, form: compact({ patientid, ...options }), practiceId, itemIndex: i, timeoutMs: timeout }),
 		async () => (await getAppointment(this, id, practiceId, i)).appointmentstatus === 'x',
+		{
+			what: `the cancellation of appointment ${id}`,
+			check: `Appointment ${id} may be cancelled. Check it with Appointment Get on appointment ${id} (status x means cancelled) before cancelling or rebooking it.`,
+		},
 	);
 	return toItems([{ appointmentid: id, patientid, appointmentstatus: 'x', cancelled: true, ...(recovered ? { recoveredAfterUnconfirmedCancel: true } : {}) }], i);
 }

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { compact, dateParam, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
+import { checkRange, compact, dateParam, dateValue, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { departmentLocator, patientLocator, providerLocator } from '../locators';
 
 export const description = updateDisplayOptions(show('appointment', 'getManyBooked'), [
@@ -44,9 +44,16 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const options = { ...(this.getNodeParameter('options', i, {}) as IDataObject) };
 	if (options.startlastmodified) options.startlastmodified = dateValue(this, options.startlastmodified, i, 'Modified After', { withTime: true });
 	if (options.endlastmodified) options.endlastmodified = dateValue(this, options.endlastmodified, i, 'Modified Before', { withTime: true });
+	if (options.endlastmodified && !options.startlastmodified) {
+		throw inputError(this, i, 'Modified Before needs Modified After', 'athena accepts an end of the modification window only with its start. Add Modified After under Options, or remove Modified Before.');
+	}
+	checkRange(this, i, options.startlastmodified as string | undefined, options.endlastmodified as string | undefined, 'Modified After', 'Modified Before');
+	const startdate = dateParam(this, 'startDate', i, 'Start Date');
+	const enddate = dateParam(this, 'endDate', i, 'End Date');
+	checkRange(this, i, startdate, enddate, 'Start Date', 'End Date');
 	const qs = compact({
-		startdate: dateParam(this, 'startDate', i, 'Start Date'),
-		enddate: dateParam(this, 'endDate', i, 'End Date'),
+		startdate,
+		enddate,
 		departmentid: idParam(this, 'departmentId', i, 'Department', true),
 		providerid: idParam(this, 'providerId', i, 'Provider', true),
 		patientid: idParam(this, 'patientId', i, 'Patient', true),

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { compact, dateParam, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { checkRange, compact, dateParam, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
 
 export const description = updateDisplayOptions(show('appointment', 'getOpenSlots'), [
@@ -40,13 +40,16 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	if (reasonid && !/^-?\d+(,-?\d+)*$/.test(reasonid)) throw inputError(this, i, 'Reason ID must be a number such as 563, or -1 for any', `Got "${reasonid}".`);
 	if (!appointmenttypeid && !reasonid) throw inputError(this, i, 'Choose an Appointment Type or a Reason ID', 'athena returns no open slots without one of them.');
 	if (reasonid && reasonid !== '-1' && !providerid) throw inputError(this, i, 'Choose a Provider when searching by Reason ID', 'athena requires a provider for any reason other than -1.');
+	const startdate = dateParam(this, 'startDate', i, 'Start Date', { optional: true });
+	const enddate = dateParam(this, 'endDate', i, 'End Date', { optional: true });
+	checkRange(this, i, startdate, enddate, 'Start Date', 'End Date');
 	const qs: IDataObject = compact({
 		departmentid: idParam(this, 'departmentId', i, 'Department'),
 		appointmenttypeid,
 		providerid,
 		reasonid,
-		startdate: dateParam(this, 'startDate', i, 'Start Date', { optional: true }),
-		enddate: dateParam(this, 'endDate', i, 'End Date', { optional: true }),
+		startdate,
+		enddate,
 		...(this.getNodeParameter('options', i, {}) as IDataObject),
 	});
 	const records = await athenaList(this, { method: 'GET', path: '/appointments/open', wrapper: 'appointments', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });

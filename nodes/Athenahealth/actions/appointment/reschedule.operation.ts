@@ -34,6 +34,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		i,
 		async () => await athenaRequest(this, { method: 'PUT', path: `/appointments/${id}/reschedule`, form: compact({ newappointmentid, patientid, ...options }), practiceId, itemIndex: i, timeoutMs: timeout }),
 		async () => String((await getAppointment(this, newappointmentid, practiceId, i)).patientid ?? '') === patientid,
+		{
+			what: `the move of appointment ${id} to slot ${newappointmentid}`,
+			check: `Slot ${newappointmentid} may now hold the appointment and appointment ${id} may be cancelled. Check both with Appointment Get before moving it again.`,
+		},
 	);
 	const appointment = result ? single(result) : await getAppointment(this, newappointmentid, practiceId, i);
 	return toItems([{ ...appointment, previousappointmentid: id, ...(recovered ? { recoveredAfterUnconfirmedReschedule: true } : {}) }], i);

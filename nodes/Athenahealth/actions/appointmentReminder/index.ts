@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { compact, dateParam, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { checkRange, compact, dateParam, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
 import { appointmentTypeLocator, departmentLocator, patientLocator, providerLocator } from '../locators';
 import type { Resource } from '../types';
 
@@ -68,10 +68,13 @@ export const appointmentReminder: Resource = {
 			...returnAllAndLimit,
 		]),
 		async execute(this: IExecuteFunctions, i: number) {
+			const startdate = dateParam(this, 'startDate', i, 'Start Date');
+			const enddate = dateParam(this, 'endDate', i, 'End Date');
+			checkRange(this, i, startdate, enddate, 'Start Date', 'End Date');
 			const qs = compact({
 				departmentid: idParam(this, 'departmentId', i, 'Department'),
-				startdate: dateParam(this, 'startDate', i, 'Start Date'),
-				enddate: dateParam(this, 'endDate', i, 'End Date'),
+				startdate,
+				enddate,
 				patientid: idParam(this, 'patientId', i, 'Patient', true),
 				showdeleted: this.getNodeParameter('showdeleted', i, false) || undefined,
 			});

@@ -1,13 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dateValue, inputError } from '../common';
-import { fhirId } from '../../shared/ids';
+import { FHIR_TYPES } from '../../shared/fhirTypes';
+import { fhirId, listedValue } from '../../shared/ids';
 
 // Resource types athena's Group export can include (system/<Type>.read scopes, reference §8).
-export const BULK_TYPES = [
-	'AllergyIntolerance', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport', 'DocumentReference', 'Encounter', 'Goal',
-	'Immunization', 'Location', 'Medication', 'MedicationRequest', 'Observation', 'Organization', 'Patient', 'Practitioner', 'Procedure', 'Provenance', 'ServiceRequest',
-];
+export const BULK_TYPES = FHIR_TYPES.filter((f) => f.bulk).map((f) => f.type);
 
 export const startFields: INodeProperties[] = [
 	{
@@ -116,7 +114,8 @@ export function exportRequest(ctx: IExecuteFunctions, i: number, practiceId: str
 	const rawGroup = String(ctx.getNodeParameter('groupId', i, '') ?? '').trim();
 	const groupId = rawGroup ? fhirId(ctx.getNode(), rawGroup.replace(/^Group\//, ''), 'Group', practiceId, 'Group ID', i) : `a-1.c-${practiceId}`;
 	const params: Array<[string, string]> = [];
-	const types = ctx.getNodeParameter('resourceTypes', i, []) as string[];
+	const listed = BULK_TYPES.map((t) => ({ name: t, value: t }));
+	const types = (ctx.getNodeParameter('resourceTypes', i, []) as unknown[]).map((t) => listedValue(ctx.getNode(), t, listed, 'Resource Types', i));
 	if (types.length) params.push(['_type', types.join(',')]);
 	const sinceRaw = ctx.getNodeParameter('since', i, '') as string;
 	if (sinceRaw) {
@@ -129,5 +128,5 @@ export function exportRequest(ctx: IExecuteFunctions, i: number, practiceId: str
 	if (o.typeFilter) params.push(['_typeFilter', String(o.typeFilter)]);
 	if (o.elements) params.push(['_elements', String(o.elements)]);
 	if (o.outputFormat) params.push(['_outputFormat', String(o.outputFormat)]);
-	return { groupId, params, method: (o.method === 'POST' ? 'POST' : 'GET') as 'GET' | 'POST' };
+	return { groupId, params, types, method: (o.method === 'POST' ? 'POST' : 'GET') as 'GET' | 'POST' };
 }

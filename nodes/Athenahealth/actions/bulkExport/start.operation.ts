@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { kickOff } from '../../transport/bulk';
-import { fhirScope } from '../../transport/fhir';
+import { fhirScope, requireScopes } from '../../transport/fhir';
 import { practiceOf, show } from '../common';
 import { exportRequest, startFields } from './fields';
 
@@ -10,6 +10,7 @@ export const description = updateDisplayOptions(show('bulkExport', 'start'), sta
 export async function execute(this: IExecuteFunctions, i: number) {
 	const scope = await fhirScope(this, practiceOf(this, i), i);
 	const req = exportRequest(this, i, scope.practiceId);
+	requireScopes(this, scope, req.types, i);
 	const { statusUrl, request } = await kickOff(this, scope, req.groupId, req.params, req.method, i);
 	return [{ json: { statusUrl, request, groupId: req.groupId, startedAt: new Date().toISOString() } }];
 }

@@ -3,6 +3,7 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { fhirId } from '../../shared/ids';
 import { fhirRequest, fhirScope, practiceParam } from '../../transport/fhir';
 import { practiceOf, show } from '../common';
+import { resourceTypeOf } from './fields';
 
 export const description = updateDisplayOptions(show('fhir', 'read'), [
 	{
@@ -17,8 +18,8 @@ export const description = updateDisplayOptions(show('fhir', 'read'), [
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
-	const scope = await fhirScope(this, practiceOf(this, i), i);
-	const type = this.getNodeParameter('resourceType', i) as string;
+	const scope = await fhirScope(this, practiceOf(this, i), i, [resourceTypeOf(this, i)]);
+	const type = resourceTypeOf(this, i);
 	const id = fhirId(this.getNode(), this.getNodeParameter('id', i), type, scope.practiceId, 'Resource ID', i);
 	const body = await fhirRequest(this, scope, { method: 'GET', url: `${scope.base}/${type}/${encodeURIComponent(id)}?ah-practice=${encodeURIComponent(practiceParam(scope.practiceId))}`, itemIndex: i });
 	return [{ json: body }];

@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { fhirId } from '../../shared/ids';
 import { fhirScope, fhirSearchPages, practiceParam } from '../../transport/fhir';
 import { inputError, maxItems, practiceOf, returnAllAndLimit, show } from '../common';
-import { PATIENT_SCOPED } from './fields';
+import { PATIENT_SCOPED, resourceTypeOf } from './fields';
 
 const onlyFor = (types: string[]) => ({ show: { resourceType: types } });
 
@@ -106,9 +106,9 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_\-:.]{0,63}$/;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const scope = await fhirScope(this, practiceOf(this, i), i);
+	const scope = await fhirScope(this, practiceOf(this, i), i, [resourceTypeOf(this, i)]);
 	const node = this.getNode();
-	const type = this.getNodeParameter('resourceType', i) as string;
+	const type = resourceTypeOf(this, i);
 	const pid = scope.practiceId;
 	const params: Array<[string, string]> = [['ah-practice', practiceParam(pid)]];
 

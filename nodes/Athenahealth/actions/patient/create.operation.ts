@@ -1,9 +1,10 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { CONTACT_FIELDS, patientFieldTooLong } from '../../shared/patientFields';
+import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { compact, dateParam, idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf, show, single, toItems } from '../common';
 import { departmentLocator } from '../locators';
 import { patientFieldOptions } from './fields';
 
@@ -46,6 +47,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		departmentid: idParam(this, 'departmentId', i, 'Department'),
 		...extra,
 	});
+	checkNotFuture(this, i, form.dob as string, 'Date of Birth');
 	if (!form.firstname || !form.lastname) throw inputError(this, i, 'First Name and Last Name are required', 'athena will not create a patient without both names.');
 	if (!CONTACT_FIELDS.some((f) => form[f])) {
 		throw inputError(this, i, 'Add a way to reach the patient', 'athena requires at least one of Email, SSN, Home/Mobile/Work Phone or ZIP Code for a new patient (Additional Fields).');
@@ -54,23 +56,39 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	if (tooLong) throw inputError(this, i, tooLong);
 	const practiceId = practiceOf(this, i);
 
-	// athena answers a create that matches an existing patient with that patient's id. Knowing who
-	// existed beforehand lets us say so instead of claiming a new record was made.
-	const before = form.bypasspatientmatching
-		? []
-		: await athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: { firstname: form.firstname, lastname: form.lastname, dob: form.dob }, practiceId, itemIndex: i, maxItems: 100 });
-	const existing = new Set(before.map((p) => String(p.patientid)));
-	const body = await athenaRequest(this, { method: 'POST', path: '/patients', form, practiceId, itemIndex: i });
-	const patientid = String(single(body).patientid ?? '');
-	const matchedExisting = existing.has(patientid);
+	// athena answers a create that matches an existing patient with that patient's id, and its
+	// match ignores accents and case. A patient athena just made carries exactly the names we sent;
+	// one that existed before is either in the search below or spelled differently.
+	const sameName = { firstname: form.firstname, lastname: form.lastname, dob: form.dob };
+	const search = async () => await athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: sameName, practiceId, itemIndex: i, maxItems: 100 });
+	const existing = new Set((form.bypasspatientmatching ? [] : await search()).map((p) => String(p.patientid)));
+	let patientid: string;
+	let recovered = false;
+	try {
+		const body = await athenaRequest(this, { method: 'POST', path: '/patients', form, practiceId, itemIndex: i });
+		patientid = String(single(body).patientid ?? '');
+	} catch (error) {
+		if (!isAmbiguousFailure(error)) throw asNodeError(this.getNode(), error);
+		// the answer was lost: a patient with these names that was not there before is the one made
+		const made = (await search().catch(() => [])).map((p) => String(p.patientid)).filter((id) => !existing.has(id));
+		if (made.length !== 1) {
+			throw unconfirmedWriteError(this.getNode(), error, `the creation of patient ${String(form.firstname)} ${String(form.lastname)}`, `The patient may have been created. Look for them with Patient Search (name and date of birth) or Find Best Match before creating them again, so there is no duplicate chart.`, i);
+		}
+		[patientid] = made;
+		recovered = true;
+	}
+	const record = single(await athenaRequest(this, { method: 'GET', path: `/patients/${patientid}`, practiceId, itemIndex: i }));
+	const spelledAsSent = record.firstname === form.firstname && record.lastname === form.lastname;
+	const matchedExisting = !recovered && (existing.has(patientid) || !spelledAsSent);
 	return toItems(
 		[
 			{
 				patientid,
 				created: !matchedExisting,
 				matchedExisting,
+				...(recovered ? { recoveredAfterUnconfirmedCreate: true } : {}),
 				message: matchedExisting
-					? `athena matched existing patient ${patientid} (same name and date of birth); no new patient was created`
+					? `athena matched existing patient ${patientid} (athena's match ignores accents and case); no new patient was created`
 					: `Created patient ${patientid}`,
 			},
 		],

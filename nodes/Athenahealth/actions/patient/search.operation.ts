@@ -2,10 +2,11 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { parseDateInput, toAthenaDate } from '../../shared/dates';
 import { athenaList } from '../../transport/paginate';
-import { inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
+import { checkNotFuture, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 
-// athena refuses a patient search without one of these (reference §2.2) and anything over 1,000 hits.
-const IDENTIFYING = ['firstname', 'lastname', 'dob', 'anyphone', 'homephone', 'mobilephone', 'departmentid', 'email', 'zip'];
+// athena refuses a patient search without one of these (its 400 lists them, reference §2.2) and
+// anything over 1,000 hits. Email and ZIP only narrow a search: alone they get that 400.
+const IDENTIFYING = ['firstname', 'lastname', 'dob', 'anyphone', 'homephone', 'mobilephone', 'departmentid'];
 
 export const description = updateDisplayOptions(show('patient', 'search'), [
 	{
@@ -14,7 +15,7 @@ export const description = updateDisplayOptions(show('patient', 'search'), [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'At least one of name, date of birth, phone, email, ZIP or department is required by athena',
+		description: 'At least one of name, date of birth, phone or department is required by athena; Email and ZIP Code only narrow the search',
 		options: [
 			{ displayName: 'Any Phone', name: 'anyphone', type: 'string', default: '' },
 			{ displayName: 'Date of Birth', name: 'dob', type: 'string', default: '', placeholder: '1980-04-07' },
@@ -44,12 +45,19 @@ export const description = updateDisplayOptions(show('patient', 'search'), [
 export async function execute(this: IExecuteFunctions, i: number) {
 	const filters = { ...(this.getNodeParameter('filters', i, {}) as IDataObject) };
 	if (!IDENTIFYING.some((f) => filters[f] !== undefined && filters[f] !== '')) {
-		throw inputError(this, i, 'Add at least one search field', 'athena needs a name, date of birth, phone, email, ZIP or department to search patients.');
+		const narrowOnly = ['email', 'zip'].filter((f) => filters[f] !== undefined && filters[f] !== '');
+		throw inputError(
+			this,
+			i,
+			'Add at least one search field',
+			`athena needs a first or last name, date of birth, phone or department to search patients${narrowOnly.length ? `; ${narrowOnly.map((f) => (f === 'zip' ? 'ZIP Code' : 'Email')).join(' and ')} only narrow such a search` : ''}.`,
+		);
 	}
 	if (filters.dob) {
 		const parts = parseDateInput(filters.dob);
 		if (!parts) throw inputError(this, i, 'Date of Birth is not a date athena can use', `Got "${String(filters.dob)}". Use YYYY-MM-DD or MM/DD/YYYY.`);
 		filters.dob = toAthenaDate(parts);
+		checkNotFuture(this, i, filters.dob as string, 'Date of Birth');
 	}
 	const records = await athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: filters, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
 	return toItems(simplified(this, i, 'patient', records), i);

@@ -1,12 +1,18 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
+import { listedValue } from '../../shared/ids';
 import { idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
 import { departmentLocator, providerLocator } from '../locators';
 import type { Resource } from '../types';
 
 // Patient appointment reasons exist per department and provider; athena requires both, and has no
 // single-reason endpoint, so Get reads the list and picks the reason.
+const PATIENT_TYPES = [
+	{ name: 'All', value: 'all' },
+	{ name: 'Existing Patients', value: 'existingpatient' },
+	{ name: 'New Patients', value: 'newpatient' },
+];
 const scope = [
 	departmentLocator(),
 	providerLocator(),
@@ -15,16 +21,12 @@ const scope = [
 		name: 'patientType',
 		type: 'options' as const,
 		default: 'all',
-		options: [
-			{ name: 'All', value: 'all' },
-			{ name: 'Existing Patients', value: 'existingpatient' },
-			{ name: 'New Patients', value: 'newpatient' },
-		],
+		options: PATIENT_TYPES,
 	},
 ];
 
 async function reasons(ctx: IExecuteFunctions, i: number, limit?: number) {
-	const type = ctx.getNodeParameter('patientType', i, 'all') as string;
+	const type = listedValue(ctx.getNode(), ctx.getNodeParameter('patientType', i, 'all'), PATIENT_TYPES, 'Patient Type', i);
 	return await athenaList(ctx, {
 		method: 'GET',
 		path: type === 'all' ? '/patientappointmentreasons' : `/patientappointmentreasons/${type}`,

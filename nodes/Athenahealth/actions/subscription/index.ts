@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { athenaId } from '../../shared/ids';
+import { athenaId, listedValue } from '../../shared/ids';
 import { compact, inputError, practiceOf, show, toItems } from '../common';
 import type { Resource } from '../types';
 
@@ -17,8 +17,11 @@ export const FEEDS: INodePropertyOptions[] = [
 	{ name: 'Providers', value: 'providers' },
 ];
 
+/** The trigger's "Other Feed" choices: the feeds without their own events. */
+export const OTHER_FEEDS = FEEDS.filter((f) => f.value !== 'appointments' && f.value !== 'patients');
+
 const feed: INodeProperties = { displayName: 'Feed', name: 'feed', type: 'options', default: 'appointments', options: FEEDS };
-const path = (ctx: IExecuteFunctions, i: number) => `/${ctx.getNodeParameter('feed', i) as string}/changed/subscription`;
+const path = (ctx: IExecuteFunctions, i: number) => `/${listedValue(ctx.getNode(), ctx.getNodeParameter('feed', i), FEEDS, 'Feed', i)}/changed/subscription`;
 
 export const subscription: Resource = {
 	subscribe: {

@@ -1,0 +1,120 @@
+import { NodeApiError, type ICredentialDataDecryptedObject, type INode, type JsonObject } from 'n8n-workflow';
+
+import { jsonOrText, scrub, type Failure } from './errors';
+import { parseRetryAfter } from './retryPolicy';
+import { sleep } from './sleep';
+
+// athena's 2-legged token (reference §1): one token per credential per process, shared by every
+// execution and every page in flight. athena allows 5 new tokens a minute in preview (50 in
+// production), so a token is fetched once per expiry by one caller while the others wait for it;
+// a 429 from the token endpoint is waited out (Retry-After, else the top of the minute).
+
+interface Held {
+	token: string;
+	/** When to stop using it: before athena's expiry, so it never runs out mid-request. */
+	renewAt: number;
+}
+
+const held = new Map<string, Held>();
+const fetching = new Map<string, Promise<Held>>();
+// renew a minute before athena's expiry (a quarter of the lifetime for short-lived tokens)
+const EARLY_MS = 60_000;
+const MAX_TOKEN_WAITS = 3;
+
+export interface TokenSource {
+	node: INode;
+	credentials: ICredentialDataDecryptedObject;
+	/** Sends the token request: the transport's plain (unauthenticated) HTTP helper. */
+	post: (url: string, body: string, headers: Record<string, string>) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>;
+	signal?: AbortSignal;
+	log?: (message: string) => void;
+}
+
+function keyOf(c: ICredentialDataDecryptedObject): string {
+	return [c.accessTokenUrl, c.clientId, c.scope, c.clientSecret].map((v) => String(v ?? '')).join('\n');
+}
+
+/**
+ * A valid access token for the credential. `stale` is a token athena just refused: it is not
+ * handed out again, and only the first caller that saw it fetches a new one.
+ */
+export async function accessToken(source: TokenSource, stale?: string): Promise<string> {
+	const key = keyOf(source.credentials);
+	const current = held.get(key);
+	if (current && current.token !== stale && current.renewAt > Date.now()) return current.token;
+	if (current && current.token === stale) held.delete(key);
+	let pending = fetching.get(key);
+	if (!pending) {
+		pending = fetchToken(source).finally(() => fetching.delete(key));
+		fetching.set(key, pending);
+	}
+	const fresh = await pending;
+	held.set(key, fresh);
+	return fresh.token;
+}
+
+async function fetchToken(source: TokenSource): Promise<Held> {
+	const c = source.credentials;
+	const url = String(c.accessTokenUrl ?? '');
+	// Basic credentials as UTF-8 (btoa alone takes only Latin-1)
+	const pair = new TextEncoder().encode(`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`);
+	const basic = `Basic ${btoa(String.fromCharCode(...pair))}`;
+	const form = new URLSearchParams({ grant_type: 'client_credentials', scope: String(c.scope ?? '') }).toString();
+	for (let attempt = 0; ; attempt++) {
+		let response: Awaited<ReturnType<TokenSource['post']>>;
+		try {
+			response = await source.post(url, form, { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
+		} catch {
+			throw tokenError(source.node, { cause: 'temporarily-unavailable' }, 'Could not reach athena\'s token endpoint', 'No answer came from it. Check the environment (or Base URL) in the credential and the network.');
+		}
+		const body = (typeof response.body === 'string' ? jsonOrText(response.body) : response.body) as Record<string, unknown> | string | undefined;
+		const fields = body && typeof body === 'object' ? body : {};
+		if (response.statusCode === 200 && typeof fields.access_token === 'string') {
+			const lifetimeMs = (Number(fields.expires_in) > 0 ? Number(fields.expires_in) : 3600) * 1000; // athena sends a string
+			return { token: fields.access_token, renewAt: Date.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) };
+		}
+		const said = athenaWords(fields, body);
+		if (response.statusCode === 429) {
+			const header = response.headers['retry-after'];
+			// athena counts token requests per minute: without Retry-After, wait for the next minute
+			const waitMs = parseRetryAfter(header) ?? 60_000 - (Date.now() % 60_000) + 250;
+			if (attempt >= MAX_TOKEN_WAITS) {
+				throw tokenError(source.node, { cause: 'token-rate-limited', retryAfterMs: waitMs }, 'athena is refusing new tokens for this app: too many token requests this minute', `athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with this client ID may be using them up.`);
+			}
+			source.log?.(`athenahealth: token endpoint answered 429; waiting ${waitMs} ms`);
+			try {
+				await sleep(waitMs, source.signal);
+			} catch {
+				throw tokenError(source.node, { cause: 'token-rate-limited' }, 'The execution was cancelled while waiting for a token', `athena said: ${said}.`);
+			}
+			continue;
+		}
+		const code = typeof fields.error === 'string' ? fields.error : '';
+		if (code === 'access_denied') {
+			throw tokenError(source.node, { cause: 'scope-denied' }, 'athena refused the scopes this credential asks for', `athena said: ${said}. The token request asked for: ${String(c.scope ?? '')}. Your app must hold every one of them: in the credential, choose only the FHIR scopes your app was granted (or turn FHIR off), and check that the app is 2-legged.`);
+		}
+		if (code === 'invalid_client' || response.statusCode === 401) {
+			throw tokenError(source.node, { cause: 'credential-invalid' }, 'athena did not accept the client ID and secret', `athena said: ${said}. Check the client ID and secret in the credential and that they belong to this environment (preview and production are separate).`);
+		}
+		throw tokenError(source.node, { cause: 'credential-invalid' }, `athena's token endpoint answered HTTP ${response.statusCode}`, `athena said: ${said}. Check the credential's environment and client.`);
+	}
+}
+
+function athenaWords(fields: Record<string, unknown>, body: unknown): string {
+	const words = [fields.error, fields.error_description, fields.detailedmessage].filter((v) => typeof v === 'string' && v);
+	if (words.length) return words.map((w) => `"${String(w)}"`).join(' ');
+	return typeof body === 'string' && body.trim() ? `"${body.trim().slice(0, 200)}"` : 'nothing (no error body)';
+}
+
+function tokenError(node: INode, failure: Failure, message: string, description: string): NodeApiError {
+	const error = new NodeApiError(node, { source: 'token endpoint' } as JsonObject, { message, description: scrub(description) });
+	return Object.assign(error, { failure, fromTokenEndpoint: true });
+}
+
+/** Errors raised here are final for the call that needed the token. */
+export const isTokenError = (error: unknown) => (error as { fromTokenEndpoint?: boolean })?.fromTokenEndpoint === true;
+
+/** Forgets every token this process holds (tests; a credential change is picked up by its key anyway). */
+export function forgetTokens(): void {
+	held.clear();
+}
