@@ -97,6 +97,7 @@ test('1,000 messages over MLLPS, each stored once and acknowledged AA, across a 
 	await waitFor('the MLLPS listener', async () => ((await listening(mllpPort, cert.cert)) ? true : undefined), 60000);
 
 	const stored = () => (sb.state.sinks.get('hl7-mllp') ?? []) as Array<{ body: { controlId: string } }>;
+	const sendStarted = Date.now();
 	const sending = sendMllp({ host: '127.0.0.1', port: mllpPort, tls: { ca: cert.cert, servername: 'localhost' }, messages: Array.from({ length: COUNT }, (_, i) => message(i)), connections: 4, ackTimeoutMs: 60000, retryMs: 250, giveUpMs: 200000 });
 
 	// deactivate once a third is stored, check the listener is gone, reactivate
@@ -108,9 +109,10 @@ test('1,000 messages over MLLPS, each stored once and acknowledged AA, across a 
 	await rest('POST', `/workflows/${WORKFLOW}/activate`, { versionId });
 
 	const stats = await sending;
+	const sendSeconds = (Date.now() - sendStarted) / 1000; // printed, not asserted
 	const ids = stored().map((s) => s.body.controlId);
 	const distinct = new Set(ids);
-	process.stdout.write(`[mllp e2e] sent ${COUNT} messages in ${stats.sent} frames (${stats.resent} re-sent); ${stats.acked.size} acknowledged AA; ${ids.length} stored, ${distinct.size} distinct; ${atDeactivation} stored when deactivated; sender saw ${stats.errors.length} failed attempts\n`);
+	process.stdout.write(`[mllp e2e] sent ${COUNT} messages in ${stats.sent} frames (${stats.resent} re-sent); ${stats.acked.size} acknowledged AA; ${ids.length} stored, ${distinct.size} distinct; ${atDeactivation} stored when deactivated; sender saw ${stats.errors.length} failed attempts; ${sendSeconds.toFixed(1)} s from first send to last ACK\n`);
 	expect(stats.acked.size).toBe(COUNT);
 	expect([...stats.acked.values()].every((c: string) => c === 'AA')).toBe(true);
 	expect(distinct.size).toBe(COUNT);
