@@ -106,6 +106,17 @@ describe('the listener', () => {
 		c.socket.destroy();
 	});
 
+	test('ACK control ids stay unique within a burst (peers.md: simple-hl7 repeats them within a second)', async () => {
+		const h = await listen();
+		const c = await rawClient(h.server.port);
+		c.socket.write(Buffer.concat(Array.from({ length: 300 }, (_, i) => frame(msg(`U${i}`)))));
+		const acks = await c.waitFor(300);
+		expect(new Set(acks.map((a) => field(a, 'MSH', 9))).size).toBe(300);
+		expect(acks.every((a) => field(a, 'MSH', 11) === '2.5.1')).toBe(true); // the message's version, not a fixed one
+		c.socket.destroy();
+	});
+
+	// peers.md: node-hl7-server and simple-hl7 merge pipelined messages into one and drop a partial tail
 	test('several messages in one chunk are handed over and acknowledged in order', async () => {
 		const h = await listen({ verdict: async (m) => (m.get('MSH.10') === 'M3' ? { code: 'AE', text: 'no such patient' } : { code: 'AA' }) });
 		const c = await rawClient(h.server.port);

@@ -1,6 +1,7 @@
 // The built MLLP package as n8n's loader sees it, and MLLP Send run by n8n's engine against the
 // sandbox's MLLP(S) receiver: AA returns the parsed ACK; AE/AR and a missing ACK are errors with the ACK's text.
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 import { PackageDirectoryLoader } from 'n8n-core';
@@ -72,6 +73,17 @@ test('AE and AR are errors carrying the ACK text; continue on fail keeps going',
 		expect(kept.output('MLLP Send').map((i) => i.json.error)).toEqual([expect.stringMatching(/answered AE/), expect.stringMatching(/answered AR/)]);
 	} finally {
 		await rx.close();
+	}
+});
+
+test("an ACK for another message is an error (peers.md: Mirth's response validation checks MSA-2)", async () => {
+	const server = net.createServer((s) => s.on('data', () => s.write(Buffer.from('\x0bMSH|^~\\&|R||S||20240101||ACK|A1|P|2.5.1\rMSA|AA|SOMETHING-ELSE\r\x1c\r'))));
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	try {
+		const { error } = await send((server.address() as net.AddressInfo).port);
+		expect(error?.message).toMatch(/acknowledged message "SOMETHING-ELSE" instead of "S1"/);
+	} finally {
+		server.close();
 	}
 });
 
