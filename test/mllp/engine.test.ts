@@ -242,12 +242,12 @@ describe('the listener', () => {
 		expect(h.handed).toEqual(['C1']);
 	});
 
-	test('MSH-16 NE: no application acknowledgment is sent', async () => {
+	test('enhanced mode: MSH-16 NE gets the accept ACK MSH-15 asks for; MSH-15 and MSH-16 NE get none', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|NE1|P|2.5|||AL|NE\r'), frame(msg('AFTER'))]));
-		expect(codes(await c.waitFor(1))).toEqual(['AA:AFTER']);
-		expect(h.handed).toEqual(['NE1', 'AFTER']);
+		c.socket.write(Buffer.concat([frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|CA1|P|2.5|||AL|NE\r'), frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|NE1|P|2.5|||NE|NE\r'), frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|AL1|P|2.5|||AL|AL\r'), frame(msg('AFTER'))]));
+		expect(codes(await c.waitFor(3))).toEqual(['CA:CA1', 'AA:AL1', 'AA:AFTER']);
+		expect(h.handed).toEqual(['CA1', 'NE1', 'AL1', 'AFTER']);
 		c.socket.destroy();
 	});
 });

@@ -27,6 +27,8 @@ export interface MllpServer {
 	close(graceMs: number): Promise<void>;
 }
 
+const COMMIT: Partial<Record<AckCode, AckCode>> = { AA: 'CA', AE: 'CE', AR: 'CR' };
+
 let ackCounter = 0;
 const controlId = () => `ACK${Date.now()}${String(++ackCounter % 1000).padStart(3, '0')}`;
 
@@ -64,7 +66,11 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			const verdict = await o.onMessage(message, text, peer);
 			if (!verdict) return undefined;
 			const ack = createAck(message, { code: verdict.code, text: verdict.text, controlId: controlId() });
-			return ack.required ? ack.message : undefined;
+			if (ack.required) return ack.message;
+			// enhanced mode, no application ACK wanted (MSH-16): the accept ACK MSH-15 asks for, if any,
+			// so a sender waiting for its commit acknowledgment is answered
+			const commit = createAck(message, { code: COMMIT[verdict.code] ?? 'CR', text: verdict.text, controlId: controlId() });
+			return commit.required ? commit.message : undefined;
 		};
 		socket.on('data', (chunk: Buffer) => {
 			for (const f of decoder.push(chunk)) {
