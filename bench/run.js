@@ -9,6 +9,7 @@ const { benchBooked } = require('./booked');
 const { benchBulk } = require('./bulk');
 const { benchMllp } = require('./mllp');
 const { benchScaleout } = require('./scaleout');
+const { benchQueue } = require('./queue');
 
 function table(title, columns, rows) {
 	const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
@@ -19,7 +20,7 @@ function table(title, columns, rows) {
 
 (async () => {
 	const only = process.argv[2];
-	const benches = { transport: benchTransport, booked: benchBooked, trigger: benchTrigger, hl7: benchHl7, mllp: benchMllp, sandbox: benchSandbox, bulk: benchBulk, scaleout: benchScaleout };
+	const benches = { transport: benchTransport, booked: benchBooked, trigger: benchTrigger, hl7: benchHl7, mllp: benchMllp, sandbox: benchSandbox, bulk: benchBulk, scaleout: benchScaleout, queue: benchQueue };
 	for (const [name, run] of Object.entries(benches)) {
 		if (only && only !== name) continue;
 		const { title, columns, rows } = await run();

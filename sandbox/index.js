@@ -39,6 +39,13 @@ function defaultSettings(options) {
 		activationDelayMs: options.activationDelayMs ?? 0,
 		feedRetentionMs: options.feedRetentionMs ?? 3 * 24 * 3600 * 1000,
 		feedMaxQueue: options.feedMaxQueue ?? 50000, // per client, practice and feed; the oldest go first
+		// INFERRED feed semantics (reference §4.4), one switch per reading:
+		// a replay (showprocessedstartdatetime) returns the window plus the next unprocessed page, consumed
+		// (with-next), or only the window (processed-only)
+		feedReplay: options.feedReplay ?? 'with-next',
+		// a consuming read marks only the page it returns (page), or marks every match at once and
+		// serves later offsets from that snapshot, with a `next` link (snapshot)
+		feedPaging: options.feedPaging ?? 'page',
 		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
 		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages (or mllp(s)://host:port); empty: off
 		hl7Tls: options.hl7Tls ?? {}, // node TLS options for mllps:// (e.g. { ca })

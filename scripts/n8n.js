@@ -185,37 +185,52 @@ function activateArgs(id) {
 
 /** Imports the sandbox credential and the example workflows (with sandbox URLs filled in). */
 function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) {
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-import-'));
-	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([sandboxCredential(sandboxUrl)]));
-	cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
-	const dir = path.join(work, 'workflows');
-	fs.mkdirSync(dir);
-	const ids = {};
-	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'))) {
-		const text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8').replaceAll('http://localhost:8899', sandboxUrl).replaceAll('/home/node/.n8n-files/athena-export', exportDir(userFolder));
-		const workflow = JSON.parse(text);
-		workflow.active = activate && Boolean(workflow.active);
-		ids[file] = workflow.id;
-		fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow));
-	}
-	cli(bin, userFolder, ['import:workflow', '--separate', `--input=${dir}`]);
-	if (activate) {
-		for (const file of Object.keys(ids)) {
-			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-			if (workflow.active) cli(bin, userFolder, activateArgs(workflow.id));
-		}
-	}
-	fs.rmSync(work, { recursive: true, force: true });
+	const workflows = fs
+		.readdirSync(path.join(ROOT, 'examples'))
+		.filter((f) => f.endsWith('.json'))
+		.map((file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8').replaceAll('/home/node/.n8n-files/athena-export', exportDir(userFolder)));
+			return { ...workflow, active: activate && Boolean(workflow.active) };
+		});
+	importWorkflows(bin, userFolder, sandboxUrl, workflows);
 	fs.mkdirSync(exportDir(userFolder), { recursive: true });
-	return ids;
+}
+
+/**
+ * Imports the sandbox credential (with `credential` fields over the defaults) and `workflows`
+ * (objects; the sandbox's default URL replaced by `sandboxUrl`), publishing the active ones. `extra`
+ * is the environment of the n8n CLI calls (queue mode's database).
+ */
+function importWorkflows(bin, userFolder, sandboxUrl, workflows, { credential = {}, extra = {} } = {}) {
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-import-'));
+	try {
+		const cred = sandboxCredential(sandboxUrl);
+		fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([{ ...cred, data: { ...cred.data, ...credential } }]));
+		cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`], extra);
+		const dir = path.join(work, 'workflows');
+		fs.mkdirSync(dir);
+		for (const workflow of workflows) {
+			fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow).replaceAll('http://localhost:8899', sandboxUrl));
+		}
+		cli(bin, userFolder, ['import:workflow', '--separate', `--input=${dir}`], extra);
+		for (const workflow of workflows) if (workflow.active) cli(bin, userFolder, activateArgs(workflow.id), extra);
+	} finally {
+		fs.rmSync(work, { recursive: true, force: true });
+	}
+}
+
+/** Spawns an n8n command (its own process group, output kept in `output`). */
+function spawnN8n(bin, userFolder, args, extra = {}, port = 0) {
+	const child = spawn(NODE, [bin, ...args], { env: env(userFolder, port, extra), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+	const output = [];
+	child.stdout.on('data', (d) => output.push(String(d)));
+	child.stderr.on('data', (d) => output.push(String(d)));
+	return { child, output };
 }
 
 /** Starts `n8n start`; `ready` resolves once the editor page itself is served (n8n reports ready earlier, while `/` still answers `Cannot GET /`). */
 function startN8n(bin, userFolder, port, extra = {}) {
-	const child = spawn(NODE, [bin, 'start'], { env: env(userFolder, port, extra), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-	const output = [];
-	child.stdout.on('data', (d) => output.push(String(d)));
-	child.stderr.on('data', (d) => output.push(String(d)));
+	const { child, output } = spawnN8n(bin, userFolder, ['start'], extra, port);
 	const ready = (async () => {
 		const deadline = Date.now() + 180000;
 		while (Date.now() < deadline) {
@@ -282,4 +297,4 @@ function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
 	});
 }
 
-module.exports = { NODE, freePortSync, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
+module.exports = { NODE, freePortSync, importWorkflows, spawnN8n, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };

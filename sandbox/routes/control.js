@@ -60,6 +60,7 @@ function register(router, sb) {
 		return { ok: true };
 	});
 	r('GET', '/_control/hl7/deliveries', () => sb.hl7.deliveries);
+	r('GET', '/_control/feeds/([a-z0-9-]+)/enqueued', ({ m }) => sb.feeds.enqueued(m[1]));
 	r('GET', '/_control/subscriptions', () => [...sb.feeds.subscriptions].map(([key, s]) => ({ key, events: [...s.events], departmentids: s.departmentids })));
 
 	// Scenario events: what a front desk does in athena, each producing feed records (and HL7).

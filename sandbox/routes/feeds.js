@@ -29,6 +29,7 @@ const FEED = `(${Object.keys(EVENTS).map((f) => f.replace(/\//g, '\\/')).join('|
 function createFeeds(sb) {
 	const subscriptions = new Map(); // key client|practice|feed → { events:Set, departmentids, activeAt }
 	const queues = new Map(); // same key → [{ seq, event, record, processedAt }]
+	const snapshots = new Map(); // same key → the items the last snapshot read consumed
 	let seq = 0;
 	const key = (client, practice, feed) => `${client}|${practice}|${feed}`;
 
@@ -102,18 +103,58 @@ function createFeeds(sb) {
 			const replay = from === undefined ? [] : queue.filter((e) => e.processedAt !== undefined && e.processedAt >= from && (to === undefined || e.processedAt <= to) && matches(e));
 			const fresh = queue.filter((e) => e.processedAt === undefined && matches(e));
 			const limit = Math.min(10000, Number(q.limit) > 0 ? Number(q.limit) : 1000);
-			const page = fresh.slice(0, limit);
+			const offset = /^\d+$/.test(q.offset || '') ? Number(q.offset) : 0;
 			const leave = truthy(q.leaveunprocessed);
-			if (!leave) {
-				const now = Date.now();
-				for (const e of page) e.processedAt = now;
+			const now = Date.now();
+			let served;
+			let total;
+			let next;
+			if (from !== undefined && sb.settings.feedReplay === 'processed-only') {
+				served = replay; // a look back only: nothing new is read, nothing consumed
+				total = replay.length;
+			} else if (sb.settings.feedPaging === 'snapshot' && !leave) {
+				// the first read consumes every match; offsets page through what that read took
+				if (offset === 0) {
+					for (const e of fresh) e.processedAt = now;
+					snapshots.set(k, fresh);
+				}
+				const taken = snapshots.get(k) || [];
+				const page = taken.slice(offset, offset + limit);
+				if (offset + limit < taken.length) next = nextLink(ctx, limit, offset + limit);
+				served = from === undefined || offset > 0 ? page : [...replay, ...page];
+				total = (from === undefined ? 0 : replay.length) + taken.length;
+			} else {
+				const page = fresh.slice(0, limit);
+				if (!leave) for (const e of page) e.processedAt = now;
+				served = [...replay, ...page];
+				// totalcount counts what this read could see: the replayed window plus every unprocessed match
+				total = replay.length + fresh.length;
 			}
-			const records = [...replay, ...page].sort((a, b) => a.seq - b.seq).map((e) => e.record);
+			const records = served.sort((a, b) => a.seq - b.seq).map((e) => e.record);
 			sb.prune(queue);
 			const wrapper = WRAPPER[feed];
-			// totalcount counts what this read could see: the replayed window plus every unprocessed match.
-			return feed === 'patients' ? { [wrapper]: records, totalcount: replay.length + fresh.length } : { totalcount: replay.length + fresh.length, [wrapper]: records };
+			const body = feed === 'patients' ? { [wrapper]: records, totalcount: total } : { totalcount: total, [wrapper]: records };
+			return next ? { ...body, next } : body;
 		});
+	}
+
+	/** athena-style relative `next`: the read's filters upper-cased and sorted, limit and offset last. */
+	function nextLink(ctx, limit, offset) {
+		const echo = Object.keys(ctx.params)
+			.filter((p) => p !== 'limit' && p !== 'offset')
+			.sort()
+			.map((p) => `${encodeURIComponent(p.toUpperCase())}=${encodeURIComponent(ctx.params[p])}`);
+		return `/v1/${ctx.practice}${ctx.subpath}?${[...echo, `limit=${limit}`, `offset=${offset}`].join('&')}`;
+	}
+
+	/** Every item ever queued for a client (the ground truth a crash test counts against). */
+	function enqueued(client) {
+		const out = [];
+		for (const [k, q] of queues) if (k.startsWith(`${client}|`)) for (const e of q) {
+				const id = e.record.appointmentid ?? e.record.patientid ?? e.record.problemid ?? e.record.providerid;
+				out.push({ seq: e.seq, feed: k.split('|')[2], event: e.event, id: id === undefined ? undefined : String(id), processed: e.processedAt !== undefined });
+			}
+		return out;
 	}
 
 	function queueSizes() {
@@ -122,7 +163,7 @@ function createFeeds(sb) {
 		return out;
 	}
 
-	return { changed, register, queueSizes, subscriptions, EVENTS };
+	return { changed, register, queueSizes, enqueued, subscriptions, EVENTS };
 }
 
 module.exports = { createFeeds, EVENTS };

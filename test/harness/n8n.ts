@@ -22,6 +22,7 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IVersionedNodeType,
+	type IDeferredPromise,
 	type IRun,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
@@ -259,7 +260,14 @@ export async function runNodes(
 	};
 }
 
-/** Builds a PollContext for the trigger; static data persists across calls on the same workflow. */
+/** An execution the trigger started: its items, and how n8n would report its end. */
+export interface Emitted {
+	items: INodeExecutionData[];
+	/** Ends the execution as n8n reports it to the trigger (resolving `__emit`'s donePromise). */
+	finish(status?: 'success' | 'error'): void;
+}
+
+/** Builds a PollContext for the trigger whose `__emit` records executions the way n8n starts them. */
 export async function pollContext(
 	credentials: MemoryCredentials,
 	parameters: IDataObject,
@@ -278,22 +286,62 @@ export async function pollContext(
 	};
 	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: await nodeTypes(), staticData });
 	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', nodes: [node] } as never);
-	const context = new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate');
+	const emitted: Emitted[] = [];
+	const emit = (data: INodeExecutionData[][], _response?: unknown, done?: IDeferredPromise<IRun>) => {
+		emitted.push({
+			items: data[0] ?? [],
+			finish: (status = 'success') =>
+				done?.resolve({ status, mode, startedAt: new Date(), finished: status === 'success', data: createRunExecutionData(status === 'error' ? { resultData: { error: new Error('a later node failed') as never, runData: {} } } : {}) } as IRun),
+		});
+	};
+	const context = new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate', mode === 'manual' ? undefined : emit);
 	// n8n releases after 2.8 give polls a time budget (getPollBudgetMs); 2.8's PollContext has none.
 	if (budgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => budgetMs });
-	return { workflow, node, context };
+	return { workflow, node, context, emitted };
 }
 
-/** One poll of the trigger, the way n8n's poll executor calls it. */
-export async function poll(
+// n8n makes one poll context per activation and polls through it until the workflow stops; here
+// one static-data object stands for one activation. A restart is a copy of the saved state.
+const activations = new WeakMap<IDataObject, Awaited<ReturnType<typeof pollContext>>>();
+
+/** Every execution the trigger started in the activation `staticData` stands for, in order. */
+export const executions = (staticData: IDataObject): Emitted[] => activations.get(staticData)?.emitted ?? [];
+
+/** What n8n would have saved: static data at the last emit. A copy, to run as a new activation. */
+export const restart = (saved: IDataObject): IDataObject => JSON.parse(JSON.stringify(saved));
+
+/** One poll, the way n8n's poll executor calls it; returns the execution it started, if any. */
+export async function pollOnce(
 	credentials: MemoryCredentials,
 	parameters: IDataObject,
 	opts: { mode?: WorkflowExecuteMode; staticData?: IDataObject; budgetMs?: number } = {},
-): Promise<INodeExecutionData[]> {
+): Promise<Emitted | undefined> {
 	const { loader } = await loadPackage();
-	const { context } = await pollContext(credentials, parameters, opts.mode ?? 'trigger', opts.staticData ?? {}, opts.budgetMs);
-	const result = await (loader.nodeTypes.athenahealthTrigger.type as INodeType).poll!.call(context);
-	return result?.[0] ?? [];
+	const mode = opts.mode ?? 'trigger';
+	const staticData = opts.staticData ?? {};
+	let activation = mode === 'manual' ? undefined : activations.get(staticData);
+	if (!activation) {
+		activation = await pollContext(credentials, parameters, mode, staticData, opts.budgetMs);
+		if (mode !== 'manual') activations.set(staticData, activation);
+	}
+	if (opts.budgetMs !== undefined) Object.assign(activation.context, { getPollBudgetMs: () => opts.budgetMs });
+	const before = activation.emitted.length;
+	const result = await (loader.nodeTypes.athenahealthTrigger.type as INodeType).poll!.call(activation.context);
+	if (result) return { items: result[0] ?? [], finish: () => undefined }; // returned, not emitted (manual mode)
+	return activation.emitted.length > before ? activation.emitted[activation.emitted.length - 1] : undefined;
+}
+
+/** One poll whose execution then ends as `outcome` (default: finished successfully); returns its items. */
+export async function poll(
+	credentials: MemoryCredentials,
+	parameters: IDataObject,
+	opts: { mode?: WorkflowExecuteMode; staticData?: IDataObject; budgetMs?: number; outcome?: 'success' | 'error' | 'unfinished' } = {},
+): Promise<INodeExecutionData[]> {
+	const execution = await pollOnce(credentials, parameters, opts);
+	if (!execution) return [];
+	if (opts.outcome !== 'unfinished') execution.finish(opts.outcome);
+	await new Promise((resolve) => setImmediate(resolve)); // n8n settles the done promise asynchronously
+	return execution.items;
 }
 
 /** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */

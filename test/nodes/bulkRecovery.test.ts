@@ -68,3 +68,16 @@ test('where athena lets a second export start (the other reading), the re-run co
 	const cancelled = await runNodes(creds, [{ parameters: { resource: 'bulkExport', operation: 'cancel', statusUrl: started[0] } }]);
 	expect(cancelled.error).toBeUndefined();
 });
+
+test('regression: with the error output chosen, a failed DELETE after the download does not mark the files delivered; the next run outputs them', async () => {
+	const staticData: Record<string, any> = {};
+	const production = { staticData, mode: 'trigger' as const };
+	const spec = { parameters: { resource: 'bulkExport', operation: 'exportAndWait', resourceTypes: ['Patient'], maxWaitMinutes: 1 }, onError: 'continueErrorOutput' as const };
+	await control(sb, 'POST', '/_control/faults', { method: 'DELETE', path: '/bulkstatus/', status: 500, count: 1 });
+	const first = await runNodes(creds, [spec], [{}], production);
+	expect(first.run.data.resultData.runData.athenahealth[0].data?.main?.[1]?.length).toBe(1); // the error output
+	const second = await runNodes(creds, [spec], [{}], production);
+	const files = second.output('athenahealth');
+	expect(files.length).toBeGreaterThan(0);
+	expect(files.every((f) => f.binary?.data)).toBe(true);
+});

@@ -12,7 +12,7 @@ test('429s for calls sent before the cut are one congestion event: the rate is c
 	const p = new Pacer(5, 0);
 	expect(p.congestion(900, 1000)).toBe(true);
 	const after = p.rateAt(1000);
-	expect(after).toBeCloseTo(3.5);
+	expect(after).toBeCloseTo(2.5);
 	// three more pages that were already in flight come back 429
 	expect([p.congestion(950, 1010), p.congestion(980, 1020), p.congestion(999, 1030)]).toEqual([false, false, false]);
 	expect(p.rateAt(1030)).toBeGreaterThanOrEqual(after);
@@ -23,9 +23,9 @@ test('429s for calls sent before the cut are one congestion event: the rate is c
 test('recovers with time, not with successes: quickly to just below where the limit was found, then probes', () => {
 	const p = new Pacer(5, 0);
 	p.rateAt(0);
-	p.congestion(0, 0); // found at 5, cut to 3.5
-	expect(p.rateAt(1000)).toBeCloseTo(4.5); // 0.9 × 5 within a second
-	const probing = [2000, 3000, 4000].map((t) => p.rateAt(t));
+	p.congestion(0, 0); // found at 5, cut to 2.5
+	expect(p.rateAt(2000)).toBeCloseTo(4.5); // 0.9 × 5 within two seconds
+	const probing = [3000, 4000, 5000].map((t) => p.rateAt(t));
 	expect(probing[0]).toBeLessThan(probing[1]);
 	expect(probing[2]).toBeLessThanOrEqual(5);
 });

@@ -6,7 +6,7 @@ import type { Resource } from './types';
 
 const onSuccess = new WeakMap<object, Array<() => void>>();
 
-/** Runs `fn` only if the node run returns its items (e.g. to mark files as delivered). */
+/** Runs `fn` only if the node run returns its items and this item succeeded (e.g. to mark files as delivered). */
 export function afterSuccess(ctx: IExecuteFunctions, fn: () => void) {
 	const list = onSuccess.get(ctx) ?? [];
 	list.push(fn);
@@ -21,6 +21,8 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
+		// callbacks an item registers count only if that item succeeds
+		const registered = onSuccess.get(this)?.length ?? 0;
 		try {
 			const resource = this.getNodeParameter('resource', i) as string;
 			const operation = this.getNodeParameter('operation', i) as string;
@@ -28,6 +30,7 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 			if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`, { itemIndex: i });
 			for (const result of await op.execute.call(this, i)) out.push({ ...result, pairedItem: result.pairedItem ?? { item: i } });
 		} catch (error) {
+			onSuccess.get(this)?.splice(registered);
 			const nodeError = asNodeError(this.getNode(), error);
 			nodeError.context.itemIndex ??= i;
 			if (this.continueOnFail()) {

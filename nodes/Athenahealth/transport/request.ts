@@ -134,8 +134,10 @@ function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortS
 		credentials: conn.tokenCredentials,
 		signal,
 		log: (m) => ctx.logger?.debug?.(m),
+		// one request serves every caller waiting for the token, so no caller's cancel aborts it; a
+		// redirect is not followed (the Basic header carries the client secret)
 		post: async (url, body, headers) =>
-			(await ctx.helpers.httpRequest({ method: 'POST', url, body, headers, json: false, encoding: 'text', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 30_000, abortSignal: signal })) as FullResponse,
+			(await ctx.helpers.httpRequest({ method: 'POST', url, body, headers, json: false, encoding: 'text', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 30_000, disableFollowRedirect: true })) as FullResponse,
 	};
 }
 
@@ -234,7 +236,12 @@ export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Pick<
 		if (opts.authenticate !== false && !opts.tokenOriginAllowed) throw pathRefused(ctx, `it points to ${origin}, not athena's ${home}`, itemIndex);
 		return;
 	}
-	const raw = url.slice(url.indexOf('//') + 2).replace(/^[^/?#]*/, '').split(/[?#]/)[0];
+	// The HTTP client sends the WHATWG reading of the URL, which turns "\\" into "/", resolves dot
+	// segments (also %2e%2e), drops tabs and userinfo and accepts "https:host": the URL up to its
+	// query must already be exactly that reading, so the path checked below is the path sent.
+	const parsed = new URL(url);
+	const raw = parsed.pathname;
+	if (`${parsed.origin}${raw}` !== url.split(/[?#]/)[0]) throw pathRefused(ctx, 'it is not a plain URL (a backslash, a dot segment, missing slashes or characters the HTTP client would rewrite)', itemIndex);
 	const segments = raw.split('/').slice(1);
 	for (const segment of segments) {
 		let decoded: string;
@@ -285,7 +292,9 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		returnFullResponse: true,
 		timeout: opts.timeoutMs ?? 120_000,
 		abortSignal: signal,
-		disableFollowRedirect: opts.noRedirects,
+		// never follow a redirect blindly: n8n re-sends the Authorization header across origins, and
+		// the target would skip the path check (bulk files follow theirs by hand, without the token)
+		disableFollowRedirect: true,
 	};
 	if (opts.text) request.encoding = 'text';
 	if (opts.stream) request.encoding = 'stream';
@@ -322,6 +331,12 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				const fresh = await accessToken(source, token);
 				response = await call(fresh);
 			}
+			if (response.statusCode >= 300 && response.statusCode < 400 && !opts.noRedirects) {
+				throw new NodeOperationError(ctx.getNode(), `athena answered a redirect (HTTP ${response.statusCode}), which was not followed`, {
+					itemIndex: opts.itemIndex,
+					description: `It pointed to ${originOf(String(header(response.headers, 'location') ?? '')) ?? 'an unknown place'}. athena's API does not redirect; check the credential's environment or Base URL (a proxy in front of athena must not redirect).`,
+				});
+			}
 			if (response.statusCode < 400) {
 				return response;
 			}
@@ -329,6 +344,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		} catch (error) {
 			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
 			if (isTokenError(error)) throw asNodeError(ctx.getNode(), error);
+			if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error); // ours (a refused redirect), not the network's
 			outcome = outcomeOfError(error);
 		}
 

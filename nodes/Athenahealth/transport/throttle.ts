@@ -20,7 +20,7 @@ export class Pacer {
 	/** How fast the rate probes beyond `found`, per second, as a share of the ceiling. */
 	private probe = Pacer.PROBE_START;
 
-	static CUT = 0.7;
+	static CUT = 0.5;
 	static FLOOR = 1 / 16;
 	/** Below NEAR × `found`: back up at REGAIN × the ceiling per second. */
 	static NEAR = 0.9;

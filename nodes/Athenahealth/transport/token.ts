@@ -1,7 +1,7 @@
 import { NodeApiError, type ICredentialDataDecryptedObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import { jsonOrText, scrub, type Failure } from './errors';
-import { parseRetryAfter } from './retryPolicy';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter } from './retryPolicy';
 import { sleep } from './sleep';
 
 // athena's 2-legged token (reference §1): one token per credential per process, shared by every
@@ -48,9 +48,31 @@ export async function accessToken(source: TokenSource, stale?: string): Promise<
 		pending = fetchToken(source).finally(() => fetching.delete(key));
 		fetching.set(key, pending);
 	}
-	const fresh = await pending;
+	const fresh = await untilCancelled(pending, source);
 	held.set(key, fresh);
 	return fresh.token;
+}
+
+/** Waits for the shared token request, or stops waiting (alone) when this caller's execution is cancelled. */
+function untilCancelled<T>(pending: Promise<T>, source: TokenSource): Promise<T> {
+	const { signal } = source;
+	if (!signal) return pending;
+	const cancelled = () => tokenError(source.node, { cause: 'temporarily-unavailable' }, 'The execution was cancelled while waiting for a token', 'Nothing was sent for this execution.');
+	if (signal.aborted) return Promise.reject(cancelled());
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(cancelled());
+		signal.addEventListener('abort', onAbort, { once: true });
+		pending.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
 }
 
 async function fetchToken(source: TokenSource): Promise<Held> {
@@ -78,16 +100,17 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 			const header = response.headers['retry-after'];
 			// athena counts token requests per minute: without Retry-After, wait for the next minute
 			const waitMs = parseRetryAfter(header) ?? 60_000 - (Date.now() % 60_000) + 250;
-			if (attempt >= MAX_TOKEN_WAITS) {
+			// a wait beyond the transport's ceiling is not waited out (it would hold every execution on this credential)
+			if (attempt >= MAX_TOKEN_WAITS || waitMs > DEFAULT_RETRY_POLICY.ceilingMs + 1000) {
 				throw tokenError(source.node, { cause: 'token-rate-limited', retryAfterMs: waitMs }, 'athena is refusing new tokens for this app: too many token requests this minute', `athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with this client ID may be using them up.`);
 			}
 			source.log?.(`athenahealth: token endpoint answered 429; waiting ${waitMs} ms`);
-			try {
-				await sleep(waitMs, source.signal);
-			} catch {
-				throw tokenError(source.node, { cause: 'token-rate-limited' }, 'The execution was cancelled while waiting for a token', `athena said: ${said}.`);
-			}
+			// shared by every caller waiting for this token: each of them can stop waiting on its own
+			await sleep(waitMs);
 			continue;
+		}
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			throw tokenError(source.node, { cause: 'credential-invalid' }, `athena's token endpoint answered a redirect (HTTP ${response.statusCode}), which was not followed`, "The client secret goes only to the token endpoint itself. Check the credential's environment or Base URL.");
 		}
 		const code = typeof fields.error === 'string' ? fields.error : '';
 		if (code === 'access_denied') {
@@ -95,6 +118,9 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 		}
 		if (code === 'invalid_client' || response.statusCode === 401) {
 			throw tokenError(source.node, { cause: 'credential-invalid' }, 'athena did not accept the client ID and secret', `athena said: ${said}. Check the client ID and secret in the credential and that they belong to this environment (preview and production are separate).`);
+		}
+		if (response.statusCode >= 500 || (typeof body === 'string' && !/^\s*\{/.test(body))) {
+			throw tokenError(source.node, { cause: 'temporarily-unavailable' }, `athena's token endpoint is unavailable (HTTP ${response.statusCode})`, `athena said: ${said}. This is athena's side (or a gateway in front of it): run again later; nothing was sent for this item.`);
 		}
 		throw tokenError(source.node, { cause: 'credential-invalid' }, `athena's token endpoint answered HTTP ${response.statusCode}`, `athena said: ${said}. Check the credential's environment and client.`);
 	}

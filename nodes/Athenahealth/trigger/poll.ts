@@ -1,3 +1,5 @@
+import { randomUUID } from 'crypto';
+
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime, zonedParts } from '../shared/dates';
@@ -6,12 +8,12 @@ import { athenaId, listedValue } from '../shared/ids';
 import { normalizeRecord } from '../shared/records';
 import { asNodeError } from '../transport/errors';
 import { athenaList, recordsOf } from '../transport/paginate';
-import { athenaRequest, getConnection } from '../transport/request';
-import { recordKey, remember, type TriggerState } from './checkpoint';
+import { athenaRequest, athenaSend, getConnection } from '../transport/request';
+import { beginPoll, deliveryKey, earliest, endPoll, knownKeys, MAX_UNFINISHED, remember, REPLAY_SKEW_MS, running, type TriggerState } from './checkpoint';
+import { deliver, type OnExecutionError } from './delivery';
 import { classifyAppointment, classifyPatient, EVENTS } from './events';
 
 const REQUIRES_SETUP = /require setup|requires setup/i;
-const REPLAY_SKEW_MS = 60_000;
 const MANUAL_SAMPLE = 5;
 
 interface Settings {
@@ -24,6 +26,9 @@ interface Settings {
 	appointmentTypeIds: string[];
 	pageSize: number;
 	budgetMs: number;
+	onError: OnExecutionError;
+	saveAtOnce: boolean;
+	lookbackMs: number;
 }
 
 /** athena's replay windows are Eastern wall-clock time (reference §4.4). */
@@ -62,6 +67,9 @@ function settingsOf(ctx: IPollFunctions): Settings {
 		},
 		pageSize: Math.min(10000, Math.max(1, Number(options.pageSize ?? 1000))),
 		budgetMs: fromN8n ?? Number(options.maxPollSeconds ?? 240) * 1000,
+		onError: options.onExecutionError === 'redeliver' ? 'redeliver' : 'leave',
+		saveAtOnce: options.saveFinishedAtOnce !== false,
+		lookbackMs: Math.max(1, Number(options.replayWindowHours ?? 24)) * 3600_000,
 	};
 }
 
@@ -89,69 +97,149 @@ async function ensureSubscription(ctx: IPollFunctions, s: Settings, state: Trigg
 }
 
 interface Read {
-	records: IDataObject[];
+	/** The feed was read until empty. */
 	complete: boolean;
+	/** The replay asked for was answered in full. */
+	replayed: boolean;
+	/** A consuming read's `next` links were not all followed (athena may have consumed the rest). */
+	cutShort: boolean;
 }
 
-/** Reads the feed until it is empty or the poll budget is spent. */
-async function readFeed(ctx: IPollFunctions, s: Settings, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; maxRequests?: number }): Promise<Read> {
-	// Leave a quarter of the budget for classifying and deduplicating what was read.
-	const deadline = Date.now() + s.budgetMs * 0.75;
-	const records: IDataObject[] = [];
-	for (let n = 0; ; n++) {
-		const started = Date.now();
-		const qs: IDataObject = { ...s.qs, limit: s.pageSize };
-		if (n === 0 && opts.replayFrom) qs.showprocessedstartdatetime = eastern(opts.replayFrom);
-		if (opts.leaveUnprocessed) qs.leaveunprocessed = true;
-		const body = await athenaRequest(ctx, { method: 'GET', path: `/${s.feed}/changed`, qs });
+/** Requests kept in flight while a backlog whose size athena told us is read; the throttle paces them. */
+const IN_FLIGHT = 3;
+
+const withOffset = (next: string, offset: number) => next.replace(/([?&])offset=\d+/i, `$1offset=${offset}`);
+
+/**
+ * Reads a changed-data feed: the replay (if any) as a request of its own, then consuming reads from
+ * the start until a read shows nothing more, or the budget is spent. Once a read has told how much
+ * there is, the rest is read with a few requests in flight: the `next` offsets if athena gave a
+ * link (a snapshot of what that read took), else further reads from the start (each consumes the
+ * page it returns). That is correct whether a replay also returns the next unprocessed page or
+ * not, and whether a read consumes only its page or every match at once (reference §4.4: both
+ * INFERRED).
+ */
+async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, onPage: (records: IDataObject[]) => void, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number }): Promise<Read> {
+	const conn = await getConnection(ctx);
+	const prefix = `/v1/${practiceId}/`;
+	const feedUrl = `${conn.baseUrl}/v1/${practiceId}/${s.feed}/changed`;
+	const get = async (url: string, extra?: IDataObject) => {
+		const qs = url === feedUrl ? { ...s.qs, limit: s.pageSize, ...extra } : undefined;
+		// A consuming read is never retried: its lost answer may have been consumed; a replay gets it back.
+		const body = (await athenaSend(ctx, conn, { method: 'GET', url, practiceId, qs, idempotent: Boolean(opts.leaveUnprocessed) })) as IDataObject;
 		const page = recordsOf(body).records;
-		records.push(...page);
-		const total = Number((body as IDataObject)?.totalcount ?? page.length);
-		const more = total > page.length && page.length > 0 && !opts.leaveUnprocessed;
-		if (!more) return { records, complete: true };
-		// Stop when another request like the last one would not finish inside the budget.
-		if (Date.now() + (Date.now() - started) >= deadline || (opts.maxRequests !== undefined && n + 1 >= opts.maxRequests)) return { records, complete: false };
+		const next = typeof body?.next === 'string' && body.next ? body.next : undefined;
+		if (next && !next.startsWith(prefix)) throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', { description: `Expected a link starting with ${prefix}.` });
+		return { page, next, total: Number(body?.totalcount ?? page.length) };
+	};
+	// another request taking as long as the last one must end inside the budget
+	let started = Date.now();
+	const timeLeft = () => Date.now() + (Date.now() - started) < opts.deadline;
+	const result = (complete: boolean, replayed: boolean, cutShort = false): Read => ({ complete, replayed, cutShort });
+
+	if (opts.leaveUnprocessed) {
+		onPage((await get(feedUrl, { leaveunprocessed: true })).page);
+		return result(true, true);
+	}
+	if (opts.replayFrom) {
+		let r = await get(feedUrl, { showprocessedstartdatetime: eastern(opts.replayFrom) });
+		onPage(r.page);
+		while (r.next && r.page.length) {
+			if (!timeLeft()) return result(false, false);
+			started = Date.now();
+			r = await get(`${conn.baseUrl}${r.next}`);
+			onPage(r.page);
+		}
+		if (!timeLeft()) return result(false, true);
+	}
+	for (;;) {
+		started = Date.now();
+		const first = await get(feedUrl);
+		if (!first.page.length || first.total <= first.page.length) {
+			onPage(first.page);
+			return result(true, true);
+		}
+		const step = first.page.length;
+		const offsets = first.next !== undefined && new RegExp(`[?&]offset=${step}(&|$)`, 'i').test(first.next);
+		if (first.next && !offsets) {
+			// a link we cannot page by offset: follow it page by page
+			let r = first;
+			onPage(r.page);
+			while (r.next && r.page.length) {
+				if (!timeLeft()) return result(false, true, true);
+				started = Date.now();
+				r = await get(`${conn.baseUrl}${r.next}`);
+				onPage(r.page);
+			}
+			return result(true, true);
+		}
+		const urls: string[] = [];
+		for (let at = step; at < first.total; at += step) urls.push(offsets ? `${conn.baseUrl}${withOffset(first.next!, at)}` : feedUrl);
+		let last = first;
+		let launched = 0;
+		const inFlight = new Set<Promise<void>>();
+		const launch = () => {
+			const p: Promise<void> = get(urls[launched++]).then((r) => {
+				last = r;
+				inFlight.delete(p);
+				onPage(r.page); // classified while further pages are on their way
+			});
+			inFlight.add(p);
+		};
+		const perRequest = Date.now() - started;
+		const fill = () => {
+			while (launched < urls.length && inFlight.size < IN_FLIGHT && Date.now() + perRequest < opts.deadline) launch();
+		};
+		fill();
+		onPage(first.page); // while the next pages are on their way
+		try {
+			while (launched < urls.length || inFlight.size) {
+				fill();
+				if (!inFlight.size) break;
+				await Promise.race(inFlight);
+			}
+		} finally {
+			await Promise.allSettled(inFlight); // what is in flight was consumed at athena: keep it
+		}
+		if (launched < urls.length) return result(false, true, offsets);
+		// a snapshot read to its end: what came meanwhile is for the next poll
+		if (offsets || !(last.page.length && last.total > last.page.length)) return result(true, true);
+		if (!timeLeft()) return result(false, true);
 	}
 }
 
-function toItems(s: Settings, practiceId: string, records: IDataObject[], state: TriggerState): INodeExecutionData[] {
+/** Turns records into items as pages arrive: drops known ones (if given), classifies, labels. */
+function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?: Set<string>) {
 	// Plain copies: static data is an observed object, slow to touch once per record.
 	const knownPatients = new Set(state.patients ?? []);
 	const newPatients: string[] = [];
 	const items: INodeExecutionData[] = [];
-	for (const record of records) {
-		const c =
-			s.feed === 'appointments'
-				? classifyAppointment(record)
-				: s.feed === 'patients'
-					? classifyPatient(record, knownPatients.has(String(record.patientid)))
-					: undefined;
-		if (s.feed === 'patients' && record.patientid !== undefined && !knownPatients.has(String(record.patientid))) {
-			knownPatients.add(String(record.patientid));
-			newPatients.push(String(record.patientid));
+	const add = (records: IDataObject[]) => {
+		for (const record of records) {
+			const key = deliveryKey(s.feed, record);
+			if (known?.has(key)) continue; // emitted before, and finished or still running
+			known?.add(key);
+			const c =
+				s.feed === 'appointments'
+					? classifyAppointment(record)
+					: s.feed === 'patients'
+						? classifyPatient(record, knownPatients.has(String(record.patientid)))
+						: undefined;
+			if (s.feed === 'patients' && record.patientid !== undefined && !knownPatients.has(String(record.patientid))) {
+				knownPatients.add(String(record.patientid));
+				newPatients.push(String(record.patientid));
+			}
+			if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
+			if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;
+			const label = c ? { event: c.event, eventRule: c.eventRule, ...c.extra } : { event: `${s.feed} change` };
+			items.push({ json: { ...normalizeRecord(record), ...label, practiceId, feed: s.feed, deliveryKey: key } });
 		}
-		if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
-		if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;
-		items.push({ json: { ...normalizeRecord(record), ...(c ? { event: c.event, eventRule: c.eventRule, ...c.extra } : { event: `${s.feed} change` }), practiceId, feed: s.feed } });
-	}
-	if (newPatients.length) state.patients = remember(state.patients ?? [], newPatients, 5000);
-	return items;
-}
-
-/** Drops what an earlier poll emitted; records the keys of what this poll emits. */
-function dedupe(s: Settings, records: IDataObject[], state: TriggerState): IDataObject[] {
-	const seen = new Set(state.seen ?? []);
-	const fresh: IDataObject[] = [];
-	const keys: string[] = [];
-	for (const record of records) {
-		const key = recordKey(s.feed, record);
-		if (seen.has(key)) continue;
-		seen.add(key);
-		keys.push(key);
-		fresh.push(record);
-	}
-	state.seen = remember(state.seen ?? [], keys);
-	return fresh;
+	};
+	const done = () => {
+		if (newPatients.length) state.patients = remember(state.patients ?? [], newPatients, 5000);
+		return items;
+	};
+	return { add, done };
 }
 
 function setupError(ctx: IPollFunctions, s: Settings, manual: boolean) {
@@ -167,29 +255,51 @@ function isSetupError(error: unknown): boolean {
 	return e?.httpCode === '403' && REQUIRES_SETUP.test(String(e.message));
 }
 
+/** One id per activation: n8n makes one poll context per activation of a workflow. */
+const sessions = new WeakMap<object, string>();
+function sessionOf(ctx: IPollFunctions): string {
+	let id = sessions.get(ctx);
+	if (!id) sessions.set(ctx, (id = randomUUID()));
+	return id;
+}
+
 async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): Promise<INodeExecutionData[][] | null> {
-	const manual = ctx.getMode() === 'manual';
 	const state = ctx.getWorkflowStaticData('node') as TriggerState;
-	if (manual) {
-		// Non-destructive sample: leaveunprocessed, plus what was delivered in the last week.
-		const sampleState: TriggerState = { patients: [...(state.patients ?? [])] };
+	// Leave a quarter of the budget for classifying and deduplicating what was read.
+	const deadline = Date.now() + s.budgetMs * 0.75;
+	if (ctx.getMode() === 'manual') {
+		// Pending changes, read without consuming them; the state is not touched.
 		try {
-			const { records } = await readFeed(ctx, s, { replayFrom: new Date(Date.now() - 7 * 86400_000), leaveUnprocessed: true, maxRequests: 1 });
-			const items = toItems(s, practiceId, records, sampleState).slice(-MANUAL_SAMPLE);
-			return items.length ? [items] : null;
+			const maker = itemMaker(s, practiceId, { patients: [...(state.patients ?? [])] });
+			await readFeed(ctx, s, practiceId, maker.add, { leaveUnprocessed: true, deadline });
+			const items = maker.done().slice(0, MANUAL_SAMPLE);
+			if (items.length) return [items];
 		} catch (error) {
 			throw isSetupError(error) ? setupError(ctx, s, true) : asNodeError(ctx.getNode(), error);
 		}
+		throw new NodeOperationError(ctx.getNode(), `No pending ${s.feed} changes for this event`, {
+			description: "Fetch Test Event shows up to 5 changes athena has not delivered yet, read with leaveunprocessed so they are still delivered once the workflow is active. There are none now: make a change in athena and fetch again.",
+		});
 	}
 
+	const session = sessionOf(ctx);
 	const subscribedNow = await ensureSubscription(ctx, s, state);
-	const pollStart = new Date();
-	const replayFrom = state.checkpoint ? new Date(Date.parse(state.checkpoint) - REPLAY_SKEW_MS) : undefined;
+	const pollStart = Date.now();
+	const replayFrom = beginPoll(state, session, pollStart, s.lookbackMs);
+	if (running(state) >= MAX_UNFINISHED) {
+		ctx.logger.warn(`athenahealth Trigger: ${MAX_UNFINISHED} executions started by this trigger have not finished; reading athena again once they have`);
+		return null;
+	}
+	const maker = itemMaker(s, practiceId, state, knownKeys(state));
 	let read: Read;
 	try {
-		read = await readFeed(ctx, s, { replayFrom });
+		read = await readFeed(ctx, s, practiceId, maker.add, { replayFrom, deadline });
 	} catch (error) {
-		if (!isSetupError(error)) throw asNodeError(ctx.getNode(), error);
+		if (!isSetupError(error)) {
+			// an answer lost on the way may have been consumed at athena: the next poll looks back at this one
+			state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
+			throw asNodeError(ctx.getNode(), error);
+		}
 		if (subscribedNow) {
 			ctx.logger.warn(setupError(ctx, s, false).description ?? '');
 			return null;
@@ -197,19 +307,25 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		state.subscription = undefined; // make sure of it again next poll
 		throw setupError(ctx, s, false);
 	}
-	const items = toItems(s, practiceId, dedupe(s, read.records, state), state);
-	state.checkpoint = pollStart.toISOString();
+	const items = maker.done();
+	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), read.replayed);
+	if (read.cutShort) state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
 	if (!read.complete) ctx.logger.info(`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`);
-	return items.length ? [items] : null;
+	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
-/** For credentials without feed access: booked appointments by last-modified window, same dedupe. */
+/** For credentials without feed access: booked appointments by last-modified window, same bookkeeping. */
 async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: string): Promise<INodeExecutionData[][] | null> {
 	const manual = ctx.getMode() === 'manual';
 	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const pollStart = new Date();
-	const from = state.checkpoint && !manual ? new Date(Date.parse(state.checkpoint) - REPLAY_SKEW_MS) : new Date(Date.now() - 86400_000);
+	const session = sessionOf(ctx);
+	const pollStart = Date.now();
+	// re-reading a window consumes nothing: each poll reads from its own last poll (or a redelivery) on
+	const replayFrom = manual ? undefined : beginPoll(state, session, pollStart, s.lookbackMs);
+	if (!manual && running(state) >= MAX_UNFINISHED) return null;
+	const last = state.lastPoll && !manual ? Date.parse(state.lastPoll) - REPLAY_SKEW_MS : pollStart - 86400_000;
+	const from = new Date(Math.min(last, replayFrom?.getTime() ?? Infinity));
 	const today = parseDateInput(new Date())!;
 	const day = (offset: number) => toAthenaDate(parseDateInput(new Date(Date.UTC(today.year, today.month - 1, today.day + offset)))!);
 	const records = await athenaList(ctx, {
@@ -226,12 +342,16 @@ async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: st
 		maxItems: manual ? 200 : undefined,
 	});
 	if (manual) {
-		const items = toItems(s, practiceId, records, {}).slice(-MANUAL_SAMPLE);
+		const sample = itemMaker(s, practiceId, {});
+		sample.add(records);
+		const items = sample.done().slice(-MANUAL_SAMPLE);
 		return items.length ? [items] : null;
 	}
-	const items = toItems(s, practiceId, dedupe(s, records, state), state);
-	state.checkpoint = pollStart.toISOString();
-	return items.length ? [items] : null;
+	const maker = itemMaker(s, practiceId, state, knownKeys(state));
+	maker.add(records);
+	const items = maker.done();
+	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), true);
+	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
 export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

@@ -1,0 +1,197 @@
+// The trigger in a real, active n8n that is killed (SIGKILL) again and again while athena changes
+// arrive: counted against the sandbox's own record of what it queued, nothing is lost, and every
+// change delivered twice was first delivered by an execution that never finished. Each execution
+// posts its changes to a sink, then waits 3 s, so some kills land while executions are running.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { control, counters, sandbox, scenario, type Sandbox } from '../harness/sandbox';
+import { freePort, n8n, waitFor } from './helpers';
+
+const CHANGES = 300;
+const KILLS = 5;
+const RATE_PER_S = 3.5; // changes per second, until the kills are done and at least CHANGES were made
+const MAX_CHANGES = 1100;
+const WORKFLOW_ID = 'athenaCrashTest1';
+const FEED_READS = 'GET /v1/{id}/patients/changed';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls every 5 s (twelve crons: n8n refuses a seconds field with `*`), each change POSTed to a sink with its execution id. */
+function workflow(sandboxUrl: string) {
+	return {
+		id: WORKFLOW_ID,
+		name: 'athena crash test',
+		active: true,
+		nodes: [
+			{
+				id: 'c1',
+				name: 'Patient Changes',
+				type: 'n8n-nodes-athenahealth.athenahealthTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) }, event: 'anyPatientChange' },
+				credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
+			},
+			{
+				id: 'c2',
+				name: 'Sink',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [260, 0],
+				parameters: {
+					method: 'POST',
+					url: `${sandboxUrl}/_sink/crash`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ deliveryKey: $json.deliveryKey, patientid: $json.patientid, execution: $execution.id }) }}',
+					options: {},
+				},
+			},
+			{ id: 'c3', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [520, 0], parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } },
+		],
+		connections: { 'Patient Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] }, Sink: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** A user folder with the package, the sandbox credential and the crash workflow, active. */
+function prepare(bin: string, sandboxUrl: string): string {
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-'));
+	n8n.installPackage(userFolder);
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-import-'));
+	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([n8n.sandboxCredential(sandboxUrl)]));
+	fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify(workflow(sandboxUrl)));
+	n8n.cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'workflow.json')}`]);
+	n8n.cli(bin, userFolder, ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']);
+	fs.rmSync(work, { recursive: true, force: true });
+	return userFolder;
+}
+
+/** Execution id → status, read from n8n's own database with the sqlite3 module n8n ships. */
+async function executionStatuses(userFolder: string): Promise<Map<string, string>> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const sqlite3 = require(path.join(path.dirname(path.dirname(path.dirname(path.dirname(n8n.ensureN8n())))), 'node_modules', 'sqlite3'));
+	const db = new sqlite3.Database(path.join(userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
+	const rows: Array<{ id: number; status: string }> = await new Promise((resolve, reject) => db.all('SELECT id, status FROM execution_entity', (e: Error | null, r: never) => (e ? reject(e) : resolve(r))));
+	await new Promise((resolve) => db.close(resolve));
+	return new Map(rows.map((r) => [String(r.id), r.status]));
+}
+
+let server: ReturnType<typeof n8n.startN8n> | undefined;
+const folders: string[] = [];
+afterAll(() => {
+	for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
+});
+const kill = () => {
+	try {
+		process.kill(-server!.child.pid, 'SIGKILL');
+	} catch {
+		server?.child.kill('SIGKILL');
+	}
+};
+afterEach(() => {
+	if (server && server.child.exitCode === null) kill();
+	server = undefined;
+});
+
+describe.each([
+	{ feedReplay: 'with-next', feedPaging: 'page' },
+	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
+])('replay $feedReplay, paging $feedPaging', (semantics) => {
+	let sb: Sandbox;
+	beforeAll(async () => {
+		sb = await sandbox({ qps: 20, patients: MAX_CHANGES + 50, booked: 50, openSlots: 50, ...semantics });
+	});
+	afterAll(() => sb?.close());
+
+	test(`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`, async () => {
+		const bin = n8n.ensureN8n() as string;
+		const userFolder = prepare(bin, sb.url);
+		folders.push(userFolder);
+		const port = await freePort();
+		const start = async () => {
+			server = n8n.startN8n(bin, userFolder, port);
+			await server!.ready;
+		};
+		await start();
+		await waitFor('the subscription', async () => ((await control(sb, 'GET', '/_control/subscriptions')).some((s: any) => s.key.endsWith('|patients')) ? true : undefined), 120000);
+
+		// a steady flow: one patient update per change, each patient once, until the kills are done
+		const ids = [...sb.state.patients.keys()].slice(0, MAX_CHANGES);
+		let made = 0;
+		let killing = true;
+		const producing = (async () => {
+			const began = Date.now();
+			while ((made < CHANGES || killing) && made < MAX_CHANGES) {
+				const due = Math.min(MAX_CHANGES, Math.ceil(((Date.now() - began) / 1000) * RATE_PER_S));
+				if (due > made) {
+					await scenario(sb, ids.slice(made, due).map((patientid) => ({ action: 'updatePatient', patientid })));
+					made = due;
+				}
+				await sleep(250);
+			}
+		})();
+
+		// kill just after athena answered a feed read, while an execution runs (it has posted and is
+		// waiting), or at a random moment
+		const kinds = ['after a feed read', 'during an execution', 'at random', 'after a feed read', 'during an execution'];
+		const killedAt: string[] = [];
+		for (let k = 0; k < KILLS; k++) {
+			await sleep(4000 + Math.random() * 6000);
+			const kind = kinds[k % kinds.length];
+			if (kind === 'after a feed read') {
+				const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
+				await waitFor('a feed read', async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined), 60000);
+			} else if (kind === 'during an execution') {
+				const posted = (await control(sb, 'GET', '/_sink/crash')).length;
+				await waitFor('an execution', async () => ((await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined), 60000).catch((e) => {
+					throw new Error(`${e.message} (made ${made} changes, ${posted} delivered); n8n said:\n${server!.output.join('').slice(-3000)}`);
+				});
+			}
+			killedAt.push(kind);
+			kill();
+			await sleep(500);
+			await start();
+		}
+		killing = false;
+		await producing;
+
+		// the sandbox's ground truth: every change it queued for this API key's patient feed
+		const queued = (await control(sb, 'GET', '/_control/feeds/sandbox-client/enqueued')).filter((e: any) => e.feed === 'patients');
+		const want = new Set<string>(queued.map((e: any) => e.id));
+		const delivered = await waitFor(
+			'every change delivered',
+			async () => {
+				const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
+				return [...want].every((id) => sink.some((m: any) => m.patientid === id)) ? sink : undefined;
+			},
+			120000,
+		);
+		await sleep(6000); // let the last executions finish and be saved
+		server!.stop();
+		await sleep(2000);
+		const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
+		const statuses = await executionStatuses(userFolder);
+
+		const byKey = new Map<string, string[]>();
+		for (const m of sink) byKey.set(m.deliveryKey, [...(byKey.get(m.deliveryKey) ?? []), String(m.execution)]);
+		const duplicates = [...byKey.entries()].filter(([, executions]) => executions.length > 1);
+		// of the executions that delivered one change, at most one finished
+		const finishedTwice = duplicates.filter(([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1);
+		const lost = [...want].filter((id) => !sink.some((m: any) => m.patientid === id));
+		const finished = [...new Set<string>(sink.map((m: any) => String(m.execution)))].filter((id) => statuses.get(id) === 'success').length;
+		process.stdout.write(
+			`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
+		);
+		expect(delivered.length).toBeGreaterThanOrEqual(made);
+		expect(want.size).toBe(made);
+		expect(made).toBeGreaterThanOrEqual(CHANGES);
+		expect(lost).toEqual([]);
+		expect(finishedTwice).toEqual([]);
+		expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
+	}, 12 * 60 * 1000);
+});
