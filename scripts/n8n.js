@@ -128,6 +128,9 @@ function env(userFolder, port, extra = {}) {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// lets community nodes serve as AI Agent / MCP tools on n8n releases that gate it (the
+		// releases tested here, 1.123, 2.8 and 2.41, allow it without this and do not read it)
+		N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 		EXECUTIONS_MODE: 'regular',
 		// n8n 1.123's default expression engine needs isolated-vm 6, which needs Node 22; the legacy
 		// engine runs on this Node 20 (n8n 2.8 has only that one)

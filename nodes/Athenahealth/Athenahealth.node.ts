@@ -12,6 +12,7 @@ import { appointmentReason } from './actions/reference/appointmentReason';
 import { subscription, subscriptionOperations } from './actions/subscription';
 import { referenceOperations } from './actions/reference/referenceResource';
 import { route } from './actions/router';
+import { toolDescriptionFields, withToolDefaults } from './actions/toolDescriptions';
 import type { Resource } from './actions/types';
 import { listSearch } from './methods';
 
@@ -55,7 +56,8 @@ export class Athenahealth implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		// HL7 Message works offline on the message it is given: no credential needed there.
 		credentials: [{ name: 'athenahealthOAuth2Api', required: true, displayOptions: { hide: { resource: ['hl7'] } } }],
-		properties: [
+		properties: withToolDefaults([
+			...toolDescriptionFields(),
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -101,7 +103,7 @@ export class Athenahealth implements INodeType {
 				description: "The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
 				displayOptions: { hide: { resource: ['hl7'] } },
 			},
-		],
+		]),
 	};
 
 	methods = { listSearch };

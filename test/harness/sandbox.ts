@@ -11,6 +11,8 @@ export interface Sandbox {
 	state: Record<string, any>;
 	settings: Record<string, any>;
 	counters: Record<string, any>;
+	/** access tokens it issued (token → client, scopes, expiry) */
+	tokens: Map<string, unknown>;
 }
 
 export async function sandbox(options: object = {}): Promise<Sandbox> {

@@ -300,11 +300,14 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 			state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
 			throw asNodeError(ctx.getNode(), error);
 		}
-		if (subscribedNow) {
+		// athena lost the subscription this state remembers (a fresh sandbox, a reset key): subscribe
+		// again at once and keep polling, instead of failing the workflow's activation
+		const resubscribed = !subscribedNow && (await ensureSubscription(ctx, s, (state.subscription = undefined, state)));
+		if (subscribedNow || resubscribed) {
 			ctx.logger.warn(setupError(ctx, s, false).description ?? '');
 			return null;
 		}
-		state.subscription = undefined; // make sure of it again next poll
+		state.subscription = undefined; // athena has it but has not applied it: make sure of it again next poll
 		throw setupError(ctx, s, false);
 	}
 	const items = maker.done();

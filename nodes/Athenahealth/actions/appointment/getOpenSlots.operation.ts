@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { checkRange, compact, dateParam, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { checkRange, compact, dateParam, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
 
 export const description = updateDisplayOptions(show('appointment', 'getOpenSlots'), [
@@ -31,6 +31,7 @@ export const description = updateDisplayOptions(show('appointment', 'getOpenSlot
 		],
 	},
 	...returnAllAndLimit,
+	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
@@ -53,5 +54,5 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		...(this.getNodeParameter('options', i, {}) as IDataObject),
 	});
 	const records = await athenaList(this, { method: 'GET', path: '/appointments/open', wrapper: 'appointments', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
-	return toItems(records, i);
+	return toItems(simplified(this, i, 'appointment', records), i);
 }
