@@ -12,5 +12,11 @@ function copyCodex() {
 	return src(['nodes/**/*.node.json'], { base: '.' }).pipe(dest('dist'));
 }
 
+// the MLLP package (mllp/): its icon and codex files, beside its compiled nodes
+function copyMllp() {
+	return src(['mllp/nodes/**/*.{svg,node.json}', 'mllp/credentials/**/*.svg'], { base: 'mllp', encoding: false }).pipe(dest('mllp/dist/mllp'));
+}
+
 exports.build = parallel(copyIcons, copyCodex);
+exports.mllp = copyMllp;
 exports.default = exports.build;

@@ -19,8 +19,10 @@ function parse(argv) {
 
 if (require.main === module) {
 	const opts = { port: 8899, ...parse(process.argv.slice(2)) };
+	// mllps:// feeds: trust this CA file for the receiver's certificate (or skip the check)
+	if (opts.hl7Ca || opts.hl7Insecure) opts.hl7Tls = { ...(opts.hl7Ca ? { ca: require('node:fs').readFileSync(opts.hl7Ca, 'utf8') } : {}), ...(opts.hl7Insecure ? { rejectUnauthorized: false } : {}) };
 	if (opts.help) {
-		console.log('Options: --port --host --qps --environment preview|production --patients --department-one-patients --booked --open-slots --days --seed --retry-after seconds|http-date|none --legacy-throttle --ids-as-numbers --escape-slashes false --token-rate-limit --token-lifetime-seconds --activation-delay-ms --hl7-url --feed-retention-ms --feed-max-queue --feed-replay with-next|processed-only --feed-paging page|snapshot\n' +
+		console.log('Options: --port --host --qps --environment preview|production --patients --department-one-patients --booked --open-slots --days --seed --retry-after seconds|http-date|none --legacy-throttle --ids-as-numbers --escape-slashes false --token-rate-limit --token-lifetime-seconds --activation-delay-ms --hl7-url (http(s)://, mllp:// or mllps://) --hl7-ca <PEM file> --hl7-insecure --feed-retention-ms --feed-max-queue --feed-replay with-next|processed-only --feed-paging page|snapshot\n' +
 			'FHIR: --fhir-default-count --fhir-max-count --fhir-outcome-in200\n' +
 			'Bulk: --bulk-duration-ms --bulk-retry-after seconds|http-date|none --bulk-retry-after-ms --bulk429-polls --bulk-resources-per-type --bulk-resources-per-file --bulk-file-origin same|second|redirect --bulk-split-utf8 --bulk-break-after-bytes --bulk-break-count --bulk-type-filter --bulk-error-file --bulk-fail --bulk-one-per-client --bulk-file-expiry-ms --token-retry-after seconds|none --token-invalid-client-body okta|empty');
 		process.exit(0);

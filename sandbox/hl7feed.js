@@ -1,9 +1,11 @@
 'use strict';
 // athena's HTTPS HL7 interface, simulated: patient and appointment changes become ADT and SIU
-// messages (field conventions of reference §9) POSTed to a configured URL; the answer (an ACK) is
-// recorded. Written independently of the package's codec on purpose: it is what the codec is tested against.
+// messages (field conventions of reference §9) POSTed to a configured URL, or sent over MLLP(S) when
+// the URL is mllp://host:port or mllps://host:port (settings.hl7Tls: node TLS options such as `ca`);
+// the answer (an ACK) is recorded. Written independently of the package's codec on purpose: it is what the codec is tested against.
 
 const { parts } = require('./clock');
+const { sendMllp } = require('./mllp');
 
 const esc = (v) => String(v ?? '').replace(/\\/g, '\\E\\').replace(/\|/g, '\\F\\').replace(/\^/g, '\\S\\').replace(/~/g, '\\R\\').replace(/&/g, '\\T\\');
 const ts = (p) => `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}${String(p.h).padStart(2, '0')}${String(p.mi).padStart(2, '0')}`;
@@ -58,6 +60,19 @@ function createHl7Feed(sb) {
 		const delivery = { at: new Date().toISOString(), event, type: /\|(ADT|SIU)\^(\w+)/.exec(text)?.slice(1).join('^'), control: text.split('|')[9], status: 'sending' };
 		deliveries.push(delivery);
 		if (deliveries.length > 1000) deliveries.shift();
+		const mllp = /^(mllps?):\/\/([^:/]+):(\d+)/.exec(url);
+		if (mllp) {
+			sendMllp({ host: mllp[2], port: Number(mllp[3]), tls: mllp[1] === 'mllps' ? sb.settings.hl7Tls || {} : undefined, messages: [text] })
+				.then((stats) => {
+					delivery.ackCode = stats.acked.get(delivery.control);
+					delivery.status = delivery.ackCode ? 'acknowledged' : 'no ACK';
+				})
+				.catch((error) => {
+					delivery.status = 'failed';
+					delivery.error = String(error.message);
+				});
+			return;
+		}
 		fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text })
 			.then(async (res) => {
 				delivery.httpStatus = res.status;

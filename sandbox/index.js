@@ -48,7 +48,8 @@ function defaultSettings(options) {
 		// serves later offsets from that snapshot, with a `next` link (snapshot)
 		feedPaging: options.feedPaging ?? 'page',
 		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
-		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages; empty: off
+		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages (or mllp(s)://host:port); empty: off
+		hl7Tls: options.hl7Tls ?? {}, // node TLS options for mllps:// (e.g. { ca })
 		// FHIR (reference §7): page size default and cap are INFERRED (athena publishes neither)
 		fhirDefaultCount: options.fhirDefaultCount ?? 10,
 		fhirMaxCount: options.fhirMaxCount ?? 1000,

@@ -74,25 +74,26 @@ function ensureN8n() {
 }
 
 /**
- * Installs the package into <userFolder>/.n8n/nodes the way n8n's manual install says
+ * Installs the package (or another package folder of this repository, e.g. mllp/) into <userFolder>/.n8n/nodes the way n8n's manual install says
  * (`cd ~/.n8n/nodes && npm i n8n-nodes-athenahealth`): the packed tarball, installed by npm on
  * the Node.js this n8n runs on. n8n-workflow must then come from the host n8n: a second copy
  * beside the package (what a required peer dependency would drag in) fails the install.
  */
-function installPackage(userFolder) {
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('dist/ is missing: run npm run build first');
+function installPackage(userFolder, packageDir = ROOT) {
+	const { name } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-pack-'));
 	try {
-		npmIn(ROOT, ['pack', '--silent', '--pack-destination', packDir]);
+		npmIn(packageDir, ['pack', '--silent', '--pack-destination', packDir]);
 		const [tarball] = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
 		npmIn(nodesDir, ['install', path.join(packDir, tarball), '--no-audit', '--no-fund', '--no-save'], nodeEnv());
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
-	const target = path.join(nodesDir, 'node_modules', 'n8n-nodes-athenahealth');
-	if (!fs.existsSync(path.join(target, 'dist', 'nodes'))) throw new Error(`npm did not install the package into ${nodesDir}`);
+	const target = path.join(nodesDir, 'node_modules', name);
+	if (!fs.existsSync(path.join(target, 'dist'))) throw new Error(`npm did not install the package into ${nodesDir}`);
 	const extra = ['n8n-workflow', 'n8n-core'].filter((name) => fs.existsSync(path.join(nodesDir, 'node_modules', name)) || fs.existsSync(path.join(target, 'node_modules', name)));
 	if (extra.length) throw new Error(`installing the package also installed ${extra.join(', ')}: the host n8n's copy would be shadowed`);
 	return target;

@@ -41,11 +41,19 @@ function requested(rule: string | undefined, success: boolean): { required: bool
 }
 
 export function createAck(received: Hl7Message, opts: AckOptions): Ack {
-	const d = received.delimiters ?? DEFAULT_DELIMITERS;
-	const f = (v: string | undefined) => v ?? '';
-	const raw = (path: string) => f(received.raw(path));
+	const rd = received.delimiters ?? DEFAULT_DELIMITERS;
+	// The ACK is our message: when the received one declares no escape character, the ACK declares
+	// one (a character the received delimiters do not use), so its text can be escaped.
+	const d = rd.escape ? rd : { ...rd, escape: ['\\', '#', '!', '@', '$', '%'].find((c) => !Object.values(rd).includes(c)) ?? '' };
+	const e = d.escape;
+	// fields copied from the received message stay in their escaped form (components intact); a
+	// character that is the ACK's new escape character is data there and gets escaped
+	const raw = (path: string) => {
+		const v = received.raw(path) ?? '';
+		return rd.escape || !e ? v : v.split(e).join(`${e}E${e}`);
+	};
 	const esc = (v: string) => escapeValue(v, d);
-	const trigger = received.get('MSH.9.2') ?? '';
+	const trigger = raw('MSH.9.2');
 	const commit = opts.code.startsWith('C');
 	const success = opts.code === 'AA' || opts.code === 'CA';
 	const rule = commit ? received.get('MSH.15') : received.get('MSH.16');

@@ -48,6 +48,13 @@ export function segmentLines(input: string): string[] {
 	if (input.charCodeAt(0) === 0xfeff) start = 1;
 	while (start < input.length && (input.charCodeAt(start) === MLLP_START || isSpace(input.charCodeAt(start)))) start++;
 	let end = input.length;
+	// an MLLP end (or start) byte followed only by whitespace is framing: cut at the first such byte
+	// of the trailing run, so neither the byte nor the whitespace after it lands in the last field
+	for (let k = end; k > start; k--) {
+		const c = input.charCodeAt(k - 1);
+		if (c === MLLP_END || c === MLLP_START) end = k - 1;
+		else if (!isSpace(c)) break;
+	}
 	while (end > start && [MLLP_END, MLLP_START, 13, 10].includes(input.charCodeAt(end - 1))) end--;
 	const text = start === 0 && end === input.length ? input : input.slice(start, end);
 	if (!text) return [];
@@ -147,12 +154,30 @@ function decodeHex(hex: string): string {
 	try {
 		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 	} catch {
-		return String.fromCharCode(...bytes); // not UTF-8: one character per byte (ISO 8859-1)
+		// not UTF-8: one character per byte (ISO 8859-1); a loop, since spreading a long escape into a
+		// call overflows the stack
+		let out = '';
+		for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]);
+		return out;
 	}
 }
 
+/** Characters a value cannot hold raw: the delimiters, CR and LF. */
+function unwritable(text: string, d: Delimiters): string | undefined {
+	for (const ch of text) if (ch === d.field || ch === d.component || ch === d.repetition || ch === d.subcomponent || ch === d.truncation || ch === '\r' || ch === '\n') return ch;
+	return undefined;
+}
+
+/**
+ * Escapes a value for writing. A message whose MSH-2 declares no escape character cannot carry a
+ * delimiter, CR or LF inside a value: that is an Hl7Error rather than a value that silently splits.
+ */
 export function escapeValue(text: string, d: Delimiters): string {
-	if (!d.escape) return text;
+	if (!d.escape) {
+		const bad = unwritable(text, d);
+		if (bad !== undefined) throw new Hl7Error(`The value contains ${JSON.stringify(bad)}, which this message cannot carry: its MSH-2 declares no escape character`);
+		return text;
+	}
 	let out = '';
 	for (let i = 0; i < text.length; i++) {
 		const ch = text.charAt(i);
@@ -320,8 +345,11 @@ export class Hl7Message {
 		const d = this.delimiters;
 		let missing = p.occurrence - this.positions(p.segment).length;
 		if (missing > 0) {
+			// a new header segment gets this message's delimiters (MSH-1 and MSH-2), or it would not parse
+			const header = p.segment === 'MSH' || p.segment === 'FHS' || p.segment === 'BHS';
+			const fresh = header ? `${p.segment}${d.field}${encodingCharacters(d)}` : p.segment;
 			while (missing-- > 0) {
-				this.lines.push(p.segment);
+				this.lines.push(fresh);
 				this.fieldCache.push(undefined);
 			}
 			this.index = undefined;

@@ -1,0 +1,51 @@
+'use strict';
+// MLLP: messages per second acknowledged by the HL7 MLLP Trigger's listener (unframe, parse, hand
+// over, build and frame the ACK; the hand-over answers AA at once, so n8n's own execution cost is
+// left out), beside a bare Node `net` server that echoes the same frames, at 1 and 10 connections.
+// The sender runs in a child process (bench/mllpClient.js).
+const net = require('node:net');
+const { fork } = require('node:child_process');
+const path = require('node:path');
+
+const { startMllpServer } = require('../mllp/nodes/Mllp/server.ts');
+const { corpus } = require('./hl7');
+
+function load(port, connections, count, message) {
+	return new Promise((resolve, reject) => {
+		const child = fork(path.join(__dirname, 'mllpClient.js'), { stdio: 'inherit' });
+		child.once('message', (m) => {
+			child.kill();
+			resolve(m.ms);
+		});
+		child.once('error', reject);
+		child.send({ port, connections, count, message });
+	});
+}
+
+async function benchMllp() {
+	const message = corpus(1)[0]; // an athena-style ADT^A04 with a full PID
+	const count = Number(process.env.MLLP_BENCH_COUNT || 20000);
+	const echo = net.createServer((s) => {
+		s.setNoDelay(true);
+		s.on('data', (d) => s.write(d));
+	});
+	await new Promise((r) => echo.listen(0, '127.0.0.1', r));
+	const ours = await startMllpServer({ host: '127.0.0.1', port: 0, maxBytes: 16 * 1024 * 1024, encoding: 'utf8', warn: () => {}, onMessage: async () => ({ code: 'AA' }) });
+	const rows = [];
+	for (const connections of [1, 10]) {
+		await load(ours.port, connections, 500, message); // warm-up
+		await load(echo.address().port, connections, 500, message);
+		const base = await load(echo.address().port, connections, count, message);
+		const mine = await load(ours.port, connections, count, message);
+		rows.push([connections, Math.round((count / mine) * 1000), Math.round((count / base) * 1000), (base / mine).toFixed(2)]);
+	}
+	await ours.close(0);
+	echo.close();
+	return {
+		title: `MLLP: ${count} messages (${Buffer.byteLength(message)} bytes each) acknowledged, one at a time per connection (goal: ≥ 0.5× the bare net echo at 10 connections)`,
+		columns: ['connections', 'ours: ACKs/s', 'net echo: msgs/s', 'ours ÷ echo'],
+		rows,
+	};
+}
+
+module.exports = { benchMllp };
