@@ -59,9 +59,10 @@ describe('run once with n8n execute', () => {
 		const [patient] = itemsOf(run, 'Find or Create Patient');
 		const [booking] = itemsOf(run, 'Book');
 		expect(booking).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
-		// the slot is in the future (from tomorrow on), never earlier today
+		// the slot is in the future (from tomorrow on, in n8n's timezone), never earlier today
 		const [mm, dd, yyyy] = String(booking.date).split('/').map(Number);
-		expect(Date.UTC(yyyy, mm - 1, dd)).toBeGreaterThan(Date.now());
+		const [tm, td, ty] = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()).split('/').map(Number);
+		expect(Date.UTC(yyyy, mm - 1, dd)).toBeGreaterThan(Date.UTC(ty, tm - 1, td));
 		expect(sb.state.appointments.get(booking.appointmentid)).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
 		expect(sb.state.patients.get(patient.patientid)).toMatchObject({ firstname: 'Renée', lastname: 'Example-Núñez' });
 	}, 240000);
