@@ -21,7 +21,7 @@ async function regular(sandboxUrl, credential) {
 	const port = n8n.freePortSync();
 	const server = n8n.startN8n(bin, userFolder, port);
 	await server.ready;
-	return { mainUrl: `http://localhost:${port}`, stop: async () => (server.stop(), fs.rmSync(userFolder, { recursive: true, force: true })) };
+	return { mainUrl: `http://localhost:${port}`, stop: async () => (await server.stop(), n8n.removeFolder(userFolder)) };
 }
 
 async function once(workers, executions, processes) {

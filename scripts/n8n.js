@@ -249,15 +249,44 @@ function startN8n(bin, userFolder, port, extra = {}) {
 		}
 		throw new Error(`n8n did not become ready:\n${output.join('').slice(-3000)}`);
 	})();
-	// n8n starts a task runner of its own: stop the whole process group
-	const stop = () => {
+	return { child, ready, output, stop: () => stopProcess(child) };
+}
+
+/**
+ * Stops a spawned process and its group (n8n starts a task runner of its own): SIGTERM, and once
+ * the main process has exited (or after `graceMs`) SIGKILL to whatever of the group is left, so
+ * nothing writes into a folder the caller removes next.
+ */
+async function stopProcess(child, graceMs = 20000) {
+	const signal = (sig) => {
 		try {
-			process.kill(-child.pid, 'SIGTERM');
+			process.kill(-child.pid, sig);
 		} catch {
-			child.kill('SIGTERM');
+			try {
+				child.kill(sig);
+			} catch {
+				/* gone */
+			}
 		}
 	};
-	return { child, ready, output, stop };
+	if (child.exitCode === null && child.signalCode === null) {
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		signal('SIGTERM');
+		let timer;
+		await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+		clearTimeout(timer);
+	}
+	signal('SIGKILL');
+}
+
+/** Removes a temp folder; a file a dying process writes meanwhile is retried, never a test failure. */
+function removeFolder(dir) {
+	if (!dir) return;
+	try {
+		fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+	} catch (error) {
+		process.stderr.write(`could not remove ${dir}: ${error.message}\n`);
+	}
 }
 
 /**
@@ -300,4 +329,4 @@ function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
 	});
 }
 
-module.exports = { NODE, freePortSync, importWorkflows, spawnN8n, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
+module.exports = { NODE, freePortSync, stopProcess, removeFolder, importWorkflows, spawnN8n, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };

@@ -73,26 +73,8 @@ async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} 
 	fs.chmodSync(dir, 0o755);
 	const children = [];
 	const stop = async () => {
-		for (const child of children.reverse()) {
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {
-				try {
-					child.kill('SIGTERM');
-				} catch {
-					/* gone */
-				}
-			}
-		}
-		await new Promise((r) => setTimeout(r, 1500));
-		for (const child of children) {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				/* gone */
-			}
-		}
-		fs.rmSync(dir, { recursive: true, force: true });
+		await Promise.all(children.reverse().map((child) => n8n.stopProcess(child)));
+		n8n.removeFolder(dir);
 	};
 	try {
 		const redisPort = n8n.freePortSync();

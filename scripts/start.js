@@ -28,7 +28,7 @@ const USER_FOLDER = process.env.N8N_ATHENA_USER_FOLDER || path.join(n8n.ROOT, '.
 	const server = n8n.startN8n(bin, USER_FOLDER, N8N_PORT);
 	server.child.stdout.pipe(process.stdout);
 	const stop = async () => {
-		server.stop();
+		await server.stop();
 		await sandbox.close();
 		process.exit(0);
 	};

@@ -66,7 +66,7 @@ const toolMessages = (messages: Msg[]) => messages.filter((m) => m.role === 'too
 
 let sb: Sandbox;
 let stub: Awaited<ReturnType<typeof modelStub>>;
-let server: { ready: Promise<void>; stop: () => void; output: string[] } | undefined;
+let server: { ready: Promise<void>; stop: () => Promise<void>; output: string[] } | undefined;
 let port: number;
 let userFolder: string;
 let patientId: string;
@@ -112,10 +112,10 @@ beforeAll(async () => {
 }, 20 * 60 * 1000);
 
 afterAll(async () => {
-	server?.stop();
+	await server?.stop();
 	await stub?.close();
 	await sb?.close();
-	if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+	n8n.removeFolder(userFolder);
 });
 
 test('example 8: the AI Agent finds open slots, is told how to fix a malformed id, books exactly one slot and answers', async () => {

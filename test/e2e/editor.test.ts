@@ -13,14 +13,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
 let sb: Sandbox;
-let server: { ready: Promise<void>; stop: () => void } | undefined;
+let userFolder: string | undefined;
+let server: { ready: Promise<void>; stop: () => Promise<void> } | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`);
 	sb = await sandbox({ qps: 20 });
-	const { bin, userFolder } = prepareN8n(sb.url, false);
+	const prepared = prepareN8n(sb.url, false);
+	const bin = prepared.bin;
+	userFolder = prepared.userFolder;
 	const port = await freePort();
 	server = n8n.startN8n(bin, userFolder, port);
 	await server!.ready;
@@ -55,8 +58,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await browser?.close();
-	server?.stop();
+	await server?.stop();
 	await sb?.close();
+	n8n.removeFolder(userFolder);
 });
 
 test('the athenahealth node is added from the node creator; its actions list every resource', async () => {

@@ -16,6 +16,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sb?.close();
+	n8n.removeFolder(userFolder);
 });
 
 const itemsOf = (run: any, node: string) => (run.data.resultData.runData[node]?.[0]?.data?.main?.[0] ?? []).map((i: any) => i.json);

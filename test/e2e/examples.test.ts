@@ -8,7 +8,7 @@ import { freePort, n8n, prepareN8n, waitFor } from './helpers';
 let sb: Sandbox;
 let bin: string;
 let userFolder: string;
-let server: { ready: Promise<void>; stop: () => void; output: string[] } | undefined;
+let server: { ready: Promise<void>; stop: () => Promise<void>; output: string[] } | undefined;
 let port: number;
 
 beforeAll(async () => {
@@ -17,8 +17,9 @@ beforeAll(async () => {
 }, 20 * 60 * 1000);
 
 afterAll(async () => {
-	server?.stop();
+	await server?.stop();
 	await sb?.close();
+	n8n.removeFolder(userFolder);
 });
 
 /** Items a node output in an `n8n execute` run. */

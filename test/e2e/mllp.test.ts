@@ -23,10 +23,10 @@ const WORKFLOW = 'mllpE2eStoreMessages';
 const FAILING = 'mllpE2eFailingStep';
 
 let sb: Sandbox;
-let server: { ready: Promise<void>; stop: () => void; output: string[] } | undefined;
+let server: { ready: Promise<void>; stop: () => Promise<void>; output: string[] } | undefined;
 
 afterAll(async () => {
-	server?.stop();
+	await server?.stop();
 	await sb?.close();
 });
 

@@ -58,7 +58,7 @@ async function polled(printed: string): Promise<string> {
 	return sandboxUrl;
 }
 
-afterAll(() => fs.rmSync(userFolder, { recursive: true, force: true }));
+afterAll(() => n8n.removeFolder(userFolder));
 
 test('the first start prints the editor URL once the editor page is served', async () => {
 	const first = await start();

@@ -84,7 +84,7 @@ async function executionStatuses(userFolder: string): Promise<Map<string, string
 let server: ReturnType<typeof n8n.startN8n> | undefined;
 const folders: string[] = [];
 afterAll(() => {
-	for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
+	for (const f of folders) n8n.removeFolder(f);
 });
 const kill = () => {
 	try {
@@ -172,8 +172,7 @@ describe.each([
 			120000,
 		);
 		await sleep(6000); // let the last executions finish and be saved
-		server!.stop();
-		await sleep(2000);
+		await server!.stop();
 		const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
 		const statuses = await executionStatuses(userFolder);
 
