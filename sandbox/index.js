@@ -47,6 +47,9 @@ function defaultSettings(options) {
 		// a consuming read marks only the page it returns (page), or marks every match at once and
 		// serves later offsets from that snapshot, with a `next` link (snapshot)
 		feedPaging: options.feedPaging ?? 'page',
+		// how GET /patients matches firstname/lastname is INFERRED (not in the reference): by the beginning
+		// of the name, case-insensitively (prefix), or the whole name (exact)
+		patientNameMatch: options.patientNameMatch ?? 'prefix',
 		pageCap: options.pageCap ?? 0, // 0: athena's own per-endpoint maximums
 		hl7Url: options.hl7Url ?? '', // where the HL7 feed POSTs ADT/SIU messages (or mllp(s)://host:port); empty: off
 		hl7Tls: options.hl7Tls ?? {}, // node TLS options for mllps:// (e.g. { ca })

@@ -91,7 +91,7 @@ function register(router, sb) {
 			fail(400, { fields: SEARCH_FIELDS, error: 'Data for one or more of the fields listed above are required to successfully find a patient record.Note: invalid phone numbers are ignored.' });
 		}
 		const eq = (a, b) => String(a ?? '').toLowerCase() === String(b).toLowerCase();
-		const starts = (a, b) => String(a ?? '').toLowerCase().startsWith(String(b).toLowerCase());
+		const starts = (a, b) => (sb.settings.patientNameMatch === 'exact' ? eq(a, b) : String(a ?? '').toLowerCase().startsWith(String(b).toLowerCase()));
 		const digits = (s) => String(s ?? '').replace(/\D/g, '');
 		let rows = [...state.patients.values()].filter((p) => p.status !== 'deleted' || q.status === 'deleted');
 		if (q.firstname) rows = rows.filter((p) => starts(p.firstname, q.firstname));

@@ -58,15 +58,3 @@ test('Patient Search refuses email-only and ZIP-only searches (athena 400s them)
 	const { error } = await runNodes(creds, [{ parameters: { resource: 'patient', operation: 'search', filters: { lastname: 'Smith', zip: '02139' }, returnAll: true } }]);
 	expect(error).toBeUndefined();
 });
-
-test('Patient Get Many on a department over 1,000 patients says what to add instead of returning part of it', async () => {
-	const { error } = await runNodes(creds, [{ parameters: { resource: 'patient', operation: 'getAll', departmentId: byId('1'), status: 'active', returnAll: true } }]);
-	expect(error?.message).toBe('Department 1 has more than 1,000 active patients, more than athena returns for one search');
-	expect(error?.description).toMatch(/Patient Search: Department ID 1 plus a Last Name or a Date of Birth/);
-	expect(error?.description).toMatch(/larger than 1000 records/); // athena's own words
-	expect((await counters(sb)).byPath['GET /v1/{id}/patients']).toBe(1);
-	// a smaller department still comes back whole
-	const small = await runNodes(creds, [{ parameters: { resource: 'patient', operation: 'getAll', departmentId: byId('21'), status: 'active', returnAll: true } }]);
-	expect(small.error).toBeUndefined();
-	expect(small.output('athenahealth')).toHaveLength([...sb.state.patients.values()].filter((p: any) => p.departmentid === '21' && p.status === 'active').length);
-});

@@ -1,4 +1,4 @@
-import { NodeApiError, updateDisplayOptions, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { asNodeError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
@@ -13,33 +13,67 @@ export const description = updateDisplayOptions(show('patient', 'getAll'), [
 	simplifyField,
 ]);
 
+// athena refuses any patient search whose whole result is over 1,000 records, even with paging
+// (reference §2.2, "too broad"). A large department is then read in parts by the first letters of
+// the last name (every patient has one: athena requires it), merged by patient id.
+const TOO_BROAD = /larger than 1000 records/;
+const ATHENA_MAX = 1000;
+// Characters a last name starts or continues with: Latin letters, the accented capitals of Latin-1
+// and Latin Extended-A, digits, and the punctuation inside names (O'Brien, Smith-Jones, St. John).
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ', ...'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞß', ...'ĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ'];
+const INITIALS = [...LETTERS, ...'0123456789'];
+const FOLLOWING = [...LETTERS, "'", '-', ' ', '.'];
+const MAX_DEPTH = 3;
+const MAX_SEARCHES = 2000;
+
+const tooBroad = (error: unknown) => String((error as NodeApiError).httpCode) === '400' && TOO_BROAD.test((error as Error).message ?? '');
+
 export async function execute(this: IExecuteFunctions, i: number) {
 	const departmentid = idParam(this, 'departmentId', i, 'Department');
 	const status = this.getNodeParameter('status', i) as string;
-	try {
-		const records = await athenaList(this, {
-			method: 'GET',
-			path: '/patients',
-			wrapper: 'patients',
-			qs: { departmentid, status },
-			practiceId: practiceOf(this, i),
+	const limit = maxItems(this, i);
+	const list = (qs: IDataObject, max: number | undefined) =>
+		athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: { departmentid, status, ...qs }, practiceId: practiceOf(this, i), itemIndex: i, maxItems: max });
+	const refuse = (athenaSaid: string, why: string) =>
+		new NodeApiError(this.getNode(), { error: athenaSaid } as JsonObject, {
+			message: `Department ${departmentid} has more than 1,000 ${status} patients, more than athena returns for one search`,
+			description: `athena said: "${athenaSaid}" ${why} Read the department in parts with Patient Search: Department ID ${departmentid} plus a Last Name or a Date of Birth, so that each search finds under 1,000 patients. Or use a Bulk Export (FHIR) of the practice.`,
+			httpCode: '400',
 			itemIndex: i,
-			maxItems: maxItems(this, i),
 		});
-		return toItems(simplified(this, i, 'patient', records), i);
-	} catch (error) {
-		// athena refuses any patient search whose whole result is over 1,000 records, even with
-		// paging. No filter splits a department into parts that are known to cover every patient,
-		// so the node says so instead of returning part of the department as if it were all.
-		const e = error as NodeApiError;
-		if (e.httpCode === '400' && /larger than 1000 records/.test(e.message)) {
-			throw new NodeApiError(this.getNode(), (e.errorResponse ?? {}) as JsonObject, {
-				message: `Department ${departmentid} has more than 1,000 ${status} patients, more than athena returns for one search`,
-				description: `athena said: "${e.message}" Read the department in parts with Patient Search: Department ID ${departmentid} plus a Last Name or a Date of Birth, so that each search finds under 1,000 patients. Or use a Bulk Export (FHIR) of the practice.`,
-				httpCode: '400',
-				itemIndex: i,
-			});
+
+	const split = async (athenaSaid: string): Promise<IDataObject[]> => {
+		const byId = new Map<string, IDataObject>();
+		const full = () => limit !== undefined && byId.size >= limit;
+		let searches = 0;
+		const read = async (prefix: string): Promise<void> => {
+			if (full()) return;
+			if (++searches > MAX_SEARCHES) throw refuse(athenaSaid, `Reading it by the first letters of the last name took more than ${MAX_SEARCHES} searches.`);
+			try {
+				for (const record of await list({ lastname: prefix }, limit === undefined ? undefined : limit - byId.size)) {
+					if (!full()) byId.set(String(record.patientid), record);
+				}
+			} catch (error) {
+				if (!tooBroad(error)) throw asNodeError(this.getNode(), error);
+				if (prefix.length >= MAX_DEPTH) throw refuse(athenaSaid, `Even the patients whose last name starts with "${prefix}" are more than 1,000.`);
+				for (const next of FOLLOWING) await read(prefix + next);
+			}
+		};
+		for (const initial of INITIALS) await read(initial);
+		// over 1,000 in the department but not in the parts: athena did not match the last name by
+		// its beginning, so the parts are not the whole department
+		if (!full() && byId.size <= ATHENA_MAX) {
+			throw refuse(athenaSaid, 'athena did not match last names by their first letters, so the department cannot be read in parts automatically.');
 		}
-		throw asNodeError(this.getNode(), error);
+		return [...byId.values()];
+	};
+
+	let records: IDataObject[];
+	try {
+		records = await list({}, limit);
+	} catch (error) {
+		if (!tooBroad(error)) throw asNodeError(this.getNode(), error);
+		records = await split((error as Error).message);
 	}
+	return toItems(simplified(this, i, 'patient', records), i);
 }
