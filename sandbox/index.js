@@ -29,6 +29,10 @@ function defaultSettings(options) {
 		legacyThrottle: options.legacyThrottle ?? false, // 403 text/xml "Developer Over Qps"
 		gatewayErrors: options.gatewayErrors ?? false, // non-JSON 401/403/429 bodies
 		dailyQuota: options.dailyQuota ?? (production ? 1000000 : 50000),
+		// the daily-quota counter (X-RateLimit-Remaining) is VERIFIED on every response, how it counts is
+		// INFERRED: every call at once (exact), once a second as a distributed counter syncs (late), or
+		// no X-RateLimit headers at all (none)
+		quotaCounter: options.quotaCounter ?? 'exact',
 		tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
 		tokenRateLimit: options.tokenRateLimit ?? (production ? 50 : 5),
 		// the token 429's headers are INFERRED (reference §1.4): 'seconds' sends Retry-After, 'none' only the limit headers
@@ -166,6 +170,18 @@ async function startSandbox(options = {}) {
 			quotaUsed = 0;
 		}
 		return { limit: settings.dailyQuota, remaining: Math.max(0, settings.dailyQuota - quotaUsed) };
+	}
+	// what the X-RateLimit headers say (the quotaCounter reading)
+	let shown = { second: -1, used: 0 };
+	function rateHeadersOf(q) {
+		if (settings.quotaCounter === 'none') return {};
+		let used = quotaUsed + 1;
+		if (settings.quotaCounter === 'late') {
+			const second = Math.floor(Date.now() / 1000);
+			if (second !== shown.second) shown = { second, used: quotaUsed };
+			used = shown.used;
+		}
+		return { 'X-RateLimit-Limit': String(q.limit), 'X-RateLimit-Remaining': String(Math.max(0, settings.dailyQuota - used)) };
 	}
 	sb.setQuotaUsed = (n) => {
 		quota();
@@ -309,7 +325,7 @@ async function startSandbox(options = {}) {
 		}
 		countRate();
 		const q = quota();
-		const rateHeaders = { 'X-RateLimit-Limit': String(q.limit), 'X-RateLimit-Remaining': String(Math.max(0, q.remaining - 1)) };
+		const rateHeaders = rateHeadersOf(q);
 		if (q.remaining <= 0) {
 			counters.served429++;
 			if (settings.legacyThrottle) return send(res, 403, '<h1>Developer Over Rate</h1>', { ...base, ...rateHeaders, 'Content-Type': 'text/xml', 'X-Mashery-Error-Code': 'ERR_403_DEVELOPER_OVER_RATE' });

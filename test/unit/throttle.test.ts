@@ -1,6 +1,6 @@
 // The throttle's controller with explicit times: how it reacts to athena's 429s when several
 // processes share one app's limit (queue mode), and how it takes up capacity again.
-import { Pacer } from '../../nodes/Athenahealth/transport/throttle';
+import { Pacer, QuotaWatch } from '../../nodes/Athenahealth/transport/throttle';
 
 test('starts at the ceiling and stays there without congestion', () => {
 	const p = new Pacer(5, 0);
@@ -47,4 +47,44 @@ test('a repeated congestion never drives the rate below a sixteenth of the ceili
 	const p = new Pacer(16, 0);
 	for (let t = 1; t < 100; t++) p.congestion(t * 10, t * 10);
 	expect(p.rateAt(1000)).toBeGreaterThanOrEqual(1);
+});
+
+// athena's daily-quota counter (X-RateLimit-Remaining) on each of this process's answers: samples
+// every `gapMs`, while the whole app (this process and the others) makes `appPerSecond` calls.
+function watched(appPerSecond: number, gapMs: number, count: number, start = 40_000) {
+	const w = new QuotaWatch();
+	let remaining = start;
+	for (let k = 0; k < count; k++) {
+		w.observe(Math.round(remaining), k * gapMs);
+		remaining -= (appPerSecond * gapMs) / 1000;
+	}
+	return { w, now: (count - 1) * gapMs };
+}
+
+test('alone on the app: the counter drops only by its own calls, so the process paces at the limit', () => {
+	const { w, now } = watched(5, 200, 10); // 5 calls/s, all its own
+	expect(w.cap(5, now)).toBe(5);
+});
+
+test("sharing the app: the process paces at its share of just under the limit (two processes at 2.5/s each → 4.75 together)", () => {
+	const { w, now } = watched(5, 400, 8); // its own 2.5/s of the app's 5/s
+	expect(w.cap(5, now)).toBeCloseTo(2.5 * 0.95, 1);
+	// three processes each at full speed (15/s seen): each goes to a third of 4.75 at once
+	const three = watched(15, 200, 10);
+	expect(three.w.cap(5, three.now)).toBeCloseTo((5 * 4.75) / 15, 1);
+});
+
+test('a counter that tells nothing is ignored: too few calls, a counter that does not move, a reset at midnight', () => {
+	expect(watched(5, 200, 2).w.cap(5, 200)).toBeUndefined();
+	const still = watched(0, 200, 10); // not counting every call (or counting late)
+	expect(still.w.cap(5, still.now)).toBeUndefined();
+	const w = new QuotaWatch();
+	for (let k = 0; k < 5; k++) w.observe(100 - k * 3, k * 200);
+	w.observe(50_000, 1000); // midnight GMT: a new day's quota
+	expect(w.cap(5, 1000)).toBeUndefined();
+});
+
+test('old answers leave the window: a process that has been idle starts without an estimate', () => {
+	const { w } = watched(15, 200, 10);
+	expect(w.cap(5, 60_000)).toBeUndefined();
 });

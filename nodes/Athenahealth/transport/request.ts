@@ -32,6 +32,8 @@ export interface AthenaConnection {
 	practiceId: string;
 	allowedPracticeIds: Set<string>;
 	ratePerSecond: number;
+	/** Whether the credential divides athena's limit among processes itself (Processes Sharing This App's Limit > 1). */
+	rateDivided: boolean;
 	/** Whether the credential asks for athena's FHIR scopes. */
 	fhirEnabled: boolean;
 	/** The scopes the token asks for. */
@@ -118,6 +120,7 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 		practiceId,
 		allowedPracticeIds: allowed,
 		ratePerSecond: rate / processes,
+		rateDivided: processes > 1,
 		fhirEnabled: c.enableFhir === true,
 		scopes,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
@@ -318,7 +321,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 
 	for (let attempt = 0; ; attempt++) {
 		// only athena's own API counts against its rate limit; file storage elsewhere does not
-		if (authenticate) await throttle.acquire(key, conn.ratePerSecond, signal);
+		if (authenticate) await throttle.acquire(key, conn.ratePerSecond, signal, conn.rateDivided);
 		const sentAt = Date.now();
 		let outcome: Outcome;
 		// token errors (credential-invalid, scope-denied, token-rate-limited) are final and go as they are
@@ -333,6 +336,7 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				const fresh = await accessToken(source, token);
 				response = await call(fresh);
 			}
+			if (authenticate && response.statusCode !== 429) throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
 			if (response.statusCode >= 300 && response.statusCode < 400 && !opts.noRedirects) {
 				throw new NodeOperationError(ctx.getNode(), `athena answered a redirect (HTTP ${response.statusCode}), which was not followed`, {
 					itemIndex: opts.itemIndex,

@@ -9,6 +9,13 @@ import { sleep } from './sleep';
 // with successes, quickly up to just below where the last event happened, then probes beyond it
 // slowly at first and faster the longer it goes without a 429, so capacity a finished worker
 // leaves is taken up within a few seconds.
+//
+// athena also says how much of the app's limit the others use: every API response carries the
+// app's daily quota counter (X-RateLimit-Remaining, reference §5.2), which every process's calls
+// count down. Over the last few seconds, its drop is the whole app's rate, and the calls this process
+// made are its own share; the process then paces at its share of just under the limit, so workers
+// settle on the limit without a 429 (QuotaWatch). When the counter says nothing usable (absent, not
+// counting every call, counting late), the congestion controller alone paces.
 
 /** The pure controller: every time is passed in, so it is tested without a clock. */
 export class Pacer {
@@ -76,23 +83,83 @@ export class Pacer {
 	}
 }
 
+/** The app's rate, read from athena's daily-quota counter on this process's responses (pure, like Pacer). */
+export class QuotaWatch {
+	private samples: { at: number; remaining: number }[] = [];
+
+	/** Aim the whole app at this share of the limit: under it, athena's one-second burst absorbs the jitter. */
+	static TARGET = 0.95;
+	/** Long enough to hold several of this process's calls at a share of a few per second. */
+	static WINDOW_MS = 3000;
+	/** An estimate needs this span and this many of this process's calls. */
+	static MIN_SPAN_MS = 300;
+	static MIN_SAMPLES = 3;
+	/** Others below this share of the limit: this process is alone and paces at the limit. */
+	static ALONE = 0.05;
+
+	observe(remaining: number, now: number): void {
+		const last = this.samples[this.samples.length - 1];
+		// the counter resets at midnight GMT (or belongs to a new day's quota): start over
+		if (last && remaining > last.remaining + 1000) this.samples = [];
+		this.samples.push({ at: now, remaining });
+		this.prune(now);
+	}
+
+	/** The rate this process may use, or undefined when the counter tells nothing. */
+	cap(limit: number, now: number): number | undefined {
+		this.prune(now);
+		const n = this.samples.length;
+		if (n < QuotaWatch.MIN_SAMPLES) return undefined;
+		const span = this.samples[n - 1].at - this.samples[0].at;
+		if (span < QuotaWatch.MIN_SPAN_MS) return undefined;
+		// answers arrive out of order when several calls are in flight: the window's extremes
+		let high = -Infinity;
+		let low = Infinity;
+		for (const sample of this.samples) {
+			high = Math.max(high, sample.remaining);
+			low = Math.min(low, sample.remaining);
+		}
+		const total = ((high - low) * 1000) / span;
+		const mine = ((n - 1) * 1000) / span;
+		// a counter that dropped less than this process alone called does not count every call
+		if (total < mine * 0.9) return undefined;
+		if (total - mine < limit * QuotaWatch.ALONE) return limit;
+		return Math.min(limit, Math.max(limit * Pacer.FLOOR, (mine * limit * QuotaWatch.TARGET) / total));
+	}
+
+	private prune(now: number): void {
+		while (this.samples.length && this.samples[0].at < now - QuotaWatch.WINDOW_MS) this.samples.shift();
+	}
+}
+
 interface Schedule {
 	pacer: Pacer;
+	quota: QuotaWatch;
 	/** Earliest time the next call may start. */
 	next: number;
+	/** Whether the credential divides the limit itself (processes sharing it set by hand). */
+	divided: boolean;
 }
 
 const schedules = new Map<string, Schedule>();
 
-function schedule(key: string, ceiling: number, now: number): Schedule {
+function schedule(key: string, ceiling: number, now: number, divided: boolean): Schedule {
 	let s = schedules.get(key);
 	if (!s) {
-		s = { pacer: new Pacer(ceiling, now), next: 0 };
+		s = { pacer: new Pacer(ceiling, now), quota: new QuotaWatch(), next: 0, divided };
 		schedules.set(key, s);
 	} else if (s.pacer.ceiling !== ceiling) {
 		s.pacer.setCeiling(ceiling);
 	}
+	s.divided = divided;
 	return s;
+}
+
+function rateOf(s: Schedule, now: number): number {
+	const paced = s.pacer.rateAt(now);
+	// a share set by hand is exact already; otherwise the app's counter caps this process's share
+	const cap = s.divided ? undefined : s.quota.cap(s.pacer.ceiling, now);
+	return cap === undefined ? paced : Math.min(paced, cap);
 }
 
 /**
@@ -100,14 +167,14 @@ function schedule(key: string, ceiling: number, now: number): Schedule {
  * it is awake at that moment: callers that wake together after a stalled event loop take turns
  * instead of all going out at once (the server would see a burst).
  */
-export async function acquire(key: string, ratePerSecond: number, signal?: AbortSignal): Promise<number> {
+export async function acquire(key: string, ratePerSecond: number, signal?: AbortSignal, divided = false): Promise<number> {
 	if (!(ratePerSecond > 0)) return 0;
 	const began = Date.now();
-	const s = schedule(key, ratePerSecond, began);
+	const s = schedule(key, ratePerSecond, began, divided);
 	for (;;) {
 		const now = Date.now();
 		if (now >= s.next) {
-			s.next = now + 1000 / s.pacer.rateAt(now);
+			s.next = now + 1000 / rateOf(s, now);
 			return now - began;
 		}
 		await sleep(s.next - now, signal);
@@ -124,4 +191,11 @@ export function penalize(key: string, retryAfterMs: number, sentAt: number): voi
 	const now = Date.now();
 	s.pacer.congestion(sentAt, now);
 	s.next = Math.max(s.next, now + retryAfterMs);
+}
+
+/** athena answered a call (not a 429) with its daily-quota counter: what the whole app has used. */
+export function observeQuota(key: string, remaining: unknown): void {
+	const s = schedules.get(key);
+	const value = typeof remaining === 'string' && /^\d+$/.test(remaining.trim()) ? Number(remaining) : typeof remaining === 'number' ? remaining : NaN;
+	if (s && Number.isFinite(value)) s.quota.observe(value, Date.now());
 }
