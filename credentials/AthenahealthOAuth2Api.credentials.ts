@@ -97,7 +97,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'number',
 			default: 1,
 			typeOptions: { minValue: 1, numberPrecision: 0 },
-			description: "n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, processes find their share by themselves, with an occasional 429.",
+			description: "n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, each process finds its share from the app usage athena reports on every answer (an occasional 429 when they start together).",
 		},
 		{
 			displayName: 'Grant Type',

@@ -18,8 +18,12 @@ const FEED_READS = 'GET /v1/{id}/patients/changed';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls every 5 s (twelve crons: n8n refuses a seconds field with `*`), each change POSTed to a sink with its execution id. */
-function workflow(sandboxUrl: string) {
+/**
+ * Polls every 5 s (twelve crons: n8n refuses a seconds field with `*`), each change POSTed to a sink
+ * with its execution id. `backlog`: 100 changes per feed read (so a drain takes many reads) and one
+ * POST per execution with all its changes.
+ */
+function workflow(sandboxUrl: string, backlog = false) {
 	return {
 		id: WORKFLOW_ID,
 		name: 'athena crash test',
@@ -31,7 +35,7 @@ function workflow(sandboxUrl: string) {
 				type: 'n8n-nodes-athenahealth.athenahealthTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) }, event: 'anyPatientChange' },
+				parameters: { pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) }, event: 'anyPatientChange', ...(backlog ? { options: { pageSize: 100 } } : {}) },
 				credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
 			},
 			{
@@ -45,25 +49,33 @@ function workflow(sandboxUrl: string) {
 					url: `${sandboxUrl}/_sink/crash`,
 					sendBody: true,
 					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ deliveryKey: $json.deliveryKey, patientid: $json.patientid, execution: $execution.id }) }}',
+					jsonBody: backlog
+						? '={{ JSON.stringify({ execution: $execution.id, changes: $json.changes.map((c) => ({ deliveryKey: c.deliveryKey, patientid: c.patientid })) }) }}'
+						: '={{ JSON.stringify({ deliveryKey: $json.deliveryKey, patientid: $json.patientid, execution: $execution.id }) }}',
 					options: {},
 				},
 			},
+			...(backlog ? [{ id: 'c4', name: 'All Changes', type: 'n8n-nodes-base.aggregate', typeVersion: 1, position: [130, 0], parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'changes', options: {} } }] : []),
 			{ id: 'c3', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [520, 0], parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } },
 		],
-		connections: { 'Patient Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] }, Sink: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] } },
+		connections: {
+			...(backlog
+				? { 'Patient Changes': { main: [[{ node: 'All Changes', type: 'main', index: 0 }]] }, 'All Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } }
+				: { 'Patient Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } }),
+			Sink: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
 }
 
 /** A user folder with the package, the sandbox credential and the crash workflow, active. */
-function prepare(bin: string, sandboxUrl: string): string {
+function prepare(bin: string, sandboxUrl: string, backlog = false): string {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-'));
 	n8n.installPackage(userFolder);
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-import-'));
 	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([n8n.sandboxCredential(sandboxUrl)]));
-	fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify(workflow(sandboxUrl)));
+	fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify(workflow(sandboxUrl, backlog)));
 	n8n.cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
 	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'workflow.json')}`]);
 	n8n.cli(bin, userFolder, ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']);
@@ -193,4 +205,77 @@ describe.each([
 		expect(finishedTwice).toEqual([]);
 		expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
 	}, 12 * 60 * 1000);
+});
+
+/** Each delivery the sink received: one per change (its own POST, or one of an execution's batch). */
+const deliveries = async (sb: Sandbox) =>
+	(await control(sb, 'GET', '/_sink/crash')).flatMap(({ body }: any) =>
+		Array.isArray(body.changes) ? body.changes.map((c: any) => ({ ...c, execution: body.execution })) : [body],
+	) as Array<{ deliveryKey: string; patientid: string; execution: string }>;
+
+const BACKLOG = 10000;
+describe.each([
+	{ feedReplay: 'with-next', feedPaging: 'page' },
+	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
+])('a 10,000-change backlog at 5 requests/s; replay $feedReplay, paging $feedPaging', (semantics) => {
+	let sb: Sandbox;
+	beforeAll(async () => {
+		sb = await sandbox({ qps: 5, patients: BACKLOG + 20, booked: 20, openSlots: 20, ...semantics });
+	});
+	afterAll(() => sb?.close());
+
+	test(`${KILLS} SIGKILLs while it drains (right after feed reads, during an execution): none lost, duplicates only from unfinished executions`, async () => {
+		const bin = n8n.ensureN8n() as string;
+		const userFolder = prepare(bin, sb.url, true);
+		folders.push(userFolder);
+		const port = await freePort();
+		const start = async () => {
+			server = n8n.startN8n(bin, userFolder, port);
+			await server!.ready;
+		};
+		await start();
+		await waitFor('the subscription', async () => ((await control(sb, 'GET', '/_control/subscriptions')).some((s: any) => s.key.endsWith('|patients')) ? true : undefined), 120000);
+		await scenario(sb, [...sb.state.patients.keys()].slice(0, BACKLOG).map((patientid) => ({ action: 'updatePatient', patientid })));
+
+		const kinds = ['after a feed read', 'after a feed read', 'during an execution', 'after a feed read', 'at random'];
+		const killedAt: string[] = [];
+		for (const kind of kinds) {
+			if (kind === 'after a feed read') {
+				const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
+				await waitFor('a feed read', async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined), 60000);
+			} else if (kind === 'during an execution') {
+				const posted = (await control(sb, 'GET', '/_sink/crash')).length;
+				await waitFor('an execution', async () => ((await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined), 120000);
+			} else {
+				await sleep(1000 + Math.random() * 8000);
+			}
+			killedAt.push(kind);
+			kill();
+			await sleep(500);
+			await start();
+		}
+
+		const queued = (await control(sb, 'GET', '/_control/feeds/sandbox-client/enqueued')).filter((e: any) => e.feed === 'patients');
+		const want = new Set<string>(queued.map((e: any) => e.id));
+		await waitFor('every change delivered', async () => {
+			const got = new Set((await deliveries(sb)).map((d) => d.patientid));
+			return [...want].every((id) => got.has(id)) ? true : undefined;
+		}, 300000);
+		await sleep(6000); // let the last executions finish and be saved
+		await server!.stop();
+		const sink = await deliveries(sb);
+		const statuses = await executionStatuses(userFolder);
+		const byKey = new Map<string, string[]>();
+		for (const d of sink) byKey.set(d.deliveryKey, [...(byKey.get(d.deliveryKey) ?? []), String(d.execution)]);
+		const duplicates = [...byKey.entries()].filter(([, executions]) => executions.length > 1);
+		const finishedTwice = duplicates.filter(([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1);
+		const got = new Set(sink.map((d) => d.patientid));
+		const lost = [...want].filter((id) => !got.has(id));
+		process.stdout.write(
+			`[crash backlog ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${got.size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; feed reads ${(await counters(sb)).byPath[FEED_READS]}; kills: ${killedAt.join(', ')}\n`,
+		);
+		expect(want.size).toBe(BACKLOG);
+		expect(lost).toEqual([]);
+		expect(finishedTwice).toEqual([]);
+	}, 20 * 60 * 1000);
 });
