@@ -110,6 +110,21 @@ afterEach(() => {
 	server = undefined;
 });
 
+/** Starts n8n with the crash workflow active and waits for its subscription; `start` restarts it on the same user folder. */
+async function activate(sb: Sandbox, backlog = false) {
+	const bin = n8n.ensureN8n() as string;
+	const userFolder = prepare(bin, sb.url, backlog);
+	folders.push(userFolder);
+	const port = await freePort();
+	const start = async () => {
+		server = n8n.startN8n(bin, userFolder, port);
+		await server!.ready;
+	};
+	await start();
+	await waitFor('the subscription', async () => ((await control(sb, 'GET', '/_control/subscriptions')).some((s: any) => s.key.endsWith('|patients')) ? true : undefined), 120000);
+	return { userFolder, start };
+}
+
 describe.each([
 	{ feedReplay: 'with-next', feedPaging: 'page' },
 	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
@@ -121,16 +136,7 @@ describe.each([
 	afterAll(() => sb?.close());
 
 	test(`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`, async () => {
-		const bin = n8n.ensureN8n() as string;
-		const userFolder = prepare(bin, sb.url);
-		folders.push(userFolder);
-		const port = await freePort();
-		const start = async () => {
-			server = n8n.startN8n(bin, userFolder, port);
-			await server!.ready;
-		};
-		await start();
-		await waitFor('the subscription', async () => ((await control(sb, 'GET', '/_control/subscriptions')).some((s: any) => s.key.endsWith('|patients')) ? true : undefined), 120000);
+		const { userFolder, start } = await activate(sb);
 
 		// a steady flow: one patient update per change, each patient once, until the kills are done
 		const ids = [...sb.state.patients.keys()].slice(0, MAX_CHANGES);
@@ -225,16 +231,7 @@ describe.each([
 	afterAll(() => sb?.close());
 
 	test(`${KILLS} SIGKILLs while it drains (right after feed reads, during an execution): none lost, duplicates only from unfinished executions`, async () => {
-		const bin = n8n.ensureN8n() as string;
-		const userFolder = prepare(bin, sb.url, true);
-		folders.push(userFolder);
-		const port = await freePort();
-		const start = async () => {
-			server = n8n.startN8n(bin, userFolder, port);
-			await server!.ready;
-		};
-		await start();
-		await waitFor('the subscription', async () => ((await control(sb, 'GET', '/_control/subscriptions')).some((s: any) => s.key.endsWith('|patients')) ? true : undefined), 120000);
+		const { userFolder, start } = await activate(sb, true);
 		await scenario(sb, [...sb.state.patients.keys()].slice(0, BACKLOG).map((patientid) => ({ action: 'updatePatient', patientid })));
 
 		const kinds = ['after a feed read', 'after a feed read', 'during an execution', 'after a feed read', 'at random'];
