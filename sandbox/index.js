@@ -178,7 +178,7 @@ async function startSandbox(options = {}) {
 		let used = quotaUsed + 1;
 		if (settings.quotaCounter === 'late') {
 			const second = Math.floor(Date.now() / 1000);
-			if (second !== shown.second) shown = { second, used: quotaUsed };
+			if (second !== shown.second || shown.used > quotaUsed) shown = { second, used: quotaUsed };
 			used = shown.used;
 		}
 		return { 'X-RateLimit-Limit': String(q.limit), 'X-RateLimit-Remaining': String(Math.max(0, settings.dailyQuota - used)) };

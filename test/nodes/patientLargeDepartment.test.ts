@@ -40,7 +40,7 @@ describe.each(['prefix', 'exact'])('athena matches last names: %s', (patientName
 		test('the node says the department cannot be read in parts and returns nothing partial', async () => {
 			const { error, output } = await runNodes(sandboxCredentials({ url: sb.url }), [getMany('1')]);
 			expect(error?.message).toBe('Department 1 has more than 1,000 active patients, more than athena returns for one search');
-			expect(error?.description).toMatch(/did not match last names by their first letters/);
+			expect(error?.description).toMatch(/did not match names by their first letters/);
 			expect(error?.description).toMatch(/Patient Search: Department ID 1 plus a Last Name or a Date of Birth/);
 			expect(error?.description).toMatch(/larger than 1000 records/); // athena's own words
 			expect(output('athenahealth')).toEqual([]);
@@ -53,4 +53,20 @@ describe.each(['prefix', 'exact'])('athena matches last names: %s', (patientName
 		expect(output('athenahealth').map((item: any) => item.json.patientid).sort()).toEqual(activeIn('21').sort());
 		expect((await counters(sb)).byPath['GET /v1/{id}/patients']).toBe(1);
 	});
+});
+
+test('a last initial over 1,000 is read by last and first initial: patients named exactly "Li" are all there', async () => {
+	const sb = await sandbox({ qps: 50, patients: 1300, departmentOnePatients: 1200, booked: 20, openSlots: 20, days: 5 });
+	try {
+		const department = [...sb.state.patients.values()].filter((p: any) => p.departmentid === '1' && p.status === 'active');
+		department.slice(0, 1100).forEach((p: any, n: number) => (p.lastname = ['Li', 'Lin', 'Liu', 'Lee'][n % 4]));
+		const { error, output } = await runNodes(sandboxCredentials({ url: sb.url }), [getMany('1')]);
+		expect(error).toBeUndefined();
+		const ids = output('athenahealth').map((item: any) => item.json.patientid);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(ids.sort()).toEqual(department.map((p: any) => p.patientid).sort());
+		expect(output('athenahealth').filter((item: any) => item.json.lastname === 'Li')).toHaveLength(275);
+	} finally {
+		await sb.close();
+	}
 });

@@ -88,3 +88,8 @@ test('old answers leave the window: a process that has been idle starts without 
 	const { w } = watched(15, 200, 10);
 	expect(w.cap(5, 60_000)).toBeUndefined();
 });
+
+test('a counter falling faster than the limit and its burst allow is not read as other processes', () => {
+	const { w, now } = watched(100, 200, 10); // 100 calls/s against a 5/s app: some other counter
+	expect(w.cap(5, now)).toBeUndefined();
+});

@@ -336,7 +336,8 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				const fresh = await accessToken(source, token);
 				response = await call(fresh);
 			}
-			if (authenticate && response.statusCode !== 429) throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
+			// athena's own answers only (not a throttle refusal, not a file on another origin)
+			if (authenticate && response.statusCode < 400 && originOf(opts.url) === originOf(conn.baseUrl)) throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
 			if (response.statusCode >= 300 && response.statusCode < 400 && !opts.noRedirects) {
 				throw new NodeOperationError(ctx.getNode(), `athena answered a redirect (HTTP ${response.statusCode}), which was not followed`, {
 					itemIndex: opts.itemIndex,

@@ -96,11 +96,12 @@ export class QuotaWatch {
 	static MIN_SAMPLES = 3;
 	/** Others below this share of the limit: this process is alone and paces at the limit. */
 	static ALONE = 0.05;
+	static RESET_RISE = 50;
 
 	observe(remaining: number, now: number): void {
 		const last = this.samples[this.samples.length - 1];
-		// the counter resets at midnight GMT (or belongs to a new day's quota): start over
-		if (last && remaining > last.remaining + 1000) this.samples = [];
+		// the counter resets at midnight GMT: start over (answers out of order rise by a few at most)
+		if (last && remaining > last.remaining + QuotaWatch.RESET_RISE) this.samples = [];
 		this.samples.push({ at: now, remaining });
 		this.prune(now);
 	}
@@ -121,8 +122,9 @@ export class QuotaWatch {
 		}
 		const total = ((high - low) * 1000) / span;
 		const mine = ((n - 1) * 1000) / span;
-		// a counter that dropped less than this process alone called does not count every call
-		if (total < mine * 0.9) return undefined;
+		// a counter that dropped less than this process alone called does not count every call; one
+		// that dropped faster than athena's limit and its one-second burst allow is not this app's count
+		if (total < mine * 0.9 || total > limit * 5) return undefined;
 		if (total - mine < limit * QuotaWatch.ALONE) return limit;
 		return Math.min(limit, Math.max(limit * Pacer.FLOOR, (mine * limit * QuotaWatch.TARGET) / total));
 	}

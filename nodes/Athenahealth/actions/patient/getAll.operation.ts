@@ -14,16 +14,14 @@ export const description = updateDisplayOptions(show('patient', 'getAll'), [
 ]);
 
 // athena refuses any patient search whose whole result is over 1,000 records, even with paging
-// (reference §2.2, "too broad"). A large department is then read in parts by the first letters of
-// the last name (every patient has one: athena requires it), merged by patient id.
+// (reference §2.2, "too broad"). A large department is then read in parts by the initial of the
+// last name, and where one initial is itself over 1,000, by last and first initial together (every
+// patient has both names: athena requires them), merged by patient id. Splitting by initials, not
+// by longer prefixes, keeps a patient whose whole last name is the prefix ("Li") in some part.
 const TOO_BROAD = /larger than 1000 records/;
 const ATHENA_MAX = 1000;
-// Characters a last name starts or continues with: Latin letters, the accented capitals of Latin-1
-// and Latin Extended-A, digits, and the punctuation inside names (O'Brien, Smith-Jones, St. John).
-const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ', ...'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞß', ...'ĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ'];
-const INITIALS = [...LETTERS, ...'0123456789'];
-const FOLLOWING = [...LETTERS, "'", '-', ' ', '.'];
-const MAX_DEPTH = 3;
+// Initials a name starts with: Latin letters, the accented capitals of Latin-1 and Latin Extended-A, digits.
+const INITIALS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', ...'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ', ...'ĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ'];
 const MAX_SEARCHES = 2000;
 
 const tooBroad = (error: unknown) => String((error as NodeApiError).httpCode) === '400' && TOO_BROAD.test((error as Error).message ?? '');
@@ -46,24 +44,24 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		const byId = new Map<string, IDataObject>();
 		const full = () => limit !== undefined && byId.size >= limit;
 		let searches = 0;
-		const read = async (prefix: string): Promise<void> => {
+		const read = async (lastname: string, firstname?: string): Promise<void> => {
 			if (full()) return;
-			if (++searches > MAX_SEARCHES) throw refuse(athenaSaid, `Reading it by the first letters of the last name took more than ${MAX_SEARCHES} searches.`);
+			if (++searches > MAX_SEARCHES) throw refuse(athenaSaid, `Reading it by the initials of the patients' names took more than ${MAX_SEARCHES} searches.`);
 			try {
-				for (const record of await list({ lastname: prefix }, limit === undefined ? undefined : limit - byId.size)) {
+				for (const record of await list({ lastname, ...(firstname ? { firstname } : {}) }, limit === undefined ? undefined : limit - byId.size)) {
 					if (!full()) byId.set(String(record.patientid), record);
 				}
 			} catch (error) {
 				if (!tooBroad(error)) throw asNodeError(this.getNode(), error);
-				if (prefix.length >= MAX_DEPTH) throw refuse(athenaSaid, `Even the patients whose last name starts with "${prefix}" are more than 1,000.`);
-				for (const next of FOLLOWING) await read(prefix + next);
+				if (firstname) throw refuse(athenaSaid, `Even the patients whose last name starts with "${lastname}" and first name with "${firstname}" are more than 1,000.`);
+				for (const initial of INITIALS) await read(lastname, initial);
 			}
 		};
 		for (const initial of INITIALS) await read(initial);
 		// over 1,000 in the department but not in the parts: athena did not match the last name by
 		// its beginning, so the parts are not the whole department
 		if (!full() && byId.size <= ATHENA_MAX) {
-			throw refuse(athenaSaid, 'athena did not match last names by their first letters, so the department cannot be read in parts automatically.');
+			throw refuse(athenaSaid, 'athena did not match names by their first letters, so the department cannot be read in parts automatically.');
 		}
 		return [...byId.values()];
 	};
