@@ -336,8 +336,9 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				const fresh = await accessToken(source, token);
 				response = await call(fresh);
 			}
-			// athena's own answers only (not a throttle refusal, not a file on another origin)
-			if (authenticate && response.statusCode < 400 && originOf(opts.url) === originOf(conn.baseUrl)) throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
+			// athena's own answers, errors included (they count too), but not a throttle refusal nor a file on another origin
+			const refusedAsThrottle = response.statusCode === 429 || legacyThrottle({ status: response.statusCode, headers: response.headers, body: response.body }) !== undefined;
+			if (authenticate && !refusedAsThrottle && originOf(opts.url) === originOf(conn.baseUrl)) throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
 			if (response.statusCode >= 300 && response.statusCode < 400 && !opts.noRedirects) {
 				throw new NodeOperationError(ctx.getNode(), `athena answered a redirect (HTTP ${response.statusCode}), which was not followed`, {
 					itemIndex: opts.itemIndex,
