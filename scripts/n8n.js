@@ -75,7 +75,7 @@ function ensureN8n() {
 
 /**
  * Installs the package (or another package folder of this repository, e.g. mllp/) into <userFolder>/.n8n/nodes the way n8n's manual install says
- * (`cd ~/.n8n/nodes && npm i n8n-nodes-athenahealth`): the packed tarball, installed by npm on
+ * (`cd ~/.n8n/nodes && npm i n8n-nodes-athenahealth`, in a folder with its own package.json): the packed tarball, installed by npm on
  * the Node.js this n8n runs on. n8n-workflow must then come from the host n8n: a second copy
  * beside the package (what a required peer dependency would drag in) fails the install.
  */
@@ -84,14 +84,31 @@ function installPackage(userFolder, packageDir = ROOT) {
 	if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
+	// The nodes folder needs its own package.json, as n8n keeps one there: without it npm walks up to
+	// the nearest folder that has one (this repository, for the default user folder under .cache/)
+	// and installs there instead.
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`);
+	// The tarball is kept beside it and saved as a dependency, so that installing a second package
+	// (athenahealth and hl7-mllp) does not prune the first; its name carries a content hash, so a
+	// rebuilt package is a new dependency spec that npm resolves afresh.
+	const packs = path.join(nodesDir, 'packages');
+	fs.mkdirSync(packs, { recursive: true });
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-pack-'));
+	let kept;
 	try {
 		npmIn(packageDir, ['pack', '--silent', '--pack-destination', packDir]);
 		const [tarball] = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
-		npmIn(nodesDir, ['install', path.join(packDir, tarball), '--no-audit', '--no-fund', '--no-save'], nodeEnv());
+		const hash = require('node:crypto').createHash('sha256').update(fs.readFileSync(path.join(packDir, tarball))).digest('hex').slice(0, 12);
+		kept = `${tarball.replace(/\.tgz$/, '')}-${hash}.tgz`;
+		fs.copyFileSync(path.join(packDir, tarball), path.join(packs, kept));
+		npmIn(nodesDir, ['install', `./packages/${kept}`, '--no-audit', '--no-fund', '--save'], nodeEnv());
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
+	// earlier tarballs of this package (npm names them <name>-<version>.tgz) are no longer needed
+	const earlier = new RegExp(`^${name.replace(/^@/, '').replace('/', '-').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d`);
+	for (const old of fs.readdirSync(packs)) if (old !== kept && earlier.test(old)) fs.rmSync(path.join(packs, old), { force: true });
 	const target = path.join(nodesDir, 'node_modules', name);
 	if (!fs.existsSync(path.join(target, 'dist'))) throw new Error(`npm did not install the package into ${nodesDir}`);
 	const extra = ['n8n-workflow', 'n8n-core'].filter((name) => fs.existsSync(path.join(nodesDir, 'node_modules', name)) || fs.existsSync(path.join(target, 'node_modules', name)));
@@ -148,7 +165,7 @@ function cli(bin, userFolder, args, extra = {}) {
 	const file = path.join(os.tmpdir(), `n8n-athena-cli-${process.pid}-${Date.now()}.log`);
 	const fd = fs.openSync(file, 'w');
 	try {
-		execFileSync(NODE, [bin, ...args], { env: env(userFolder, 0, extra), stdio: ['ignore', fd, fd], timeout: 240000 });
+		execFileSync(NODE, [bin, ...args], { env: env(userFolder, 0, extra), stdio: ['ignore', fd, fd], timeout: 10 * 60 * 1000 });
 		return fs.readFileSync(file, 'utf8');
 	} catch (error) {
 		error.output = fs.readFileSync(file, 'utf8');
@@ -235,7 +252,7 @@ function spawnN8n(bin, userFolder, args, extra = {}, port = 0) {
 function startN8n(bin, userFolder, port, extra = {}) {
 	const { child, output } = spawnN8n(bin, userFolder, ['start'], extra, port);
 	const ready = (async () => {
-		const deadline = Date.now() + 180000;
+		const deadline = Date.now() + 10 * 60 * 1000; // a loaded 2-core machine
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.join('').slice(-3000)}`);
 			try {
@@ -293,7 +310,7 @@ function removeFolder(dir) {
  * Runs a workflow once with `n8n execute` (as n8n runs a manual execution) and resolves with the
  * run data n8n prints. Spawned with pipes, and the process group is stopped after.
  */
-function execute(bin, userFolder, workflowId, timeoutMs = 180000) {
+function execute(bin, userFolder, workflowId, timeoutMs = 10 * 60 * 1000) {
 	return new Promise((resolve, reject) => {
 		// n8n prints the run data at log level info
 		const child = spawn(NODE, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], { env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });

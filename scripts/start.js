@@ -27,7 +27,11 @@ const USER_FOLDER = process.env.N8N_ATHENA_USER_FOLDER || path.join(n8n.ROOT, '.
 	}
 	const server = n8n.startN8n(bin, USER_FOLDER, N8N_PORT);
 	server.child.stdout.pipe(process.stdout);
+	let stopping = false;
 	const stop = async () => {
+		// Ctrl+C in a terminal reaches npm and this process alike, and npm passes it on again
+		if (stopping) return;
+		stopping = true;
 		await server.stop();
 		await sandbox.close();
 		process.exit(0);

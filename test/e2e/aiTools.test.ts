@@ -122,7 +122,7 @@ test('example 8: the AI Agent finds open slots, is told how to fix a malformed i
 	const url = `http://localhost:${port}/webhook/athena-agent-example-8/chat`;
 	const post = async (body: object) => await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	// n8n registers the published workflows' webhooks just after it reports ready (this action runs nothing)
-	await waitFor('the chat webhook', async () => ((await post({ action: 'loadPreviousSession', sessionId: 'probe' })).status === 200 ? true : undefined), 120000);
+	await waitFor('the chat webhook', async () => ((await post({ action: 'loadPreviousSession', sessionId: 'probe' })).status === 200 ? true : undefined), 300000);
 	const bookedBefore = [...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus !== 'o').length;
 	const res = await post({ action: 'sendMessage', sessionId: 'e2e-agent', chatInput: `Book patient ${patientId} into the first open slot in department 1 in the next two weeks. Yes, I confirm.` });
 	const answer = (await res.json()) as { output: string };
@@ -162,7 +162,7 @@ test('example 8: the AI Agent finds open slots, is told how to fix a malformed i
 	expect(sb.state.appointments.get(slot.appointmentid)).toMatchObject({ patientid: patientId, appointmentstatus: 'f' });
 	expect((await counters(sb)).byPath['PUT /v1/{id}/appointments/{id}']).toBe(1);
 	expect(answer.output).toBe(`Booked appointment ${slot.appointmentid} on ${slot.date} at ${slot.starttime} for patient ${patientId}.`);
-}, 180000);
+}, 10 * 60 * 1000);
 
 describe('example 7: the MCP Server Trigger', () => {
 	let client: Client;
@@ -178,11 +178,11 @@ describe('example 7: the MCP Server Trigger', () => {
 		client = await waitFor(
 			'the MCP endpoint',
 			async () => await connect(MCP_TOKEN).catch(() => undefined),
-			120000,
+			300000,
 		);
 		// the example's endpoint wants the bearer token: a client without it is refused
 		await expect(connect()).rejects.toThrow(/Authorization data is wrong/);
-	}, 180000);
+	}, 10 * 60 * 1000);
 
 	afterAll(async () => {
 		await client?.close();

@@ -11,6 +11,7 @@ import { freePort, n8n, prepareN8n, waitFor } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+const LOADED = 5 * 60 * 1000; // the longest any editor wait may take before it is a failure
 
 let sb: Sandbox;
 let userFolder: string | undefined;
@@ -53,7 +54,12 @@ beforeAll(async () => {
 	await context.route((url) => !/^http:\/\/localhost[:/]/.test(url.href), (route) => route.abort());
 	await context.addCookies([{ name: 'n8n-auth', value: cookie, domain: 'localhost', path: '/' }]);
 	page = await context.newPage();
-	await page.goto(`http://localhost:${port}/workflow/athenaExample5Book`);
+	// a 2-core machine shared with other work: n8n serves the editor's node types (megabytes of JSON)
+	// slowly; every wait below is for a condition, with room for that
+	page.setDefaultTimeout(LOADED);
+	await page.goto(`http://localhost:${port}/workflow/athenaExample5Book`, { timeout: LOADED });
+	// the workflow's nodes are drawn once the editor has the node types
+	await page.getByTestId('canvas-node').first().waitFor();
 }, 20 * 60 * 1000);
 
 afterAll(async () => {
@@ -64,14 +70,18 @@ afterAll(async () => {
 });
 
 test('the athenahealth node is added from the node creator; its actions list every resource', async () => {
-	await page.getByTestId('node-creator-plus-button').click({ timeout: 60000 });
+	await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator').waitFor();
 	await page.keyboard.type('athenahealth');
-	await page.getByTestId('node-creator-item-name').getByText('athenahealth', { exact: true }).click();
+	// the creator searches as the text arrives: wait for the search result, then pick it
+	const item = page.getByTestId('node-creator-item-name').getByText('athenahealth', { exact: true });
+	await item.waitFor();
+	await item.click();
 	// the action list renders progressively: wait for its last group
 	const creator = await waitFor('the action list', async () => {
 		const text = await page.getByTestId('node-creator').innerText();
 		return text.includes('PROVIDER ACTIONS') ? text : undefined;
-	}, 30000);
+	}, LOADED);
 	for (const group of ['APPOINTMENT ACTIONS', 'PATIENT ACTIONS', 'FHIR ACTIONS', 'BULK EXPORT (FHIR) ACTIONS', 'HL7 MESSAGE ACTIONS', 'DEPARTMENT ACTIONS']) expect(creator).toContain(group);
 	for (const action of ['Get open appointment slots', 'Search FHIR resources', 'Export and wait for the files', 'Get an appointment reason']) expect(creator).toContain(action);
 	await page.getByTestId('node-creator').getByText('Get open appointment slots', { exact: true }).click();
@@ -83,7 +93,8 @@ test('the athenahealth node is added from the node creator; its actions list eve
 
 test("the department picker lists the sandbox's departments (list search through the credential)", async () => {
 	await page.getByTestId('resource-locator-departmentId').getByTestId('rlc-input').click();
-	await page.getByTestId('rlc-item').first().waitFor({ timeout: 30000 });
+	// the list search goes through the credential to the sandbox; wait for its answer
+	await page.getByTestId('rlc-item').first().waitFor();
 	const items = await page.getByTestId('rlc-item').allInnerTexts();
 	expect(items).toEqual(sb.state.departments.map((d: any) => `${d.patientdepartmentname} (${d.departmentid})`));
 	fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -47,4 +47,4 @@ test("example 6: every patient booked tomorrow is checked once; those whose prim
 		expect(p).toMatchObject({ name: `${stored.firstname} ${stored.lastname}`, phone: stored.mobilephone });
 		expect(p.reason).toBe(primary(p.patientid) ? `${primary(p.patientid).eligibilitystatus}: ${primary(p.patientid).eligibilitymessage}` : `Patient ${p.patientid} has no active primary policy`);
 	}
-}, 300000);
+}, 10 * 60 * 1000);

@@ -94,17 +94,17 @@ test('1,000 messages over MLLPS, each stored once and acknowledged AA, across a 
 		if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${await res.text()}`);
 		return ((await res.json()) as { data: any }).data;
 	};
-	await waitFor('the MLLPS listener', async () => ((await listening(mllpPort, cert.cert)) ? true : undefined), 60000);
+	await waitFor('the MLLPS listener', async () => ((await listening(mllpPort, cert.cert)) ? true : undefined), 300000);
 
 	const stored = () => (sb.state.sinks.get('hl7-mllp') ?? []) as Array<{ body: { controlId: string } }>;
 	const sendStarted = Date.now();
 	const sending = sendMllp({ host: '127.0.0.1', port: mllpPort, tls: { ca: cert.cert, servername: 'localhost' }, messages: Array.from({ length: COUNT }, (_, i) => message(i)), connections: 4, ackTimeoutMs: 60000, retryMs: 250, giveUpMs: 200000 });
 
 	// deactivate once a third is stored, check the listener is gone, reactivate
-	await waitFor('a third of the messages stored', async () => (stored().length >= COUNT / 3 ? true : undefined), 120000);
+	await waitFor('a third of the messages stored', async () => (stored().length >= COUNT / 3 ? true : undefined), 300000);
 	await rest('POST', `/workflows/${WORKFLOW}/deactivate`, {});
 	const atDeactivation = stored().length;
-	await waitFor('the listener to stop', async () => ((await listening(mllpPort, cert.cert)) ? undefined : true), 60000);
+	await waitFor('the listener to stop', async () => ((await listening(mllpPort, cert.cert)) ? undefined : true), 300000);
 	const { versionId } = await rest('GET', `/workflows/${WORKFLOW}`);
 	await rest('POST', `/workflows/${WORKFLOW}/activate`, { versionId });
 
