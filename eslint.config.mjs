@@ -69,8 +69,18 @@ export default tseslint.config(
 		rules: { ...n8nNodesBase.configs.community.rules, '@n8n/community-nodes/node-registration-complete': 'off' },
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
+	// The tests: TypeScript's recommended rules; test doubles and fixtures are loosely typed on purpose.
 	{
-		files: ['sandbox/**/*.js', 'bench/**/*.js', 'scripts/**/*.js', 'test/**/*.js'],
+		files: ['test/**/*.ts'],
+		extends: [js.configs.recommended, tseslint.configs.recommended],
+		rules: {
+			'@typescript-eslint/no-explicit-any': 'off',
+			'@typescript-eslint/no-non-null-assertion': 'off',
+			'@typescript-eslint/no-unused-vars': ['error', { args: 'none', caughtErrors: 'none' }],
+		},
+	},
+	{
+		files: ['sandbox/**/*.js', 'bench/**/*.js', 'scripts/**/*.js', 'test/**/*.js', '.prettierrc.js'],
 		extends: [js.configs.recommended],
 		languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', __dirname: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly', performance: 'readonly', setImmediate: 'readonly', structuredClone: 'readonly' } },
 		rules: { 'no-unused-vars': ['error', { args: 'none', caughtErrors: 'none' }] },

@@ -1,4 +1,5 @@
-// Tests run the built package (dist/) through n8n-core, so `npm test` builds first.
+// Tests run the built package (dist/) through n8n-core, so `npm test` builds first; a run on a
+// dist/ older than the sources fails at once (test/setup/freshDist.js).
 module.exports = {
 	testEnvironment: 'node',
 	// tsc copies package.json into dist/ (for n8n's package checks); one package name for jest's module map
@@ -8,6 +9,7 @@ module.exports = {
 	// the real-n8n examples run separately: npm run test:e2e
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+	globalSetup: '<rootDir>/test/setup/freshDist.js',
 	setupFiles: ['<rootDir>/test/setup/env.js'],
 	testTimeout: 120000,
 	maxWorkers: 2,

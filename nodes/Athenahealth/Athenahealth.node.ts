@@ -1,56 +1,22 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { appointment, appointmentOperations } from './actions/appointment';
-import { appointmentReminder, appointmentReminderOperations } from './actions/appointmentReminder';
-import { billing, billingOperations } from './actions/billing';
-import { bulkExport, bulkExportOperations } from './actions/bulkExport';
-import { chart, chartOperations } from './actions/chart';
-import { document, documentOperations } from './actions/document';
-import { fhir, fhirOperations, resourceTypeField } from './actions/fhir';
-import * as customApiCall from './actions/customApiCall/call.operation';
-import { hl7, hl7Input, hl7Operations } from './actions/hl7';
-import { patient, patientOperations } from './actions/patient';
-import { practice, practiceOperations } from './actions/practice';
-import { insurancePackage, insurancePackageOperations } from './actions/insurancePackage';
-import { patientInsurance, patientInsuranceOperations } from './actions/patientInsurance';
-import { appointmentType, department, provider } from './actions/reference';
-import { appointmentReason } from './actions/reference/appointmentReason';
-import { subscription, subscriptionOperations } from './actions/subscription';
-import { referenceOperations } from './actions/reference/referenceResource';
+import { OPERATIONS, RESOURCES } from './actions/resources';
 import { route } from './actions/router';
 import { toolDescriptionFields, withToolDefaults } from './actions/toolDescriptions';
-import type { Resource } from './actions/types';
+import type { ResourceDefinition } from './actions/types';
 import { listSearch } from './methods';
 
-const resources: Record<string, Resource> = {
-	patient,
-	appointment,
-	appointmentReminder,
-	appointmentReason,
-	subscription,
-	hl7,
-	department,
-	provider,
-	appointmentType,
-	fhir,
-	bulkExport,
-	customApiCall: { call: customApiCall },
-	patientInsurance,
-	insurancePackage,
-	chart,
-	billing,
-	document,
-	practice,
-};
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
-const operationParam = (resource: string, options: NonNullable<INodeTypeDescription['properties'][number]['options']>, def: string) => ({
+/** A resource's Operation parameter (its options alphabetical, as n8n's lint asks of literal lists). */
+const operationParam = (resource: ResourceDefinition): INodeProperties => ({
 	displayName: 'Operation',
 	name: 'operation',
-	type: 'options' as const,
+	type: 'options',
 	noDataExpression: true,
-	displayOptions: { show: { resource: [resource] } },
-	options,
-	default: def,
+	displayOptions: { show: { resource: [resource.value] } },
+	options: resource.operations.map((op) => op.option).sort(byName),
+	default: resource.default,
 });
 
 export class Athenahealth implements INodeType {
@@ -75,49 +41,12 @@ export class Athenahealth implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'Appointment', value: 'appointment' },
-					{ name: 'Appointment Reason', value: 'appointmentReason' },
-					{ name: 'Appointment Reminder', value: 'appointmentReminder' },
-					{ name: 'Appointment Type', value: 'appointmentType' },
-					{ name: 'Balance and Claim', value: 'billing' },
-					{ name: 'Bulk Export (FHIR)', value: 'bulkExport' },
-					{ name: 'Change Subscription', value: 'subscription' },
-					{ name: 'Chart', value: 'chart' },
-					{ name: 'Custom API Call', value: 'customApiCall' },
-					{ name: 'Department', value: 'department' },
-					{ name: 'Document', value: 'document' },
-					{ name: 'FHIR', value: 'fhir' },
-					{ name: 'HL7 Message', value: 'hl7' },
-					{ name: 'Insurance Package', value: 'insurancePackage' },
-					{ name: 'Patient', value: 'patient' },
-					{ name: 'Patient Insurance', value: 'patientInsurance' },
-					{ name: 'Practice', value: 'practice' },
-					{ name: 'Provider', value: 'provider' },
-				],
+				// actions/resources.ts, alphabetical
+				options: RESOURCES.map((r) => ({ name: r.name, value: r.value })).sort(byName),
 				default: 'patient',
 			},
-			operationParam('patient', patientOperations, 'get'),
-			operationParam('appointment', appointmentOperations, 'getOpenSlots'),
-			operationParam('appointmentReminder', appointmentReminderOperations, 'create'),
-			operationParam('appointmentReason', referenceOperations('appointment reason', 'appointment reasons')!, 'getAll'),
-			operationParam('subscription', subscriptionOperations, 'subscribe'),
-			operationParam('hl7', hl7Operations, 'parse'),
-			...hl7Input,
-			operationParam('department', referenceOperations('department', 'departments')!, 'getAll'),
-			operationParam('provider', referenceOperations('provider', 'providers')!, 'getAll'),
-			operationParam('appointmentType', referenceOperations('appointment type', 'appointment types')!, 'getAll'),
-			operationParam('fhir', fhirOperations, 'search'),
-			resourceTypeField(['search', 'read']),
-			operationParam('bulkExport', bulkExportOperations, 'exportAndWait'),
-			operationParam('customApiCall', [{ name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' }], 'call'),
-			operationParam('patientInsurance', patientInsuranceOperations, 'getAll'),
-			operationParam('insurancePackage', insurancePackageOperations, 'search'),
-			operationParam('chart', chartOperations, 'getProblems'),
-			operationParam('billing', billingOperations, 'getBalances'),
-			operationParam('document', documentOperations, 'getAll'),
-			operationParam('practice', practiceOperations, 'getAll'),
-			...Object.values(resources).flatMap((ops) => Object.values(ops).flatMap((op) => op.description)),
+			...RESOURCES.flatMap((r) => [operationParam(r), ...(r.fields ?? [])]),
+			...RESOURCES.flatMap((r) => r.operations.flatMap((op) => op.description)),
 			{
 				displayName: 'Practice ID',
 				name: 'practiceId',
@@ -142,6 +71,6 @@ export class Athenahealth implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions) {
-		return await route.call(this, resources);
+		return await route.call(this, OPERATIONS);
 	}
 }

@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
+import { EVENT_OPTIONS, OTHER_FEED, RAW_FEED_OPTIONS } from './trigger/feeds';
 import { poll } from './trigger/poll';
 
 export class AthenahealthTrigger implements INodeType {
@@ -22,36 +23,17 @@ export class AthenahealthTrigger implements INodeType {
 				name: 'event',
 				type: 'options',
 				default: 'appointmentScheduled',
-				// Listed literally for n8n's lint; trigger/events.ts maps each value to its feed and rules.
-				options: [
-					{ name: 'Any Appointment Change', value: 'anyAppointmentChange' },
-					{ name: 'Any Patient Change', value: 'anyPatientChange' },
-					{ name: 'Appointment Cancelled', value: 'appointmentCancelled', description: 'Includes a no-show flag' },
-					{ name: 'Appointment Checked In', value: 'appointmentCheckedIn' },
-					{ name: 'Appointment Checked Out', value: 'appointmentCheckedOut' },
-					{ name: 'Appointment Rescheduled', value: 'appointmentRescheduled' },
-					{ name: 'Appointment Scheduled', value: 'appointmentScheduled' },
-					{ name: 'Appointment Updated', value: 'appointmentUpdated' },
-					{ name: 'Other Feed (Raw Records)', value: 'otherFeed' },
-					{ name: 'Patient Added', value: 'patientAdded' },
-					{ name: 'Patient Merged', value: 'patientMerged' },
-					{ name: 'Patient Updated', value: 'patientUpdated' },
-				],
+				// every named event of trigger/feeds.ts, and Other Feed (Raw Records)
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName: 'Feed',
 				name: 'otherFeed',
 				type: 'options',
 				default: 'chart/healthhistory/problems',
-				options: [
-					{ name: 'Allergies', value: 'chart/healthhistory/allergies' },
-					{ name: 'Lab Results', value: 'labresults' },
-					{ name: 'Medications', value: 'chart/healthhistory/medication' },
-					{ name: 'Prescriptions', value: 'prescriptions' },
-					{ name: 'Problems', value: 'chart/healthhistory/problems' },
-					{ name: 'Providers', value: 'providers' },
-				],
-				displayOptions: { show: { event: ['otherFeed'] } },
+				// the feeds of trigger/feeds.ts without named events
+				options: RAW_FEED_OPTIONS,
+				displayOptions: { show: { event: [OTHER_FEED] } },
 			},
 			{
 				displayName:

@@ -2,7 +2,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { asNodeError } from '../transport/errors';
 
-import type { Resource } from './types';
+import type { Operation } from './types';
 
 const onSuccess = new WeakMap<object, Array<() => void>>();
 
@@ -17,7 +17,7 @@ export function afterSuccess(ctx: IExecuteFunctions, fn: () => void) {
  * Owns the per-item loop: every operation handles exactly one item; here each output gets its
  * pairedItem, errors get the item index, and On Error (continue) keeps the other items going.
  */
-export async function route(this: IExecuteFunctions, resources: Record<string, Resource>): Promise<INodeExecutionData[][]> {
+export async function route(this: IExecuteFunctions, resources: Record<string, Record<string, Operation>>): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {

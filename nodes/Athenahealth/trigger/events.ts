@@ -1,38 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-// athena's changed records carry no event name (reference §4.4): the trigger works out what happened
-// from the record's fields, and says which rule it used.
-
-export interface TriggerEvent {
-	value: string;
-	name: string;
-	feed: string;
-	/** athena event names to subscribe to; empty = every default event of the feed. */
-	subscribe: string[];
-	/** The classified event names this choice emits; empty = every record, unlabelled (other feeds). */
-	emits: string[];
-}
-
-export const EVENTS: TriggerEvent[] = [
-	{ value: 'appointmentScheduled', name: 'Appointment Scheduled', feed: 'appointments', subscribe: ['ScheduleAppointment'], emits: ['Appointment Scheduled'] },
-	{ value: 'appointmentRescheduled', name: 'Appointment Rescheduled', feed: 'appointments', subscribe: ['ScheduleAppointment', 'CancelAppointment'], emits: ['Appointment Rescheduled'] },
-	{ value: 'appointmentCancelled', name: 'Appointment Cancelled', feed: 'appointments', subscribe: ['CancelAppointment'], emits: ['Appointment Cancelled'] },
-	{ value: 'appointmentCheckedIn', name: 'Appointment Checked In', feed: 'appointments', subscribe: ['CheckIn'], emits: ['Appointment Checked In'] },
-	{ value: 'appointmentCheckedOut', name: 'Appointment Checked Out', feed: 'appointments', subscribe: ['CheckOut'], emits: ['Appointment Checked Out'] },
-	{ value: 'appointmentUpdated', name: 'Appointment Updated', feed: 'appointments', subscribe: ['UpdateAppointment'], emits: ['Appointment Updated'] },
-	{
-		value: 'anyAppointmentChange',
-		name: 'Any Appointment Change',
-		feed: 'appointments',
-		subscribe: [],
-		emits: ['Appointment Scheduled', 'Appointment Rescheduled', 'Appointment Cancelled', 'Appointment Checked In', 'Appointment Checked Out', 'Appointment Updated', 'Open Slot Changed'],
-	},
-	{ value: 'patientAdded', name: 'Patient Added', feed: 'patients', subscribe: ['AddPatient'], emits: ['Patient Added'] },
-	{ value: 'patientUpdated', name: 'Patient Updated', feed: 'patients', subscribe: ['UpdatePatient'], emits: ['Patient Updated'] },
-	{ value: 'patientMerged', name: 'Patient Merged', feed: 'patients', subscribe: ['MergePatient'], emits: ['Patient Merged'] },
-	{ value: 'anyPatientChange', name: 'Any Patient Change', feed: 'patients', subscribe: [], emits: ['Patient Added', 'Patient Updated', 'Patient Merged', 'Patient Deleted'] },
-];
-
+// athena's changed records carry no event name (docs/athena-behaviour.md): the trigger works out
+// what happened from the record's fields, and says which rule it used. feeds.ts says which feed
+// uses which classifier.
 
 const truthy = (v: unknown) => v === true || v === 'true' || v === 'Y';
 const minute = (v: unknown) => (typeof v === 'string' ? v.slice(0, 16) : undefined);

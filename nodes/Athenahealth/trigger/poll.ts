@@ -3,7 +3,6 @@ import { randomUUID } from 'crypto';
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime, zonedParts } from '../shared/dates';
-import { OTHER_FEEDS } from '../actions/subscription';
 import { athenaId, listedValue } from '../shared/ids';
 import { normalizeRecord } from '../shared/records';
 import { asNodeError } from '../transport/errors';
@@ -11,7 +10,7 @@ import { athenaList, recordsOf } from '../transport/paginate';
 import { athenaRequest, athenaSend, getConnection } from '../transport/request';
 import { beginPoll, deliveryKey, earliest, endPoll, knownKeys, MAX_UNFINISHED, remember, REPLAY_SKEW_MS, running, type TriggerState } from './checkpoint';
 import { deliver, type OnExecutionError } from './delivery';
-import { classifyAppointment, classifyPatient, EVENTS } from './events';
+import { EVENTS, feedOf, RAW_FEED_OPTIONS } from './feeds';
 
 const REQUIRES_SETUP = /require setup|requires setup/i;
 const MANUAL_SAMPLE = 5;
@@ -45,7 +44,7 @@ function ids(ctx: IPollFunctions, value: unknown, label: string): string[] {
 function settingsOf(ctx: IPollFunctions): Settings {
 	const eventChoice = ctx.getNodeParameter('event') as string;
 	const known = EVENTS.find((e) => e.value === eventChoice);
-	const feed = known ? known.feed : listedValue(ctx.getNode(), ctx.getNodeParameter('otherFeed'), OTHER_FEEDS, 'Feed');
+	const feed = known ? known.feed : listedValue(ctx.getNode(), ctx.getNodeParameter('otherFeed'), RAW_FEED_OPTIONS, 'Feed');
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const departmentIds = ids(ctx, filters.departmentIds, 'Department IDs');
@@ -220,7 +219,10 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, on
 /** Turns records into items as pages arrive: drops known ones (if given), classifies, labels. */
 function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?: Set<string>) {
 	// Plain copies: static data is an observed object, slow to touch once per record.
-	const knownPatients = new Set(state.patients ?? []);
+	// a feed whose classifier needs first sightings (Patient Added) remembers its ids
+	const feed = feedOf(s.feed);
+	const remembered = feed?.remember;
+	const knownPatients = new Set(remembered ? (state.patients ?? []) : []);
 	const newPatients: string[] = [];
 	const items: INodeExecutionData[] = [];
 	const add = (records: IDataObject[]) => {
@@ -228,15 +230,11 @@ function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?:
 			const key = deliveryKey(s.feed, record);
 			if (known?.has(key)) continue; // emitted before, and finished or still running
 			known?.add(key);
-			const c =
-				s.feed === 'appointments'
-					? classifyAppointment(record)
-					: s.feed === 'patients'
-						? classifyPatient(record, knownPatients.has(String(record.patientid)))
-						: undefined;
-			if (s.feed === 'patients' && record.patientid !== undefined && !knownPatients.has(String(record.patientid))) {
-				knownPatients.add(String(record.patientid));
-				newPatients.push(String(record.patientid));
+			const id = remembered && record[remembered] !== undefined ? String(record[remembered]) : undefined;
+			const c = feed?.classify?.(record, id !== undefined && knownPatients.has(id));
+			if (id !== undefined && !knownPatients.has(id)) {
+				knownPatients.add(id);
+				newPatients.push(id);
 			}
 			if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
 			if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;

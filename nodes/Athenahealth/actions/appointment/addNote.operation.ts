@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaRequest } from '../../transport/request';
 import { idParam, inputError, practiceOf, show, toItems } from '../common';
 import { appointmentIdField } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Add Note', value: 'addNote', action: 'Add a note to an appointment' };
+
+export const toolDescription = `Add a text note to an athenahealth appointment by appointment ID (${ID}). Returns whether athena stored it.`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('appointment', 'addNote'), [
 	appointmentIdField(),

@@ -5,6 +5,13 @@ import { athenaRequest } from '../../transport/request';
 import { compact, idParam, inputError, practiceOf, show, single, toItems } from '../common';
 import { appointmentTypeLocator, patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Book', value: 'book', action: 'Book an appointment', description: 'Book a patient into an open slot' };
+
+export const toolDescription = `Book a patient into an open athenahealth slot. Needs the slot's appointment ID from the open slots, the patient ID and the appointment type ID (${ID}). Returns the booked appointment (appointment ID, date, start time, patient ID, status f = booked).`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('appointment', 'book'), [
 	appointmentIdField('appointmentId', 'Open Slot ID', 'An open slot from Get Open Slots'),

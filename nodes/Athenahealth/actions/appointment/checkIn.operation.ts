@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { athenaRequest } from '../../transport/request';
 import { idParam, inputError, practiceOf, show, toItems } from '../common';
 import { appointmentIdField } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Check In', value: 'checkIn', action: 'Check in an appointment', description: 'Run athena\'s check-in steps and report unmet requirements' };
+
+export const toolDescription = `Check a patient in for an athenahealth appointment by appointment ID (${ID}). Returns the result and any unmet check-in requirements.`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('appointment', 'checkIn'), [
 	appointmentIdField(),

@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, toItems } from '../common';
 import { appointmentIdField } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Check Out', value: 'checkOut', action: 'Check out an appointment' };
+
+export const toolDescription = `Check a patient out of an athenahealth appointment by appointment ID (${ID}). Returns the result.`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('appointment', 'checkOut'), [appointmentIdField()]);
 

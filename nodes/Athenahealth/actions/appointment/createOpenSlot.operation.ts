@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaRequest } from '../../transport/request';
 import { compact, dateParam, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
+import { DATE, ID } from '../toolText';
+
+export const option = { name: 'Create Open Slot', value: 'createOpenSlot', action: 'Create open appointment slots' };
+
+export const toolDescription = `Create open appointment slots in athenahealth for a department and provider (${ID}) on a date (${DATE}) at given times (HH:MM). Returns the new slot IDs.`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('appointment', 'createOpenSlot'), [
 	departmentLocator(),

@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, simplified, simplifyField, single, toItems } from '../common';
 import { appointmentIdField } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get', value: 'get', action: 'Get an appointment' };
+
+export const toolDescription = `Get one athenahealth appointment by appointment ID (${ID}). Returns date, start time, duration, department, provider, patient, appointment type and status (f booked, x cancelled, 2 checked in, 3 checked out, o open).`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('appointment', 'get'), [
 	appointmentIdField(),

@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { athenaList } from '../../transport/paginate';
 import { checkRange, compact, dateParam, dateValue, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { departmentLocator, patientLocator, providerLocator } from '../locators';
+import { DATE, ID } from '../toolText';
+
+export const option = { name: 'Get Many Booked', value: 'getManyBooked', action: 'Get many booked appointments', description: 'Booked appointments by date range, department, provider, patient and status' };
+
+export const toolDescription = `List booked athenahealth appointments between a start and an end date (${DATE}), optionally for one department, provider or patient ID (${ID}). Returns appointments with appointment ID, date, start time, patient ID, provider ID and status.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('appointment', 'getManyBooked'), [
 	{ displayName: 'Start Date', name: 'startDate', type: 'string', default: '', required: true, placeholder: '2026-11-24', description: 'First appointment day, inclusive' },

@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaList } from '../../transport/paginate';
 import { idParam, practiceOf, show, toItems } from '../common';
 import { appointmentIdField } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Notes', value: 'getNotes', action: 'Get the notes of an appointment' };
+
+export const toolDescription = `Get the notes of an athenahealth appointment by appointment ID (${ID}). Returns the notes.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('appointment', 'getNotes'), [appointmentIdField()]);
 

@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { athenaList } from '../../transport/paginate';
 import { checkRange, compact, dateParam, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
+import { DATE, ID } from '../toolText';
+
+export const option = { name: 'Get Open Slots', value: 'getOpenSlots', action: 'Get open appointment slots' };
+
+export const toolDescription = `Find open (bookable) appointment slots in an athenahealth department. Needs the department ID and an appointment type ID or a reason ID (-1 means any) (${ID}); optional start and end date (${DATE}). Returns slots with appointment ID (the slot to book), date (MM/DD/YYYY), start time, duration, provider ID and appointment type ID.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('appointment', 'getOpenSlots'), [
 	{

@@ -4,6 +4,13 @@ import { athenaRequest } from '../../transport/request';
 import { compact, idParam, practiceOf, show, single, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Reschedule', value: 'reschedule', action: 'Reschedule an appointment', description: 'Move a booked appointment into another open slot' };
+
+export const toolDescription = `Move a booked athenahealth appointment into another open slot. Needs the booked appointment ID, the new open slot's appointment ID and the patient ID (${ID}). Returns the new appointment.`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('appointment', 'reschedule'), [
 	appointmentIdField('appointmentId', 'Appointment ID', 'The booked appointment to move'),

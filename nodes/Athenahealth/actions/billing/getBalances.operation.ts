@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, single, toItems } from '../common';
 import { patientLocator } from '../locators';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Balances', value: 'getBalances', action: 'Get the balances of a patient', description: "Read a patient's balances (patient ID, digits); one item per provider group with the claims behind it, amounts also as numbers" };
+
+export const toolDescription = `Get an athenahealth patient's balances by patient ID (${ID}). Returns the balance per provider group, with amounts as numbers and the claims behind them.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('billing', 'getBalances'), [
 	patientLocator(),

@@ -2,6 +2,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, single, toItems } from '../common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Claim', value: 'getClaim', action: 'Get a claim', description: 'Read one claim by its ID (digits); returns the claim (read only)' };
+
+export const toolDescription = `Get one athenahealth claim by claim ID (${ID}); read only. Returns the claim with its charges, status and balances.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('billing', 'getClaim'), [
 	{ displayName: 'Claim ID', name: 'claimId', type: 'string', default: '', required: true, placeholder: '301', description: 'The claim (digits), e.g. claimid from Get Many Claims' },

@@ -2,6 +2,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { athenaList } from '../../transport/paginate';
 import { compact, dateValue, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { DATE, ID } from '../toolText';
+
+export const option = { name: 'Get Many Claims', value: 'getClaims', action: 'Get many claims', description: 'List claims by patient or department ID (digits) or a service or created date range; one item per claim (read only)' };
+
+export const toolDescription = `List athenahealth claims for a patient (patient ID, ${ID}) or a service date range (${DATE}); read only. Returns claims with claim ID, service date, status and amounts.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('billing', 'getClaims'), [
 	{

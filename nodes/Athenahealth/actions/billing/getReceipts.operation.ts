@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, toItems } from '../common';
 import { departmentLocator, patientLocator } from '../locators';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Receipts', value: 'getReceipts', action: 'Get the receipts of a patient', description: "List a patient's card payment receipts (patient and department IDs, digits); one item per receipt" };
+
+export const toolDescription = `List an athenahealth patient's payment receipts by patient ID (${ID}). Returns receipts with receipt ID, date and amount.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('billing', 'getReceipts'), [patientLocator(), departmentLocator()]);
 

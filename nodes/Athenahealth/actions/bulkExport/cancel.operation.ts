@@ -6,6 +6,12 @@ import { practiceOf, show } from '../common';
 import { checkpoints } from './download';
 import { statusUrlField } from './fields';
 
+export const option = { name: 'Cancel', value: 'cancel', action: 'Cancel a bulk export', description: 'Tell athena to stop the export and delete its files (DELETE)' };
+
+export const toolDescription = 'Cancel a running athenahealth FHIR bulk export by its status URL. Returns the result.';
+
+export const writes = true;
+
 export const description = updateDisplayOptions(show('bulkExport', 'cancel'), [statusUrlField]);
 
 export async function execute(this: IExecuteFunctions, i: number) {

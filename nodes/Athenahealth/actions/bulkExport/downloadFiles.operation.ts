@@ -6,6 +6,12 @@ import { practiceOf, show } from '../common';
 import { deliverFiles } from './download';
 import { downloadFields, statusUrlField } from './fields';
 
+export const option = { name: 'Download Files', value: 'downloadFiles', action: 'Download bulk export files', description: 'Download the files of a finished export, resuming where an earlier run stopped' };
+
+export const toolDescription = 'Download the files of a finished athenahealth FHIR bulk export as binary data. Not meant for agents: the files go to the workflow, not to the model.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('bulkExport', 'downloadFiles'), [statusUrlField, ...downloadFields]);
 
 export async function execute(this: IExecuteFunctions, i: number) {

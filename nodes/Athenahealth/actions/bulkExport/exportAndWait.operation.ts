@@ -9,6 +9,12 @@ import { afterSuccess } from '../router';
 import { checkpoints, deliverFiles } from './download';
 import { downloadFields, exportRequest, startFields } from './fields';
 
+export const option = { name: 'Export and Wait', value: 'exportAndWait', action: 'Export and wait for the files', description: 'Start an export, wait until it is ready, and download its files' };
+
+export const toolDescription = 'Run an athenahealth FHIR bulk export and wait for its files. Not meant for agents: large binary output.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('bulkExport', 'exportAndWait'), [
 	...startFields,
 	{

@@ -5,6 +5,12 @@ import { fhirScope } from '../../transport/fhir';
 import { practiceOf, show } from '../common';
 import { statusUrlField } from './fields';
 
+export const option = { name: 'Get Status', value: 'getStatus', action: 'Get the status of a bulk export', description: 'Ask once whether the export is ready; gives the progress or the file list' };
+
+export const toolDescription = 'Get the status of an athenahealth FHIR bulk export by its status URL. Returns progress, or the file list when done.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('bulkExport', 'getStatus'), [statusUrlField]);
 
 export async function execute(this: IExecuteFunctions, i: number) {

@@ -5,6 +5,12 @@ import { fhirScope, requireScopes } from '../../transport/fhir';
 import { practiceOf, show } from '../common';
 import { exportRequest, startFields } from './fields';
 
+export const option = { name: 'Start', value: 'start', action: 'Start a bulk export', description: "Kick off a FHIR $export of the practice's group" };
+
+export const toolDescription = 'Start an athenahealth FHIR bulk export. Returns the status URL to poll.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('bulkExport', 'start'), startFields);
 
 export async function execute(this: IExecuteFunctions, i: number) {

@@ -2,6 +2,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../common';
 import { chartFields, chartSection, withPatient } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Allergies', value: 'getAllergies', action: 'Get the allergies of a patient', description: "Read a patient's allergies (patient and department IDs, digits); one item per allergy with the chart's NKDA flag" };
+
+export const toolDescription = `List an athenahealth patient's allergies for one department (patient ID and department ID, ${ID}). Returns one allergy per item with allergen, reactions and onset.`;
+
+export const writes = false;
 
 export const description = chartFields('getAllergies', [
 	{ displayName: 'Show Inactive', name: 'showinactive', type: 'boolean', default: false, description: 'Whether to include inactive allergies' },

@@ -2,6 +2,13 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, single, toItems } from '../common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Encounter', value: 'getEncounter', action: 'Get an encounter', description: 'Read one encounter by its ID (digits); returns the encounter' };
+
+export const toolDescription = `Get one athenahealth encounter (visit) by encounter ID (${ID}). Returns date, provider, department, status and diagnoses.`;
+
+export const writes = false;
 
 export const encounterIdField = (operation: string): INodeProperties[] =>
 	updateDisplayOptions(show('chart', operation), [

@@ -3,6 +3,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, toItems } from '../common';
 import { encounterIdField } from './getEncounter.operation';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Encounter Summary', value: 'getEncounterSummary', action: 'Get the summary of an encounter', description: "Read an encounter's clinical summary (encounter ID, digits); returns summaryhtml" };
+
+export const toolDescription = `Get the summary of one athenahealth encounter by encounter ID (${ID}). Returns the visit summary (HTML text from athena).`;
+
+export const writes = false;
 
 export const description = encounterIdField('getEncounterSummary');
 

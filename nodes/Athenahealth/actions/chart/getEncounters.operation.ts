@@ -3,6 +3,13 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { athenaList } from '../../transport/paginate';
 import { idParam, maxItems, returnAllAndLimit, toItems } from '../common';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
+import { DATE, ID } from '../toolText';
+
+export const option = { name: 'Get Many Encounters', value: 'getEncounters', action: 'Get many encounters of a patient', description: "List a patient's encounters (patient and department IDs, optional date range); one item per encounter" };
+
+export const toolDescription = `List an athenahealth patient's encounters (visits) for one department (patient ID and department ID, ${ID}), optionally between a start and an end date (${DATE}). Returns encounters with encounter ID, date, provider and status.`;
+
+export const writes = false;
 
 export const description = chartFields(
 	'getEncounters',

@@ -3,6 +3,13 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { athenaList } from '../../transport/paginate';
 import { maxItems, returnAllAndLimit, toItems } from '../common';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Lab Results', value: 'getLabResults', action: 'Get the lab results of a patient', description: "Read a patient's lab results (patient and department IDs, optional date range); one item per result with its analytes" };
+
+export const toolDescription = `List an athenahealth patient's lab results for one department (patient ID and department ID, ${ID}). Returns one result per item with date, status and analytes.`;
+
+export const writes = false;
 
 export const description = chartFields(
 	'getLabResults',

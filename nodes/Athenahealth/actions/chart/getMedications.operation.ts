@@ -2,6 +2,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../common';
 import { chartFields, chartSection, withPatient } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Medications', value: 'getMedications', action: 'Get the medications of a patient', description: "Read a patient's medications (patient and department IDs); one item per medication entry" };
+
+export const toolDescription = `List an athenahealth patient's medications for one department (patient ID and department ID, ${ID}). Returns one medication per item with name, dosage, status and dates.`;
+
+export const writes = false;
 
 export const description = chartFields('getMedications', [
 	{

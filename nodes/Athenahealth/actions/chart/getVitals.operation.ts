@@ -3,6 +3,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { athenaList } from '../../transport/paginate';
 import { toItems } from '../common';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Vitals', value: 'getVitals', action: 'Get the vitals of a patient', description: "Read a patient's vitals (patient and department IDs, optional date range); one item per recorded value" };
+
+export const toolDescription = `List an athenahealth patient's vital signs for one department (patient ID and department ID, ${ID}). Returns one reading per item (such as blood pressure or weight) with value, unit and date.`;
+
+export const writes = false;
 
 export const description = chartFields('getVitals', [
 	...dateRangeOptions,

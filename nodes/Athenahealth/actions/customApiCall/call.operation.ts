@@ -5,6 +5,13 @@ import { athenaRequest } from '../../transport/request';
 import { safeApiPath } from '../../shared/ids';
 import { practiceOf, single, toItems } from '../common';
 
+export const option = { name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' };
+
+export const toolDescription = "Call any athenaNet endpoint of the practice by path, such as /patients/1. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.";
+
+// A model is told in the description above which methods write; the node cannot know in advance.
+export const writes = false;
+
 function nameValueList(name: string, displayName: string, entry: string, entryName: string): INodeProperties {
 	return {
 		displayName,

@@ -4,6 +4,13 @@ import { athenaRequest } from '../../transport/request';
 import { idParam, inputError, practiceOf, show, single, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get', value: 'get', action: 'Get a document', description: "Read one of a patient's documents (patient ID, document class and its ID, digits); returns the document" };
+
+export const toolDescription = `Get one athenahealth document of a patient by patient ID and document ID (${ID}). Returns its class, date, description and status.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('document', 'get'), [
 	patientLocator(),

@@ -4,6 +4,13 @@ import { athenaList } from '../../transport/paginate';
 import { compact, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
 import { departmentLocator, patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Many', value: 'getAll', action: 'Get many documents of a patient', description: "List a patient's documents (patient and department IDs, optional classes and dates); one item per document" };
+
+export const toolDescription = `List an athenahealth patient's documents by patient ID and department ID (${ID}). Returns documents with document ID, class, date and description.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('document', 'getAll'), [
 	patientLocator(),

@@ -4,6 +4,13 @@ import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../tr
 import { athenaRequest } from '../../transport/request';
 import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { departmentLocator, patientLocator } from '../locators';
+import { ID } from '../toolText';
+
+export const option = { name: 'Upload', value: 'upload', action: 'Upload a document', description: "Write: file an input binary (PDF, JPG, PNG, TIF or GIF) as an admin document for a patient and department (IDs, digits) with a subclass; returns its ID" };
+
+export const toolDescription = `File a document (an n8n binary file: PDF, JPG, PNG, TIF or GIF) into an athenahealth patient's chart, with patient ID and department ID (${ID}) and a document class. Returns the new document ID.`;
+
+export const writes = true;
 
 // athena publishes no upload limit (reference §4.7, open question); 3 MB keeps the base64 form body
 // (a third larger) well inside what gateways commonly accept. Users can raise it.

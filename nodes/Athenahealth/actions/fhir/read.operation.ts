@@ -5,6 +5,12 @@ import { fhirRequest, fhirScope, practiceParam } from '../../transport/fhir';
 import { practiceOf, show } from '../common';
 import { resourceTypeOf } from './fields';
 
+export const option = { name: 'Read', value: 'read', action: 'Read a FHIR resource', description: 'Get one resource by its FHIR ID' };
+
+export const toolDescription = "Read one athenahealth FHIR R4 resource by its FHIR id (athena's form such as a-195900.E-60178, or a bare patient ID). Returns the resource.";
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('fhir', 'read'), [
 	{
 		displayName: 'Resource ID',

@@ -5,6 +5,12 @@ import { fhirScope, fhirSearchPages, practiceParam } from '../../transport/fhir'
 import { inputError, maxItems, practiceOf, returnAllAndLimit, show } from '../common';
 import { PATIENT_SCOPED, resourceTypeOf } from './fields';
 
+export const option = { name: 'Search', value: 'search', action: 'Search FHIR resources', description: 'Search one resource type in the practice, following every page' };
+
+export const toolDescription = "Search athenahealth FHIR R4 resources of one type, usually for a patient (a patient ID as digits or athena's FHIR id such as a-195900.E-60178). Returns the matching FHIR resources.";
+
+export const writes = false;
+
 const onlyFor = (types: string[]) => ({ show: { resourceType: types } });
 
 export const description = updateDisplayOptions(show('fhir', 'search'), [

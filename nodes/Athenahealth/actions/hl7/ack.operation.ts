@@ -4,6 +4,12 @@ import { createAck, type AckCode } from '../../hl7/ack';
 import { show } from '../common';
 import { readMessage } from './input';
 
+export const option = { name: 'Create ACK/NAK', value: 'createAck', action: 'Create an HL7 acknowledgment', description: 'Answer a message with AA/AE/AR or CA/CE/CR' };
+
+export const toolDescription = 'Create the HL7 v2 acknowledgment (AA, AE or AR) for a message. Works offline. Returns the ACK text.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('hl7', 'createAck'), [
 	{
 		displayName: 'Acknowledgment Code',

@@ -5,6 +5,12 @@ import { Hl7Message } from '../../hl7/codec';
 import { inputError, show } from '../common';
 import { hl7Error } from './input';
 
+export const option = { name: 'Build', value: 'build', action: 'Build an HL7 message', description: 'Build a message from paths and values, with MSH defaults' };
+
+export const toolDescription = 'Build an HL7 v2 message from a message type and field values. Works offline. Returns the message text.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('hl7', 'build'), [
 	{ displayName: 'Message Type', name: 'messageType', type: 'string', default: 'ADT^A04', placeholder: 'SIU^S12', description: 'MSH-9' },
 	{ displayName: 'Version', name: 'version', type: 'string', default: '2.5.1', description: 'MSH-12' },

@@ -5,6 +5,12 @@ import { encodingCharacters } from '../../hl7/codec';
 import { show } from '../common';
 import { readMessage } from './input';
 
+export const option = { name: 'Parse', value: 'parse', action: 'Parse an HL7 message', description: 'Turn a message into JSON: segments, paths and athena fields' };
+
+export const toolDescription = 'Parse an HL7 v2 message (text) into JSON. Works offline; nothing is sent to athena. Returns the segments and fields.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('hl7', 'parse'), [
 	{
 		displayName: 'Options',

@@ -5,6 +5,12 @@ import { validate } from '../../hl7/validate';
 import { inputError, show } from '../common';
 import { readMessageText } from './input';
 
+export const option = { name: 'Validate', value: 'validate', action: 'Validate an HL7 message', description: 'A report of missing MSH fields, bad segments and required segments' };
+
+export const toolDescription = 'Check an HL7 v2 message for structure errors and required segments. Works offline. Returns whether it is valid and the problems.';
+
+export const writes = false;
+
 const RequiredSegments = z.record(z.string().regex(/^[A-Z0-9]{3}(\^[A-Z0-9]{2,3})?$/, 'keys are message types such as SIU^S12'), z.array(z.string().regex(/^[A-Z][A-Z0-9]{2}$/, 'segment names are 3 characters, e.g. PID')));
 
 export const description = updateDisplayOptions(show('hl7', 'validate'), [

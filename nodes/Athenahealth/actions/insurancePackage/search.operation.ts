@@ -4,6 +4,12 @@ import { athenaRequest } from '../../transport/request';
 import { compact, inputError, practiceOf, show, toItems } from '../common';
 import { recordsOf } from '../../transport/paginate';
 
+export const option = { name: 'Search', value: 'search', action: 'Search insurance packages', description: 'Find the package (plan) ID for a new policy by plan name and member ID (both required); at most 15 packages' };
+
+export const toolDescription = 'Search athenahealth insurance packages (plans) by plan name and member ID, both required; athena returns at most 15. Returns packages with insurance package ID, name and address.';
+
+export const writes = false;
+
 export const description = updateDisplayOptions(show('insurancePackage', 'search'), [
 	{
 		displayName: 'athena returns at most 15 packages for a search and asks to narrow the criteria beyond that; add the state or ZIP code if the plan you need is missing',

@@ -7,6 +7,13 @@ import { athenaRequest } from '../../transport/request';
 import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf, show, single, toItems } from '../common';
 import { departmentLocator } from '../locators';
 import { patientFieldOptions } from './fields';
+import { DATE, ID } from '../toolText';
+
+export const option = { name: 'Create', value: 'create', action: 'Create a patient', description: 'Create a patient (athena returns an existing match instead of a duplicate)' };
+
+export const toolDescription = `Register a new patient in athenahealth. Needs first name, last name, date of birth (${DATE}) and department ID (${ID}). Returns the patient with the new patient ID (or the existing patient athena matched).`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('patient', 'create'), [
 	{ displayName: 'First Name', name: 'firstname', type: 'string', default: '', required: true },

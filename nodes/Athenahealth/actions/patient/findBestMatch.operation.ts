@@ -2,6 +2,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { athenaRequest } from '../../transport/request';
 import { compact, dateParam, practiceOf, show, toItems } from '../common';
+import { DATE } from '../toolText';
+
+export const option = { name: 'Find Best Match', value: 'findBestMatch', action: 'Find the best matching patients', description: "Use athena's enhanced best match by name and date of birth, with scores" };
+
+export const toolDescription = `Find the athenahealth patients that best match a first name, last name and date of birth (${DATE}). Returns candidates with athena's match score, best first.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('patient', 'findBestMatch'), [
 	{ displayName: 'First Name', name: 'firstname', type: 'string', default: '', required: true },

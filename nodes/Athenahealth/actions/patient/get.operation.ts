@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { athenaRequest } from '../../transport/request';
 import { idParam, practiceOf, show, simplified, simplifyField, single, toItems } from '../common';
 import { patientLocator } from '../locators';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get', value: 'get', action: 'Get a patient', description: 'Get one patient by ID' };
+
+export const toolDescription = `Get one athenahealth patient by patient ID (${ID}). Returns the patient's name, date of birth, sex, contact details, department and status.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('patient', 'get'), [
 	patientLocator(),

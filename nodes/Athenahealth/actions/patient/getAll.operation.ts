@@ -5,6 +5,13 @@ import { athenaList } from '../../transport/paginate';
 import { idParam, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
 import { departmentLocator } from '../locators';
 import { patientStatusField } from './fields';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Many', value: 'getAll', action: 'Get many patients', description: 'List the patients of a department' };
+
+export const toolDescription = `List the patients registered in one athenahealth department (department ID, ${ID}). Returns patients with ID, name, date of birth and contact details.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('patient', 'getAll'), [
 	departmentLocator(),

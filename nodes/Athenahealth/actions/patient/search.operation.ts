@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { parseDateInput, toAthenaDate } from '../../shared/dates';
 import { athenaList } from '../../transport/paginate';
 import { checkNotFuture, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
+import { DATE } from '../toolText';
+
+export const option = { name: 'Search', value: 'search', action: 'Search patients', description: 'Search by name, date of birth, phone, email, ZIP or department' };
+
+export const toolDescription = `Search athenahealth patients. Needs at least one of first name, last name, date of birth (${DATE}), phone or department ID; email and ZIP only narrow a search. Returns matching patients (patient ID, name, date of birth, contact details).`;
+
+export const writes = false;
 
 // athena refuses a patient search without one of these (its 400 lists them, reference §2.2) and
 // anything over 1,000 hits. Email and ZIP only narrow a search: alone they get that 400.

@@ -6,6 +6,13 @@ import { athenaRequest } from '../../transport/request';
 import { compact, idParam, inputError, practiceOf, show, single, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { patientFieldOptions } from './fields';
+import { ID } from '../toolText';
+
+export const option = { name: 'Update', value: 'update', action: 'Update a patient', description: 'Change only the given fields of a patient' };
+
+export const toolDescription = `Change fields of an existing athenahealth patient by patient ID (${ID}); only the given fields change. Returns the patient ID.`;
+
+export const writes = true;
 
 export const description = updateDisplayOptions(show('patient', 'update'), [
 	patientLocator(),

@@ -6,6 +6,13 @@ import { athenaRequest } from '../../transport/request';
 import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Check Eligibility', value: 'checkEligibility', action: 'Check eligibility of a policy', description: 'Write: ask athena to run a real-time eligibility check with the payer (slow; never repeated automatically); returns the status and the X12 271' };
+
+export const toolDescription = `Run athena's eligibility check for one patient's insurance policy (patient ID and insurance ID, ${ID}); it can take minutes. Returns the eligibility status, message, copays and the stored X12 271.`;
+
+export const writes = true;
 
 // athena runs the check against the payer while the request waits, which can take more than two
 // minutes (reference §2.6), so this call has its own long timeout and is never sent twice: a

@@ -6,6 +6,13 @@ import { compact, idParam, inputError, practiceOf, show, toItems } from '../comm
 import { writeThenVerify } from '../appointment/common';
 import { patientLocator } from '../locators';
 import { athenaSaid, httpCodeOf, listPolicies, policyFields, policyRef, SEQUENCE_NAMES } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Delete', value: 'delete', action: 'Cancel a policy', description: 'Write: cancel a policy by insurance ID or sequence number (athena keeps it as cancelled)' };
+
+export const toolDescription = `Remove an insurance policy from an athenahealth patient, by patient ID and insurance ID (${ID}) or sequence number. Returns the result.`;
+
+export const writes = true;
 
 export const description = [
 	...updateDisplayOptions(show('patientInsurance', 'delete'), [patientLocator()]),

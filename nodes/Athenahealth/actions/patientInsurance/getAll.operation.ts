@@ -3,6 +3,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { athenaList } from '../../transport/paginate';
 import { idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
 import { patientLocator } from '../locators';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Many', value: 'getAll', action: 'Get many policies of a patient', description: "List a patient's insurance policies (patient ID, digits); one item per policy" };
+
+export const toolDescription = `List an athenahealth patient's insurance policies by patient ID (${ID}). Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, member ID and status.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('patientInsurance', 'getAll'), [
 	patientLocator(),

@@ -4,6 +4,13 @@ import { athenaId } from '../../shared/ids';
 import { idParam, practiceOf, show, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get Last Eligibility Result', value: 'getEligibility', action: 'Get the last eligibility result', description: "Read a policy's eligibility status and the stored 271 of its last check (patient ID and insurance ID or sequence)" };
+
+export const toolDescription = `Get the last eligibility result athena stored for a patient's insurance policy (patient ID and insurance ID, ${ID}). Returns the status, message, copays and the X12 271.`;
+
+export const writes = false;
 
 export const description = [
 	...updateDisplayOptions(show('patientInsurance', 'getEligibility'), [patientLocator()]),

@@ -5,6 +5,13 @@ import { athenaRequest } from '../../transport/request';
 import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
 import { patientLocator } from '../locators';
 import { athenaSaid, httpCodeOf, policyFields, policyRef, SEQUENCE_NAMES, sequenceOptions } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Update', value: 'update', action: 'Update a policy', description: 'Write: change details of a policy (member ID, dates, holder) by insurance ID or sequence number' };
+
+export const toolDescription = `Change fields of an athenahealth patient's insurance policy, by patient ID and insurance ID (${ID}) or sequence number. Returns the result.`;
+
+export const writes = true;
 
 export const description = [
 	...updateDisplayOptions(show('patientInsurance', 'update'), [patientLocator()]),

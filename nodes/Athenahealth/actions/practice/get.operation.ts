@@ -4,6 +4,13 @@ import { recordsOf } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
 import { practiceOf, show, toItems } from '../common';
 import { flags } from './common';
+import { ID } from '../toolText';
+
+export const option = { name: 'Get', value: 'get', action: 'Get a practice', description: 'Read one practice (the Practice ID below, or the credential\'s)' };
+
+export const toolDescription = `Get one athenahealth practice by practice ID (${ID}). Returns its name, address and settings.`;
+
+export const writes = false;
 
 export const description = updateDisplayOptions(show('practice', 'get'), [
 	{

@@ -1,11 +1,10 @@
-import type { INodePropertyOptions } from 'n8n-workflow';
-
+import type { ResourceDefinition } from '../types';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export const practice = { getAll, get };
-
-export const practiceOperations: INodePropertyOptions[] = [
-	{ name: 'Get', value: 'get', action: 'Get a practice', description: 'Read one practice (the Practice ID below, or the credential\'s)' },
-	{ name: 'Get Many', value: 'getAll', action: 'Get many practices', description: 'List the practices this credential can reach, and whether the credential allows calls to each' },
-];
+export const practice: ResourceDefinition = {
+	name: 'Practice',
+	value: 'practice',
+	default: 'getAll',
+	operations: [getAll, get],
+};

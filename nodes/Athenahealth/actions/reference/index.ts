@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
+import { ID } from '../toolText';
 import { referenceResource } from './referenceResource';
 
 const bool = (name: string, displayName: string, description: string): INodeProperties => ({
@@ -14,6 +15,11 @@ const bool = (name: string, displayName: string, description: string): INodeProp
 export const department = referenceResource({
 	resource: 'department',
 	label: 'Department',
+	plural: 'departments',
+	toolDescriptions: {
+		get: `Get one athenahealth department by department ID (${ID}). Returns its name, address, phone and time zone.`,
+		getAll: 'List the departments (practice locations) of the athenahealth practice. Returns departments with department ID and name.',
+	},
 	path: '/departments',
 	wrapper: 'departments',
 	locator: departmentLocator(),
@@ -26,6 +32,11 @@ export const department = referenceResource({
 export const provider = referenceResource({
 	resource: 'provider',
 	label: 'Provider',
+	plural: 'providers',
+	toolDescriptions: {
+		get: `Get one athenahealth provider by provider ID (${ID}). Returns the provider's name, type and specialty.`,
+		getAll: 'List the providers of the athenahealth practice. Returns providers with provider ID, name and specialty.',
+	},
 	path: '/providers',
 	wrapper: 'providers',
 	locator: providerLocator(),
@@ -35,6 +46,11 @@ export const provider = referenceResource({
 export const appointmentType = referenceResource({
 	resource: 'appointmentType',
 	label: 'Appointment Type',
+	plural: 'appointment types',
+	toolDescriptions: {
+		get: `Get one athenahealth appointment type by appointment type ID (${ID}). Returns its name and duration.`,
+		getAll: 'List the appointment types of the athenahealth practice. Returns types with appointment type ID, name and duration.',
+	},
 	path: '/appointmenttypes',
 	wrapper: 'appointmenttypes',
 	locator: appointmentTypeLocator(),

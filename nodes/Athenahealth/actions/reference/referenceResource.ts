@@ -3,14 +3,19 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
 import { idParam, maxItems, practiceOf, returnAllAndLimit, single, toItems } from '../common';
-import type { Resource } from '../types';
+import type { ResourceDefinition } from '../types';
 
 // Department, Provider and Appointment Type share one shape: GET /{path}/{id} (a one-element
-// array) and GET /{path} (a wrapped, paged list). One factory keeps the four in step.
+// array) and GET /{path} (a wrapped, paged list). One factory keeps the three in step; each
+// resource's own facts (path, fields, tool descriptions) are in reference/index.ts.
 
 export interface ReferenceConfig {
 	resource: string;
+	/** The Resource list's name, e.g. Appointment Type. */
 	label: string;
+	plural: string;
+	/** What a model reads about Get and Get Many (see types.ts). */
+	toolDescriptions: { get: string; getAll: string };
 	path: string;
 	wrapper: string;
 	locator: INodeProperties;
@@ -18,14 +23,22 @@ export interface ReferenceConfig {
 	listOptions?: INodeProperties[];
 }
 
-export function referenceResource(cfg: ReferenceConfig): Resource {
+export function referenceResource(cfg: ReferenceConfig): ResourceDefinition {
 	const show = (operation: string) => ({ show: { resource: [cfg.resource], operation: [operation] } });
 	const idName = cfg.locator.name;
 	const listOptions: INodeProperties[] = cfg.listOptions?.length
 		? [{ displayName: 'Options', name: 'listOptions', type: 'collection', placeholder: 'Add Option', default: {}, options: cfg.listOptions }]
 		: [];
+	const label = cfg.label.toLowerCase();
 	return {
-		get: {
+		name: cfg.label,
+		value: cfg.resource,
+		default: 'getAll',
+		operations: [
+		{
+			option: { name: 'Get', value: 'get', action: `Get ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`, description: `Get one ${label} by ID` },
+			toolDescription: cfg.toolDescriptions.get,
+			writes: false,
 			description: updateDisplayOptions(show('get'), [cfg.locator]),
 			async execute(this: IExecuteFunctions, i: number) {
 				const id = idParam(this, idName, i, cfg.label)!;
@@ -33,7 +46,10 @@ export function referenceResource(cfg: ReferenceConfig): Resource {
 				return toItems([single(body)], i);
 			},
 		},
-		getAll: {
+		{
+			option: { name: 'Get Many', value: 'getAll', action: `Get many ${cfg.plural}`, description: `List the practice's ${cfg.plural}` },
+			toolDescription: cfg.toolDescriptions.getAll,
+			writes: false,
 			description: updateDisplayOptions(show('getAll'), [...returnAllAndLimit, ...listOptions]),
 			async execute(this: IExecuteFunctions, i: number) {
 				const qs = this.getNodeParameter('listOptions', i, {}) as IDataObject;
@@ -49,12 +65,6 @@ export function referenceResource(cfg: ReferenceConfig): Resource {
 				return toItems(records, i);
 			},
 		},
+		],
 	};
-}
-
-export function referenceOperations(label: string, plural: string): INodeProperties['options'] {
-	return [
-		{ name: 'Get', value: 'get', action: `Get ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`, description: `Get one ${label} by ID` },
-		{ name: 'Get Many', value: 'getAll', action: `Get many ${plural}`, description: `List the practice's ${plural}` },
-	];
 }

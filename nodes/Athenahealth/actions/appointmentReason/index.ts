@@ -1,0 +1,10 @@
+import type { ResourceDefinition } from '../types';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+
+export const appointmentReason: ResourceDefinition = {
+	name: 'Appointment Reason',
+	value: 'appointmentReason',
+	default: 'getAll',
+	operations: [get, getAll],
+};

@@ -1,0 +1,33 @@
+// The README and docs say what the code says: the operations table (one line per operation, its
+// writes and Simplify marks) is generated from the operations, and nothing cites a document the
+// reader of the repository does not have.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { withTable, README } = require('../../scripts/docs-operations.js');
+const { ALL_OPERATIONS } = require('../../dist/nodes/Athenahealth/actions/resources.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const ROOT = path.join(__dirname, '..', '..');
+
+test('the README operations table is the one the code generates (node scripts/docs-operations.js)', () => {
+	const readme = fs.readFileSync(README, 'utf8');
+	expect(readme).toBe(withTable(readme));
+	for (const { resource, operation } of ALL_OPERATIONS) expect(readme).toContain(`| ${resource.name} | ${operation.option.name} |`);
+});
+
+test('no code, comment or doc cites a document outside the repository', () => {
+	const files = execFileSync('git', ['ls-files', 'nodes', 'credentials', 'mllp', 'sandbox', 'scripts', 'bench', 'test', 'docs', 'README.md', 'examples'], { cwd: ROOT, encoding: 'utf8' })
+		.split('\n')
+		.filter((f) => f && /\.(ts|js|md|json)$/.test(f) && f !== 'test/package/docs.test.ts' && fs.existsSync(path.join(ROOT, f)));
+	const cited = files.flatMap((f) =>
+		fs
+			.readFileSync(path.join(ROOT, f), 'utf8')
+			.split('\n')
+			.map((line, i) => ({ at: `${f}:${i + 1}`, line }))
+			.filter(({ line }) => /\b(reference|peers) §|reference\/(athena-api|peers|n8n-conventions|field-2026)|\.\.\/shared\//.test(line)),
+	);
+	expect(cited.map((c) => c.at)).toEqual([]);
+});
