@@ -1,8 +1,9 @@
 'use strict';
 // athena's HTTPS HL7 interface, simulated: patient and appointment changes become ADT and SIU
-// messages (field conventions of reference §9) POSTed to a configured URL, or sent over MLLP(S) when
-// the URL is mllp://host:port or mllps://host:port (settings.hl7Tls: node TLS options such as `ca`);
-// the answer (an ACK) is recorded. Written independently of the package's codec on purpose: it is what the codec is tested against.
+// messages (in the field conventions of athena's sample messages) POSTed to a configured URL, or
+// sent over MLLP(S) when the URL is mllp://host:port or mllps://host:port (settings.hl7Tls: node
+// TLS options such as `ca`); the answer (an ACK) is recorded. Written independently of the
+// package's codec on purpose: it is what the codec is tested against.
 
 const { parts } = require('./clock');
 const { sendMllp } = require('./mllp');

@@ -1,7 +1,7 @@
 'use strict';
 // Small HTTP toolkit for the sandbox: a route table, athena-style JSON output and body parsing.
 
-/** athena's Perl-style encoder escapes "/" as "\/" (reference §2.1); ids may be switched to numbers. */
+/** athena's Perl-style encoder escapes "/" as "\/" (seen in recorded responses); ids may be switched to numbers. */
 function encode(body, settings) {
 	let value = body;
 	if (settings.idsAsNumbers) value = numberIds(value);

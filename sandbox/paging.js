@@ -1,6 +1,6 @@
 'use strict';
 // athena list responses: wrapper key + totalcount + relative next/previous links that echo the
-// original filters in UPPERCASE (sorted), with lowercase limit/offset last (reference §3).
+// original filters in UPPERCASE (sorted), with lowercase limit/offset last, as recorded responses show.
 
 const LIMITS = {
 	patients: [10, 1000],

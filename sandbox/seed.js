@@ -1,6 +1,7 @@
 'use strict';
-// Deterministic seed data for practice 195900 (reference §10) plus generated patients and
-// appointments over a date window. The same seed and options always give the same data.
+// Deterministic seed data for practice 195900 (athena's preview practice: its departments, providers
+// and appointment types) plus generated patients and appointments over a date window. The same seed
+// and options always give the same data.
 
 const { dateOfDay, pad } = require('./clock');
 
@@ -79,8 +80,9 @@ const FIRST = ['José', 'Zoë', 'Renée', 'François', 'Łukasz', 'Ana', 'Mohamm
 const LAST = ['Müller', 'García', 'Núñez', 'O\'Brien', 'Nguyen', 'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Kowalski', 'Dubois', 'Rossi', 'Patel', 'Kim', 'Sandboxtest', 'Hernández', 'Østergaard', 'Lefèvre', 'Tanaka'];
 const CITIES = [['ROME', 'GA', '30161'], ['BOSTON', 'MA', '02110'], ['BELFAST', 'ME', '04915'], ['NEW YORK', 'NY', '10001'], ['WATERTOWN', 'MA', '02472']];
 
-function buildSeed(options = {}) {
-	const random = rng(options.seed ?? 42);
+/** options: seed, patients, departmentOnePatients, booked, openSlots, days, daysBack (defaults: settings.js), todayDay. */
+function buildSeed(options) {
+	const random = rng(options.seed);
 	const pick = (arr) => arr[Math.floor(random() * arr.length)];
 	const today = options.todayDay;
 	const departments = DEPARTMENTS.map(([id, name, pname, state, pg, csg]) => ({
@@ -107,8 +109,8 @@ function buildSeed(options = {}) {
 	const knownIds = ['1', '2', '7', '7923', '34772', '42000', '60178', '60179', '60180', '60181', '60182', '60183', '60184'];
 	// athena's preview department 1 is reported to hold more than 1,000 patients (its "too broad"
 	// 400 for a department search); departmentOnePatients puts that many generated patients there
-	const big = options.departmentOnePatients ?? 0;
-	const count = Math.max(options.patients ?? 200, knownIds.length + big);
+	const big = options.departmentOnePatients;
+	const count = Math.max(options.patients, knownIds.length + big);
 	for (let n = 0; n < count; n++) {
 		const id = n < knownIds.length ? knownIds[n] : String(100000 + n);
 		const [city, state, zip] = pick(CITIES);
@@ -132,8 +134,8 @@ function buildSeed(options = {}) {
 	// Appointments: booked ones and open slots spread over the window, in 15-minute steps.
 	const appointments = new Map();
 	let nextId = 500000;
-	const window = options.days ?? 21;
-	const from = today - (options.daysBack ?? 3);
+	const window = options.days;
+	const from = today - options.daysBack;
 	const scheduleDepts = ['1', '21', '102', '145', '150', '162'];
 	const providersByDept = (d) => providers.filter((p) => p.homedepartment === d || (d === '1' && ['86', '71'].includes(p.providerid))).map((p) => p.providerid);
 	const patientIds = [...patients.keys()];
@@ -159,8 +161,8 @@ function buildSeed(options = {}) {
 		appt.lastmodifiedby = 'API-2530';
 		appointments.set(id, appt);
 	};
-	for (let n = 0; n < (options.booked ?? 300); n++) make('f');
-	for (let n = 0; n < (options.openSlots ?? 300); n++) make('o');
+	for (let n = 0; n < options.booked; n++) make('f');
+	for (let n = 0; n < options.openSlots; n++) make('o');
 
 	return { departments, providers, appointmenttypes, reasons, cancelReasons, patients, appointments, nextAppointmentId: nextId, nextPatientId: 900000 };
 }

@@ -9,15 +9,20 @@ import { listSearch } from './methods';
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 /** A resource's Operation parameter (its options alphabetical, as n8n's lint asks of literal lists). */
-const operationParam = (resource: ResourceDefinition): INodeProperties => ({
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: [resource.value] } },
-	options: resource.operations.map((op) => op.option).sort(byName),
-	default: resource.default,
-});
+// (n8n's lint cannot read derived lists: test/package/lists.test.ts checks what it would)
+function operationParam({ resource, operations, defaultOperation }: ResourceDefinition): INodeProperties {
+	const options = operations.map((op) => op.option).sort(byName);
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}
+
 
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,8 +46,28 @@ export class Athenahealth implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				// actions/resources.ts, alphabetical
-				options: RESOURCES.map((r) => ({ name: r.name, value: r.value })).sort(byName),
+				// Listed literally because n8n's lint reads this list; test/package/lists.test.ts fails
+				// when it and actions/resources.ts disagree.
+				options: [
+					{ name: 'Appointment', value: 'appointment' },
+					{ name: 'Appointment Reason', value: 'appointmentReason' },
+					{ name: 'Appointment Reminder', value: 'appointmentReminder' },
+					{ name: 'Appointment Type', value: 'appointmentType' },
+					{ name: 'Balance and Claim', value: 'billing' },
+					{ name: 'Bulk Export (FHIR)', value: 'bulkExport' },
+					{ name: 'Change Subscription', value: 'subscription' },
+					{ name: 'Chart', value: 'chart' },
+					{ name: 'Custom API Call', value: 'customApiCall' },
+					{ name: 'Department', value: 'department' },
+					{ name: 'Document', value: 'document' },
+					{ name: 'FHIR', value: 'fhir' },
+					{ name: 'HL7 Message', value: 'hl7' },
+					{ name: 'Insurance Package', value: 'insurancePackage' },
+					{ name: 'Patient', value: 'patient' },
+					{ name: 'Patient Insurance', value: 'patientInsurance' },
+					{ name: 'Practice', value: 'practice' },
+					{ name: 'Provider', value: 'provider' },
+				],
 				default: 'patient',
 			},
 			...RESOURCES.flatMap((r) => [operationParam(r), ...(r.fields ?? [])]),

@@ -1,5 +1,5 @@
 'use strict';
-// FHIR R4 resources generated from the athenaNet seed (reference §7.1): athena's id forms
+// FHIR R4 resources generated from the athenaNet seed: athena's id forms
 // a-{practiceid}.{prefix}-{localid}, the ah-practice extension, US Core shapes. Deterministic:
 // the same seed data always gives the same resources, computed on demand (nothing cached per patient).
 

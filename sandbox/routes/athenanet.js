@@ -1,6 +1,6 @@
 'use strict';
 // athenaNet REST under /v1/{practiceid}: reference data, patients, appointments, check-in,
-// notes and reminders, with athena's response shapes and error bodies (reference §2).
+// notes and reminders, with athena's response shapes and error bodies (docs/athena-behaviour.md).
 
 const { listResponse } = require('../paging');
 const { athenaDate, athenaDateTime, dayOf, parts } = require('../clock');
@@ -40,7 +40,7 @@ function validatePatientFields(p) {
 	if (p.dob !== undefined && (dayOf(p.dob) === undefined || isFutureDay(p.dob))) fail(400, { error: 'Improper DOB.' });
 }
 
-// a date of birth after today is "Improper DOB." too (reference §2.2 bad dob; seen for future dates)
+// a date of birth after today is "Improper DOB." too (athena's answer to a bad dob, seen for future dates)
 const isFutureDay = (text) => dayOf(text) > Math.floor((Date.now() + 14 * 3600000) / 86400000);
 
 function register(router, sb) {
@@ -329,7 +329,7 @@ function register(router, sb) {
 		return [{ appointmentid: next.appointmentid, departmentid: next.departmentid, providerid: next.providerid, appointmentstatus: 'f', duration: next.duration, patientid: next.patientid, appointmenttypeid: next.appointmenttypeid, date: next.date, starttime: next.starttime }];
 	});
 
-	// ---- check-in / check-out (reference §2.8)
+	// ---- check-in / check-out
 	const alreadyIn = () => fail(404, { error: 'This appointment has already been checked in.' });
 	route('GET', '/appointments/(\\d+)/checkin', (ctx) => {
 		const appt = appointment(ctx.m[2]);
@@ -372,7 +372,7 @@ function register(router, sb) {
 		return { success: 'true', errormessage: '' };
 	});
 
-	// ---- notes (reference §2.10)
+	// ---- appointment notes
 	route('GET', '/appointments/(\\d+)/notes', (ctx) => {
 		appointment(ctx.m[2]);
 		return listResponse(ctx, 'notes', state.notes.get(ctx.m[2]) || []);
@@ -384,7 +384,7 @@ function register(router, sb) {
 		return { success: 'true' };
 	});
 
-	// ---- appointment reminders (reference §2.9)
+	// ---- appointment reminders (recall ticklers, not notifications)
 	const reminder = (id) => {
 		const r = state.reminders.get(String(id));
 		if (!r) fail(404, { error: 'The appointment reminder ID is invalid.' });
@@ -431,7 +431,7 @@ function register(router, sb) {
 		r.status = 'Deleted';
 		return { success: 'true' };
 	});
-	// A documented HTTP-200 failure body (reference §5.1): problems with an invalid SNOMED code.
+	// A documented HTTP-200 failure body: problems with an invalid SNOMED code.
 	route('POST', '/chart/(\\d+)/problems', (ctx) => {
 		patient(ctx.m[2]);
 		if (!/^\d{6,18}$/.test(String(ctx.params.snomedcode ?? ''))) return { success: 'false', errormessage: `Submitted snomedcode of '${ctx.params.snomedcode ?? ''}' is not valid.` };
@@ -440,7 +440,7 @@ function register(router, sb) {
 		sb.changed(ctx.practice, 'chart/healthhistory/problems', 'ProblemAdd', rec);
 		return { success: 'true', problemid: rec.problemid };
 	});
-	// A documented bare-value endpoint: 1 on success, a bare string on failure (reference §2.6).
+	// A documented bare-value endpoint: 1 on success, a bare string on failure.
 	route('PUT', '/appointments/booked/(\\d+)', (ctx) => {
 		const appt = appointment(ctx.m[2]);
 		if (ctx.params.providerid && !state.providers.some((p) => p.providerid === String(ctx.params.providerid))) return 'Invalid PROVIDERID input';

@@ -1,7 +1,7 @@
 'use strict';
-// FHIR Bulk Data (reference §8): only Group/a-1.c-{practiceid}/$export; Prefer: respond-async;
-// 202 + Content-Location; status 202 with X-Progress and Retry-After (either form) for a
-// configurable time, optional 429s; a manifest; NDJSON files generated while streaming (any size,
+// FHIR Bulk Data (athena follows the HL7 Bulk Data Export IG): only Group/a-1.c-{practiceid}/$export;
+// Prefer: respond-async; 202 + Content-Location; status 202 with X-Progress and Retry-After (either
+// form) for a configurable time, optional 429s; a manifest; NDJSON files generated while streaming (any size,
 // never held in memory), optionally served by a second origin that must not receive the token
 // (it counts any that arrive); DELETE cancels; one running job per client.
 

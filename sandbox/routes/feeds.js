@@ -1,5 +1,5 @@
 'use strict';
-// Changed-data feeds (reference §4): one queue per (client, practice, feed); GET …/changed drains
+// Changed-data feeds: one queue per (client, practice, feed); GET …/changed drains
 // what it returns unless leaveunprocessed=true; showprocessed* replays a window in Eastern time.
 
 const { fail, truthy, list } = require('./athenanet');

@@ -1,5 +1,5 @@
 'use strict';
-// FHIR R4 under /fhir/r4 (reference §7): unauthenticated metadata and SMART configuration, the
+// FHIR R4 under /fhir/r4: unauthenticated metadata and SMART configuration, the
 // mandatory ah-practice parameter (400 with a bare `details` body), required parameter
 // combinations, athena id forms, Bundle paging with an opaque `cursor`, POST _search, and the
 // OperationOutcome-inside-a-200-Bundle behaviour (always for missing scopes; by switch for others).

@@ -1,5 +1,5 @@
 'use strict';
-// The rest of a patient's athena record (reference athena-api-more.md): insurance and eligibility,
+// The rest of a patient's athena record (docs/athena-behaviour.md): insurance and eligibility,
 // insurance packages, balances, receipts, claims, chart reads, documents and practice discovery.
 // Each patient's record is seeded on first use from the patient id alone, so it is the same
 // whatever order tests touch patients in.
@@ -9,22 +9,6 @@ const crypto = require('node:crypto');
 const { listResponse } = require('../paging');
 const { athenaDate, parts } = require('../clock');
 const { fail, missing, truthy } = require('./athenanet');
-
-// Readings the reference marks INFERRED (or where recordings disagree), each a /_control/settings switch.
-function recordSettings(options = {}) {
-	return {
-		successAsString: options.successAsString ?? false, // {"success":"true"} (2016 recordings) instead of true
-		insuranceCreateLegacy: options.insuranceCreateLegacy ?? false, // POST insurances answers {"success":"true"}, not an array of one
-		insuranceErrorKey: options.insuranceErrorKey ?? 'error', // error | detailedmessage: where the 409/404 text sits
-		eligibilityDelayMs: options.eligibilityDelayMs ?? 1000, // athena runs the check synchronously
-		eligibilityResult: options.eligibilityResult ?? 'Eligible', // Eligible | Ineligible | Unverified
-		eligibilityByPackage: options.eligibilityByPackage ?? {}, // { packageid: status } overrides eligibilityResult per plan
-		benefitBeforeCheck: options.benefitBeforeCheck ?? '404', // 404 | empty: GET benefitdetails before any check
-		adminUploadResponse: options.adminUploadResponse ?? 'adminid', // adminid ({"success":true,"adminid":…}) | documentid ({"documentid":"…"})
-		maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 * 1024, // the reference found no limit; a file above this gets 400
-		practiceFlagsAsStrings: options.practiceFlagsAsStrings ?? false, // practiceinfo's has*/is* flags as "true" (2016) instead of true (2019)
-	};
-}
 
 const PACKAGES = [
 	{ insurancepackageid: '0', insuranceplanname: '*SELF PAY*', insurancetype: 'Personal Payment (Cash - No Insurance)', ircname: 'Self-Pay (cash)' },
@@ -45,11 +29,10 @@ const STATUS_MESSAGE = {
 const ansi271 = (status, memberId, date) =>
 	`ISA*00*          *00*          *ZZ*HUMANA         *ZZ*ATHENA         *${date.replace(/\//g, '').slice(4)}*1200*^*00501*000000001*0*P*:~ST*271*0001*005010X279A1~BHT*0022*11*1*${date}~NM1*IL*1*MEMBER*****MI*${memberId}~EB*${status === 'Eligible' ? '1' : status === 'Ineligible' ? '6' : 'U'}**30~SE*6*0001~`;
 
-function register(router, sb, options = {}) {
-	const { state } = sb;
-	Object.assign(sb.settings, recordSettings(options));
-	const settings = sb.settings;
-	// athena does not read a JSON body (reference part 2 §1): a write sent as JSON keeps only its query string
+// Its switches (successAsString, insuranceErrorKey, eligibilityResult, …) are in sandbox/settings.js.
+function register(router, sb) {
+	const { state, settings } = sb;
+	// athena reads form bodies, not JSON: a write sent as JSON keeps only its query string
 	const queryOnly = (ctx) => Object.fromEntries([...ctx.url.searchParams].map(([k, v]) => [k.toLowerCase(), v]));
 	const route = (method, path, handler) =>
 		router.add(method, new RegExp(`^/v1/(\\d+)${path}$`), (ctx) =>
@@ -162,7 +145,7 @@ function register(router, sb, options = {}) {
 		return r;
 	}
 
-	// ---- insurance (reference §2)
+	// ---- insurance
 	const active = (r) => r.insurances.filter((x) => !x.cancelled);
 	const bySequence = (r, seq) => active(r).find((x) => String(x.sequencenumber) === String(seq)) || insuranceError(404, 'No insurance package is active at the sequence number given.');
 	const byInsuranceId = (r, id) => r.insurances.find((x) => x.insuranceid === String(id) && !x.cancelled) || fail(404, { error: 'The insurance ID is invalid.' });
@@ -203,7 +186,7 @@ function register(router, sb, options = {}) {
 		if (q.newsequencenumber !== undefined && active(record(ctx.m[2])).some((o) => o !== x && o.sequencenumber === String(q.newsequencenumber))) {
 			insuranceError(409, 'You cannot assign a sequence number to this insurance if the patient already has another insurance active with that sequence number.');
 		}
-		// lower sequences must be filled first; athena's PUT reports that as success false in a 200 (GO checks it)
+		// lower sequences must be filled first; athena's PUT reports that as success false in a 200
 		const target = Number(q.newsequencenumber);
 		if (target > 1 && !active(record(ctx.m[2])).some((o) => o !== x && Number(o.sequencenumber) === target - 1)) {
 			return { success: settings.successAsString ? 'false' : false, message: `Sequence number ${target} cannot be assigned before sequence number ${target - 1} is filled.` };
@@ -228,7 +211,7 @@ function register(router, sb, options = {}) {
 	});
 	route('DELETE', '/patients/(\\d+)/insurances/(\\d+)', (ctx) => cancel(ctx, byInsuranceId(record(ctx.m[2]), ctx.m[3])));
 
-	// ---- eligibility (reference §2.6): synchronous, slow; the answer says only that the check ran
+	// ---- eligibility: synchronous, slow; the answer says only that the check ran
 	route('POST', '/patients/(\\d+)/insurances/(\\d+)/benefitdetails', async (ctx) => {
 		const r = record(ctx.m[2]);
 		const x = byInsuranceId(r, ctx.m[3]);
@@ -249,7 +232,7 @@ function register(router, sb, options = {}) {
 		return fail(404, { error: 'No eligibility check has been run for this insurance.' });
 	});
 
-	// ---- insurance packages (reference §2.7): name and member id required, at most 15 results
+	// ---- insurance packages: name and member id required, at most 15 results
 	route('GET', '/insurancepackages', (ctx) => {
 		const need = ['insuranceplanname', 'memberid'].filter((f) => !ctx.params[f]);
 		if (need.length) missing(...need);
@@ -260,8 +243,8 @@ function register(router, sb, options = {}) {
 		return { insurances: rows, totalcount: rows.length };
 	});
 
-	// ---- balances, receipts, claims (reference §3)
-	// balances ride on the patient record unless omitbalances; details and policies on request (reference §3.1, §2.1)
+	// ---- balances, receipts, claims
+	// balances ride on the patient record unless omitbalances; details and policies on request
 	sb.patientExtras = (pid, q) => {
 		const r = record(pid);
 		const out = {};
@@ -301,7 +284,7 @@ function register(router, sb, options = {}) {
 		return { ...found };
 	});
 
-	// ---- chart reads (reference §4): departmentid required everywhere
+	// ---- chart reads: departmentid required everywhere
 	const chart = (path, handler) =>
 		route('GET', `/chart/(\\d+)${path}`, (ctx) => {
 			const r = record(ctx.m[2]);
@@ -334,7 +317,7 @@ function register(router, sb, options = {}) {
 		return { summaryhtml: `<html><div class="clinicalsummary"><h1>${e.encountervisitname ?? 'Encounter'}</h1><p>Date: ${e.encounterdate}</p><p>Status: ${e.status}</p></div></html>` };
 	});
 
-	// ---- documents (reference §4.7)
+	// ---- documents
 	route('GET', '/patients/(\\d+)/documents', (ctx) => {
 		const r = record(ctx.m[2]);
 		departmentOf(ctx);
@@ -383,4 +366,4 @@ function register(router, sb, options = {}) {
 	});
 }
 
-module.exports = { register, recordSettings, PACKAGES };
+module.exports = { register, PACKAGES };

@@ -1,6 +1,7 @@
 // Processes sharing one app's limit (n8n queue-mode workers, each with its own throttle), under each
-// reading of athena's daily-quota counter that the throttle reads (reference §5.2: the header is
-// VERIFIED, how it counts is INFERRED): every record exactly once, no execution failed.
+// reading of athena's daily-quota counter that the throttle reads (the header is verified, how it
+// counts is inferred: docs/athena-behaviour.md, Daily quota): every record exactly once, no
+// execution failed.
 import { fork } from 'node:child_process';
 import path from 'node:path';
 

@@ -1,5 +1,6 @@
 // Tokens: errors of their own kind from athena's token endpoint, a token 429 waited out, and one
 // token request per expiry however many pages and executions are in flight.
+import { setTokenClock } from '../../dist/nodes/Athenahealth/transport/token';
 import { runNodes, sandboxCredentials } from '../harness/n8n';
 import { control, counters, fault, sandbox, settings, type Sandbox } from '../harness/sandbox';
 
@@ -61,20 +62,51 @@ test('a token 429 with Retry-After is waited out within the execution', async ()
 	expect(c.tokensIssued).toBe(1);
 });
 
+/**
+ * Runs `body` on virtual time: real time plus `ahead`, read by the token holder (through its clock)
+ * and by the sandbox, which counts athena's tokens per minute on Date.now and has no clock of its
+ * own to replace. A wait the token holder asks for moves `ahead` on at once instead of passing.
+ */
+async function onVirtualTime(body: (clock: { now: () => number; waits: number[] }) => Promise<void>): Promise<void> {
+	const realNow = Date.now.bind(Date);
+	let ahead = 0;
+	const now = () => realNow() + ahead;
+	const waits: number[] = [];
+	jest.spyOn(Date, 'now').mockImplementation(now);
+	setTokenClock({
+		now,
+		sleep: async (ms) => {
+			waits.push(ms);
+			ahead += ms;
+		},
+	});
+	try {
+		// start 5 s into a minute, so what comes before the wait falls within one token window
+		ahead = 65_000 - (realNow() % 60_000);
+		await body({ now, waits });
+	} finally {
+		setTokenClock();
+		jest.restoreAllMocks();
+	}
+}
+
 test.each(['seconds', 'none'])('over athena\'s token limit (Retry-After reading "%s"), a new token is waited for until the next minute', async (tokenRetryAfter) => {
-	await settings(sb, { tokenRateLimit: 1, tokenRetryAfter });
-	// this minute's one token
-	const a = sandboxCredentials({ url: sb.url, clientId: tokenRetryAfter === 'none' ? 't3-client' : 't4-client', clientSecret: tokenRetryAfter === 'none' ? 't3-secret' : 't4-secret' });
-	expect((await runNodes(a, [{ parameters: departments }])).error).toBeUndefined();
-	// athena revokes it: the next token is the second this minute, over the limit of 1
-	await control(sb, 'POST', '/_control/expire-tokens');
-	const minute = Math.floor(Date.now() / 60000);
-	const { error } = await runNodes(a, [{ parameters: departments }]);
-	expect(error).toBeUndefined();
-	expect(Math.floor(Date.now() / 60000)).toBeGreaterThan(minute);
-	const c = await counters(sb);
-	expect(c.served429).toBe(0);
-	expect(c.status['429']).toBe(1); // the token endpoint refused once, then the node waited
+	await onVirtualTime(async ({ now, waits }) => {
+		await settings(sb, { tokenRateLimit: 1, tokenRetryAfter });
+		// this minute's one token
+		const a = sandboxCredentials({ url: sb.url, clientId: tokenRetryAfter === 'none' ? 't3-client' : 't4-client', clientSecret: tokenRetryAfter === 'none' ? 't3-secret' : 't4-secret' });
+		expect((await runNodes(a, [{ parameters: departments }])).error).toBeUndefined();
+		// athena revokes it: the next token is the second this minute, over the limit of 1
+		await control(sb, 'POST', '/_control/expire-tokens');
+		const minute = Math.floor(now() / 60000);
+		const { error } = await runNodes(a, [{ parameters: departments }]);
+		expect(error).toBeUndefined();
+		expect(Math.floor(now() / 60000)).toBeGreaterThan(minute);
+		expect(waits).toHaveLength(1); // one wait, into the next minute, and nothing waited in real time
+		const c = await counters(sb);
+		expect(c.served429).toBe(0);
+		expect(c.status['429']).toBe(1); // the token endpoint refused once, then the node waited
+	});
 });
 
 test('pages and executions in flight share one token; a refused token is replaced by exactly one new one', async () => {

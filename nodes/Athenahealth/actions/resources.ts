@@ -41,7 +41,7 @@ export const RESOURCES: ResourceDefinition[] = [
 
 /** resource value → operation value → operation, for the router. */
 export const OPERATIONS: Record<string, Record<string, Operation>> = Object.fromEntries(
-	RESOURCES.map((r) => [r.value, Object.fromEntries(r.operations.map((op) => [op.option.value, op]))]),
+	RESOURCES.map((r) => [r.resource, Object.fromEntries(r.operations.map((op) => [op.option.value, op]))]),
 );
 
 /** What a model reads about an operation: its own text, and the WRITE warning when it writes. */

@@ -11,7 +11,7 @@ import { RESOURCES, toolTextOf } from './resources';
 
 /** One `toolDescription` per operation, shown only when the node is a tool. */
 export function toolDescriptionFields(): INodeProperties[] {
-	return RESOURCES.flatMap(({ value: resource, operations }) =>
+	return RESOURCES.flatMap(({ resource, operations }) =>
 		operations.map((op) => ({
 			displayName: 'Tool Description',
 			name: 'toolDescription',

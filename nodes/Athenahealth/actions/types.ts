@@ -26,9 +26,10 @@ export interface Operation {
 /** A resource: its name in the Resource list, its default operation and its operations. */
 export interface ResourceDefinition {
 	name: string;
-	value: string;
+	/** The Resource parameter's value (saved in workflows: never change it). */
+	resource: string;
 	/** The operation a new node starts on (saved workflows omit it: never change it). */
-	default: string;
+	defaultOperation: string;
 	operations: Operation[];
 	/** Parameters several of its operations share (shown by their own display options). */
 	fields?: INodeProperties[];

@@ -9,14 +9,16 @@ import {
 
 import { asNodeError, athenaApiError, jsonOrText } from './errors';
 import { FHIR_ACCEPT, originOf, type FhirScope } from './fhir';
-import { header, send, type FullResponse } from './request';
 import { parseRetryAfter } from './retryPolicy';
+import { header, send, type FullResponse } from './send';
 import { sleep } from './sleep';
 
-// FHIR Bulk Data on the shared transport (reference §8; peers §1): kick-off, status polling that
-// honours Retry-After in both forms and waits out 429s, and file downloads streamed into n8n's
-// binary store. The token goes only to athena's own origin (or origins the user lists); redirects
-// are followed by hand so it is never forwarded to another host (peers §1.2 item 9).
+// FHIR Bulk Data ($export, https://hl7.org/fhir/uv/bulkdata/) on the shared transport: kick-off,
+// status polling that honours Retry-After in both forms and waits out 429s, and file downloads
+// streamed into n8n's binary store. The token goes only to athena's own origin (or origins the
+// user lists); redirects are followed by hand so it is never forwarded to another host (file
+// servers redirect to storage, which must not get the token:
+// https://github.com/cerner/fhir.cerner.com/pull/899).
 
 export interface ManifestFile {
 	type: string;

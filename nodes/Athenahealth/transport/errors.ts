@@ -53,6 +53,38 @@ export function networkWords(code: string | undefined): string {
 	return (code && NETWORK_WORDS[code]) || 'the network call failed without an answer';
 }
 
+/** What a failed call came back with: athena's (or a gateway's) answer, or a network failure. */
+export interface Outcome {
+	status?: number;
+	headers: Record<string, unknown>;
+	body?: unknown;
+	networkCode?: string;
+}
+
+// n8n 2.8 wraps a failed call in a NodeApiError that keeps only the status, an object body and a
+// descriptive message (newer n8n also keeps `cause`). Network failures are recognised from the
+// code or from the descriptive text n8n substitutes for it.
+const NETWORK_TEXT: Array<[RegExp, string]> = [
+	[/ECONNREFUSED|refused the connection/i, 'ECONNREFUSED'],
+	[/ENOTFOUND|cannot be established/i, 'ENOTFOUND'],
+	[/EAI_AGAIN|DNS server returned an error/i, 'EAI_AGAIN'],
+	[/ECONNRESET|socket hang up|closed unexpectedly/i, 'ECONNRESET'],
+	[/ETIMEDOUT|timed out|timeout of \d+ms/i, 'ETIMEDOUT'],
+	[/ECONNABORTED|connection was aborted/i, 'ECONNABORTED'],
+	[/EPIPE/i, 'EPIPE'],
+];
+
+/** The outcome an error thrown by n8n's HTTP helper carries (read into a plain object: never the error itself). */
+export function outcomeOfError(error: unknown): Outcome {
+	const e = error as { cause?: { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; code?: string }; httpCode?: string | null; context?: { data?: unknown }; message?: string; messages?: string[]; code?: string };
+	const response = e?.cause?.response;
+	if (response) return { status: response.status, headers: response.headers ?? {}, body: response.data };
+	const status = e?.httpCode && /^\d{3}$/.test(String(e.httpCode)) ? Number(e.httpCode) : undefined;
+	if (status) return { status, headers: {}, body: e.context?.data };
+	const text = [e?.cause?.code, e?.code, e?.message, ...(e?.messages ?? [])].filter(Boolean).join(' ');
+	return { headers: {}, networkCode: NETWORK_TEXT.find(([re]) => re.test(text))?.[1] ?? 'NETWORK' };
+}
+
 const TOKEN_LIKE = /(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]+/gi;
 
 export function scrub(text: string): string {
@@ -74,8 +106,8 @@ function textOf(body: unknown): string | undefined {
 }
 
 /**
- * athena sometimes reports a failed call with HTTP 200 (reference §5.1): `success: "false"`,
- * a non-empty `errormessage` (also inside a one-element array), or a bare string body.
+ * athena sometimes reports a failed call with HTTP 200: `success: "false"`, a non-empty
+ * `errormessage` (also inside a one-element array), or a bare string body.
  */
 export function failureInBody(body: unknown): string | undefined {
 	if (typeof body === 'string') return textOf(body) ?? undefined;
@@ -177,6 +209,49 @@ export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError 
 	});
 	if (input.failure) Object.assign(error, { failure: input.failure });
 	return error;
+}
+
+/** A failed call the transport does not send again, and why. */
+export interface GiveUp {
+	outcome: Outcome;
+	failure?: Failure;
+	method: string;
+	/** Path without host or query. */
+	path: string;
+	itemIndex?: number;
+	requestId?: string;
+	/** Safe to repeat (a read, or a write athena never received). */
+	idempotent: boolean;
+	/** athena's answer allowed another try: the retries ran out, or athena asked for too long a wait. */
+	retryable: boolean;
+	attempts: number;
+	/** The wait athena asked for, when it was longer than `ceilingMs`. */
+	waitAskedMs?: number;
+	/** The longest wait the transport takes. */
+	ceilingMs: number;
+}
+
+/** The error for a call the transport gave up on; a write that may have taken effect says so. */
+export function gaveUpError(node: INode, g: GiveUp): NodeApiError {
+	const { outcome, failure } = g;
+	const answer = outcome.status ? `HTTP ${outcome.status}` : networkWords(outcome.networkCode);
+	const unconfirmed = failure?.cause === 'temporarily-unavailable' && !g.idempotent;
+	let message: string | undefined;
+	if (g.retryable && g.waitAskedMs !== undefined) message = `athena asked to wait ${Math.ceil(g.waitAskedMs / 1000)} s before retrying, longer than the ${g.ceilingMs / 1000} s this node waits`;
+	else if (g.retryable) message = `athena still refused after ${g.attempts} attempts (${answer})`;
+	else if (unconfirmed) message = `athena did not confirm this ${g.method} (${answer}); it was not repeated because it may already have taken effect`;
+	return athenaApiError(node, {
+		status: outcome.status,
+		body: outcome.body,
+		requestId: g.requestId,
+		method: g.method,
+		path: g.path,
+		itemIndex: g.itemIndex,
+		failure,
+		message,
+		networkCode: outcome.networkCode,
+		hint: unconfirmed ? `Check whether ${g.path} took effect (for example with the matching Get operation) before doing anything else; do not send it again unchecked.` : undefined,
+	});
 }
 
 /**

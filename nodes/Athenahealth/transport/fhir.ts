@@ -1,15 +1,19 @@
 import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
 
 import { coversType, readScope } from '../shared/fhirTypes';
+import { getConnection, resolvePractice, type AthenaConnection, type AthenaContext } from './connection';
 import { athenaApiError, jsonOrText, outcomeIssues } from './errors';
-import { getConnection, header, originOf, resolvePractice, send, type AthenaConnection, type AthenaContext, type FullResponse } from './request';
+import { header, send, type FullResponse } from './send';
+import { fhirBaseUrl, originOf } from './urlGuard';
 
-// FHIR R4 on the shared transport (reference §7): every call carries ah-practice, answers may be
-// an OperationOutcome (as an HTTP error, or as an "outcome" entry inside a 200 Bundle), and
-// Bundle paging follows link[next] only on athena's own origin.
+// FHIR R4 on the shared transport: every call carries ah-practice (athena refuses a search
+// without it: docs/athena-behaviour.md, ah-practice), answers may be an OperationOutcome (as an
+// HTTP error, or as an "outcome" entry inside a 200 Bundle), and Bundle paging follows link[next]
+// only on athena's own origin.
 
 export const FHIR_ACCEPT = 'application/fhir+json';
-// Longer GET URLs go as POST _search (some gateways refuse URLs over ~2 KB, peers §2).
+// Longer GET URLs go as POST _search (some gateways refuse URLs over ~2 KB, e.g.
+// https://github.com/microsoft/fhir-server/issues/2250).
 const MAX_GET_URL = 1800;
 
 export interface FhirScope {
@@ -18,7 +22,7 @@ export interface FhirScope {
 	base: string;
 }
 
-export { originOf } from './request';
+export { originOf } from './urlGuard';
 
 /** Connection, practice and FHIR base, refusing before any call when the credential has no FHIR scopes. */
 export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, itemIndex?: number, types: string[] = []): Promise<FhirScope> {
@@ -30,7 +34,7 @@ export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, 
 		});
 	}
 	const practiceId = resolvePractice(ctx, conn, requestedPractice, itemIndex);
-	const scope = { conn, practiceId, base: `${conn.baseUrl}/fhir/r4` };
+	const scope = { conn, practiceId, base: fhirBaseUrl(conn) };
 	requireScopes(ctx, scope, types, itemIndex);
 	return scope;
 }
@@ -105,7 +109,7 @@ export interface PageLimits {
 /**
  * Searchset pages: the first by GET (or POST _search when the query is long), then link[next]
  * while it stays on athena's origin and never repeats. A Bundle without entry or link ends the
- * search as empty (bonFHIR and fhir-kit-client crash there, peers §2 and §5).
+ * search as empty (a Bundle's entry is optional; some FHIR clients crash there).
  */
 export async function* fhirSearchPages(ctx: AthenaContext, scope: FhirScope, type: string, params: Array<[string, string]>, limits: PageLimits): AsyncGenerator<IDataObject> {
 	const query = new URLSearchParams(params);

@@ -1,12 +1,14 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { athenaSend, getConnection, resolvePractice, type AthenaContext, type AthenaRequest } from './request';
+import { practiceUrl } from './urlGuard';
 
 // athena list responses: {"<wrapper>":[…],"totalcount":N,"next":"/v1/{pid}/…?UPPERCASE=echo&offset=…"}
-// (reference §3). We follow `next` as given, against our own base URL, adding back a `limit` athena
-// sometimes drops, and stop on a repeated page instead of looping forever.
+// (`next` is a path without host: docs/athena-behaviour.md, Next links). We follow `next` as
+// given, against our own base URL, adding back a `limit` athena sometimes drops, and stop on a
+// repeated page instead of looping forever.
 
-/** Default and maximum page sizes per endpoint (reference §3). */
+/** Default and maximum page sizes per endpoint (docs/athena-behaviour.md, Page sizes). */
 export function pageLimits(path: string): { defaultSize: number; maxSize: number } {
 	if (/^\/patients(\/|$)/.test(path) && !/\/patients\/\d+\/\w/.test(path)) return { defaultSize: 10, maxSize: 1000 };
 	if (/^\/appointments\/(open|booked|changed)|\/labresults|\/documents|\/encounters|\/customfields/.test(path))
@@ -90,7 +92,7 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 		});
 	const done = () => req.maxItems !== undefined && got >= req.maxItems;
 
-	const first = await fetchPage(`${conn.baseUrl}/v1/${practiceId}${req.path}`, { ...req.qs, limit: limitFor(0) });
+	const first = await fetchPage(practiceUrl(conn, practiceId, req.path), { ...req.qs, limit: limitFor(0) });
 	yield take(first);
 	if (!first.next || first.records.length === 0 || done()) return;
 

@@ -23,7 +23,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /**
  * Retry-After in either form RFC 9110 allows: delta-seconds ("2") or an HTTP-date
  * ("Wed, 21 Oct 2015 07:28:00 GMT"). Anything else is ignored rather than read as NaN
- * (bulk-data-client's unanchored regex turned an HTTP-date into a tight loop, peers §1.2).
+ * (a client that reads a date as a number polls in a tight loop, the defect found in
+ * https://github.com/smart-on-fhir/bulk-data-client).
  */
 export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;

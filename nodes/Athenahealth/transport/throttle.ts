@@ -1,21 +1,22 @@
 import { sleep } from './sleep';
 
 // One pacing schedule per athena app (credential: base URL + client id), shared by every node
-// running in this n8n process: athena limits requests per app, and no limit per practice is
-// published (reference §5.2). Calls are spaced evenly (no bursts). Several processes (n8n queue-mode
-// workers) share the app's limit without knowing of each other, so the rate adapts like a
-// congestion controller: a 429 is one congestion event (429s for calls sent before the rate was
-// cut belong to the same event and cut nothing more), the rate grows back with time rather than
-// with successes, quickly up to just below where the last event happened, then probes beyond it
-// slowly at first and faster the longer it goes without a 429, so capacity a finished worker
-// leaves is taken up within a few seconds.
+// running in this n8n process: athena limits requests per app, and publishes no limit per practice
+// (docs/athena-behaviour.md, Per-second limit). Calls are spaced evenly (no bursts). Several
+// processes (n8n queue-mode workers) share the app's limit without knowing of each other, so the
+// rate adapts like a congestion controller: a 429 is one congestion event (429s for calls sent
+// before the rate was cut belong to the same event and cut nothing more), the rate grows back with
+// time rather than with successes, quickly up to just below where the last event happened, then
+// probes beyond it slowly at first and faster the longer it goes without a 429, so capacity a
+// finished worker leaves is taken up within a few seconds.
 //
-// athena also says how much of the app's limit the others use: every API response carries the
-// app's daily quota counter (X-RateLimit-Remaining, reference §5.2), which every process's calls
-// count down. Over the last few seconds, its drop is the whole app's rate, and the calls this process
-// made are its own share; the process then paces at its share of just under the limit, so workers
-// settle on the limit without a 429 (QuotaWatch). When the counter says nothing usable (absent, not
-// counting every call, counting late), the congestion controller alone paces.
+// athena also says how much of the app's limit the others use: every API response carries the app's
+// daily quota counter (X-RateLimit-Remaining, reset at midnight GMT:
+// https://docs.athenahealth.com/api/guides/best-practices), which every process's calls count down.
+// Over the last few seconds, its drop is the whole app's rate, and the calls this process made are
+// its own share; the process then paces at its share of just under the limit, so workers settle on
+// the limit without a 429 (QuotaWatch). When the counter says nothing usable (absent, not counting
+// every call, counting late), the congestion controller alone paces.
 
 /** The pure controller: every time is passed in, so it is tested without a clock. */
 export class Pacer {

@@ -4,10 +4,11 @@ import { jsonOrText, scrub, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter } from './retryPolicy';
 import { sleep } from './sleep';
 
-// athena's 2-legged token (reference §1): one token per credential per process, shared by every
-// execution and every page in flight. athena allows 5 new tokens a minute in preview (50 in
-// production), so a token is fetched once per expiry by one caller while the others wait for it;
-// a 429 from the token endpoint is waited out (Retry-After, else the top of the minute).
+// athena's 2-legged (client credentials) token: one token per credential per process, shared by
+// every execution and every page in flight. athena allows 5 new tokens a minute in preview (50 in
+// production; https://docs.athenahealth.com/api/guides/authentication-and-url-locations), so a
+// token is fetched once per expiry by one caller while the others wait for it; a 429 from the
+// token endpoint is waited out (Retry-After, else the top of the minute).
 
 interface Held {
 	token: string;
@@ -20,6 +21,20 @@ const fetching = new Map<string, Promise<Held>>();
 // renew a minute before athena's expiry (a quarter of the lifetime for short-lived tokens)
 const EARLY_MS = 60_000;
 const MAX_TOKEN_WAITS = 3;
+
+/** The time as the token holder reads it, and how it waits out a token 429. */
+export interface TokenClock {
+	now: () => number;
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const SYSTEM_CLOCK: TokenClock = { now: () => Date.now(), sleep };
+let clock: TokenClock = SYSTEM_CLOCK;
+
+/** Replaces the clock, so tests cross a token window without waiting for it; no argument restores the system's. */
+export function setTokenClock(replacement?: Partial<TokenClock>): void {
+	clock = { ...SYSTEM_CLOCK, ...replacement };
+}
 
 export interface TokenSource {
 	node: INode;
@@ -41,7 +56,7 @@ function keyOf(c: ICredentialDataDecryptedObject): string {
 export async function accessToken(source: TokenSource, stale?: string): Promise<string> {
 	const key = keyOf(source.credentials);
 	const current = held.get(key);
-	if (current && current.token !== stale && current.renewAt > Date.now()) return current.token;
+	if (current && current.token !== stale && current.renewAt > clock.now()) return current.token;
 	if (current && current.token === stale) held.delete(key);
 	let pending = fetching.get(key);
 	if (!pending) {
@@ -93,20 +108,20 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 		const fields = body && typeof body === 'object' ? body : {};
 		if (response.statusCode === 200 && typeof fields.access_token === 'string') {
 			const lifetimeMs = (Number(fields.expires_in) > 0 ? Number(fields.expires_in) : 3600) * 1000; // athena sends a string
-			return { token: fields.access_token, renewAt: Date.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) };
+			return { token: fields.access_token, renewAt: clock.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) };
 		}
 		const said = athenaWords(fields, body);
 		if (response.statusCode === 429) {
 			const header = response.headers['retry-after'];
 			// athena counts token requests per minute: without Retry-After, wait for the next minute
-			const waitMs = parseRetryAfter(header) ?? 60_000 - (Date.now() % 60_000) + 250;
+			const waitMs = parseRetryAfter(header, clock.now()) ?? 60_000 - (clock.now() % 60_000) + 250;
 			// a wait beyond the transport's ceiling is not waited out (it would hold every execution on this credential)
 			if (attempt >= MAX_TOKEN_WAITS || waitMs > DEFAULT_RETRY_POLICY.ceilingMs + 1000) {
 				throw tokenError(source.node, { cause: 'token-rate-limited', retryAfterMs: waitMs }, 'athena is refusing new tokens for this app: too many token requests this minute', `athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with this client ID may be using them up.`);
 			}
 			source.log?.(`athenahealth: token endpoint answered 429; waiting ${waitMs} ms`);
 			// shared by every caller waiting for this token: each of them can stop waiting on its own
-			await sleep(waitMs);
+			await clock.sleep(waitMs);
 			continue;
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {

@@ -2,7 +2,9 @@ import { NodeApiError, updateDisplayOptions, type IExecuteFunctions, type JsonOb
 
 import { asNodeError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
-import { compact, idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { show } from '../fields';
+import { single, toItems } from '../output';
+import { compact, idParam, inputError, practiceOf } from '../params';
 import { appointmentTypeLocator, patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
 import { ID } from '../toolText';

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, idParam, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
 import { ID } from '../toolText';

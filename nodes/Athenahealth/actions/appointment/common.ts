@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
-import { single } from '../common';
+import { single } from '../output';
 
 export const appointmentIdField = (name = 'appointmentId', displayName = 'Appointment ID', description?: string): INodeProperties => ({
 	displayName,

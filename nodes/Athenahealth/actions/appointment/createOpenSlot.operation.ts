@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, dateParam, idParam, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateParam, idParam, inputError, practiceOf } from '../params';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
 import { DATE, ID } from '../toolText';
 

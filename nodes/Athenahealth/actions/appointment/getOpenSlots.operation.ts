@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { checkRange, compact, dateParam, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
+import { returnAllAndLimit, show, simplifyField } from '../fields';
+import { simplified, toItems } from '../output';
+import { checkRange, compact, dateParam, idParam, inputError, maxItems, practiceOf } from '../params';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
 import { DATE, ID } from '../toolText';
 

@@ -13,7 +13,7 @@ import * as reschedule from './reschedule.operation';
 
 export const appointment: ResourceDefinition = {
 	name: 'Appointment',
-	value: 'appointment',
-	default: 'getOpenSlots',
+	resource: 'appointment',
+	defaultOperation: 'getOpenSlots',
 	operations: [getOpenSlots, book, reschedule, cancel, checkIn, checkOut, get, getManyBooked, addNote, getNotes, createOpenSlot],
 };

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { listedValue } from '../../shared/ids';
 import { athenaList } from '../../transport/paginate';
-import { idParam, practiceOf } from '../common';
+import { idParam, practiceOf } from '../params';
 import { departmentLocator, providerLocator } from '../locators';
 
 // Patient appointment reasons exist per department and provider; athena requires both, and has no

@@ -1,6 +1,8 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { idParam, inputError, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { idParam, inputError } from '../params';
 import { ID } from '../toolText';
 import { reasons, scope } from './common';
 

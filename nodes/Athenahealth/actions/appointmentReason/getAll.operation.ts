@@ -1,6 +1,8 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { maxItems, returnAllAndLimit, show, toItems } from '../common';
+import { returnAllAndLimit, show } from '../fields';
+import { toItems } from '../output';
+import { maxItems } from '../params';
 import { ID } from '../toolText';
 import { reasons, scope } from './common';
 

@@ -4,7 +4,7 @@ import * as getAll from './getAll.operation';
 
 export const appointmentReason: ResourceDefinition = {
 	name: 'Appointment Reason',
-	value: 'appointmentReason',
-	default: 'getAll',
+	resource: 'appointmentReason',
+	defaultOperation: 'getAll',
 	operations: [get, getAll],
 };

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, dateParam, idParam, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateParam, idParam, practiceOf } from '../params';
 import { appointmentTypeLocator, departmentLocator, patientLocator, providerLocator } from '../locators';
 import { DATE, ID } from '../toolText';
 import { REMINDERS_PATH } from './common';

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { idParam, practiceOf } from '../params';
 import { ID } from '../toolText';
 import { REMINDERS_PATH, reminderId } from './common';
 

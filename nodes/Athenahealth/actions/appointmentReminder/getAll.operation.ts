@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { checkRange, compact, dateParam, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { returnAllAndLimit, show } from '../fields';
+import { toItems } from '../output';
+import { checkRange, compact, dateParam, idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 import { DATE, ID } from '../toolText';
 import { REMINDERS_PATH } from './common';

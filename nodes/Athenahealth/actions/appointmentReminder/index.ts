@@ -6,7 +6,7 @@ import * as getAll from './getAll.operation';
 
 export const appointmentReminder: ResourceDefinition = {
 	name: 'Appointment Reminder',
-	value: 'appointmentReminder',
-	default: 'create',
+	resource: 'appointmentReminder',
+	defaultOperation: 'create',
 	operations: [create, get, getAll, del],
 };

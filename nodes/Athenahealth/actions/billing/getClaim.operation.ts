@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, show, single, toItems } from '../common';
+import { show } from '../fields';
+import { single, toItems } from '../output';
+import { idParam, practiceOf } from '../params';
 import { ID } from '../toolText';
 
 export const option = { name: 'Get Claim', value: 'getClaim', action: 'Get a claim', description: 'Read one claim by its ID (digits); returns the claim (read only)' };

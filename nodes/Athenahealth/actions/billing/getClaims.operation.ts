@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { compact, dateValue, idParam, inputError, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { returnAllAndLimit, show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateValue, idParam, inputError, maxItems, practiceOf } from '../params';
 import { DATE, ID } from '../toolText';
 
 export const option = { name: 'Get Many Claims', value: 'getClaims', action: 'Get many claims', description: 'List claims by patient or department ID (digits) or a service or created date range; one item per claim (read only)' };

@@ -7,7 +7,7 @@ import * as getReceipts from './getReceipts.operation';
 // Read only: athena does not let integrations edit or delete claims once submitted.
 export const billing: ResourceDefinition = {
 	name: 'Balance and Claim',
-	value: 'billing',
-	default: 'getBalances',
+	resource: 'billing',
+	defaultOperation: 'getBalances',
 	operations: [getBalances, getReceipts, getClaim, getClaims],
 };

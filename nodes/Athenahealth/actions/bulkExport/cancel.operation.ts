@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { cancelExport, statusUrlOf } from '../../transport/bulk';
 import { fhirScope } from '../../transport/fhir';
-import { practiceOf, show } from '../common';
+import { show } from '../fields';
+import { practiceOf } from '../params';
 import { checkpoints } from './download';
 import { statusUrlField } from './fields';
 

@@ -2,7 +2,8 @@ import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions } from
 
 import { getStatus, statusUrlOf } from '../../transport/bulk';
 import { fhirScope } from '../../transport/fhir';
-import { practiceOf, show } from '../common';
+import { show } from '../fields';
+import { practiceOf } from '../params';
 import { deliverFiles } from './download';
 import { downloadFields, statusUrlField } from './fields';
 

@@ -4,7 +4,8 @@ import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunc
 import { cancelExport, kickOff, waitForManifest, type Manifest } from '../../transport/bulk';
 import { asNodeError } from '../../transport/errors';
 import { fhirScope, requireScopes } from '../../transport/fhir';
-import { practiceOf, show } from '../common';
+import { show } from '../fields';
+import { practiceOf } from '../params';
 import { afterSuccess } from '../router';
 import { checkpoints, deliverFiles } from './download';
 import { downloadFields, exportRequest, startFields } from './fields';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { dateValue, inputError } from '../common';
+import { dateValue, inputError } from '../params';
 import { FHIR_TYPES } from '../../shared/fhirTypes';
 import { fhirId, listedValue } from '../../shared/ids';
 

@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { getStatus, statusUrlOf } from '../../transport/bulk';
 import { fhirScope } from '../../transport/fhir';
-import { practiceOf, show } from '../common';
+import { show } from '../fields';
+import { practiceOf } from '../params';
 import { statusUrlField } from './fields';
 
 export const option = { name: 'Get Status', value: 'getStatus', action: 'Get the status of a bulk export', description: 'Ask once whether the export is ready; gives the progress or the file list' };

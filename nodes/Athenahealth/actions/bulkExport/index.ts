@@ -7,7 +7,7 @@ import * as start from './start.operation';
 
 export const bulkExport: ResourceDefinition = {
 	name: 'Bulk Export (FHIR)',
-	value: 'bulkExport',
-	default: 'exportAndWait',
+	resource: 'bulkExport',
+	defaultOperation: 'exportAndWait',
 	operations: [start, getStatus, downloadFiles, exportAndWait, cancel],
 };

@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { kickOff } from '../../transport/bulk';
 import { fhirScope, requireScopes } from '../../transport/fhir';
-import { practiceOf, show } from '../common';
+import { show } from '../fields';
+import { practiceOf } from '../params';
 import { exportRequest, startFields } from './fields';
 
 export const option = { name: 'Start', value: 'start', action: 'Start a bulk export', description: "Kick off a FHIR $export of the practice's group" };

@@ -1,7 +1,8 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, dateValue, idParam, practiceOf, show } from '../common';
+import { show } from '../fields';
+import { compact, dateValue, idParam, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 
 // Chart reads are per patient and department: "a patient may have multiple charts, and the

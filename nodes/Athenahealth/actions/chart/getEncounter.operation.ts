@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, show, single, toItems } from '../common';
+import { show } from '../fields';
+import { single, toItems } from '../output';
+import { idParam, practiceOf } from '../params';
 import { ID } from '../toolText';
 
 export const option = { name: 'Get Encounter', value: 'getEncounter', action: 'Get an encounter', description: 'Read one encounter by its ID (digits); returns the encounter' };

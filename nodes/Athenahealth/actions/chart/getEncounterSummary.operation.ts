@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, toItems } from '../common';
+import { toItems } from '../output';
+import { idParam, practiceOf } from '../params';
 import { encounterIdField } from './getEncounter.operation';
 import { ID } from '../toolText';
 

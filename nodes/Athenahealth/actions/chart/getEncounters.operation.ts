@@ -1,7 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { idParam, maxItems, returnAllAndLimit, toItems } from '../common';
+import { returnAllAndLimit } from '../fields';
+import { toItems } from '../output';
+import { idParam, maxItems } from '../params';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
 import { DATE, ID } from '../toolText';
 

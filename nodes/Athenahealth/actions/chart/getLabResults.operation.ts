@@ -1,7 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { maxItems, returnAllAndLimit, toItems } from '../common';
+import { returnAllAndLimit } from '../fields';
+import { toItems } from '../output';
+import { maxItems } from '../params';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
 import { ID } from '../toolText';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { toItems } from '../common';
+import { toItems } from '../output';
 import { chartFields, chartSection, withPatient } from './common';
 import { ID } from '../toolText';
 

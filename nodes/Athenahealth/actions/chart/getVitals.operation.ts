@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { toItems } from '../common';
+import { toItems } from '../output';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
 import { ID } from '../toolText';
 

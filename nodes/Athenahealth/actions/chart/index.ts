@@ -10,7 +10,7 @@ import * as getVitals from './getVitals.operation';
 
 export const chart: ResourceDefinition = {
 	name: 'Chart',
-	value: 'chart',
-	default: 'getProblems',
+	resource: 'chart',
+	defaultOperation: 'getProblems',
 	operations: [getProblems, getAllergies, getMedications, getVitals, getEncounter, getEncounters, getEncounterSummary, getLabResults],
 };

@@ -3,7 +3,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IH
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
 import { safeApiPath } from '../../shared/ids';
-import { practiceOf, single, toItems } from '../common';
+import { single, toItems } from '../output';
+import { practiceOf } from '../params';
 
 export const option = { name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' };
 

@@ -3,7 +3,7 @@ import * as call from './call.operation';
 
 export const customApiCall: ResourceDefinition = {
 	name: 'Custom API Call',
-	value: 'customApiCall',
-	default: 'call',
+	resource: 'customApiCall',
+	defaultOperation: 'call',
 	operations: [call],
 };

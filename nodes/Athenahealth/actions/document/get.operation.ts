@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { show } from '../fields';
+import { single, toItems } from '../output';
+import { idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
 import { ID } from '../toolText';

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { compact, dateValue, idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { returnAllAndLimit, show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateValue, idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
 import { ID } from '../toolText';

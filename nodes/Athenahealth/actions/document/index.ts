@@ -5,7 +5,7 @@ import * as upload from './upload.operation';
 
 export const document: ResourceDefinition = {
 	name: 'Document',
-	value: 'document',
-	default: 'getAll',
+	resource: 'document',
+	defaultOperation: 'getAll',
 	operations: [getAll, get, upload],
 };

@@ -2,7 +2,9 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
-import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 import { ID } from '../toolText';
 

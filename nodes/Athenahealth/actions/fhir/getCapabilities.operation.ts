@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fhirRequest, fhirScope } from '../../transport/fhir';
-import { practiceOf } from '../common';
+import { practiceOf } from '../params';
 
 export const option = { name: 'Get Capabilities', value: 'getCapabilities', action: "Get athena's FHIR capability statement", description: 'What the FHIR server supports: resource types, search parameters, operations' };
 

@@ -6,8 +6,8 @@ import { resourceTypeField } from './fields';
 
 export const fhir: ResourceDefinition = {
 	name: 'FHIR',
-	value: 'fhir',
-	default: 'search',
+	resource: 'fhir',
+	defaultOperation: 'search',
 	operations: [search, read, getCapabilities],
 	fields: [resourceTypeField(['search', 'read'])],
 };

@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { fhirId } from '../../shared/ids';
 import { fhirRequest, fhirScope, practiceParam } from '../../transport/fhir';
-import { practiceOf, show } from '../common';
+import { show } from '../fields';
+import { practiceOf } from '../params';
 import { resourceTypeOf } from './fields';
 
 export const option = { name: 'Read', value: 'read', action: 'Read a FHIR resource', description: 'Get one resource by its FHIR ID' };

@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { fhirId } from '../../shared/ids';
 import { fhirScope, fhirSearchPages, practiceParam } from '../../transport/fhir';
-import { inputError, maxItems, practiceOf, returnAllAndLimit, show } from '../common';
+import { returnAllAndLimit, show } from '../fields';
+import { inputError, maxItems, practiceOf } from '../params';
 import { PATIENT_SCOPED, resourceTypeOf } from './fields';
 
 export const option = { name: 'Search', value: 'search', action: 'Search FHIR resources', description: 'Search one resource type in the practice, following every page' };

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { createAck, type AckCode } from '../../hl7/ack';
-import { show } from '../common';
+import { show } from '../fields';
 import { readMessage } from './input';
 
 export const option = { name: 'Create ACK/NAK', value: 'createAck', action: 'Create an HL7 acknowledgment', description: 'Answer a message with AA/AE/AR or CA/CE/CR' };

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { splitBatch } from '../../hl7/codec';
-import { show } from '../common';
+import { show } from '../fields';
 import { hl7Error, readMessageText } from './input';
 
 export const option = { name: 'Split Batch', value: 'splitBatch', action: 'Split an HL7 batch', description: 'One item per message of an FHS/BHS batch' };

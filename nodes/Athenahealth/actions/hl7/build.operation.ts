@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { hl7Timestamp } from '../../hl7/ack';
 import { Hl7Message } from '../../hl7/codec';
-import { inputError, show } from '../common';
+import { show } from '../fields';
+import { inputError } from '../params';
 import { hl7Error } from './input';
 
 export const option = { name: 'Build', value: 'build', action: 'Build an HL7 message', description: 'Build a message from paths and values, with MSH defaults' };

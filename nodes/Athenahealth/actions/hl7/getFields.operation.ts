@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { parsePath } from '../../hl7/codec';
-import { show } from '../common';
+import { show } from '../fields';
 import { hl7Error, readMessage } from './input';
 
 // Values by path (PID.5.1, OBX[2].5, PID.13[2].4…), unescaped for you.

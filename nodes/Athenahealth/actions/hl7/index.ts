@@ -11,8 +11,8 @@ import { messageInput } from './input';
 
 export const hl7: ResourceDefinition = {
 	name: 'HL7 Message',
-	value: 'hl7',
-	default: 'parse',
+	resource: 'hl7',
+	defaultOperation: 'parse',
 	operations: [parse, build, getFields, setFields, ack, validate, batch, toAthena],
 	// the message to work on, for every operation that reads one
 	fields: messageInput(['parse', 'getFields', 'setFields', 'createAck', 'validate', 'splitBatch', 'toAthena']),

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { Hl7Error, Hl7Message } from '../../hl7/codec';
-import { inputError } from '../common';
+import { inputError } from '../params';
 
 // Where an HL7 operation finds its message: a text field (e.g. a Webhook body) or binary data (SFTP, files).
 export const messageInput = (operations: string[]): INodeProperties[] => [

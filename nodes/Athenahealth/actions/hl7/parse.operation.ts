@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaFacts } from '../../hl7/athena';
 import { encodingCharacters } from '../../hl7/codec';
-import { show } from '../common';
+import { show } from '../fields';
 import { readMessage } from './input';
 
 export const option = { name: 'Parse', value: 'parse', action: 'Parse an HL7 message', description: 'Turn a message into JSON: segments, paths and athena fields' };

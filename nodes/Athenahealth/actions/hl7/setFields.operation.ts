@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { show } from '../common';
+import { show } from '../fields';
 import { hl7Error, readMessage } from './input';
 
 // Values by path (PID.5.1, OBX[2].5, PID.13[2].4…), escaped for you.

@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaFacts } from '../../hl7/athena';
 import { normalizeRecord } from '../../shared/records';
-import { show } from '../common';
+import { show } from '../fields';
 import { readMessage } from './input';
 
 export const option = { name: 'To athenaNet JSON', value: 'toAthena', action: 'Convert an HL7 message to athenaNet JSON', description: 'ADT and SIU as the patient and appointment records the REST operations return' };

@@ -2,7 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validate } from '../../hl7/validate';
-import { inputError, show } from '../common';
+import { show } from '../fields';
+import { inputError } from '../params';
 import { readMessageText } from './input';
 
 export const option = { name: 'Validate', value: 'validate', action: 'Validate an HL7 message', description: 'A report of missing MSH fields, bad segments and required segments' };

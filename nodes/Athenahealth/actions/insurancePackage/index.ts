@@ -3,7 +3,7 @@ import * as search from './search.operation';
 
 export const insurancePackage: ResourceDefinition = {
 	name: 'Insurance Package',
-	value: 'insurancePackage',
-	default: 'search',
+	resource: 'insurancePackage',
+	defaultOperation: 'search',
 	operations: [search],
 };

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, inputError, practiceOf } from '../params';
 import { recordsOf } from '../../transport/paginate';
 
 export const option = { name: 'Search', value: 'search', action: 'Search insurance packages', description: 'Find the package (plan) ID for a new policy by plan name and member ID (both required); at most 15 packages' };

@@ -4,7 +4,9 @@ import { CONTACT_FIELDS, patientFieldTooLong } from '../../shared/patientFields'
 import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { show } from '../fields';
+import { single, toItems } from '../output';
+import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf } from '../params';
 import { departmentLocator } from '../locators';
 import { patientFieldOptions } from './fields';
 import { DATE, ID } from '../toolText';

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, dateParam, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateParam, practiceOf } from '../params';
 import { DATE } from '../toolText';
 
 export const option = { name: 'Find Best Match', value: 'findBestMatch', action: 'Find the best matching patients', description: "Use athena's enhanced best match by name and date of birth, with scores" };

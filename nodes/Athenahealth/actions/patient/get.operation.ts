@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { idParam, practiceOf, show, simplified, simplifyField, single, toItems } from '../common';
+import { show, simplifyField } from '../fields';
+import { simplified, single, toItems } from '../output';
+import { idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { ID } from '../toolText';
 

@@ -2,7 +2,9 @@ import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunc
 
 import { asNodeError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
-import { idParam, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
+import { returnAllAndLimit, show, simplifyField } from '../fields';
+import { simplified, toItems } from '../output';
+import { idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator } from '../locators';
 import { patientStatusField } from './fields';
 import { ID } from '../toolText';

@@ -8,7 +8,7 @@ import * as update from './update.operation';
 
 export const patient: ResourceDefinition = {
 	name: 'Patient',
-	value: 'patient',
-	default: 'get',
+	resource: 'patient',
+	defaultOperation: 'get',
 	operations: [get, search, findBestMatch, create, update, getAll],
 };

@@ -2,7 +2,9 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 
 import { parseDateInput, toAthenaDate } from '../../shared/dates';
 import { athenaList } from '../../transport/paginate';
-import { checkNotFuture, inputError, maxItems, practiceOf, returnAllAndLimit, show, simplified, simplifyField, toItems } from '../common';
+import { returnAllAndLimit, show, simplifyField } from '../fields';
+import { simplified, toItems } from '../output';
+import { checkNotFuture, inputError, maxItems, practiceOf } from '../params';
 import { DATE } from '../toolText';
 
 export const option = { name: 'Search', value: 'search', action: 'Search patients', description: 'Search by name, date of birth, phone, email, ZIP or department' };

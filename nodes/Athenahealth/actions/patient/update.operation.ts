@@ -3,7 +3,9 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { parseDateInput, toAthenaDate } from '../../shared/dates';
 import { patientFieldTooLong } from '../../shared/patientFields';
 import { athenaRequest } from '../../transport/request';
-import { compact, idParam, inputError, practiceOf, show, single, toItems } from '../common';
+import { show } from '../fields';
+import { single, toItems } from '../output';
+import { compact, idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { patientFieldOptions } from './fields';
 import { ID } from '../toolText';

@@ -3,7 +3,9 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
 import { athenaId } from '../../shared/ids';
 import { athenaRequest } from '../../transport/request';
-import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
 import { ID } from '../toolText';

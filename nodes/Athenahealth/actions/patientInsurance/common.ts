@@ -3,7 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { asNodeError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { idParam, inputError } from '../common';
+import { idParam, inputError } from '../params';
 
 // A policy is named either by athena's insurance id or by its place in the patient's coverage
 // (1 primary, 2 secondary, 3 tertiary); athena accepts both for update and cancel (reference §2.4).

@@ -2,7 +2,9 @@ import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions } from
 
 import { asNodeError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
-import { compact, idParam, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, idParam, inputError, practiceOf } from '../params';
 import { writeThenVerify } from '../appointment/common';
 import { patientLocator } from '../locators';
 import { athenaSaid, httpCodeOf, listPolicies, policyFields, policyRef, SEQUENCE_NAMES } from './common';

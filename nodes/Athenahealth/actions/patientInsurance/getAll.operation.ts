@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
-import { idParam, maxItems, practiceOf, returnAllAndLimit, show, toItems } from '../common';
+import { returnAllAndLimit, show } from '../fields';
+import { toItems } from '../output';
+import { idParam, maxItems, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { ID } from '../toolText';
 

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaId } from '../../shared/ids';
-import { idParam, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
 import { ID } from '../toolText';

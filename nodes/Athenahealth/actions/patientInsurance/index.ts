@@ -8,7 +8,7 @@ import * as update from './update.operation';
 
 export const patientInsurance: ResourceDefinition = {
 	name: 'Patient Insurance',
-	value: 'patientInsurance',
-	default: 'getAll',
+	resource: 'patientInsurance',
+	defaultOperation: 'getAll',
 	operations: [getAll, create, update, del, checkEligibility, getEligibility],
 };

@@ -2,7 +2,9 @@ import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecu
 
 import { asNodeError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
-import { compact, dateValue, idParam, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { athenaSaid, httpCodeOf, policyFields, policyRef, SEQUENCE_NAMES, sequenceOptions } from './common';
 import { ID } from '../toolText';

@@ -2,7 +2,9 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { recordsOf } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { practiceOf } from '../params';
 import { flags } from './common';
 import { ID } from '../toolText';
 

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
 import { reachablePractices } from './common';
 
 export const option = { name: 'Get Many', value: 'getAll', action: 'Get many practices', description: 'List the practices this credential can reach, and whether the credential allows calls to each' };

@@ -4,7 +4,7 @@ import * as getAll from './getAll.operation';
 
 export const practice: ResourceDefinition = {
 	name: 'Practice',
-	value: 'practice',
-	default: 'getAll',
+	resource: 'practice',
+	defaultOperation: 'getAll',
 	operations: [getAll, get],
 };

@@ -2,7 +2,9 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { idParam, maxItems, practiceOf, returnAllAndLimit, single, toItems } from '../common';
+import { returnAllAndLimit } from '../fields';
+import { single, toItems } from '../output';
+import { idParam, maxItems, practiceOf } from '../params';
 import type { ResourceDefinition } from '../types';
 
 // Department, Provider and Appointment Type share one shape: GET /{path}/{id} (a one-element
@@ -32,8 +34,8 @@ export function referenceResource(cfg: ReferenceConfig): ResourceDefinition {
 	const label = cfg.label.toLowerCase();
 	return {
 		name: cfg.label,
-		value: cfg.resource,
-		default: 'getAll',
+		resource: cfg.resource,
+		defaultOperation: 'getAll',
 		operations: [
 		{
 			option: { name: 'Get', value: 'get', action: `Get ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`, description: `Get one ${label} by ID` },

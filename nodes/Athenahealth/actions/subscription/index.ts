@@ -6,7 +6,7 @@ import * as unsubscribe from './unsubscribe.operation';
 
 export const subscription: ResourceDefinition = {
 	name: 'Change Subscription',
-	value: 'subscription',
-	default: 'subscribe',
+	resource: 'subscription',
+	defaultOperation: 'subscribe',
 	operations: [subscribe, getStatus, listEvents, unsubscribe],
 };

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { practiceOf } from '../params';
 import { feedField, subscriptionPath } from './common';
 
 export const option = { name: 'List Events', value: 'listEvents', action: 'List the events of a feed' };

@@ -2,7 +2,9 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaId } from '../../shared/ids';
 import { athenaRequest } from '../../transport/request';
-import { compact, inputError, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, inputError, practiceOf } from '../params';
 import { feedField, subscriptionPath } from './common';
 
 export const option = { name: 'Subscribe', value: 'subscribe', action: 'Subscribe to a feed' };

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaRequest } from '../../transport/request';
-import { compact, practiceOf, show, toItems } from '../common';
+import { show } from '../fields';
+import { toItems } from '../output';
+import { compact, practiceOf } from '../params';
 import { feedField, subscriptionPath } from './common';
 
 export const option = { name: 'Unsubscribe', value: 'unsubscribe', action: 'Unsubscribe from a feed' };

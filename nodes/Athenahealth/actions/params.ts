@@ -1,33 +1,10 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime } from '../shared/dates';
 import { athenaId } from '../shared/ids';
-import { normalizeRecord } from '../shared/records';
 
-export const returnAllAndLimit: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
+// Reading an item's parameters into what athena takes, refusing bad input before any call with
+// an error that names the field and the fix.
 
 export function maxItems(ctx: IExecuteFunctions, i: number): number | undefined {
 	return ctx.getNodeParameter('returnAll', i, false) ? undefined : (ctx.getNodeParameter('limit', i, 50) as number);
@@ -88,17 +65,6 @@ export function checkNotFuture(ctx: IExecuteFunctions, i: number, athenaDate: st
 	}
 }
 
-export function toItems(records: IDataObject[], i: number): INodeExecutionData[] {
-	return records.map((r) => ({ json: normalizeRecord(r), pairedItem: { item: i } }));
-}
-
-/** athena returns one record as a one-element array, sometimes as an object; always give one item. */
-export function single(body: unknown): IDataObject {
-	if (Array.isArray(body)) return (body[0] ?? {}) as IDataObject;
-	if (body && typeof body === 'object') return body as IDataObject;
-	return { result: body as string };
-}
-
 /** Drops undefined and empty-string values from a form/query object. */
 export function compact(values: IDataObject): IDataObject {
 	const out: IDataObject = {};
@@ -106,35 +72,7 @@ export function compact(values: IDataObject): IDataObject {
 	return out;
 }
 
-export function show(resource: string, operation: string) {
-	return { show: { resource: [resource], operation: [operation] } };
-}
-
 /** A NodeOperationError raised before any request, naming the field and the fix. */
 export function inputError(ctx: IExecuteFunctions, i: number, message: string, description?: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description });
-}
-
-// Simplify: the fields most workflows need from athena's large patient and appointment records.
-const SIMPLE_KEYS: Record<'patient' | 'appointment', string[]> = {
-	patient: ['patientid', 'firstname', 'lastname', 'dob', 'sex', 'email', 'homephone', 'mobilephone', 'departmentid', 'status', 'zip', 'lastmodified'],
-	appointment: ['appointmentid', 'date', 'starttime', 'duration', 'departmentid', 'providerid', 'patientid', 'appointmenttypeid', 'appointmenttype', 'appointmentstatus', 'lastmodified', 'patient'],
-};
-
-export const simplifyField: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return only the most used fields instead of athena\'s full record',
-};
-
-export function simplified(ctx: IExecuteFunctions, i: number, kind: 'patient' | 'appointment', records: IDataObject[]): IDataObject[] {
-	if (!ctx.getNodeParameter('simplify', i, false)) return records;
-	const pick = (r: IDataObject, keys: string[]) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as IDataObject;
-	return records.map((r) => {
-		const out = pick(r, SIMPLE_KEYS[kind]);
-		if (kind === 'appointment' && r.patient && typeof r.patient === 'object') out.patient = pick(r.patient as IDataObject, SIMPLE_KEYS.patient);
-		return out;
-	});
 }
