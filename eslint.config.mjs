@@ -7,7 +7,7 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'mllp/dist/**', 'mllp/index.js', 'node_modules/**', '.cache/**', 'coverage/**'] },
+	{ ignores: ['dist/**', 'mllp/dist/**', 'mllp/nodes/hl7/**', 'mllp/index.js', 'node_modules/**', '.cache/**', 'coverage/**'] },
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
 		extends: [js.configs.recommended, tseslint.configs.recommended, n8nCommunityNodesPlugin.configs.recommended],
@@ -50,11 +50,6 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-			// these two map package.json's dist paths back to sources assuming dist mirrors the package
-			// folder; here it mirrors the repository (the codec is compiled in), so they cannot find
-			// them. test/mllp/package.test.ts loads the built package with n8n's loader instead.
-			'@n8n/community-nodes/no-credential-reuse': 'off',
-			'@n8n/community-nodes/node-registration-complete': 'off',
 		},
 	},
 	{
@@ -66,7 +61,7 @@ export default tseslint.config(
 		files: ['mllp/package.json'],
 		extends: [n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
-		rules: { ...n8nNodesBase.configs.community.rules, '@n8n/community-nodes/node-registration-complete': 'off' },
+		rules: { ...n8nNodesBase.configs.community.rules },
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
 	// The tests: TypeScript's recommended rules; test doubles and fixtures are loosely typed on purpose.

@@ -2,7 +2,7 @@
 // HL7: parse + read 12 MSH/PID fields + every OBX-5, and set-then-build, on a deterministic
 // 20,000-message corpus (ADT, ORU with 20–50 OBX, SIU), beside hl7-standard, @medplum/core,
 // node-hl7-client and simple-hl7 in the same run; plus each library's score on correctness cases.
-const { Hl7Message } = require('../nodes/Athenahealth/hl7/codec.ts');
+const { Hl7Message } = require('../nodes/hl7/codec.ts');
 const { rng } = require('../sandbox/seed');
 
 const FIELDS = ['MSH.3', 'MSH.4', 'MSH.7', 'MSH.9.1', 'MSH.9.2', 'MSH.10', 'MSH.12', 'PID.3.1', 'PID.5.1', 'PID.5.2', 'PID.7', 'PID.8'];

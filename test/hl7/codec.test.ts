@@ -5,10 +5,10 @@ import path from 'node:path';
 
 import fc from 'fast-check';
 
-import { createAck } from '../../nodes/Athenahealth/hl7/ack';
-import { athenaFacts } from '../../nodes/Athenahealth/hl7/athena';
-import { buildBatch, escapeValue, Hl7Error, Hl7Message, normalize, splitBatch, unescapeValue, DEFAULT_DELIMITERS } from '../../nodes/Athenahealth/hl7/codec';
-import { validate } from '../../nodes/Athenahealth/hl7/validate';
+import { createAck } from '../../nodes/hl7/ack';
+import { athenaFacts } from '../../nodes/hl7/athena';
+import { buildBatch, escapeValue, Hl7Error, Hl7Message, normalize, splitBatch, unescapeValue, DEFAULT_DELIMITERS } from '../../nodes/hl7/codec';
+import { validate } from '../../nodes/hl7/validate';
 
 const SAMPLES = path.resolve(__dirname, '../fixtures/hl7');
 const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.hl7'));

@@ -6,10 +6,10 @@ import path from 'node:path';
 
 import fc from 'fast-check';
 
-import { createAck } from '../../nodes/Athenahealth/hl7/ack';
-import { athenaFacts } from '../../nodes/Athenahealth/hl7/athena';
-import { Hl7Error, Hl7Message, splitBatch } from '../../nodes/Athenahealth/hl7/codec';
-import { validate } from '../../nodes/Athenahealth/hl7/validate';
+import { createAck } from '../../nodes/hl7/ack';
+import { athenaFacts } from '../../nodes/hl7/athena';
+import { Hl7Error, Hl7Message, splitBatch } from '../../nodes/hl7/codec';
+import { validate } from '../../nodes/hl7/validate';
 
 const MSH = 'MSH|^~\\&|SND|FAC|RCV|FAC|20240101120000||ADT^A04|MSG1|P|2.5.1';
 const SAMPLES = path.resolve(__dirname, '../fixtures/hl7');

@@ -4,8 +4,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
-import type { AckCode } from '../../nodes/Athenahealth/hl7/ack';
-import type { Hl7Message } from '../../nodes/Athenahealth/hl7/codec';
+import type { AckCode } from '../../nodes/hl7/ack';
+import type { Hl7Message } from '../../nodes/hl7/codec';
 import { MllpClient } from '../../mllp/nodes/Mllp/client';
 import { frame, MllpDecoder } from '../../mllp/nodes/Mllp/framing';
 import { startMllpServer, type MllpServer } from '../../mllp/nodes/Mllp/server';

@@ -36,9 +36,9 @@ test('the package: community keyword, no runtime dependencies, optional peer, lo
 	expect(Object.keys(loader.credentialTypes)).toEqual(['mllpTlsApi']);
 	for (const node of loader.types.nodes) expect(node.iconUrl).toEqual({ light: expect.stringMatching(/mllp\.svg$/), dark: expect.stringMatching(/mllp\.dark\.svg$/) });
 	// the codec is compiled in, never required from the athenahealth package
-	const built = readFileSync(path.join(DIR, 'dist/mllp/nodes/Mllp/server.js'), 'utf8');
+	const built = readFileSync(path.join(DIR, 'dist/nodes/Mllp/server.js'), 'utf8');
 	expect(built).not.toMatch(/n8n-nodes-athenahealth/);
-	expect(built).toMatch(/require\("\.\.\/\.\.\/\.\.\/nodes\/Athenahealth\/hl7\/codec"\)/);
+	expect(built).toMatch(/require\("\.\.\/hl7\/codec"\)/);
 });
 
 test("the trigger's verdict: AA for a finished run, AE with the error for a failed one", () => {

@@ -18,8 +18,8 @@ module.exports = function freshDist() {
 	for (const [src, out] of [
 		['nodes', 'dist'],
 		['credentials', 'dist'],
-		[path.join('mllp', 'nodes'), path.join('mllp', 'dist', 'mllp')],
-		[path.join('mllp', 'credentials'), path.join('mllp', 'dist', 'mllp')],
+		[path.join('mllp', 'nodes'), path.join('mllp', 'dist')],
+		[path.join('mllp', 'credentials'), path.join('mllp', 'dist')],
 	]) {
 		if (!fs.existsSync(path.join(ROOT, src))) continue;
 		for (const file of sources(path.join(ROOT, src))) {

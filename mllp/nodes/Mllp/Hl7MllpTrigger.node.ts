@@ -1,7 +1,7 @@
 import { createDeferredPromise, NodeConnectionTypes, NodeOperationError, type INodeType, type INodeTypeDescription, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import type { AckCode } from '../../../nodes/Athenahealth/hl7/ack';
-import type { Hl7Message } from '../../../nodes/Athenahealth/hl7/codec';
+import type { AckCode } from '../hl7/ack';
+import type { Hl7Message } from '../hl7/codec';
 import { startMllpServer } from './server';
 import { tlsMaterial } from './tlsOptions';
 

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { Hl7Error, Hl7Message } from '../../../nodes/Athenahealth/hl7/codec';
+import { Hl7Error, Hl7Message } from '../hl7/codec';
 import { MllpClient } from './client';
 import { tlsMaterial } from './tlsOptions';
 

@@ -4,8 +4,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
-import { createAck, hl7Timestamp, type AckCode } from '../../../nodes/Athenahealth/hl7/ack';
-import { Hl7Error, Hl7Message } from '../../../nodes/Athenahealth/hl7/codec';
+import { createAck, hl7Timestamp, type AckCode } from '../hl7/ack';
+import { Hl7Error, Hl7Message } from '../hl7/codec';
 import { frame, MllpDecoder } from './framing';
 import type { TlsMaterial } from './tlsOptions';
 

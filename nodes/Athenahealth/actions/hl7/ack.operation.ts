@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { createAck, type AckCode } from '../../hl7/ack';
+import { createAck, type AckCode } from '../../../hl7/ack';
 import { show } from '../fields';
 import { readMessage } from './input';
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { splitBatch } from '../../hl7/codec';
+import { splitBatch } from '../../../hl7/codec';
 import { show } from '../fields';
 import { hl7Error, readMessageText } from './input';
 

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { hl7Timestamp } from '../../hl7/ack';
-import { Hl7Message } from '../../hl7/codec';
+import { hl7Timestamp } from '../../../hl7/ack';
+import { Hl7Message } from '../../../hl7/codec';
 import { show } from '../fields';
 import { inputError } from '../params';
 import { hl7Error } from './input';

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { parsePath } from '../../hl7/codec';
+import { parsePath } from '../../../hl7/codec';
 import { show } from '../fields';
 import { hl7Error, readMessage } from './input';
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { Hl7Error, Hl7Message } from '../../hl7/codec';
+import { Hl7Error, Hl7Message } from '../../../hl7/codec';
 import { inputError } from '../params';
 
 // Where an HL7 operation finds its message: a text field (e.g. a Webhook body) or binary data (SFTP, files).

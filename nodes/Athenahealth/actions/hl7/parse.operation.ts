@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { athenaFacts } from '../../hl7/athena';
-import { encodingCharacters } from '../../hl7/codec';
+import { athenaFacts } from '../../../hl7/athena';
+import { encodingCharacters } from '../../../hl7/codec';
 import { show } from '../fields';
 import { readMessage } from './input';
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { athenaFacts } from '../../hl7/athena';
+import { athenaFacts } from '../../../hl7/athena';
 import { normalizeRecord } from '../../shared/records';
 import { show } from '../fields';
 import { readMessage } from './input';

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { validate } from '../../hl7/validate';
+import { validate } from '../../../hl7/validate';
 import { show } from '../fields';
 import { inputError } from '../params';
 import { readMessageText } from './input';
