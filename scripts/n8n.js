@@ -64,7 +64,11 @@ function ensureN8n() {
 	fs.mkdirSync(INSTALL_DIR, { recursive: true });
 	// xlsx's default source is a CDN this machine cannot reach; the registry's 0.18.5 works.
 	fs.writeFileSync(path.join(INSTALL_DIR, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
-	const run = (args) => execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: INSTALL_DIR, stdio: 'inherit', env: cleanEnv() });
+	// sqlite3 builds against Node's headers: where they are installed beside this Node (Debian's
+	// /usr/include/node), use them instead of downloading them from nodejs.org
+	const prefix = path.dirname(path.dirname(process.execPath));
+	const headers = !process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? { npm_config_nodedir: prefix } : {};
+	const run = (args) => execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: INSTALL_DIR, stdio: 'inherit', env: cleanEnv(headers) });
 	run(['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund']);
 	// sqlite3 is a Node-API addon: built here with this Node's headers, it also loads on Node 24
 	run(['rebuild', 'sqlite3', '--ignore-scripts=false']);
