@@ -1,20 +1,40 @@
 // What a saved workflow depends on in the nodes' descriptions: node type names and versions, and
-// for every parameter its name, where it shows, its default and its option values. Parameter
-// order, labels and help texts may change; these may not.
+// for every parameter its name, where it shows, its type, its default and its option values.
+// Parameter order, labels and help texts may change; these may not. New parameters and new
+// options may be added (a saved workflow never holds them).
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-function options(p: INodeProperties): unknown {
-	if (!p.options) return undefined;
-	return (p.options as Array<Record<string, unknown>>).map((o) => ('value' in o ? o.value : 'values' in o ? { name: o.name, values: (o.values as INodeProperties[]).map(parameter) } : parameter(o as unknown as INodeProperties)));
+export interface Surface {
+	node: string;
+	/** parameter key (name, type, where it shows, default) → its option values, or nested ones */
+	parameters: Record<string, string[]>;
 }
 
-function parameter(p: INodeProperties): string {
-	return JSON.stringify({ name: p.name, type: p.type, show: p.displayOptions?.show, hide: p.displayOptions?.hide, default: p.default, options: options(p) });
+function options(p: INodeProperties): string[] {
+	if (!p.options) return [];
+	return (p.options as Array<Record<string, unknown>>).flatMap((o) => {
+		if ('value' in o) return [JSON.stringify(o.value)];
+		if ('values' in o) return (o.values as INodeProperties[]).flatMap((v) => [`${o.name}.${key(v)}`, ...options(v).map((x) => `${o.name}.${v.name}=${x}`)]);
+		const inner = o as unknown as INodeProperties;
+		return [key(inner), ...options(inner).map((x) => `${inner.name}=${x}`)];
+	});
 }
 
-export function surface(description: INodeTypeDescription): { node: string; parameters: string[] } {
-	return {
-		node: `${description.name}@${JSON.stringify(description.version)}`,
-		parameters: [...new Set(description.properties.map(parameter))].sort(),
-	};
+function key(p: INodeProperties): string {
+	return JSON.stringify({ name: p.name, type: p.type, show: p.displayOptions?.show, hide: p.displayOptions?.hide, default: p.default });
+}
+
+export function surface(description: INodeTypeDescription): Surface {
+	const parameters: Record<string, string[]> = {};
+	for (const p of description.properties) parameters[key(p)] = [...new Set([...(parameters[key(p)] ?? []), ...options(p)])].sort();
+	return { node: `${description.name}@${JSON.stringify(description.version)}`, parameters: Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/** What `before` had that `now` lacks: a parameter, or an option value of one. */
+export function missing(before: Surface, now: Surface): string[] {
+	if (before.node !== now.node) return [`node ${before.node} is now ${now.node}`];
+	return Object.entries(before.parameters).flatMap(([k, values]) => {
+		if (!(k in now.parameters)) return [`${before.node} parameter ${k}`];
+		return values.filter((v) => !now.parameters[k].includes(v)).map((v) => `${before.node} parameter ${k} option ${v}`);
+	});
 }
