@@ -109,7 +109,8 @@ function adapters() {
 	};
 }
 
-// Cases every library should get right when reading (peers.md §3): one point each.
+// Cases every library should get right when reading, one point each
+// (docs/development.md#hl7-libraries).
 const CASES = [
 	['unescape \\T\\ \\S\\ \\F\\', 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1||X||Smith\\T\\Jones^A\\S\\B\\F\\C\r', 'PID.5.1', 'Smith&Jones'],
 	['LF segment terminators', 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||X||Doe^John\n', 'PID.5.2', 'John'],

@@ -3,7 +3,8 @@ import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } f
 import { ATHENA_SCOPE, DEFAULT_SCOPES, SCOPE_OPTIONS } from '../nodes/Athenahealth/shared/fhirTypes';
 
 // athena refuses the whole token request when it asks for one scope the app does not hold
-// (reference §1.2), so FHIR scopes are asked for only when turned on, and only those chosen.
+// (docs/athena-behaviour.md#scopes), so FHIR scopes are asked for only when turned on, and only those
+// chosen.
 
 const BASE_URL =
 	"$self.environment === 'custom' ? String($self.customBaseUrl || '').replace(/\\/+$/, '') : $self.environment === 'production' ? 'https://api.platform.athenahealth.com' : 'https://api.preview.platform.athenahealth.com'";
@@ -125,7 +126,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			default: '',
 		},
 		{
-			// athena wants the client id and secret in a Basic header (reference §1.2)
+			// athena wants the client id and secret in a Basic header
+			// (docs/athena-behaviour.md#token-endpoint)
 			displayName: 'Authentication',
 			name: 'authentication',
 			type: 'hidden',
@@ -140,7 +142,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			method: 'GET',
 		},
 		// athena's ping answers 404 for a practice that does not exist and 401 for one the app is not
-		// granted (reference part 2 §5); both point to the list of practices the app can reach.
+		// granted; both point to the list of practices the app can reach (docs/athena-behaviour.md#practices).
 		rules: [
 			{
 				type: 'responseCode',

@@ -1,7 +1,8 @@
 import type { Hl7Message } from './codec';
 
-// athena's HL7 field conventions (reference §9) turned into the same patient and appointment
-// shapes the athenaNet REST operations return, so HL7-fed and REST-fed workflows share steps.
+// athena's HL7 field conventions (docs/athena-behaviour.md#hl7-field-conventions) turned into the
+// same patient and appointment shapes the athenaNet REST operations return, so HL7-fed and REST-fed
+// workflows share steps.
 
 type Flat = Record<string, string | boolean | undefined>;
 
@@ -97,7 +98,10 @@ export function athenaAppointment(m: Hl7Message): Flat {
 	});
 }
 
-/** The athena facts of a message: practice, event, patient, appointment (reference §9). */
+/**
+ * The athena facts of a message: practice, event, patient, appointment
+ * (docs/athena-behaviour.md#hl7-field-conventions).
+ */
 export function athenaFacts(m: Hl7Message): Record<string, unknown> {
 	const type = `${m.get('MSH.9.1') ?? ''}^${m.get('MSH.9.2') ?? ''}`;
 	const facts: Record<string, unknown> = {

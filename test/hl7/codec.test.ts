@@ -1,5 +1,5 @@
 // The HL7 codec: real messages from test/fixtures/hl7 (provenance in its MANIFEST.md), hl7-standard's
-// defects from peers.md §3.1 as regressions, and property-based round trips.
+// defects (docs/development.md#hl7-libraries) as regressions, and property-based round trips.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -44,7 +44,7 @@ describe('the sample messages behave as MANIFEST.md says', () => {
 	}
 });
 
-describe('hl7-standard defects (peers.md §3.1) do not happen here', () => {
+describe('hl7-standard defects (docs/development.md#hl7-libraries) do not happen here', () => {
 	test('#1 exact round trip: no trailing delimiters added, CR terminators', () => {
 		const text = `${MSH}\rPID|1||123^^^MRN~456^^^SSN||Doe^John\r`;
 		expect(Hl7Message.parse(text).toString()).toBe(text);

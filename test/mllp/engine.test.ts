@@ -106,7 +106,7 @@ describe('the listener', () => {
 		c.socket.destroy();
 	});
 
-	test('ACK control ids stay unique within a burst (peers.md: simple-hl7 repeats them within a second)', async () => {
+	test('ACK control ids stay unique within a burst (simple-hl7 repeats them within a second)', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
 		c.socket.write(Buffer.concat(Array.from({ length: 300 }, (_, i) => frame(msg(`U${i}`)))));
@@ -116,7 +116,8 @@ describe('the listener', () => {
 		c.socket.destroy();
 	});
 
-	// peers.md: node-hl7-server and simple-hl7 merge pipelined messages into one and drop a partial tail
+	// node-hl7-server and simple-hl7 merge pipelined messages into one and drop a partial tail
+	// (docs/development.md#mllp-engines)
 	test('several messages in one chunk are handed over and acknowledged in order', async () => {
 		const h = await listen({ verdict: async (m) => (m.get('MSH.10') === 'M3' ? { code: 'AE', text: 'no such patient' } : { code: 'AA' }) });
 		const c = await rawClient(h.server.port);

@@ -76,7 +76,7 @@ test('AE and AR are errors carrying the ACK text; continue on fail keeps going',
 	}
 });
 
-test("an ACK for another message is an error (peers.md: Mirth's response validation checks MSA-2)", async () => {
+test("an ACK for another message is an error (Mirth's response validation checks MSA-2, docs/development.md#mllp-engines)", async () => {
 	const server = net.createServer((s) => s.on('data', () => s.write(Buffer.from('\x0bMSH|^~\\&|R||S||20240101||ACK|A1|P|2.5.1\rMSA|AA|SOMETHING-ELSE\r\x1c\r'))));
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 	try {

@@ -49,7 +49,7 @@ test('Export and Wait: a Group export of 5 types, one binary NDJSON file each, c
 	expect(c.secondOriginTokens).toBe(0);
 });
 
-test('status polls answered 429 with an HTTP-date Retry-After are waited out, not hammered (peers §1.2 items 1-2)', async () => {
+test('status polls answered 429 with an HTTP-date Retry-After are waited out, not hammered (docs/athena-behaviour.md#retry-after)', async () => {
 	await settings(sb, { bulk429Polls: 2, bulkRetryAfter: 'http-date', bulkRetryAfterMs: 1000 });
 	const started = Date.now();
 	const { output, error } = await exportAndWait({ resourceTypes: ['Patient'] });
@@ -83,7 +83,7 @@ test('files on a second origin get no token (requiresAccessToken false)', async 
 	expect((await counters(sb)).secondOriginTokens).toBe(0);
 });
 
-test('a 307 from athena to another host is followed without the Authorization header (peers §1.2 item 9)', async () => {
+test('a 307 from athena to another host is followed without the Authorization header (docs/athena-behaviour.md#export-files)', async () => {
 	await settings(sb, { bulkFileOrigin: 'redirect' });
 	const { output, error } = await exportAndWait({ resourceTypes: ['Patient'] });
 	expect(error).toBeUndefined();
@@ -128,7 +128,7 @@ test('a manual run keeps no resume state (n8n saves static data only for product
 	expect(staticData).toEqual({});
 });
 
-test('UTF-8 characters split across network packets arrive intact, as binary and as parsed items (peers §1.2 item 5)', async () => {
+test('UTF-8 characters split across network packets arrive intact, as binary and as parsed items (docs/athena-behaviour.md#export-files)', async () => {
 	await settings(sb, { bulkSplitUtf8: true });
 	const names = [...sb.state.patients.values()].map((p: any) => `${p.firstname} ${p.lastname}`).sort();
 	expect(names.some((n) => /[^\x20-\x7e]/.test(n))).toBe(true);
@@ -213,7 +213,7 @@ test('Export and Wait run again after an interruption re-attaches to the same ex
 	expect(JSON.stringify(staticData)).not.toMatch(/bulkstatus/);
 });
 
-test('a Retry-After longer than Max Wait ends the wait at once, naming the status URL, instead of polling every minute (peers §1.2 item 3)', async () => {
+test('a Retry-After longer than Max Wait ends the wait at once, naming the status URL, instead of polling every minute (docs/athena-behaviour.md#retry-after)', async () => {
 	await settings(sb, { bulkDurationMs: 600_000, bulkRetryAfterMs: 300_000 });
 	const { error } = await exportAndWait({ resourceTypes: ['Patient'], maxWaitMinutes: 1 });
 	expect(error?.message).toBe('The export was not ready within 1 minute(s)');

@@ -1,6 +1,6 @@
 // Patient Insurance and Insurance Package operations through n8n's engine against the sandbox,
-// under each reading the reference leaves open (ids as numbers, success as "true", legacy create
-// answer, where the 409/404 text sits, what benefitdetails says before any check).
+// under each inferred reading (ids as numbers, success as "true", legacy create answer, where the
+// 409/404 text sits, what benefitdetails says before any check; docs/athena-behaviour.md#insurance).
 import { runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
 import { control, counters, fault, sandbox, settings, type Sandbox } from '../harness/sandbox';
 

@@ -1,6 +1,7 @@
-// Patient Get Many on a department over athena's 1,000-record search limit (reference §2.2, "too
-// broad"): read in parts by the first letters of the last name, under each reading of how athena
-// matches a last name (INFERRED: by its beginning, or the whole name).
+// Patient Get Many on a department over athena's 1,000-record search limit
+// (docs/athena-behaviour.md#patient-search-limit): read in parts by the first letters of the last
+// name, under each reading of how athena matches a last name (inferred: by its beginning, or the
+// whole name; docs/athena-behaviour.md#name-matching).
 import { runNodes, sandboxCredentials } from '../harness/n8n';
 import { control, counters, sandbox, type Sandbox } from '../harness/sandbox';
 

@@ -1,6 +1,8 @@
-// The trigger under each reading of athena's INFERRED feed semantics (reference §4.4): a replay that
-// returns only what was processed, or that plus the next unprocessed page; a read that consumes only
-// its page, or every match at once with later offsets from that snapshot. Every change is delivered.
+// The trigger under each reading of athena's inferred feed semantics
+// (docs/athena-behaviour.md#feed-replay, docs/athena-behaviour.md#feed-paging): a replay that
+// returns only what was processed, or that plus the next unprocessed page; a read that consumes
+// only its page, or every match at once with later offsets from that snapshot. Every change is
+// delivered.
 import type { IDataObject } from 'n8n-workflow';
 
 import { poll, pollOnce, restart, sandboxCredentials } from '../harness/n8n';

@@ -1,4 +1,5 @@
-// The sandbox's contract over HTTP: each VERIFIED athena behaviour it simulates (reference §1–§5, §11).
+// The sandbox's contract over HTTP: each verified athena behaviour it simulates
+// (docs/athena-behaviour.md, OAuth to Rate limits).
 import { request } from 'undici';
 
 import { control, sandbox, type Sandbox } from '../harness/sandbox';
@@ -25,7 +26,7 @@ async function get(path: string, method = 'GET', body?: string) {
 	return { status: res.statusCode, headers: res.headers, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
 }
 
-describe('OAuth (reference §1)', () => {
+describe('OAuth (docs/athena-behaviour.md#oauth)', () => {
 	test('client credentials in a Basic header: expires_in is the string "3600", X-RateLimit headers', async () => {
 		const t = await token();
 		expect(t.status).toBe(200);
@@ -58,7 +59,7 @@ describe('OAuth (reference §1)', () => {
 	});
 });
 
-describe('athenaNet conventions (reference §2–§3)', () => {
+describe('athenaNet conventions and paging (docs/athena-behaviour.md#athenanet, docs/athena-behaviour.md#paging)', () => {
 	test('"/" is escaped as "\\/" and ids are strings; the switch gives numbers', async () => {
 		const r = await get('/v1/195900/departments/1');
 		expect(r.text).toContain('"timezonename":"US\\/Eastern"');
@@ -128,7 +129,7 @@ describe('athenaNet conventions (reference §2–§3)', () => {
 	});
 });
 
-describe('throttling (reference §5.2)', () => {
+describe('throttling (docs/athena-behaviour.md#rate-limits)', () => {
 	test('over the per-second limit: 429 with Retry-After, or the legacy 403 text/xml "Developer Over Qps"', async () => {
 		await control(sb, 'POST', '/_control/settings', { qps: 1 });
 		const burst = await Promise.all([1, 2, 3].map(() => get('/v1/195900/ping')));

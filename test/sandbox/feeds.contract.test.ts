@@ -1,4 +1,5 @@
-// The changed-data feed switches (reference §4.4): each INFERRED reading of replay and paging, over HTTP.
+// The changed-data feed switches: each inferred reading of replay and paging, over HTTP
+// (docs/athena-behaviour.md#feed-replay, docs/athena-behaviour.md#feed-paging).
 import { request } from 'undici';
 
 import { control, sandbox, scenario, type Sandbox } from '../harness/sandbox';

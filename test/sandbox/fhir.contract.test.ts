@@ -1,4 +1,5 @@
-// The sandbox's FHIR R4 and Bulk Data contract over HTTP (reference §7–§8, §11 items 8–9).
+// The sandbox's FHIR R4 and Bulk Data contract over HTTP (docs/athena-behaviour.md#fhir-r4,
+// docs/athena-behaviour.md#bulk-data-export).
 import { request } from 'undici';
 
 import { control, sandbox, settings, type Sandbox } from '../harness/sandbox';
@@ -37,7 +38,7 @@ async function call(path: string, opts: { method?: string; headers?: Record<stri
 }
 const P = 'ah-practice=Organization/a-1.Practice-195900';
 
-describe('FHIR R4 (reference §7)', () => {
+describe('FHIR R4 (docs/athena-behaviour.md#fhir-r4)', () => {
 	test('metadata and SMART configuration answer without a token; a missing /r4 is 404', async () => {
 		const meta = await call('/fhir/r4/metadata', { token: null });
 		expect(meta.status).toBe(200);
@@ -122,7 +123,7 @@ describe('FHIR R4 (reference §7)', () => {
 	});
 });
 
-describe('Bulk Data (reference §8)', () => {
+describe('Bulk Data (docs/athena-behaviour.md#bulk-data-export)', () => {
 	const kick = (path = '/fhir/r4/Group/a-1.c-195900/$export?_type=Patient', headers: Record<string, string> = { prefer: 'respond-async', accept: 'application/fhir+json' }, token?: string) => call(path, { headers, token });
 	async function waitDone(statusUrl: string, token?: string) {
 		for (;;) {

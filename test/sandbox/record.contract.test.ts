@@ -1,5 +1,6 @@
-// The sandbox's contract over HTTP for the rest of a patient's record (athena-api-more.md): the
-// shapes the nodes' tests do not see directly (JSON bodies ignored, bare arrays, required fields).
+// The sandbox's contract over HTTP for the rest of a patient's record (docs/athena-behaviour.md,
+// Insurance to Documents): the shapes the nodes' tests do not see directly (JSON bodies ignored,
+// bare arrays, required fields).
 import { request } from 'undici';
 
 import { sandbox, type Sandbox } from '../harness/sandbox';

@@ -1,5 +1,6 @@
-// athena speaks mm/dd/yyyy and mm/dd/yyyy hh24:mi[:ss] (reference §6); n8n users bring ISO dates,
-// Date objects, luxon values from expressions, or athena's own format. These helpers convert both ways.
+// athena speaks mm/dd/yyyy and mm/dd/yyyy hh24:mi[:ss] (docs/athena-behaviour.md#dates); n8n users
+// bring ISO dates, Date objects, luxon values from expressions, or athena's own format. These
+// helpers convert both ways.
 
 const ATHENA_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ATHENA_DATETIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;

@@ -1,5 +1,6 @@
 // The one list of FHIR types: it drives the credential's scope choices, the FHIR Search/Read
-// resource types and the Bulk Export types (reference §7.2 CapabilityStatement, §8 bulk scopes).
+// resource types and the Bulk Export types (docs/athena-behaviour.md#fhir-types,
+// docs/athena-behaviour.md#bulk-scopes).
 
 export interface FhirType {
 	type: string;

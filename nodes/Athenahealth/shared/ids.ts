@@ -53,13 +53,14 @@ function describe(value: unknown): string {
 
 // FHIR's id grammar, plus at least one letter or digit: "." and ".." are path segments, not ids.
 const FHIR_ID = /^(?=.*[A-Za-z0-9])[A-Za-z0-9\-.]{1,64}$/;
-// A bare athenaOne id only maps to one FHIR id form for these types (reference §7.1).
+// A bare athenaOne id only maps to one FHIR id form for these types
+// (docs/athena-behaviour.md#fhir-ids).
 const BARE_PREFIX: Record<string, string> = { Patient: 'E', Practitioner: 'Provider', Location: 'Department' };
 
 /**
  * A FHIR logical id for `type`: athena's a-{practice}.{prefix}-{id} form, "Type/id", or a bare
  * athenaOne number where that maps to one form (a patient id 60178 → a-195900.E-60178), since athena
- * answers a bare id with a 400 (reference §7.1).
+ * answers a bare id with a 400 (docs/athena-behaviour.md#fhir-ids).
  */
 export function fhirId(node: INode, value: unknown, type: string, practiceId: string, field: string, itemIndex?: number): string {
 	let text = (typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value : '').trim();

@@ -1,4 +1,5 @@
-// athena's patient field-length limits (reference §2.2, DOCS-BPT): most fields 20 characters.
+// athena's patient field-length limits: most fields 20 characters
+// (docs/athena-behaviour.md#field-lengths).
 const LIMITS: Record<string, number> = {
 	lastname: 30,
 	address1: 100,
@@ -27,5 +28,5 @@ export function patientFieldTooLong(fields: Record<string, unknown>): string | u
 	return undefined;
 }
 
-/** At least one of these must accompany a new patient (reference §2.2, DOCS-PAT). */
+/** At least one of these must accompany a new patient (docs/athena-behaviour.md#patient-create). */
 export const CONTACT_FIELDS = ['email', 'guarantoremail', 'ssn', 'homephone', 'mobilephone', 'workphone', 'zip'];

@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { athenaToIso } from './dates';
 
 // athena's records go out as athena names them, with two additions users rely on downstream:
-// ids are always strings (athena drifts between "86" and 86, reference §2.1), and every athena
-// date or datetime gets an ISO companion (`dob` → `dobIso`).
+// ids are always strings (athena drifts between "86" and 86, docs/athena-behaviour.md#string-ids),
+// and every athena date or datetime gets an ISO companion (`dob` → `dobIso`).
 
 const ID_KEY = /(^id$|id$)/i;
 

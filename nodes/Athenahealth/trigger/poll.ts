@@ -30,7 +30,7 @@ interface Settings {
 	lookbackMs: number;
 }
 
-/** athena's replay windows are Eastern wall-clock time (reference §4.4). */
+/** athena's replay windows are Eastern wall-clock time (docs/athena-behaviour.md#feed-replay). */
 const eastern = (at: Date) => toAthenaDateTime(zonedParts(at, 'America/New_York'));
 
 function ids(ctx: IPollFunctions, value: unknown, label: string): string[] {
@@ -115,8 +115,8 @@ const withOffset = (next: string, offset: number) => next.replace(/([?&])offset=
  * there is, the rest is read with a few requests in flight: the `next` offsets if athena gave a
  * link (a snapshot of what that read took), else further reads from the start (each consumes the
  * page it returns). That is correct whether a replay also returns the next unprocessed page or
- * not, and whether a read consumes only its page or every match at once (reference §4.4: both
- * INFERRED).
+ * not, and whether a read consumes only its page or every match at once (both inferred:
+ * docs/athena-behaviour.md#feed-replay, docs/athena-behaviour.md#feed-paging).
  */
 async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, onPage: (records: IDataObject[]) => void, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number }): Promise<Read> {
 	const conn = await getConnection(ctx);

@@ -24,7 +24,10 @@ export const description = updateDisplayOptions(show('appointment', 'checkIn'), 
 	},
 ]);
 
-/** athena's check-in is a sequence: read the requirements, start, then complete (reference §2.8). */
+/**
+ * athena's check-in is a sequence: read the requirements, start, then complete
+ * (docs/athena-behaviour.md#check-in).
+ */
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
 	const practiceId = practiceOf(this, i);

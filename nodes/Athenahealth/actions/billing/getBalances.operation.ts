@@ -28,7 +28,10 @@ export const description = updateDisplayOptions(show('billing', 'getBalances'), 
 	},
 ]);
 
-/** athena sends a balance as a string ("-978.7", "-.01") when non-zero and as the number 0 otherwise (reference §3.1). */
+/**
+ * athena sends a balance as a string ("-978.7", "-.01") when non-zero and as the number 0 otherwise
+ * (docs/athena-behaviour.md#balances).
+ */
 const amount = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : Number(value));
 
 export async function execute(this: IExecuteFunctions, i: number) {

@@ -18,7 +18,7 @@ export const description = updateDisplayOptions(show('billing', 'getReceipts'), 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const patientId = idParam(this, 'patientId', i, 'Patient')!;
 	const departmentid = idParam(this, 'departmentId', i, 'Department')!;
-	// a bare array, no wrapper and no paging (reference §3.3)
+	// a bare array, no wrapper and no paging (docs/athena-behaviour.md#receipts)
 	const body = await athenaRequest(this, { method: 'GET', path: `/patients/${patientId}/receipts`, qs: { departmentid }, practiceId: practiceOf(this, i), itemIndex: i });
 	const receipts = Array.isArray(body) ? (body as IDataObject[]) : [];
 	return toItems(receipts.map((r) => ({ patientid: patientId, ...r, amountNumber: r.amount === undefined ? undefined : Number(r.amount) })), i);

@@ -4,9 +4,10 @@ import { downloadToBinary, readResources, type FileAccess, type Manifest } from 
 import type { FhirScope } from '../../transport/fhir';
 import { afterSuccess } from '../router';
 
-// File-level resume (peers §1.4): per status URL, the files this node finished (with their stored
-// binary) and the ones it already output. A file is "delivered" only once the node run returned
-// it; finished-but-undelivered files are re-used from the binary store instead of fetched again.
+// File-level resume (docs/bulk-export.md#resume): per status URL, the files this node finished
+// (with their stored binary) and the ones it already output. A file is "delivered" only once the
+// node run returned it; finished-but-undelivered files are re-used from the binary store instead of
+// fetched again.
 
 interface FileRecord {
 	binary?: IBinaryData;

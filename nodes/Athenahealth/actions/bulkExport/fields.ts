@@ -4,7 +4,8 @@ import { dateValue, inputError } from '../params';
 import { FHIR_TYPES } from '../../shared/fhirTypes';
 import { fhirId, listedValue } from '../../shared/ids';
 
-// Resource types athena's Group export can include (system/<Type>.read scopes, reference §8).
+// Resource types athena's Group export can include (system/<Type>.read scopes,
+// docs/athena-behaviour.md#bulk-scopes).
 export const BULK_TYPES = FHIR_TYPES.filter((f) => f.bulk).map((f) => f.type);
 
 export const startFields: INodeProperties[] = [

@@ -6,7 +6,8 @@ import { compact, dateValue, idParam, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 
 // Chart reads are per patient and department: "a patient may have multiple charts, and the
-// department determines which chart to use" (reference §4.0), so both are required.
+// department determines which chart to use", so both are required
+// (docs/athena-behaviour.md#chart-department).
 
 export const dateRangeOptions: INodeProperties[] = [
 	{ displayName: 'Start Date', name: 'startdate', type: 'string', default: '', placeholder: '2026-01-01' },

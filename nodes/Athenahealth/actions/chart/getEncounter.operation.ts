@@ -21,7 +21,8 @@ export const description = encounterIdField('getEncounter');
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'encounterId', i, 'Encounter ID')!;
-	// singular "encounter" in this path, and an array of one in the answer (reference §4.5)
+	// singular "encounter" in this path, and an array of one in the answer
+	// (docs/athena-behaviour.md#encounters)
 	const body = await athenaRequest(this, { method: 'GET', path: `/chart/encounter/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
 	return toItems([single(body)], i);
 }

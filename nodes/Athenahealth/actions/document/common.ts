@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 // athena names each document's id after its class (adminid, clinicaldocumentid, …) and some
-// classes (imaging results, DME) carry no generic documentid (reference §4.7).
+// classes (imaging results, DME) carry no generic documentid
+// (docs/athena-behaviour.md#document-classes).
 export const DOCUMENT_CLASSES = [
 	{ name: 'Admin', value: 'admin', documentclass: 'ADMIN' },
 	{ name: 'Clinical Document', value: 'clinicaldocument', documentclass: 'CLINICALDOCUMENT' },

@@ -14,8 +14,8 @@ export const toolDescription = `File a document (an n8n binary file: PDF, JPG, P
 
 export const writes = true;
 
-// athena publishes no upload limit (reference §4.7, open question); 3 MB keeps the base64 form body
-// (a third larger) well inside what gateways commonly accept. Users can raise it.
+// athena publishes no upload limit (docs/athena-behaviour.md#document-upload); 3 MB keeps the
+// base64 form body (a third larger) well inside what gateways commonly accept. Users can raise it.
 const DEFAULT_MAX_MB = 3;
 
 const SUBCLASSES = ['BILLING', 'CONSENT', 'HIPAA', 'INSURANCEAPPROVAL', 'INSURANCECARD', 'INSURANCEDENIAL', 'LEGAL', 'MEDICALRECORDREQ', 'REFERRAL', 'SIGNEDFORMSLETTERS', 'VACCINATIONRECORD'];
@@ -88,7 +88,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		departmentid,
 		documentsubclass: subclass,
 		attachmenttype,
-		// athena reads the file base64-encoded in this form field (reference §1: uploads)
+		// athena reads the file base64-encoded in this form field
+		// (docs/athena-behaviour.md#form-bodies)
 		attachmentcontents: buffer.toString('base64'),
 		// athena wants the name without its extension, at most 200 characters
 		originalfilename: binary.fileName ? binary.fileName.replace(/\.[^.]*$/, '').slice(0, 200) : undefined,

@@ -6,7 +6,7 @@ import { listedValue } from '../../shared/ids';
 // Types searched by patient (athena has no practice-wide clinical searches).
 export const PATIENT_SCOPED = FHIR_TYPES.filter((f) => f.search && f.patientScoped).map((f) => f.type);
 
-// Types athena's CapabilityStatement offers search/read for (reference §7.2).
+// Types athena's CapabilityStatement offers search/read for (docs/athena-behaviour.md#fhir-types).
 export const FHIR_TYPE_OPTIONS = typeOptions((f) => f.search);
 
 export const resourceTypeField = (operations: string[]): INodeProperties => ({

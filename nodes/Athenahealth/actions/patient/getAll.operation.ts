@@ -23,10 +23,11 @@ export const description = updateDisplayOptions(show('patient', 'getAll'), [
 ]);
 
 // athena refuses any patient search whose whole result is over 1,000 records, even with paging
-// (reference §2.2, "too broad"). A large department is then read in parts by the initial of the
-// last name, and where one initial is itself over 1,000, by last and first initial together (every
-// patient has both names: athena requires them), merged by patient id. Splitting by initials, not
-// by longer prefixes, keeps a patient whose whole last name is the prefix ("Li") in some part.
+// ("too broad", docs/athena-behaviour.md#patient-search-limit). A large department is then read in
+// parts by the initial of the last name, and where one initial is itself over 1,000, by last and
+// first initial together (every patient has both names: athena requires them), merged by patient
+// id. Splitting by initials, not by longer prefixes, keeps a patient whose whole last name is the
+// prefix ("Li") in some part.
 const TOO_BROAD = /larger than 1000 records/;
 const ATHENA_MAX = 1000;
 // Initials a name starts with: Latin letters, the accented capitals of Latin-1 and Latin Extended-A, digits.

@@ -13,8 +13,9 @@ export const toolDescription = `Search athenahealth patients. Needs at least one
 
 export const writes = false;
 
-// athena refuses a patient search without one of these (its 400 lists them, reference §2.2) and
-// anything over 1,000 hits. Email and ZIP only narrow a search: alone they get that 400.
+// athena refuses a patient search without one of these (its 400 lists them,
+// docs/athena-behaviour.md#patient-search) and anything over 1,000 hits. Email and ZIP only narrow a
+// search: alone they get that 400.
 const IDENTIFYING = ['firstname', 'lastname', 'dob', 'anyphone', 'homephone', 'mobilephone', 'departmentid'];
 
 export const description = updateDisplayOptions(show('patient', 'search'), [

@@ -17,8 +17,8 @@ export const toolDescription = `Run athena's eligibility check for one patient's
 export const writes = true;
 
 // athena runs the check against the payer while the request waits, which can take more than two
-// minutes (reference §2.6), so this call has its own long timeout and is never sent twice: a
-// second check would be a second payer inquiry.
+// minutes, so this call has its own long timeout and is never sent twice: a second check would
+// be a second payer inquiry (docs/athena-behaviour.md#eligibility).
 const DEFAULT_TIMEOUT_S = 180;
 
 export const description = [

@@ -6,7 +6,8 @@ import { athenaRequest } from '../../transport/request';
 import { idParam, inputError } from '../params';
 
 // A policy is named either by athena's insurance id or by its place in the patient's coverage
-// (1 primary, 2 secondary, 3 tertiary); athena accepts both for update and cancel (reference §2.4).
+// (1 primary, 2 secondary, 3 tertiary); athena accepts both for update and cancel
+// (docs/athena-behaviour.md#policy-update-and-cancel).
 
 export const SEQUENCE_NAMES: Record<string, string> = { '1': 'primary', '2': 'secondary', '3': 'tertiary' };
 

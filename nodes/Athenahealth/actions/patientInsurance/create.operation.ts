@@ -78,7 +78,8 @@ export const description = updateDisplayOptions(show('patientInsurance', 'create
 export async function execute(this: IExecuteFunctions, i: number) {
 	const patientId = idParam(this, 'patientId', i, 'Patient')!;
 	const packageId = String(this.getNodeParameter('insurancePackageId', i, '')).trim();
-	// athena's package ids are digits, and its payment-plan package is -500 (reference §2.2)
+	// athena's package ids are digits, and its payment-plan package is -500
+	// (docs/athena-behaviour.md#policies)
 	if (!/^(-500|\d{1,18})$/.test(packageId)) throw inputError(this, i, 'Insurance Package ID must be athena\'s package ID (digits)', `Got "${packageId}". Find it with Insurance Package → Search; 0 is self-pay.`);
 	const sequence = String(this.getNodeParameter('sequenceNumber', i, '1'));
 	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;

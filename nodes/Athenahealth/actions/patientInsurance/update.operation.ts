@@ -60,7 +60,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		}
 		throw asNodeError(this.getNode(), error);
 	}
-	// athena reports a refused update inside a 200, its reason in `message` (reference §2.4)
+	// athena reports a refused update inside a 200, its reason in `message`
+	// (docs/athena-behaviour.md#policy-update-and-cancel)
 	if (body?.success === false || body?.success === 'false') {
 		throw new NodeOperationError(this.getNode(), 'athena did not update the policy', { itemIndex: i, description: `athena said: ${String(body.message || body.errormessage || 'no reason given')}` });
 	}

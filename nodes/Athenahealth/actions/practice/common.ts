@@ -4,8 +4,8 @@ import { recordsOf } from '../../transport/paginate';
 import { athenaSend, getConnection, type AthenaContext } from '../../transport/request';
 
 // GET /v1/1/practiceinfo: practice "1" means "every practice this credential can see"
-// (reference §5). It sits outside any one practice, so it is sent on the credential's own
-// practice's throttle, and its next links must stay under /v1/1/.
+// (docs/athena-behaviour.md#practice-paths). It sits outside any one practice, so it is sent on the
+// credential's own practice's throttle, and its next links must stay under /v1/1/.
 const MAX_PAGE = 5000;
 
 /** athena sent the has… and is… flags as "true"/"false" in 2016 and as booleans in 2019: always booleans here. */
