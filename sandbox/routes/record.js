@@ -106,6 +106,14 @@ function register(router, sb) {
 				{ problemid: 1942, name: 'Essential hypertension', codeset: 'SNOMED', code: '59621000', bestmatchicd10code: 'I10', lastmodifieddatetime: '2026-07-27T10:56:15-04:00', lastmodifiedby: 'fterragna', events: [{ eventtype: 'START', startdate: '07/27/2020', onsetdate: '07/27/2020', status: 'CHRONIC', createddate: '07/27/2020', createdby: 'fterragna' }] },
 				{ problemid: 1943, name: 'Seasonal allergic rhinitis', codeset: 'SNOMED', code: '367498001', bestmatchicd10code: 'J30.2', events: [{ eventtype: 'START', startdate: '04/02/2024', status: 'ACUTE', source: 'HISTORY' }] },
 			],
+			socialhistory: {
+				questions: [
+					{ questionid: 1, key: 'SOCIALHISTORY.TOBACCOSMOKINGSTATUS', question: 'Smoking status', answer: 'Never smoker', note: '', ordering: 1, templateid: 10, lastupdated: '03/16/2026' },
+					{ questionid: 2, key: 'SOCIALHISTORY.ALCOHOLUSE', question: 'Alcohol use', answer: 'Occasionally', note: 'weekends', ordering: 2, templateid: 10, lastupdated: '03/16/2026' },
+				],
+				sectionnote: 'reviewed at intake',
+				templates: [{ templateid: 10, templatename: 'Standard social history' }],
+			},
 			allergies: [
 				{ allergenid: '92193', allergenname: 'weed pollen', onsetdate: '01/01/2010', note: 'about this allergy', reactions: [{ reactionname: 'sneezing', snomedcode: '76067001', severity: 'mild', severitysnomedcode: '255604002' }] },
 				{ allergenid: '18939', allergenname: 'latex', rxnormcode: '', reactions: [{ reactionname: 'hives', snomedcode: '247472004' }] },
@@ -292,6 +300,7 @@ function register(router, sb) {
 			return handler(ctx, r);
 		});
 	chart('/problems', (ctx, r) => ({ problems: r.problems, totalcount: r.problems.length, lastupdated: '01/11/2026', lastmodifiedby: 'fterragna' }));
+	chart('/socialhistory', (ctx, r) => r.socialhistory);
 	chart('/allergies', (ctx, r) => ({ allergies: r.allergies, nkda: false, sectionnote: 'confirmed', lastupdated: '06/13/2026' }));
 	chart('/medications', (ctx, r) => ({ lastupdated: '03/16/2026', medications: r.medications, nomedicationsreported: false, patientneedsdownloadconsent: false }));
 	chart('/vitals', (ctx, r) => listResponse(ctx, 'vitals', r.vitals, 'big'));
