@@ -1,42 +1,50 @@
-import { appointment } from './appointment';
-import { appointmentReason } from './appointmentReason';
-import { appointmentReminder } from './appointmentReminder';
-import { billing } from './billing';
-import { bulkExport } from './bulkExport';
-import { chart } from './chart';
-import { customApiCall } from './customApiCall';
-import { document } from './document';
-import { fhir } from './fhir';
-import { hl7 } from './hl7';
-import { insurancePackage } from './insurancePackage';
-import { patient } from './patient';
-import { patientInsurance } from './patientInsurance';
-import { practice } from './practice';
+import * as appointment from './appointment';
+import * as appointmentReason from './appointmentReason';
+import * as appointmentReminder from './appointmentReminder';
+import * as billing from './billing';
+import * as bulkExport from './bulkExport';
+import * as chart from './chart';
+import * as customApiCall from './customApiCall';
+import * as document from './document';
+import * as fhir from './fhir';
+import { resourceTypeField } from './fhir/fields';
+import * as hl7 from './hl7';
+import { messageInput } from './hl7/input';
+import * as insurancePackage from './insurancePackage';
+import * as patient from './patient';
+import * as patientInsurance from './patientInsurance';
+import * as practice from './practice';
 import { appointmentType, department, provider } from './reference';
-import { subscription } from './subscription';
+import * as subscription from './subscription';
 import { WRITE } from './toolText';
 import type { Operation, ResourceDefinition } from './types';
 
-/** The action node's resources, one line each (docs/development.md, "Adding a resource"). */
+// The action node's resources (docs/development.md, "Adding a resource"): each resource's folder
+// lists its operations in its index.ts, one line each; here, its name in the Resource list, its
+// value (saved in workflows: never change it) and the operation a new node starts on (saved
+// workflows omit it: never change it either).
+
+const list = (operations: Record<string, Operation>) => Object.values(operations);
+
 export const RESOURCES: ResourceDefinition[] = [
-	patient,
-	appointment,
-	appointmentReminder,
-	appointmentReason,
-	subscription,
-	hl7,
+	{ name: 'Patient', resource: 'patient', defaultOperation: 'get', operations: list(patient) },
+	{ name: 'Appointment', resource: 'appointment', defaultOperation: 'getOpenSlots', operations: list(appointment) },
+	{ name: 'Appointment Reminder', resource: 'appointmentReminder', defaultOperation: 'create', operations: list(appointmentReminder) },
+	{ name: 'Appointment Reason', resource: 'appointmentReason', defaultOperation: 'getAll', operations: list(appointmentReason) },
+	{ name: 'Change Subscription', resource: 'subscription', defaultOperation: 'subscribe', operations: list(subscription) },
+	{ name: 'HL7 Message', resource: 'hl7', defaultOperation: 'parse', operations: list(hl7), fields: messageInput(['parse', 'getFields', 'setFields', 'createAck', 'validate', 'splitBatch', 'toAthena']) },
 	department,
 	provider,
 	appointmentType,
-	fhir,
-	bulkExport,
-	customApiCall,
-	patientInsurance,
-	insurancePackage,
-	chart,
-	billing,
-	document,
-	practice,
+	{ name: 'FHIR', resource: 'fhir', defaultOperation: 'search', operations: list(fhir), fields: [resourceTypeField(['search', 'read'])] },
+	{ name: 'Bulk Export (FHIR)', resource: 'bulkExport', defaultOperation: 'exportAndWait', operations: list(bulkExport) },
+	{ name: 'Custom API Call', resource: 'customApiCall', defaultOperation: 'call', operations: list(customApiCall) },
+	{ name: 'Patient Insurance', resource: 'patientInsurance', defaultOperation: 'getAll', operations: list(patientInsurance) },
+	{ name: 'Insurance Package', resource: 'insurancePackage', defaultOperation: 'search', operations: list(insurancePackage) },
+	{ name: 'Chart', resource: 'chart', defaultOperation: 'getProblems', operations: list(chart) },
+	{ name: 'Balance and Claim', resource: 'billing', defaultOperation: 'getBalances', operations: list(billing) },
+	{ name: 'Document', resource: 'document', defaultOperation: 'getAll', operations: list(document) },
+	{ name: 'Practice', resource: 'practice', defaultOperation: 'getAll', operations: list(practice) },
 ];
 
 /** resource value → operation value → operation, for the router. */

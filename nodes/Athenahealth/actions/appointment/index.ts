@@ -1,19 +1,13 @@
-import type { ResourceDefinition } from '../types';
-import * as addNote from './addNote.operation';
-import * as book from './book.operation';
-import * as cancel from './cancel.operation';
-import * as checkIn from './checkIn.operation';
-import * as checkOut from './checkOut.operation';
-import * as createOpenSlot from './createOpenSlot.operation';
-import * as get from './get.operation';
-import * as getManyBooked from './getManyBooked.operation';
-import * as getNotes from './getNotes.operation';
-import * as getOpenSlots from './getOpenSlots.operation';
-import * as reschedule from './reschedule.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const appointment: ResourceDefinition = {
-	name: 'Appointment',
-	resource: 'appointment',
-	defaultOperation: 'getOpenSlots',
-	operations: [getOpenSlots, book, reschedule, cancel, checkIn, checkOut, get, getManyBooked, addNote, getNotes, createOpenSlot],
-};
+export * as addNote from './addNote.operation';
+export * as book from './book.operation';
+export * as cancel from './cancel.operation';
+export * as checkIn from './checkIn.operation';
+export * as checkOut from './checkOut.operation';
+export * as createOpenSlot from './createOpenSlot.operation';
+export * as get from './get.operation';
+export * as getManyBooked from './getManyBooked.operation';
+export * as getNotes from './getNotes.operation';
+export * as getOpenSlots from './getOpenSlots.operation';
+export * as reschedule from './reschedule.operation';

@@ -1,10 +1,4 @@
-import type { ResourceDefinition } from '../types';
-import * as get from './get.operation';
-import * as getAll from './getAll.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const appointmentReason: ResourceDefinition = {
-	name: 'Appointment Reason',
-	resource: 'appointmentReason',
-	defaultOperation: 'getAll',
-	operations: [get, getAll],
-};
+export * as get from './get.operation';
+export * as getAll from './getAll.operation';

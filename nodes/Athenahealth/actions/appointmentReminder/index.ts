@@ -1,12 +1,6 @@
-import type { ResourceDefinition } from '../types';
-import * as create from './create.operation';
-import * as del from './delete.operation';
-import * as get from './get.operation';
-import * as getAll from './getAll.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const appointmentReminder: ResourceDefinition = {
-	name: 'Appointment Reminder',
-	resource: 'appointmentReminder',
-	defaultOperation: 'create',
-	operations: [create, get, getAll, del],
-};
+export * as create from './create.operation';
+export * as del from './delete.operation';
+export * as get from './get.operation';
+export * as getAll from './getAll.operation';

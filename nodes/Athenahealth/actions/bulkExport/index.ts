@@ -1,13 +1,7 @@
-import type { ResourceDefinition } from '../types';
-import * as cancel from './cancel.operation';
-import * as downloadFiles from './downloadFiles.operation';
-import * as exportAndWait from './exportAndWait.operation';
-import * as getStatus from './getStatus.operation';
-import * as start from './start.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const bulkExport: ResourceDefinition = {
-	name: 'Bulk Export (FHIR)',
-	resource: 'bulkExport',
-	defaultOperation: 'exportAndWait',
-	operations: [start, getStatus, downloadFiles, exportAndWait, cancel],
-};
+export * as cancel from './cancel.operation';
+export * as downloadFiles from './downloadFiles.operation';
+export * as exportAndWait from './exportAndWait.operation';
+export * as getStatus from './getStatus.operation';
+export * as start from './start.operation';

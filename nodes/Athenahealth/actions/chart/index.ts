@@ -1,16 +1,10 @@
-import type { ResourceDefinition } from '../types';
-import * as getAllergies from './getAllergies.operation';
-import * as getEncounter from './getEncounter.operation';
-import * as getEncounters from './getEncounters.operation';
-import * as getEncounterSummary from './getEncounterSummary.operation';
-import * as getLabResults from './getLabResults.operation';
-import * as getMedications from './getMedications.operation';
-import * as getProblems from './getProblems.operation';
-import * as getVitals from './getVitals.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const chart: ResourceDefinition = {
-	name: 'Chart',
-	resource: 'chart',
-	defaultOperation: 'getProblems',
-	operations: [getProblems, getAllergies, getMedications, getVitals, getEncounter, getEncounters, getEncounterSummary, getLabResults],
-};
+export * as getAllergies from './getAllergies.operation';
+export * as getEncounter from './getEncounter.operation';
+export * as getEncounters from './getEncounters.operation';
+export * as getEncounterSummary from './getEncounterSummary.operation';
+export * as getLabResults from './getLabResults.operation';
+export * as getMedications from './getMedications.operation';
+export * as getProblems from './getProblems.operation';
+export * as getVitals from './getVitals.operation';

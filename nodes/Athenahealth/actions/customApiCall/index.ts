@@ -1,9 +1,3 @@
-import type { ResourceDefinition } from '../types';
-import * as call from './call.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const customApiCall: ResourceDefinition = {
-	name: 'Custom API Call',
-	resource: 'customApiCall',
-	defaultOperation: 'call',
-	operations: [call],
-};
+export * as call from './call.operation';

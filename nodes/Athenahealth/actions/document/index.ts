@@ -1,11 +1,5 @@
-import type { ResourceDefinition } from '../types';
-import * as get from './get.operation';
-import * as getAll from './getAll.operation';
-import * as upload from './upload.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const document: ResourceDefinition = {
-	name: 'Document',
-	resource: 'document',
-	defaultOperation: 'getAll',
-	operations: [getAll, get, upload],
-};
+export * as get from './get.operation';
+export * as getAll from './getAll.operation';
+export * as upload from './upload.operation';

@@ -1,13 +1,5 @@
-import type { ResourceDefinition } from '../types';
-import * as getCapabilities from './getCapabilities.operation';
-import * as read from './read.operation';
-import * as search from './search.operation';
-import { resourceTypeField } from './fields';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const fhir: ResourceDefinition = {
-	name: 'FHIR',
-	resource: 'fhir',
-	defaultOperation: 'search',
-	operations: [search, read, getCapabilities],
-	fields: [resourceTypeField(['search', 'read'])],
-};
+export * as getCapabilities from './getCapabilities.operation';
+export * as read from './read.operation';
+export * as search from './search.operation';

@@ -1,9 +1,3 @@
-import type { ResourceDefinition } from '../types';
-import * as search from './search.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const insurancePackage: ResourceDefinition = {
-	name: 'Insurance Package',
-	resource: 'insurancePackage',
-	defaultOperation: 'search',
-	operations: [search],
-};
+export * as search from './search.operation';

@@ -1,14 +1,8 @@
-import type { ResourceDefinition } from '../types';
-import * as create from './create.operation';
-import * as findBestMatch from './findBestMatch.operation';
-import * as get from './get.operation';
-import * as getAll from './getAll.operation';
-import * as search from './search.operation';
-import * as update from './update.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const patient: ResourceDefinition = {
-	name: 'Patient',
-	resource: 'patient',
-	defaultOperation: 'get',
-	operations: [get, search, findBestMatch, create, update, getAll],
-};
+export * as create from './create.operation';
+export * as findBestMatch from './findBestMatch.operation';
+export * as get from './get.operation';
+export * as getAll from './getAll.operation';
+export * as search from './search.operation';
+export * as update from './update.operation';

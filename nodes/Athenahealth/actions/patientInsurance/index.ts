@@ -1,14 +1,8 @@
-import type { ResourceDefinition } from '../types';
-import * as checkEligibility from './checkEligibility.operation';
-import * as create from './create.operation';
-import * as del from './delete.operation';
-import * as getAll from './getAll.operation';
-import * as getEligibility from './getEligibility.operation';
-import * as update from './update.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const patientInsurance: ResourceDefinition = {
-	name: 'Patient Insurance',
-	resource: 'patientInsurance',
-	defaultOperation: 'getAll',
-	operations: [getAll, create, update, del, checkEligibility, getEligibility],
-};
+export * as checkEligibility from './checkEligibility.operation';
+export * as create from './create.operation';
+export * as del from './delete.operation';
+export * as getAll from './getAll.operation';
+export * as getEligibility from './getEligibility.operation';
+export * as update from './update.operation';

@@ -1,12 +1,6 @@
-import type { ResourceDefinition } from '../types';
-import * as getStatus from './getStatus.operation';
-import * as listEvents from './listEvents.operation';
-import * as subscribe from './subscribe.operation';
-import * as unsubscribe from './unsubscribe.operation';
+// The operations of this resource, one line each; actions/resources.ts describes the resource.
 
-export const subscription: ResourceDefinition = {
-	name: 'Change Subscription',
-	resource: 'subscription',
-	defaultOperation: 'subscribe',
-	operations: [subscribe, getStatus, listEvents, unsubscribe],
-};
+export * as getStatus from './getStatus.operation';
+export * as listEvents from './listEvents.operation';
+export * as subscribe from './subscribe.operation';
+export * as unsubscribe from './unsubscribe.operation';
