@@ -7,4 +7,5 @@ export * as getEncounterSummary from './getEncounterSummary.operation';
 export * as getLabResults from './getLabResults.operation';
 export * as getMedications from './getMedications.operation';
 export * as getProblems from './getProblems.operation';
+export * as getSocialHistory from './getSocialHistory.operation';
 export * as getVitals from './getVitals.operation';
