@@ -30,6 +30,12 @@ describe.each([false, true])('ids as numbers: %s', (idsAsNumbers) => {
 		expect((items[0].events as any[])[0]).toMatchObject({ startdate: '07/27/2020', startdateIso: '2020-07-27' });
 	});
 
+	test('Get Social History: one item per question, with the section note', async () => {
+		const items = await run(chart('getSocialHistory'));
+		expect(items.map((q) => q.key)).toEqual(['SOCIALHISTORY.TOBACCOSMOKINGSTATUS', 'SOCIALHISTORY.ALCOHOLUSE']);
+		expect(items[1]).toMatchObject({ patientid: '1', departmentid: '1', questionid: '2', answer: 'Occasionally', note: 'weekends', sectionnote: 'reviewed at intake' });
+	});
+
 	test('Get Allergies: one item per allergy, with the section\'s NKDA flag', async () => {
 		const items = await run(chart('getAllergies'));
 		expect(items.map((a) => a.allergenname)).toEqual(['weed pollen', 'latex']);
