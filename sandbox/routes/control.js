@@ -107,6 +107,13 @@ function register(router, sb) {
 			});
 			return { event: 'Patient Added', patientid: rec.patientid };
 		},
+		// any feed's change as athena would queue it (feeds the sandbox has no writes for, e.g. claims)
+		feedChange: (p) => {
+			const { EVENTS } = require('./feeds');
+			if (!EVENTS[p.feed]) throw new Error(`unknown feed ${p.feed}; use one of ${Object.keys(EVENTS).join(', ')}`);
+			sb.changed(String(p.practiceid ?? '195900'), p.feed, p.event ?? EVENTS[p.feed][0], p.record ?? {});
+			return { event: `${p.feed} change`, feed: p.feed };
+		},
 	};
 	r('POST', '/_control/scenario', ({ body }) => {
 		const steps = Array.isArray(body) ? body : [body];

@@ -13,6 +13,7 @@ const EVENTS = {
 	'chart/healthhistory/medication': ['MedicationHxAdd', 'MedicationHxUpdate', 'MedicationHxDelete'],
 	prescriptions: ['PrescriptionAdd', 'PrescriptionUpdate', 'PrescriptionDelete'],
 	labresults: ['LabResultAdd', 'LabResultUpdate'],
+	claims: ['UpdateClaim'],
 };
 const WRAPPER = {
 	appointments: 'appointments',
@@ -23,6 +24,7 @@ const WRAPPER = {
 	'chart/healthhistory/medication': 'medications',
 	prescriptions: 'prescriptions',
 	labresults: 'labresults',
+	claims: 'claims',
 };
 const FEED = `(${Object.keys(EVENTS).map((f) => f.replace(/\//g, '\\/')).join('|')})`;
 
