@@ -35,6 +35,7 @@ const one = (value: string, name: string, subscribe: string[], description?: str
 
 export const FEEDS: Feed[] = [
 	{ name: 'Allergies', path: 'chart/healthhistory/allergies' },
+	{ name: 'Claims', path: 'claims' },
 	{
 		name: 'Appointments',
 		path: 'appointments',
