@@ -7,10 +7,24 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'mllp/dist/**', 'mllp/nodes/hl7/**', 'mllp/index.js', 'node_modules/**', '.cache/**', 'coverage/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'mllp/dist/**',
+			'mllp/nodes/hl7/**',
+			'mllp/index.js',
+			'node_modules/**',
+			'.cache/**',
+			'coverage/**',
+		],
+	},
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended, n8nCommunityNodesPlugin.configs.recommended],
+		extends: [
+			js.configs.recommended,
+			tseslint.configs.recommended,
+			n8nCommunityNodesPlugin.configs.recommended,
+		],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: { 'prefer-spread': 'off', 'no-console': 'error' },
 	},
@@ -41,7 +55,11 @@ export default tseslint.config(
 	// The MLLP package (mllp/) is self-hosted only: the same rules without n8n Cloud's (it needs net/tls and timers).
 	{
 		files: ['mllp/nodes/**/*.ts', 'mllp/credentials/**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended, n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport],
+		extends: [
+			js.configs.recommended,
+			tseslint.configs.recommended,
+			n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
+		],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
 			...n8nNodesBase.configs.nodes.rules,
@@ -55,7 +73,11 @@ export default tseslint.config(
 	{
 		files: ['mllp/credentials/**/*.ts'],
 		// TLS material has no endpoint to test a credential against
-		rules: { ...n8nNodesBase.configs.credentials.rules, 'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off', '@n8n/community-nodes/credential-test-required': 'off' },
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'@n8n/community-nodes/credential-test-required': 'off',
+		},
 	},
 	{
 		files: ['mllp/package.json'],
@@ -75,9 +97,38 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['sandbox/**/*.js', 'bench/**/*.js', 'scripts/**/*.js', 'test/**/*.js', '.prettierrc.js'],
+		files: [
+			'sandbox/**/*.js',
+			'bench/**/*.js',
+			'scripts/**/*.js',
+			'test/**/*.js',
+			'.prettierrc.js',
+		],
 		extends: [js.configs.recommended],
-		languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', __dirname: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly', performance: 'readonly', setImmediate: 'readonly', structuredClone: 'readonly' } },
+		languageOptions: {
+			sourceType: 'commonjs',
+			globals: {
+				require: 'readonly',
+				module: 'writable',
+				process: 'readonly',
+				console: 'readonly',
+				Buffer: 'readonly',
+				setTimeout: 'readonly',
+				clearTimeout: 'readonly',
+				setInterval: 'readonly',
+				clearInterval: 'readonly',
+				__dirname: 'readonly',
+				URL: 'readonly',
+				URLSearchParams: 'readonly',
+				fetch: 'readonly',
+				TextDecoder: 'readonly',
+				TextEncoder: 'readonly',
+				AbortController: 'readonly',
+				performance: 'readonly',
+				setImmediate: 'readonly',
+				structuredClone: 'readonly',
+			},
+		},
 		rules: { 'no-unused-vars': ['error', { args: 'none', caughtErrors: 'none' }] },
 	},
 );

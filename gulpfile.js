@@ -14,7 +14,10 @@ function copyCodex() {
 
 // the MLLP package (mllp/): its icon and codex files, beside its compiled nodes
 function copyMllp() {
-	return src(['mllp/nodes/**/*.{svg,node.json}', 'mllp/credentials/**/*.svg'], { base: 'mllp', encoding: false }).pipe(dest('mllp/dist'));
+	return src(['mllp/nodes/**/*.{svg,node.json}', 'mllp/credentials/**/*.svg'], {
+		base: 'mllp',
+		encoding: false,
+	}).pipe(dest('mllp/dist'));
 }
 
 // the HL7 codec's one home is nodes/hl7; the MLLP package compiles a copy of it (mllp/nodes/hl7,

@@ -12,14 +12,31 @@ const RATE = 5;
 const PAGE = 1000;
 
 function httpRequestNode() {
-	const file = path.join(CACHE, `n8n-${N8N_VERSION}`, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js');
+	const file = path.join(
+		CACHE,
+		`n8n-${N8N_VERSION}`,
+		'node_modules',
+		'n8n-nodes-base',
+		'dist',
+		'nodes',
+		'HttpRequest',
+		'HttpRequest.node.js',
+	);
 	if (!fs.existsSync(file)) return undefined;
 	const { HttpRequest } = require(file);
 	return new HttpRequest();
 }
 
 async function measure(run) {
-	const sb = await sandbox({ qps: RATE, booked: 10000, openSlots: 0, patients: 500, days: 30, daysBack: 30, pageCap: PAGE });
+	const sb = await sandbox({
+		qps: RATE,
+		booked: 10000,
+		openSlots: 0,
+		patients: 500,
+		days: 30,
+		daysBack: 30,
+		pageCap: PAGE,
+	});
 	await control(sb, 'POST', '/_control/reset-counters');
 	const started = process.hrtime.bigint();
 	const { records, error } = await run(sb);
@@ -33,7 +50,17 @@ async function measure(run) {
 async function benchBooked() {
 	const ours = await measure(async (sb) => {
 		const creds = sandboxCredentials({ url: sb.url, requestsPerSecond: RATE });
-		const { output, error } = await runNodes(creds, [{ parameters: { resource: 'appointment', operation: 'getManyBooked', startDate: '2000-01-01', endDate: '2099-12-31', returnAll: true } }]);
+		const { output, error } = await runNodes(creds, [
+			{
+				parameters: {
+					resource: 'appointment',
+					operation: 'getManyBooked',
+					startDate: '2000-01-01',
+					endDate: '2099-12-31',
+					returnAll: true,
+				},
+			},
+		]);
 		return { records: output('athenahealth').length, error: error?.message };
 	});
 	const rows = [['athenahealth node (Get Many Booked, Return All)', ours]];
@@ -44,8 +71,13 @@ async function benchBooked() {
 			const theirs = await measure(async (sb) => {
 				const creds = sandboxCredentials({ url: sb.url });
 				creds.others.oAuth2Api = {
-					grantType: 'clientCredentials', accessTokenUrl: `${sb.url}/oauth2/v1/token`, clientId: 'sandbox-client', clientSecret: 'sandbox-secret',
-					scope: 'athena/service/Athenanet.MDP.*', authentication: 'header', authQueryParameters: '',
+					grantType: 'clientCredentials',
+					accessTokenUrl: `${sb.url}/oauth2/v1/token`,
+					clientId: 'sandbox-client',
+					clientSecret: 'sandbox-secret',
+					scope: 'athena/service/Athenanet.MDP.*',
+					authentication: 'header',
+					authQueryParameters: '',
 				};
 				const { output, error } = await runNodes(creds, [
 					{
@@ -59,7 +91,13 @@ async function benchBooked() {
 							authentication: 'genericCredentialType',
 							genericAuthType: 'oAuth2Api',
 							sendQuery: true,
-							queryParameters: { parameters: [{ name: 'startdate', value: '01/01/2000' }, { name: 'enddate', value: '12/31/2099' }, { name: 'limit', value: String(PAGE) }] },
+							queryParameters: {
+								parameters: [
+									{ name: 'startdate', value: '01/01/2000' },
+									{ name: 'enddate', value: '12/31/2099' },
+									{ name: 'limit', value: String(PAGE) },
+								],
+							},
 							options: {
 								pagination: {
 									pagination: {
@@ -74,7 +112,10 @@ async function benchBooked() {
 						},
 					},
 				]);
-				const records = output('HTTP Request').reduce((n, item) => n + (item.json.appointments?.length ?? 0), 0);
+				const records = output('HTTP Request').reduce(
+					(n, item) => n + (item.json.appointments?.length ?? 0),
+					0,
+				);
 				return { records, error: error?.message };
 			});
 			rows.push([`HTTP Request node + generic OAuth2 (next URL, ${interval} ms interval)`, theirs]);
@@ -82,8 +123,26 @@ async function benchBooked() {
 	}
 	return {
 		title: `Get Many Booked: 10,000 appointments at ${RATE} requests/s, ${PAGE} per page (goal: ≤ 1.10× the limit's minimum)${http ? '' : ' — HTTP Request baseline skipped: run npm start once to install n8n'}`,
-		columns: ['how', 'records', 'requests', 'wall time', 'limit minimum', 'ratio', '429s served', 'error'],
-		rows: rows.map(([name, r]) => [name, r.records, r.requests, `${r.wall.toFixed(2)} s`, `${r.minimum.toFixed(2)} s`, (r.wall / r.minimum).toFixed(3), r.served429, r.error ?? '']),
+		columns: [
+			'how',
+			'records',
+			'requests',
+			'wall time',
+			'limit minimum',
+			'ratio',
+			'429s served',
+			'error',
+		],
+		rows: rows.map(([name, r]) => [
+			name,
+			r.records,
+			r.requests,
+			`${r.wall.toFixed(2)} s`,
+			`${r.minimum.toFixed(2)} s`,
+			(r.wall / r.minimum).toFixed(3),
+			r.served429,
+			r.error ?? '',
+		]),
 	};
 }
 

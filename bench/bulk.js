@@ -12,16 +12,28 @@ const { startSandboxProcess } = require('../sandbox/process');
 
 const TARGET_BYTES = Number(process.env.BULK_BYTES ?? 1024 ** 3);
 
-const post = (url, body) => request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.body.json());
+const post = (url, body) =>
+	request(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	}).then((r) => r.body.json());
 
 async function undiciExport(url, dir) {
-	const tok = await (await request(`${url}/oauth2/v1/token`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}` },
-		body: `grant_type=client_credentials&scope=${encodeURIComponent('system/Observation.read system/Group.read')}`,
-	})).body.json();
+	const tok = await (
+		await request(`${url}/oauth2/v1/token`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`,
+			},
+			body: `grant_type=client_credentials&scope=${encodeURIComponent('system/Observation.read system/Group.read')}`,
+		})
+	).body.json();
 	const auth = { authorization: `Bearer ${tok.access_token}` };
-	const kick = await request(`${url}/fhir/r4/Group/a-1.c-195900/$export?_type=Observation`, { headers: { ...auth, prefer: 'respond-async', accept: 'application/fhir+json' } });
+	const kick = await request(`${url}/fhir/r4/Group/a-1.c-195900/$export?_type=Observation`, {
+		headers: { ...auth, prefer: 'respond-async', accept: 'application/fhir+json' },
+	});
 	await kick.body.text();
 	const statusUrl = kick.headers['content-location'];
 	let manifest;
@@ -36,7 +48,9 @@ async function undiciExport(url, dir) {
 	}
 	let bytes = 0;
 	for (const [i, file] of manifest.output.entries()) {
-		const res = await request(file.url, { headers: { ...auth, accept: 'application/fhir+ndjson' } });
+		const res = await request(file.url, {
+			headers: { ...auth, accept: 'application/fhir+ndjson' },
+		});
 		const target = path.join(dir, `${i}.ndjson`);
 		await pipeline(res.body, fs.createWriteStream(target));
 		bytes += fs.statSync(target).size;
@@ -47,15 +61,35 @@ async function undiciExport(url, dir) {
 }
 
 async function benchBulk() {
-	const child = await startSandboxProcess({ qps: 0, tokenRateLimit: 1000, dailyQuota: 1e9, bulkDurationMs: 200, bulkRetryAfterMs: 200, patients: 200 });
+	const child = await startSandboxProcess({
+		qps: 0,
+		tokenRateLimit: 1000,
+		dailyQuota: 1e9,
+		bulkDurationMs: 200,
+		bulkRetryAfterMs: 200,
+		patients: 200,
+	});
 	const { url } = child;
 	try {
 		// size one resource, then ask for enough copies to reach the target, in ~100 MB files
 		const probeCreds = sandboxCredentials({ url, enableFhir: true });
-		const probe = await runNodes(probeCreds, [{ parameters: { resource: 'fhir', operation: 'search', resourceType: 'Observation', patient: '1', returnAll: true } }]);
+		const probe = await runNodes(probeCreds, [
+			{
+				parameters: {
+					resource: 'fhir',
+					operation: 'search',
+					resourceType: 'Observation',
+					patient: '1',
+					returnAll: true,
+				},
+			},
+		]);
 		const lineBytes = Buffer.byteLength(JSON.stringify(probe.output('athenahealth')[0].json)) + 1;
 		const perType = Math.ceil(TARGET_BYTES / lineBytes);
-		await post(`${url}/_control/settings`, { bulkResourcesPerType: perType, bulkResourcesPerFile: Math.ceil((100 * 1024 ** 2) / lineBytes) });
+		await post(`${url}/_control/settings`, {
+			bulkResourcesPerType: perType,
+			bulkResourcesPerFile: Math.ceil((100 * 1024 ** 2) / lineBytes),
+		});
 		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-bench-'));
 		const storeDir = await binaryStore();
 		const rows = [];
@@ -70,10 +104,22 @@ async function benchBulk() {
 			global.gc?.();
 			const heapBefore = process.memoryUsage().heapUsed;
 			let peak = heapBefore;
-			const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20);
+			const sampler = setInterval(
+				() => (peak = Math.max(peak, process.memoryUsage().heapUsed)),
+				20,
+			);
 			const t = process.hrtime.bigint();
 			const creds = sandboxCredentials({ url, enableFhir: true });
-			const { output, error } = await runNodes(creds, [{ parameters: { resource: 'bulkExport', operation: 'exportAndWait', resourceTypes: ['Observation'], maxWaitMinutes: 5 } }]);
+			const { output, error } = await runNodes(creds, [
+				{
+					parameters: {
+						resource: 'bulkExport',
+						operation: 'exportAndWait',
+						resourceTypes: ['Observation'],
+						maxWaitMinutes: 5,
+					},
+				},
+			]);
 			const seconds = Number(process.hrtime.bigint() - t) / 1e9;
 			clearInterval(sampler);
 			if (error) throw error;
@@ -86,12 +132,19 @@ async function benchBulk() {
 		const ratios = [];
 		// the order alternates each round: whichever runs first on a cold disk cache is favoured
 		for (let round = 1; round <= 4; round++) {
-			const [n, b] = round % 2 ? [await node(), await baseline()] : [await baseline(), await node()].reverse();
+			const [n, b] =
+				round % 2 ? [await node(), await baseline()] : [await baseline(), await node()].reverse();
 			const ratio = mb(n.bytes) / n.seconds / (mb(b.bytes) / b.seconds);
 			ratios.push(ratio);
 			rows.push([
-				`${round} (${round % 2 ? 'node first' : 'undici first'})`, n.files, `${mb(n.bytes).toFixed(0)} MB`, `${(mb(n.bytes) / n.seconds).toFixed(0)} MB/s`, `${(mb(b.bytes) / b.seconds).toFixed(0)} MB/s`,
-				ratio.toFixed(2), `${mb(n.heap).toFixed(1)} MB`, n.bytes === b.bytes ? 'same bytes' : `DIFFERENT (${b.bytes})`,
+				`${round} (${round % 2 ? 'node first' : 'undici first'})`,
+				n.files,
+				`${mb(n.bytes).toFixed(0)} MB`,
+				`${(mb(n.bytes) / n.seconds).toFixed(0)} MB/s`,
+				`${(mb(b.bytes) / b.seconds).toFixed(0)} MB/s`,
+				ratio.toFixed(2),
+				`${mb(n.heap).toFixed(1)} MB`,
+				n.bytes === b.bytes ? 'same bytes' : `DIFFERENT (${b.bytes})`,
 			]);
 		}
 		ratios.sort((x, y) => x - y);
@@ -99,7 +152,16 @@ async function benchBulk() {
 		fs.rmSync(tmp, { recursive: true, force: true });
 		return {
 			title: `Bulk export of ${(TARGET_BYTES / 1024 ** 3).toFixed(2)} GB NDJSON (Observation, ~100 MB files): athenahealth node (Export and Wait → n8n filesystem binary store) vs undici streaming to disk, same sandbox process`,
-			columns: ['round', 'files', 'bytes', 'node', 'undici', 'ratio (node/undici)', 'node peak heap growth', 'check'],
+			columns: [
+				'round',
+				'files',
+				'bytes',
+				'node',
+				'undici',
+				'ratio (node/undici)',
+				'node peak heap growth',
+				'check',
+			],
 			rows,
 		};
 	} finally {

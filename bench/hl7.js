@@ -5,7 +5,20 @@
 const { Hl7Message } = require('../nodes/hl7/codec.ts');
 const { rng } = require('../sandbox/seed');
 
-const FIELDS = ['MSH.3', 'MSH.4', 'MSH.7', 'MSH.9.1', 'MSH.9.2', 'MSH.10', 'MSH.12', 'PID.3.1', 'PID.5.1', 'PID.5.2', 'PID.7', 'PID.8'];
+const FIELDS = [
+	'MSH.3',
+	'MSH.4',
+	'MSH.7',
+	'MSH.9.1',
+	'MSH.9.2',
+	'MSH.10',
+	'MSH.12',
+	'PID.3.1',
+	'PID.5.1',
+	'PID.5.2',
+	'PID.7',
+	'PID.8',
+];
 
 function corpus(count = 20000) {
 	const random = rng(2026);
@@ -19,14 +32,23 @@ function corpus(count = 20000) {
 		const pid = `PID|1|${id}^^^Enterprise ID|${id}^^^MRN&1.2.840.114350&ISO~${900000 + n}^^^SSN||${pick(last)}^${pick(first)}^Q||19${50 + (n % 50)}0${1 + (n % 9)}15|${n % 2 ? 'F' : 'M'}|||${n % 900} ELM ST^^BOSTON^MA^02110||(617)555-${String(1000 + (n % 9000))}^PRN^PH~^NET^Internet^p${n}@example.org`;
 		const kind = n % 5;
 		if (kind < 2) {
-			out.push(`MSH|^~\\&|ATHENANET|195900^MDP Sandbox|N8N||${ts}||ADT^A04|${n}M195900|P|2.5.1\rEVN|A04|${ts}|||user${n % 7}\r${pid}\rPV1||O|${1 + (n % 20)}^MAIN ST^^MAIN ST||||${70 + (n % 30)}^AHMAD^TERRY||||||||||${70 + (n % 30)}^AHMAD^TERRY||${700000 + n}\r`);
+			out.push(
+				`MSH|^~\\&|ATHENANET|195900^MDP Sandbox|N8N||${ts}||ADT^A04|${n}M195900|P|2.5.1\rEVN|A04|${ts}|||user${n % 7}\r${pid}\rPV1||O|${1 + (n % 20)}^MAIN ST^^MAIN ST||||${70 + (n % 30)}^AHMAD^TERRY||||||||||${70 + (n % 30)}^AHMAD^TERRY||${700000 + n}\r`,
+			);
 		} else if (kind < 4) {
 			const obx = [];
 			const k = 20 + Math.floor(random() * 31);
-			for (let j = 1; j <= k; j++) obx.push(`OBX|${j}|NM|${1000 + j}-${j % 10}^Analyte ${j}^LN||${(random() * 100).toFixed(2)}|mg/dL^milligram per deciliter^UCUM|0-100|N|||F|||${ts}`);
-			out.push(`MSH|^~\\&|LAB|ACME^1.2.3^ISO|ATHENANET|195900|${ts}||ORU^R01^ORU_R01|L${n}|P|2.5.1\r${pid}\rOBR|1|${n}^LAB|${n}^ACME|24331-1^Lipid panel^LN|||${ts}\r${obx.join('\r')}\rNTE|1||Fasting specimen\\.br\\Reviewed by lab \\T\\ QA\r`);
+			for (let j = 1; j <= k; j++)
+				obx.push(
+					`OBX|${j}|NM|${1000 + j}-${j % 10}^Analyte ${j}^LN||${(random() * 100).toFixed(2)}|mg/dL^milligram per deciliter^UCUM|0-100|N|||F|||${ts}`,
+				);
+			out.push(
+				`MSH|^~\\&|LAB|ACME^1.2.3^ISO|ATHENANET|195900|${ts}||ORU^R01^ORU_R01|L${n}|P|2.5.1\r${pid}\rOBR|1|${n}^LAB|${n}^ACME|24331-1^Lipid panel^LN|||${ts}\r${obx.join('\r')}\rNTE|1||Fasting specimen\\.br\\Reviewed by lab \\T\\ QA\r`,
+			);
 		} else {
-			out.push(`MSH|^~\\&|ATHENANET|195900^MDP Sandbox|N8N||${ts}||SIU^S12|${n}M195900|P|2.3.1\rSCH|${500000 + n}|${500000 + n}||||22^FOLLOW UP|Note|OV^office visit|15|minutes|^^^${ts}|||||user|||||||||BOOKED\r${pid}\rPV1|||1^MAIN ST^^MAIN ST||||86^AHMAD^TERRY||||||||||86^AHMAD^TERRY||${500000 + n}\rAIG|||tahmad|||||${ts}|||15|minutes\rAIL|||1^MAIN ST|||${ts}|||15|minutes\r`);
+			out.push(
+				`MSH|^~\\&|ATHENANET|195900^MDP Sandbox|N8N||${ts}||SIU^S12|${n}M195900|P|2.3.1\rSCH|${500000 + n}|${500000 + n}||||22^FOLLOW UP|Note|OV^office visit|15|minutes|^^^${ts}|||||user|||||||||BOOKED\r${pid}\rPV1|||1^MAIN ST^^MAIN ST||||86^AHMAD^TERRY||||||||||86^AHMAD^TERRY||${500000 + n}\rAIG|||tahmad|||||${ts}|||15|minutes\rAIL|||1^MAIN ST|||${ts}|||15|minutes\r`,
+			);
 		}
 	}
 	return out;
@@ -112,12 +134,37 @@ function adapters() {
 // Cases every library should get right when reading, one point each
 // (docs/development.md#hl7-libraries).
 const CASES = [
-	['unescape \\T\\ \\S\\ \\F\\', 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1||X||Smith\\T\\Jones^A\\S\\B\\F\\C\r', 'PID.5.1', 'Smith&Jones'],
-	['LF segment terminators', 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||X||Doe^John\n', 'PID.5.2', 'John'],
-	['custom delimiters from MSH-2', 'MSH|#!\\*|A|B|C|D|20240101||ADT#A01|1|P|2.5\rPID|1||X||Doe#John\r', 'PID.5.2', 'John'],
+	[
+		'unescape \\T\\ \\S\\ \\F\\',
+		'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1||X||Smith\\T\\Jones^A\\S\\B\\F\\C\r',
+		'PID.5.1',
+		'Smith&Jones',
+	],
+	[
+		'LF segment terminators',
+		'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||X||Doe^John\n',
+		'PID.5.2',
+		'John',
+	],
+	[
+		'custom delimiters from MSH-2',
+		'MSH|#!\\*|A|B|C|D|20240101||ADT#A01|1|P|2.5\rPID|1||X||Doe#John\r',
+		'PID.5.2',
+		'John',
+	],
 	['one segment, no terminator', 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|7|P|2.5', 'MSH.10', '7'],
-	['MLLP frame', '\x0bMSH|^~\\&|A|B|C|D|20240101||ADT^A01|8|P|2.5\rPID|1||X||Doe^Ann\r\x1c\r', 'PID.5.2', 'Ann'],
-	['hex escape \\XC3A9\\', 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1||X||Ren\\XC3A9\\e^Z\r', 'PID.5.1', 'Renée'],
+	[
+		'MLLP frame',
+		'\x0bMSH|^~\\&|A|B|C|D|20240101||ADT^A01|8|P|2.5\rPID|1||X||Doe^Ann\r\x1c\r',
+		'PID.5.2',
+		'Ann',
+	],
+	[
+		'hex escape \\XC3A9\\',
+		'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1||X||Ren\\XC3A9\\e^Z\r',
+		'PID.5.1',
+		'Renée',
+	],
 ];
 
 function score(lib) {
@@ -164,7 +211,9 @@ async function benchHl7() {
 		}
 		results.push({ name, read, build, score: score(lib) });
 	}
-	const fastestPeer = Math.min(...results.filter((r) => r.name !== 'this package').map((r) => r.read));
+	const fastestPeer = Math.min(
+		...results.filter((r) => r.name !== 'this package').map((r) => r.read),
+	);
 	let heap = 'run with --expose-gc';
 	if (global.gc) {
 		global.gc();
@@ -178,7 +227,15 @@ async function benchHl7() {
 	const mb = bytes / 1024 / 1024;
 	return {
 		title: `HL7: ${messages.length} messages (${mb.toFixed(1)} MB): parse + 12 MSH/PID fields + every OBX-5; set 2 fields + build (goal: ≥ 3× the fastest peer, correct on every case; retained heap ≤ 3× input: ours ${heap})`,
-		columns: ['library', 'read msg/s', 'read MB/s', 'vs fastest peer', 'build msg/s', 'build MB/s', `correct cases (of ${CASES.length})`],
+		columns: [
+			'library',
+			'read msg/s',
+			'read MB/s',
+			'vs fastest peer',
+			'build msg/s',
+			'build MB/s',
+			`correct cases (of ${CASES.length})`,
+		],
 		rows: results.map((r) => [
 			r.name,
 			Math.round(messages.length / r.read),

@@ -30,14 +30,26 @@ async function benchMllp() {
 		s.on('data', (d) => s.write(d));
 	});
 	await new Promise((r) => echo.listen(0, '127.0.0.1', r));
-	const ours = await startMllpServer({ host: '127.0.0.1', port: 0, maxBytes: 16 * 1024 * 1024, encoding: 'utf8', warn: () => {}, onMessage: async () => ({ code: 'AA' }) });
+	const ours = await startMllpServer({
+		host: '127.0.0.1',
+		port: 0,
+		maxBytes: 16 * 1024 * 1024,
+		encoding: 'utf8',
+		warn: () => {},
+		onMessage: async () => ({ code: 'AA' }),
+	});
 	const rows = [];
 	for (const connections of [1, 10]) {
 		await load(ours.port, connections, 500, message); // warm-up
 		await load(echo.address().port, connections, 500, message);
 		const base = await load(echo.address().port, connections, count, message);
 		const mine = await load(ours.port, connections, count, message);
-		rows.push([connections, Math.round((count / mine) * 1000), Math.round((count / base) * 1000), (base / mine).toFixed(2)]);
+		rows.push([
+			connections,
+			Math.round((count / mine) * 1000),
+			Math.round((count / base) * 1000),
+			(base / mine).toFixed(2),
+		]);
 	}
 	await ours.close(0);
 	echo.close();

@@ -14,7 +14,10 @@ process.on('message', async ({ port, connections, count, message }) => {
 			socket.setNoDelay(true);
 			await new Promise((r) => socket.once('connect', r));
 			let next;
-			socket.on('data', unframer(() => next()));
+			socket.on(
+				'data',
+				unframer(() => next()),
+			);
 			while (left > 0) {
 				left--;
 				await new Promise((r) => {

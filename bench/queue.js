@@ -11,7 +11,12 @@ const n8n = require('../scripts/n8n');
 const { startQueueMode } = require('../scripts/queue');
 const { startSandboxProcess } = require('../sandbox/process');
 
-const WORKFLOW = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'workflows', 'queue-page-booked.json'), 'utf8'));
+const WORKFLOW = JSON.parse(
+	fs.readFileSync(
+		path.join(__dirname, '..', 'test', 'fixtures', 'workflows', 'queue-page-booked.json'),
+		'utf8',
+	),
+);
 
 async function regular(sandboxUrl, credential) {
 	const bin = n8n.ensureN8n();
@@ -21,22 +26,47 @@ async function regular(sandboxUrl, credential) {
 	const port = n8n.freePortSync();
 	const server = n8n.startN8n(bin, userFolder, port);
 	await server.ready;
-	return { mainUrl: `http://localhost:${port}`, stop: async () => (await server.stop(), n8n.removeFolder(userFolder)) };
+	return {
+		mainUrl: `http://localhost:${port}`,
+		stop: async () => (await server.stop(), n8n.removeFolder(userFolder)),
+	};
 }
 
 async function once(workers, executions, processes) {
-	const sb = await startSandboxProcess({ qps: 5, tokenRateLimit: 5, booked: 3000, openSlots: 0, patients: 300, days: 30, daysBack: 30 });
+	const sb = await startSandboxProcess({
+		qps: 5,
+		tokenRateLimit: 5,
+		booked: 3000,
+		openSlots: 0,
+		patients: 300,
+		days: 30,
+		daysBack: 30,
+	});
 	const credential = { requestsPerSecond: 5, processesSharingLimit: processes };
-	const deployment = workers ? await startQueueMode({ sandboxUrl: sb.url, workers, workflows: [WORKFLOW], credential }) : await regular(sb.url, credential);
+	const deployment = workers
+		? await startQueueMode({ sandboxUrl: sb.url, workers, workflows: [WORKFLOW], credential })
+		: await regular(sb.url, credential);
 	const url = `${deployment.mainUrl}/webhook/athena-booked`;
 	try {
 		// warm-up: every process loads the package and fetches its token before the clock starts
-		await Promise.all(Array.from({ length: Math.max(1, workers) * 2 }, () => fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then((r) => r.text())));
+		await Promise.all(
+			Array.from({ length: Math.max(1, workers) * 2 }, () =>
+				fetch(url, {
+					method: 'POST',
+					body: '{}',
+					headers: { 'content-type': 'application/json' },
+				}).then((r) => r.text()),
+			),
+		);
 		await fetch(`${sb.url}/_control/reset-counters`, { method: 'POST' });
 		const started = process.hrtime.bigint();
 		const answers = await Promise.all(
 			Array.from({ length: executions }, async () => {
-				const res = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+				const res = await fetch(url, {
+					method: 'POST',
+					body: '{}',
+					headers: { 'content-type': 'application/json' },
+				});
 				return res.ok ? (await res.json()).map((r) => r.appointmentid) : undefined;
 			}),
 		);
@@ -45,7 +75,17 @@ async function once(workers, executions, processes) {
 		const pages = c.byPath['GET /v1/{id}/appointments/booked'] ?? 0;
 		const failed = answers.filter((a) => !a).length;
 		const exact = answers.every((a) => a && a.length === 3000 && new Set(a).size === 3000);
-		return [workers ? `queue, ${workers} workers` : 'one process (regular)', executions, processes, (wall / (pages / 5)).toFixed(2), c.served429, `${((100 * c.served429) / Math.max(1, c.requests)).toFixed(1)} %`, c.tokenRequests, failed, exact ? 'yes' : 'no'];
+		return [
+			workers ? `queue, ${workers} workers` : 'one process (regular)',
+			executions,
+			processes,
+			(wall / (pages / 5)).toFixed(2),
+			c.served429,
+			`${((100 * c.served429) / Math.max(1, c.requests)).toFixed(1)} %`,
+			c.tokenRequests,
+			failed,
+			exact ? 'yes' : 'no',
+		];
 	} finally {
 		await deployment.stop();
 		sb.close();
@@ -54,10 +94,27 @@ async function once(workers, executions, processes) {
 
 async function benchQueue() {
 	const rows = [];
-	for (const [workers, executions, processes] of [[0, 3, 1], [2, 6, 1], [3, 6, 1], [3, 6, 3]]) rows.push(await once(workers, executions, processes));
+	for (const [workers, executions, processes] of [
+		[0, 3, 1],
+		[2, 6, 1],
+		[3, 6, 1],
+		[3, 6, 3],
+	])
+		rows.push(await once(workers, executions, processes));
 	return {
-		title: "Real n8n scale-out (n8n's queue mode, Redis + PostgreSQL): K executions × 30 pages, one app at 5 requests/s (goal: ≤ 1.20× the limit's minimum, ≤ 3 % 429s, 0 failed; with the processes field set ≤ 1.10× and 0 429s)",
-		columns: ['deployment', 'K', 'processes field', "wall ÷ limit's minimum", '429s served', '429s / requests', 'token requests (after warm-up)', 'failed', 'every record once'],
+		title:
+			"Real n8n scale-out (n8n's queue mode, Redis + PostgreSQL): K executions × 30 pages, one app at 5 requests/s (goal: ≤ 1.20× the limit's minimum, ≤ 3 % 429s, 0 failed; with the processes field set ≤ 1.10× and 0 429s)",
+		columns: [
+			'deployment',
+			'K',
+			'processes field',
+			"wall ÷ limit's minimum",
+			'429s served',
+			'429s / requests',
+			'token requests (after warm-up)',
+			'failed',
+			'every record once',
+		],
 		rows,
 	};
 }

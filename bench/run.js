@@ -20,7 +20,17 @@ function table(title, columns, rows) {
 
 (async () => {
 	const only = process.argv[2];
-	const benches = { transport: benchTransport, booked: benchBooked, trigger: benchTrigger, hl7: benchHl7, mllp: benchMllp, sandbox: benchSandbox, bulk: benchBulk, scaleout: benchScaleout, queue: benchQueue };
+	const benches = {
+		transport: benchTransport,
+		booked: benchBooked,
+		trigger: benchTrigger,
+		hl7: benchHl7,
+		mllp: benchMllp,
+		sandbox: benchSandbox,
+		bulk: benchBulk,
+		scaleout: benchScaleout,
+		queue: benchQueue,
+	};
 	for (const [name, run] of Object.entries(benches)) {
 		if (only && only !== name) continue;
 		const { title, columns, rows } = await run();

@@ -27,8 +27,14 @@ async function hammer(origin, path, headers, durationMs = 3000, connections = 16
 
 async function benchSandbox() {
 	const bare = http.createServer((req, res) => {
-		const body = JSON.stringify({ departments: [{ departmentid: '1', name: 'MAIN ST (HUB)' }], totalcount: 1 });
-		res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+		const body = JSON.stringify({
+			departments: [{ departmentid: '1', name: 'MAIN ST (HUB)' }],
+			totalcount: 1,
+		});
+		res.writeHead(200, {
+			'Content-Type': 'application/json',
+			'Content-Length': Buffer.byteLength(body),
+		});
 		res.end(body);
 	});
 	await new Promise((r) => bare.listen(0, '127.0.0.1', r));
@@ -38,7 +44,10 @@ async function benchSandbox() {
 	const sb = await sandbox({ qps: 0, dailyQuota: 1e9 });
 	const tokenRes = await fetch(`${sb.url}/oauth2/v1/token`, {
 		method: 'POST',
-		headers: { authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
 		body: 'grant_type=client_credentials&scope=athena%2Fservice%2FAthenanet.MDP.*',
 	});
 	const { access_token } = await tokenRes.json();
@@ -46,9 +55,17 @@ async function benchSandbox() {
 	const ping = await hammer(sb.url, '/v1/195900/ping', auth);
 	const depts = await hammer(sb.url, '/v1/195900/departments/1', auth);
 	await sb.close();
-	const row = (name, r) => [name, Math.round(r.rate), Math.round(baseline.rate), (r.rate / baseline.rate).toFixed(2), r.failed, r.rate >= 2000 ? 'yes' : 'NO'];
+	const row = (name, r) => [
+		name,
+		Math.round(r.rate),
+		Math.round(baseline.rate),
+		(r.rate / baseline.rate).toFixed(2),
+		r.failed,
+		r.rate >= 2000 ? 'yes' : 'NO',
+	];
 	return {
-		title: 'Sandbox: simple GETs per second, throttling off, 16 connections for 3 s (goal ≥ 2,000/s)',
+		title:
+			'Sandbox: simple GETs per second, throttling off, 16 connections for 3 s (goal ≥ 2,000/s)',
 		columns: ['request', 'sandbox req/s', 'bare node:http req/s', 'ratio', 'non-200', '≥ 2,000/s'],
 		rows: [row('GET /v1/195900/ping', ping), row('GET /v1/195900/departments/1', depts)],
 	};

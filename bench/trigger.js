@@ -15,7 +15,14 @@ async function drain(feedPaging) {
 	const state = {};
 	await poll(creds, params, { staticData: state }); // activation: subscribes
 	const ids = [...sb.state.patients.keys()];
-	await scenario(sb, Array.from({ length: BACKLOG }, (_, n) => ({ action: 'updatePatient', patientid: ids[n % ids.length], mobilephone: `7${String(n).padStart(9, '0')}` })));
+	await scenario(
+		sb,
+		Array.from({ length: BACKLOG }, (_, n) => ({
+			action: 'updatePatient',
+			patientid: ids[n % ids.length],
+			mobilephone: `7${String(n).padStart(9, '0')}`,
+		})),
+	);
 	await control(sb, 'POST', '/_control/settings', { qps: RATE });
 	await control(sb, 'POST', '/_control/reset-counters');
 	const seen = new Set();
@@ -34,7 +41,18 @@ async function drain(feedPaging) {
 	await sb.close();
 	// the limit's minimum: the requests a backlog needs, at RATE per second
 	const minimum = Math.ceil(BACKLOG / PAGE) / RATE;
-	return [feedPaging, seen.size, BACKLOG - seen.size, deliveries - seen.size, polls, c.byPath['GET /v1/{id}/patients/changed'] ?? 0, `${wall.toFixed(2)} s`, `${minimum.toFixed(2)} s`, (wall / minimum).toFixed(3), c.served429];
+	return [
+		feedPaging,
+		seen.size,
+		BACKLOG - seen.size,
+		deliveries - seen.size,
+		polls,
+		c.byPath['GET /v1/{id}/patients/changed'] ?? 0,
+		`${wall.toFixed(2)} s`,
+		`${minimum.toFixed(2)} s`,
+		(wall / minimum).toFixed(3),
+		c.served429,
+	];
 }
 
 async function benchTrigger() {
@@ -42,7 +60,18 @@ async function benchTrigger() {
 	for (const mode of ['page', 'snapshot']) rows.push(await drain(mode));
 	return {
 		title: `Trigger: drain a ${BACKLOG.toLocaleString('en-US')}-change backlog at ${RATE} requests/s, beside the limit's minimum (${Math.ceil(BACKLOG / PAGE)} requests of ${PAGE} at ${RATE}/s), per paging reading`,
-		columns: ['paging', 'delivered', 'lost', 'repeated', 'polls', 'requests', 'wall time', 'minimum', 'ratio', '429s served'],
+		columns: [
+			'paging',
+			'delivered',
+			'lost',
+			'repeated',
+			'polls',
+			'requests',
+			'wall time',
+			'minimum',
+			'ratio',
+			'429s served',
+		],
 		rows,
 	};
 }

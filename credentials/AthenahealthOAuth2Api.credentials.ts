@@ -1,6 +1,10 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { ATHENA_SCOPE, DEFAULT_SCOPES, SCOPE_OPTIONS } from '../nodes/Athenahealth/shared/fhirTypes';
+import {
+	ATHENA_SCOPE,
+	DEFAULT_SCOPES,
+	SCOPE_OPTIONS,
+} from '../nodes/Athenahealth/shared/fhirTypes';
 
 // athena refuses the whole token request when it asks for one scope the app does not hold
 // (docs/athena-behaviour.md#scopes), so FHIR scopes are asked for only when turned on, and only those
@@ -16,7 +20,10 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 
 	displayName = 'Athenahealth OAuth2 API';
 
-	icon: Icon = { light: 'file:../icons/athenahealth.svg', dark: 'file:../icons/athenahealth.dark.svg' };
+	icon: Icon = {
+		light: 'file:../icons/athenahealth.svg',
+		dark: 'file:../icons/athenahealth.dark.svg',
+	};
 
 	documentationUrl = 'https://github.com/n8n-nodes-athenahealth/n8n-nodes-athenahealth#credentials';
 
@@ -31,7 +38,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 				{ name: 'Production', value: 'production' },
 				{ name: 'Custom Base URL', value: 'custom' },
 			],
-			description: 'Preview and production are separate athena environments; credentials for one do not work in the other',
+			description:
+				'Preview and production are separate athena environments; credentials for one do not work in the other',
 		},
 		{
 			displayName: 'Base URL',
@@ -39,7 +47,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: 'http://localhost:8899',
 			placeholder: 'http://localhost:8899',
-			description: 'Origin of an athena-compatible server, e.g. the local sandbox or a proxy. Token, athenaNet and FHIR paths are appended to it.',
+			description:
+				'Origin of an athena-compatible server, e.g. the local sandbox or a proxy. Token, athenaNet and FHIR paths are appended to it.',
 			displayOptions: { show: { environment: ['custom'] } },
 		},
 		{
@@ -49,7 +58,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '195900',
-			description: 'Default athena practice for every call (195900 is the shared preview sandbox practice)',
+			description:
+				'Default athena practice for every call (195900 is the shared preview sandbox practice)',
 		},
 		{
 			displayName: 'Allowed Practice IDs',
@@ -57,14 +67,16 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '195900, 1128700',
-			description: 'Comma-separated practices this credential may call. Empty allows only the default practice. A call to any other practice is refused before it is sent.',
+			description:
+				'Comma-separated practices this credential may call. Empty allows only the default practice. A call to any other practice is refused before it is sent.',
 		},
 		{
 			displayName: 'Enable FHIR',
 			name: 'enableFhir',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to request FHIR scopes too (your athena app must hold each one chosen below)',
+			description:
+				'Whether to request FHIR scopes too (your athena app must hold each one chosen below)',
 		},
 		{
 			displayName: 'FHIR Scopes',
@@ -72,7 +84,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'multiOptions',
 			default: DEFAULT_SCOPES,
 			options: SCOPE_OPTIONS,
-			description: 'The FHIR scopes your athena app was granted. athena refuses the whole token if one is missing, so choose only those the app holds.',
+			description:
+				'The FHIR scopes your athena app was granted. athena refuses the whole token if one is missing, so choose only those the app holds.',
 			displayOptions: { show: { enableFhir: [true] } },
 		},
 		{
@@ -81,7 +94,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'system/Patient.rs system/Appointment.rs',
-			description: 'More scopes to ask for, separated by spaces or commas (e.g. SMART v2 forms such as system/Patient.rs)',
+			description:
+				'More scopes to ask for, separated by spaces or commas (e.g. SMART v2 forms such as system/Patient.rs)',
 			displayOptions: { show: { enableFhir: [true] } },
 		},
 		{
@@ -90,7 +104,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 2 },
-			description: "Client-side throttle for this app (athena limits per app, across practices). 0 uses the environment default (5 in preview, 100 in production).",
+			description:
+				'Client-side throttle for this app (athena limits per app, across practices). 0 uses the environment default (5 in preview, 100 in production).',
 		},
 		{
 			displayName: "Processes Sharing This App's Limit",
@@ -98,7 +113,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			type: 'number',
 			default: 1,
 			typeOptions: { minValue: 1, numberPrecision: 0 },
-			description: "n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, each process finds its share from the app usage athena reports on every answer (an occasional 429 when they start together).",
+			description:
+				'n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, each process finds its share from the app usage athena reports on every answer (an occasional 429 when they start together).',
 		},
 		{
 			displayName: 'Grant Type',
@@ -148,14 +164,16 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: "athena says this Practice ID does not exist. The athenahealth node's Practice → Get Many lists the practices this app can reach.",
+					message:
+						"athena says this Practice ID does not exist. The athenahealth node's Practice → Get Many lists the practices this app can reach.",
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: "athena refused this practice for this app (Incorrect permissions: not granted, or the app lacks the athenaNet scope). The athenahealth node's Practice → Get Many lists the practices this app can reach.",
+					message:
+						"athena refused this practice for this app (Incorrect permissions: not granted, or the app lacks the athenaNet scope). The athenahealth node's Practice → Get Many lists the practices this app can reach.",
 				},
 			},
 		],

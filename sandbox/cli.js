@@ -28,17 +28,19 @@ if (require.main === module) {
 			...(opts.hl7Insecure ? { rejectUnauthorized: false } : {}),
 		};
 	}
-	startSandbox(opts).then((sb) => {
-		const client = '(client id: sandbox-client, secret: sandbox-secret, practice 195900)';
-		console.log(`athena sandbox listening on ${sb.url}  ${client}`);
-		console.log(`control API: ${sb.url}/_control/counters   stop: Ctrl+C`);
-		const stop = () => sb.close().then(() => process.exit(0));
-		process.on('SIGINT', stop);
-		process.on('SIGTERM', stop);
-	}).catch((e) => {
-		console.error(`sandbox failed to start: ${e.message}`);
-		process.exit(1);
-	});
+	startSandbox(opts)
+		.then((sb) => {
+			const client = '(client id: sandbox-client, secret: sandbox-secret, practice 195900)';
+			console.log(`athena sandbox listening on ${sb.url}  ${client}`);
+			console.log(`control API: ${sb.url}/_control/counters   stop: Ctrl+C`);
+			const stop = () => sb.close().then(() => process.exit(0));
+			process.on('SIGINT', stop);
+			process.on('SIGTERM', stop);
+		})
+		.catch((e) => {
+			console.error(`sandbox failed to start: ${e.message}`);
+			process.exit(1);
+		});
 }
 
 module.exports = { parse };

@@ -5,10 +5,24 @@ const pad = (n) => String(n).padStart(2, '0');
 
 function parts(date, timeZone = 'America/New_York') {
 	const f = new Intl.DateTimeFormat('en-US', {
-		timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
 	}).formatToParts(date);
 	const g = (t) => Number(f.find((x) => x.type === t).value);
-	return { y: g('year'), m: g('month'), d: g('day'), h: g('hour'), mi: g('minute'), s: g('second') };
+	return {
+		y: g('year'),
+		m: g('month'),
+		d: g('day'),
+		h: g('hour'),
+		mi: g('minute'),
+		s: g('second'),
+	};
 }
 
 const athenaDate = (p) => `${pad(p.m)}/${pad(p.d)}/${p.y}`;
@@ -16,7 +30,9 @@ const athenaDateTime = (p) => `${athenaDate(p)} ${pad(p.h)}:${pad(p.mi)}:${pad(p
 
 /** Wall time in Eastern → epoch ms (the zone offset is looked up for that day). */
 function easternToEpoch(text) {
-	const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(String(text || '').trim());
+	const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(
+		String(text || '').trim(),
+	);
 	if (!m) return undefined;
 	const guess = Date.UTC(+m[3], +m[1] - 1, +m[2], +(m[4] || 0), +(m[5] || 0), +(m[6] || 0));
 	const p = parts(new Date(guess));

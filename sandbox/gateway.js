@@ -23,7 +23,8 @@ function createGateway(sb) {
 		let id = form.get('client_id');
 		let secret = form.get('client_secret');
 		const auth = req.headers.authorization || '';
-		if (auth.startsWith('Basic ')) [id, secret] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(/:(.*)/s);
+		if (auth.startsWith('Basic '))
+			[id, secret] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(/:(.*)/s);
 		const minute = Math.floor(Date.now() / 60000);
 		const win = tokenWindows.get(id) || { minute, count: 0 };
 		if (win.minute !== minute) Object.assign(win, { minute, count: 0 });
@@ -32,19 +33,29 @@ function createGateway(sb) {
 			'X-RateLimit-Remaining': String(Math.max(0, settings.tokenRateLimit - win.count)),
 		});
 		if (form.get('grant_type') !== 'client_credentials') {
-			const body = { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported here.' };
+			const body = {
+				error: 'unsupported_grant_type',
+				error_description: 'Only client_credentials is supported here.',
+			};
 			return answer(400, body);
 		}
 		const client = clients.get(id);
 		if (!client || client.secret !== secret) {
-			if (settings.tokenInvalidClientBody === 'empty') return answer(401, '', { 'Content-Type': 'text/plain' });
-			return answer(401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+			if (settings.tokenInvalidClientBody === 'empty')
+				return answer(401, '', { 'Content-Type': 'text/plain' });
+			return answer(401, {
+				error: 'invalid_client',
+				error_description: 'Client authentication failed.',
+			});
 		}
 		if (win.count >= settings.tokenRateLimit) {
 			tokenWindows.set(id, win);
 			const toNextMinute = String(60 - (Math.floor(Date.now() / 1000) % 60));
 			const retryAfter = settings.tokenRetryAfter === 'none' ? {} : { 'Retry-After': toNextMinute };
-			const body = { error: 'too_many_requests', error_description: 'Token request limit reached for this minute.' };
+			const body = {
+				error: 'too_many_requests',
+				error_description: 'Token request limit reached for this minute.',
+			};
 			return answer(429, body, { ...limitHeaders(), ...retryAfter });
 		}
 		win.count++;
@@ -54,15 +65,21 @@ function createGateway(sb) {
 		const granted = !client.scopes || scopes.every((s) => client.scopes.includes(s));
 		if (!scopes.length || !scopes.every(allowed) || !granted) {
 			const body = {
-				detailedmessage: 'Policy evaluation failed for this request, please check the policy configurations.',
+				detailedmessage:
+					'Policy evaluation failed for this request, please check the policy configurations.',
 				error: 'access_denied',
 			};
 			return answer(401, body, limitHeaders());
 		}
 		const accessToken = `sbx.${crypto.randomBytes(24).toString('base64url')}`;
 		// expired tokens are forgotten (an unknown token gets the same 401), so the map stays bounded
-		if (tokens.size > 1000) for (const [t, info] of tokens) if (info.expiresAt <= Date.now()) tokens.delete(t);
-		tokens.set(accessToken, { client: id, scopes, expiresAt: Date.now() + settings.tokenLifetimeSeconds * 1000 });
+		if (tokens.size > 1000)
+			for (const [t, info] of tokens) if (info.expiresAt <= Date.now()) tokens.delete(t);
+		tokens.set(accessToken, {
+			client: id,
+			scopes,
+			expiresAt: Date.now() + settings.tokenLifetimeSeconds * 1000,
+		});
 		counters.tokensIssued++;
 		const body = {
 			access_token: accessToken,
@@ -84,7 +101,10 @@ function createGateway(sb) {
 		if (settings.gatewayErrors) {
 			return { answer: answer(401, '<h1>Developer Inactive</h1>', { 'Content-Type': 'text/xml' }) };
 		}
-		const fault = { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } };
+		const fault = {
+			faultstring: 'Invalid access token',
+			detail: { errorcode: 'oauth.v2.InvalidAccessToken' },
+		};
 		return { answer: answer(401, { fault }) };
 	}
 
@@ -169,11 +189,15 @@ function createGateway(sb) {
 			counters.served429++;
 			if (settings.legacyThrottle) {
 				const headers = {
-					...rateHeaders, 'Content-Type': 'text/xml', 'X-Mashery-Error-Code': 'ERR_403_DEVELOPER_OVER_RATE',
+					...rateHeaders,
+					'Content-Type': 'text/xml',
+					'X-Mashery-Error-Code': 'ERR_403_DEVELOPER_OVER_RATE',
 				};
 				return { answer: answer(403, '<h1>Developer Over Rate</h1>', headers) };
 			}
-			const body = settings.gatewayErrors ? 'Quota exceeded' : { error: 'Daily API quota exceeded.' };
+			const body = settings.gatewayErrors
+				? 'Quota exceeded'
+				: { error: 'Daily API quota exceeded.' };
 			return { answer: answer(429, body, { ...rateHeaders, ...gatewayText }) };
 		}
 		const slot = takeToken(tok.client);
@@ -182,13 +206,22 @@ function createGateway(sb) {
 			if (settings.legacyThrottle) {
 				counters.served403Qps++;
 				const headers = {
-					...rateHeaders, 'Content-Type': 'text/xml', 'X-Mashery-Error-Code': 'ERR_403_DEVELOPER_OVER_QPS',
-					'X-Error-Detail-Header': 'Account Over Queries Per Second Limit', ...retryAfterHeader(slot.waitMs),
+					...rateHeaders,
+					'Content-Type': 'text/xml',
+					'X-Mashery-Error-Code': 'ERR_403_DEVELOPER_OVER_QPS',
+					'X-Error-Detail-Header': 'Account Over Queries Per Second Limit',
+					...retryAfterHeader(slot.waitMs),
 				};
 				return { answer: answer(403, '<h1>Developer Over Qps</h1>', headers) };
 			}
 			const body = settings.gatewayErrors ? 'Too Many Requests' : { error: 'Too many requests.' };
-			return { answer: answer(429, body, { ...rateHeaders, ...retryAfterHeader(slot.waitMs), ...gatewayText }) };
+			return {
+				answer: answer(429, body, {
+					...rateHeaders,
+					...retryAfterHeader(slot.waitMs),
+					...gatewayText,
+				}),
+			};
 		}
 		quotaUsed++;
 		return { rateHeaders };

@@ -8,8 +8,15 @@
 const { parts } = require('./clock');
 const { sendMllp } = require('./mllp');
 
-const esc = (v) => String(v ?? '').replace(/\\/g, '\\E\\').replace(/\|/g, '\\F\\').replace(/\^/g, '\\S\\').replace(/~/g, '\\R\\').replace(/&/g, '\\T\\');
-const ts = (p) => `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}${String(p.h).padStart(2, '0')}${String(p.mi).padStart(2, '0')}`;
+const esc = (v) =>
+	String(v ?? '')
+		.replace(/\\/g, '\\E\\')
+		.replace(/\|/g, '\\F\\')
+		.replace(/\^/g, '\\S\\')
+		.replace(/~/g, '\\R\\')
+		.replace(/&/g, '\\T\\');
+const ts = (p) =>
+	`${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}${String(p.h).padStart(2, '0')}${String(p.mi).padStart(2, '0')}`;
 const hl7Date = (athena) => {
 	const m = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2}))?/.exec(athena || '');
 	return m ? `${m[3]}${m[1]}${m[2]}${m[4] ? m[4] + m[5] : ''}` : '';
@@ -24,7 +31,13 @@ function createHl7Feed(sb) {
 
 	function pid(p) {
 		if (!p) return 'PID';
-		const phones = [p.homephone && `${p.homephone}^PRN^PH`, p.mobilephone && `${p.mobilephone}^ORN^CP`, p.email && `^NET^Internet^${esc(p.email)}`].filter(Boolean).join('~');
+		const phones = [
+			p.homephone && `${p.homephone}^PRN^PH`,
+			p.mobilephone && `${p.mobilephone}^ORN^CP`,
+			p.email && `^NET^Internet^${esc(p.email)}`,
+		]
+			.filter(Boolean)
+			.join('~');
 		return `PID||${p.patientid}^^^Enterprise ID|${p.patientid}|${p.patientid}^^^Patient ID|${esc(p.lastname)}^${esc(p.firstname)}^${esc(p.middlename)}||${hl7Date(p.dob)}|${p.sex || ''}|||${esc(p.address1)}^^${esc(p.city)}^${esc(p.state)}^${esc(p.zip)}||${phones}||${p.language6392code || 'eng'}|||${p.ssn ? '' : ''}|||||||||||ATHENA`;
 	}
 
@@ -32,23 +45,36 @@ function createHl7Feed(sb) {
 		const now = ts(parts(new Date()));
 		const control = `${++seq}M${practice}`;
 		const dept = sb.state.departments.find((d) => d.departmentid === String(record.departmentid));
-		const msh = (type) => `MSH|^~\\&|ATHENANET|${practice}^${esc(practice === '195900' ? 'athenahealth MDP Sandbox' : 'Practice')}|N8N||${now}||${type}|${control}|T|2.5.1`;
+		const msh = (type) =>
+			`MSH|^~\\&|ATHENANET|${practice}^${esc(practice === '195900' ? 'athenahealth MDP Sandbox' : 'Practice')}|N8N||${now}||${type}|${control}|T|2.5.1`;
 		if (feed === 'patients' && ADT[event]) {
-			return [msh(`ADT^${ADT[event]}`), `EVN|${ADT[event]}|${now}|||API-2530`, pid(record), `PV1||O|${dept ? `${dept.departmentid}^${esc(dept.name)}^^${esc(dept.name)}` : ''}`].join('\r') + '\r';
+			return (
+				[
+					msh(`ADT^${ADT[event]}`),
+					`EVN|${ADT[event]}|${now}|||API-2530`,
+					pid(record),
+					`PV1||O|${dept ? `${dept.departmentid}^${esc(dept.name)}^^${esc(dept.name)}` : ''}`,
+				].join('\r') + '\r'
+			);
 		}
 		if (feed === 'appointments' && SIU[event] && record.patientid) {
 			const prov = sb.state.providers.find((p) => p.providerid === String(record.providerid));
 			const start = hl7Date(`${record.date} ${record.starttime}`);
 			const noshow = record.cancelreasonnoshow === true || record.cancelreasonnoshow === 'true';
-			const cancel = event === 'CancelAppointment' ? `${record.cancelreasonid || ''}^${esc(record.cancelreasonname)}` : '';
-			return [
-				msh(`SIU^${SIU[event]}`),
-				`SCH|${record.appointmentid}|${record.appointmentid}||||${cancel}||${esc(record.appointmenttypeid)}^${esc(record.appointmenttype)}|${record.duration}|minutes|^^^${start}|||||${record.scheduledby || 'API-2530'}|||||||||${noshow ? 'NOSHOW' : event === 'CancelAppointment' ? 'CANCELLED' : 'BOOKED'}`,
-				pid(sb.state.patients.get(String(record.patientid))),
-				`PV1|||${dept ? `${dept.departmentid}^${esc(dept.name)}^^${esc(dept.name)}` : ''}||||${prov ? `${prov.providerid}^${esc(prov.lastname.toUpperCase())}^${esc(prov.firstname.toUpperCase())}` : ''}||||||||||||${record.appointmentid}`,
-				`AIG|||${prov ? prov.schedulingname : ''}|||||${start}|||${record.duration}|minutes`,
-				`AIL|||${dept ? `${dept.departmentid}^${esc(dept.name)}` : ''}|||${start}|||${record.duration}|minutes`,
-			].join('\r') + '\r';
+			const cancel =
+				event === 'CancelAppointment'
+					? `${record.cancelreasonid || ''}^${esc(record.cancelreasonname)}`
+					: '';
+			return (
+				[
+					msh(`SIU^${SIU[event]}`),
+					`SCH|${record.appointmentid}|${record.appointmentid}||||${cancel}||${esc(record.appointmenttypeid)}^${esc(record.appointmenttype)}|${record.duration}|minutes|^^^${start}|||||${record.scheduledby || 'API-2530'}|||||||||${noshow ? 'NOSHOW' : event === 'CancelAppointment' ? 'CANCELLED' : 'BOOKED'}`,
+					pid(sb.state.patients.get(String(record.patientid))),
+					`PV1|||${dept ? `${dept.departmentid}^${esc(dept.name)}^^${esc(dept.name)}` : ''}||||${prov ? `${prov.providerid}^${esc(prov.lastname.toUpperCase())}^${esc(prov.firstname.toUpperCase())}` : ''}||||||||||||${record.appointmentid}`,
+					`AIG|||${prov ? prov.schedulingname : ''}|||||${start}|||${record.duration}|minutes`,
+					`AIL|||${dept ? `${dept.departmentid}^${esc(dept.name)}` : ''}|||${start}|||${record.duration}|minutes`,
+				].join('\r') + '\r'
+			);
 		}
 		return undefined;
 	}
@@ -58,12 +84,23 @@ function createHl7Feed(sb) {
 		if (!url) return;
 		const text = message(practice, feed, event, record);
 		if (!text) return;
-		const delivery = { at: new Date().toISOString(), event, type: /\|(ADT|SIU)\^(\w+)/.exec(text)?.slice(1).join('^'), control: text.split('|')[9], status: 'sending' };
+		const delivery = {
+			at: new Date().toISOString(),
+			event,
+			type: /\|(ADT|SIU)\^(\w+)/.exec(text)?.slice(1).join('^'),
+			control: text.split('|')[9],
+			status: 'sending',
+		};
 		deliveries.push(delivery);
 		if (deliveries.length > 1000) deliveries.shift();
 		const mllp = /^(mllps?):\/\/([^:/]+):(\d+)/.exec(url);
 		if (mllp) {
-			sendMllp({ host: mllp[2], port: Number(mllp[3]), tls: mllp[1] === 'mllps' ? sb.settings.hl7Tls || {} : undefined, messages: [text] })
+			sendMllp({
+				host: mllp[2],
+				port: Number(mllp[3]),
+				tls: mllp[1] === 'mllps' ? sb.settings.hl7Tls || {} : undefined,
+				messages: [text],
+			})
 				.then((stats) => {
 					delivery.ackCode = stats.acked.get(delivery.control);
 					delivery.status = delivery.ackCode ? 'acknowledged' : 'no ACK';

@@ -17,7 +17,8 @@ function numberIds(value, key = '') {
 		for (const [k, v] of Object.entries(value)) out[k] = numberIds(v, k);
 		return out;
 	}
-	if (typeof value === 'string' && /id$/i.test(key) && /^\d{1,15}$/.test(value)) return Number(value);
+	if (typeof value === 'string' && /id$/i.test(key) && /^\d{1,15}$/.test(value))
+		return Number(value);
 	return value;
 }
 
@@ -51,7 +52,9 @@ function params(url, raw, contentType) {
 		if ((contentType || '').includes('json')) {
 			try {
 				const parsed = JSON.parse(raw);
-				if (parsed && typeof parsed === 'object') for (const [k, v] of Object.entries(parsed)) add(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+				if (parsed && typeof parsed === 'object')
+					for (const [k, v] of Object.entries(parsed))
+						add(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
 			} catch {
 				/* athena answers bad JSON as missing fields; leave params empty */
 			}

@@ -28,8 +28,20 @@ async function startSandbox(options = {}) {
 	const todayDay = start.today ? dayOf(start.today) : Math.floor(Date.now() / 86400000);
 	const { seed, patients, departmentOnePatients, booked, openSlots, days, daysBack } = start;
 	const state = {
-		...buildSeed({ seed, patients, departmentOnePatients, booked, openSlots, days, daysBack, todayDay }),
-		notes: new Map(), reminders: new Map(), problems: [], sinks: new Map(),
+		...buildSeed({
+			seed,
+			patients,
+			departmentOnePatients,
+			booked,
+			openSlots,
+			days,
+			daysBack,
+			todayDay,
+		}),
+		notes: new Map(),
+		reminders: new Map(),
+		problems: [],
+		sinks: new Map(),
 	};
 	const tokens = new Map(); // token → { client, scopes, expiresAt }
 	const counters = newCounters();
@@ -50,7 +62,13 @@ async function startSandbox(options = {}) {
 			const notes = state.notes.get(String(appointmentId)) || [];
 			const created = athenaDateTime(parts(new Date()));
 			const createdby = `API-${sb.clientNumber}`;
-			notes.push({ noteid: String(40000 + noteSeq++), notetext: text, created, createdby, displayonschedule });
+			notes.push({
+				noteid: String(40000 + noteSeq++),
+				notetext: text,
+				created,
+				createdby,
+				displayonschedule,
+			});
 			state.notes.set(String(appointmentId), notes);
 		},
 		/** Drops messages older than the retention: processed ones by when they were read, others by when they arrived. */

@@ -10,7 +10,8 @@ const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
 
-const frame = (text) => Buffer.concat([Buffer.from([VT]), Buffer.from(text, 'utf8'), Buffer.from([FS, CR])]);
+const frame = (text) =>
+	Buffer.concat([Buffer.from([VT]), Buffer.from(text, 'utf8'), Buffer.from([FS, CR])]);
 
 /** Calls onFrame(text) for each complete VT…FS frame in a byte stream split anywhere. */
 function unframer(onFrame) {
@@ -45,7 +46,9 @@ const field = (text, seg, n) => {
 
 function connect({ host = '127.0.0.1', port, tls: tlsOptions }) {
 	return new Promise((resolve, reject) => {
-		const socket = tlsOptions ? tls.connect({ host, port, ...tlsOptions }) : net.connect({ host, port });
+		const socket = tlsOptions
+			? tls.connect({ host, port, ...tlsOptions })
+			: net.connect({ host, port });
 		socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
 			socket.off('error', reject);
 			socket.setNoDelay(true);
@@ -61,7 +64,16 @@ function connect({ host = '127.0.0.1', port, tls: tlsOptions }) {
  * dropped connection, it goes back to the queue and is sent again after `retryMs`.
  * Returns { acked (control id → ACK code), sent (frames written), resent, errors }.
  */
-async function sendMllp({ host, port, tls: tlsOptions, messages, connections = 1, ackTimeoutMs = 30000, retryMs = 200, giveUpMs = 120000 }) {
+async function sendMllp({
+	host,
+	port,
+	tls: tlsOptions,
+	messages,
+	connections = 1,
+	ackTimeoutMs = 30000,
+	retryMs = 200,
+	giveUpMs = 120000,
+}) {
 	const queue = messages.map((text) => ({ text, control: field(text, 'MSH', 10) }));
 	const stats = { acked: new Map(), sent: 0, resent: 0, errors: [] };
 	const started = Date.now();
@@ -70,7 +82,8 @@ async function sendMllp({ host, port, tls: tlsOptions, messages, connections = 1
 
 	async function worker() {
 		while (queue.length) {
-			if (Date.now() - started > giveUpMs) throw new Error(`gave up: ${queue.length} messages not acknowledged after ${giveUpMs} ms`);
+			if (Date.now() - started > giveUpMs)
+				throw new Error(`gave up: ${queue.length} messages not acknowledged after ${giveUpMs} ms`);
 			let socket;
 			try {
 				socket = await connect({ host, port, tls: tlsOptions });
@@ -83,7 +96,10 @@ async function sendMllp({ host, port, tls: tlsOptions, messages, connections = 1
 			let waiter;
 			let closed = false;
 			const wake = () => waiter && waiter();
-			socket.on('data', unframer((text) => (acks.push(text), wake())));
+			socket.on(
+				'data',
+				unframer((text) => (acks.push(text), wake())),
+			);
 			socket.on('error', () => {});
 			socket.on('close', () => ((closed = true), wake()));
 			while (queue.length && !closed) {
@@ -126,7 +142,12 @@ async function sendMllp({ host, port, tls: tlsOptions, messages, connections = 1
  * An MLLP(S) receiver: records each message and answers an ACK (AA by default; `answer(text)` may
  * return another code, e.g. 'AE'). Returns { port, received, close() }.
  */
-async function startMllpReceiver({ port = 0, host = '127.0.0.1', tls: tlsOptions, answer = () => 'AA' } = {}) {
+async function startMllpReceiver({
+	port = 0,
+	host = '127.0.0.1',
+	tls: tlsOptions,
+	answer = () => 'AA',
+} = {}) {
 	const received = [];
 	const sockets = new Set();
 	const onConnection = (socket) => {
@@ -140,20 +161,27 @@ async function startMllpReceiver({ port = 0, host = '127.0.0.1', tls: tlsOptions
 				const code = answer(text);
 				if (code === undefined) return; // no answer: lets a test see the sender time out
 				const sep = text.charAt(3) || '|';
-				const ack = [`MSH${sep}^~\\&${sep}SANDBOX${sep}${sep}${field(text, 'MSH', 3) ?? ''}${sep}${sep}20240101000000${sep}${sep}ACK${sep}A${received.length}${sep}P${sep}2.5.1`, `MSA${sep}${code}${sep}${field(text, 'MSH', 10) ?? ''}${code === 'AA' ? '' : `${sep}rejected by the sandbox`}`].join('\r') + '\r';
+				const ack =
+					[
+						`MSH${sep}^~\\&${sep}SANDBOX${sep}${sep}${field(text, 'MSH', 3) ?? ''}${sep}${sep}20240101000000${sep}${sep}ACK${sep}A${received.length}${sep}P${sep}2.5.1`,
+						`MSA${sep}${code}${sep}${field(text, 'MSH', 10) ?? ''}${code === 'AA' ? '' : `${sep}rejected by the sandbox`}`,
+					].join('\r') + '\r';
 				socket.write(frame(ack));
 			}),
 		);
 	};
-	const server = tlsOptions ? tls.createServer(tlsOptions, onConnection) : net.createServer(onConnection);
+	const server = tlsOptions
+		? tls.createServer(tlsOptions, onConnection)
+		: net.createServer(onConnection);
 	await new Promise((resolve) => server.listen(port, host, resolve));
 	return {
 		port: server.address().port,
 		received,
-		close: () => new Promise((resolve) => {
-			for (const s of sockets) s.destroy();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise((resolve) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => resolve());
+			}),
 	};
 }
 

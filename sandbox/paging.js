@@ -14,14 +14,19 @@ function listResponse(ctx, wrapper, records, kind = 'normal', extra = {}, projec
 	const q = ctx.params;
 	const given = q.limit !== undefined && /^\d+$/.test(q.limit);
 	// pageCap (a sandbox switch) lowers every endpoint's maximum, as athena caps a limit above its maximum
-	const limit = Math.min(max, ctx.settings?.pageCap || Infinity, Math.max(1, given ? Number(q.limit) : def));
+	const limit = Math.min(
+		max,
+		ctx.settings?.pageCap || Infinity,
+		Math.max(1, given ? Number(q.limit) : def),
+	);
 	const offset = /^\d+$/.test(q.offset || '') ? Number(q.offset) : 0;
 	const page = records.slice(offset, offset + limit).map(project);
 	const echo = Object.keys(q)
 		.filter((k) => k !== 'limit' && k !== 'offset')
 		.sort()
 		.map((k) => `${encodeURIComponent(k.toUpperCase())}=${encodeURIComponent(normalize(q[k]))}`);
-	const link = (off) => `/v1/${ctx.practice}${ctx.subpath}?${[...echo, ...(given ? [`limit=${limit}`] : []), `offset=${off}`].join('&')}`;
+	const link = (off) =>
+		`/v1/${ctx.practice}${ctx.subpath}?${[...echo, ...(given ? [`limit=${limit}`] : []), `offset=${off}`].join('&')}`;
 	const body = { [wrapper]: page, totalcount: records.length, ...extra };
 	if (offset + limit < records.length) body.next = link(offset + limit);
 	if (offset > 0) body.previous = link(Math.max(0, offset - limit));

@@ -12,7 +12,8 @@ function argsOf(options) {
 	for (const [key, value] of Object.entries(options)) {
 		if (key === 'port' || value === undefined) continue;
 		const entry = byName.get(key);
-		if (!entry?.flag) throw new Error(`startSandboxProcess: option ${key} has no command-line switch`);
+		if (!entry?.flag)
+			throw new Error(`startSandboxProcess: option ${key} has no command-line switch`);
 		args.push(entry.flag, entry.type === 'json' ? JSON.stringify(value) : String(value));
 	}
 	return args;

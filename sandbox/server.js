@@ -10,9 +10,22 @@ const { AthenaError } = require('./routes/athenanet');
 
 function newCounters() {
 	return {
-		tokenRequests: 0, tokensIssued: 0, requests: 0, byPath: {}, served429: 0, served403Qps: 0, maxPerSecond: 0,
-		perSecond: { second: 0, count: 0 }, status: {}, secondOriginTokens: 0, bulkKickoffs: 0, bulkStatusPolls: 0,
-		bulkDeletes: 0, bulkFileRequests: 0, bulkFiles: {}, log: [],
+		tokenRequests: 0,
+		tokensIssued: 0,
+		requests: 0,
+		byPath: {},
+		served429: 0,
+		served403Qps: 0,
+		maxPerSecond: 0,
+		perSecond: { second: 0, count: 0 },
+		status: {},
+		secondOriginTokens: 0,
+		bulkKickoffs: 0,
+		bulkStatusPolls: 0,
+		bulkDeletes: 0,
+		bulkFileRequests: 0,
+		bulkFiles: {},
+		log: [],
 	};
 }
 
@@ -38,7 +51,11 @@ async function startServer(sb, { gateway, routers, host, port }) {
 		const isText = typeof body === 'string' && headers['Content-Type'];
 		const payload = isText ? body : encode(body, settings);
 		const length = Buffer.byteLength(payload);
-		res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', ...headers, 'Content-Length': length });
+		res.writeHead(status, {
+			'Content-Type': 'application/json; charset=UTF-8',
+			...headers,
+			'Content-Length': length,
+		});
 		res.end(payload);
 		counters.status[status] = (counters.status[status] || 0) + 1;
 	}
@@ -66,7 +83,8 @@ async function startServer(sb, { gateway, routers, host, port }) {
 		if (f.status) {
 			const timeout = '<html><body><h1>Gateway Timeout</h1></body></html>';
 			const body = f.body ?? (f.status >= 500 ? timeout : { error: 'Injected fault' });
-			const headers = typeof body === 'string' ? { 'Content-Type': 'text/html', ...f.headers } : { ...f.headers };
+			const headers =
+				typeof body === 'string' ? { 'Content-Type': 'text/html', ...f.headers } : { ...f.headers };
 			send(res, f.status, body, headers);
 			return true;
 		}
@@ -104,7 +122,8 @@ async function startServer(sb, { gateway, routers, host, port }) {
 		if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
 		if (fault && applyFault(res, fault)) return;
 
-		if (path === '/oauth2/v1/token' && method === 'POST') return reply(res, gateway.token(req, raw));
+		if (path === '/oauth2/v1/token' && method === 'POST')
+			return reply(res, gateway.token(req, raw));
 		const open = method === 'GET' && sb.fhirUnauthenticated(path);
 		if (open) return send(res, open.status, open.body, { ...base, ...open.headers });
 
@@ -126,34 +145,64 @@ async function startServer(sb, { gateway, routers, host, port }) {
 		}
 		const headers = { ...base, ...rateHeaders };
 		if (!found) {
-			const body = { error: 'Invalid practice.', detailedmessage: 'The requested resource does not exist.' };
+			const body = {
+				error: 'Invalid practice.',
+				detailedmessage: 'The requested resource does not exist.',
+			};
 			return send(res, 404, body, headers);
 		}
 		if (found.methodNotAllowed) return send(res, 405, { error: 'Method not allowed.' }, headers);
 		if (!gateway.permits(tok, path)) {
-			return send(res, 401, { detailedmessage: 'Bad auth.', error: 'Incorrect permissions.' }, headers);
+			return send(
+				res,
+				401,
+				{ detailedmessage: 'Bad auth.', error: 'Incorrect permissions.' },
+				headers,
+			);
 		}
 		const practice = found.match[1];
 		if (path.startsWith('/v1/') && practice !== '1' && !['195900', '1128700'].includes(practice)) {
-			const body = { error: 'Invalid practice.', detailedmessage: 'The practice ID does not exist.' };
+			const body = {
+				error: 'Invalid practice.',
+				detailedmessage: 'The practice ID does not exist.',
+			};
 			return send(res, 404, body, headers);
 		}
 		const ctx = {
-			method, path, m: found.match, practice, client: tok.client, token: tok, req, res, url, raw, settings,
+			method,
+			path,
+			m: found.match,
+			practice,
+			client: tok.client,
+			token: tok,
+			req,
+			res,
+			url,
+			raw,
+			settings,
 			subpath: path.replace(/^\/v1\/\d+/, ''),
 			params: params(url, raw, req.headers['content-type']),
 		};
 		try {
 			const result = await found.handler(ctx);
 			if (result === undefined) return; // the handler streamed its own response
-			const { status = 200, body, headers: extra = {} } = result && result.__response ? result : { body: result };
+			const {
+				status = 200,
+				body,
+				headers: extra = {},
+			} = result && result.__response ? result : { body: result };
 			const after = takeFault(method, path, 'after');
 			if (after?.delayMs) await new Promise((r) => setTimeout(r, after.delayMs));
 			if (after && applyFault(res, after)) return;
 			send(res, status, body, { ...headers, ...extra });
 		} catch (e) {
 			if (e instanceof AthenaError) return send(res, e.status, e.body, headers);
-			return send(res, 500, { error: 'Internal error.', detailedmessage: String(e.message).slice(0, 200) }, headers);
+			return send(
+				res,
+				500,
+				{ error: 'Internal error.', detailedmessage: String(e.message).slice(0, 200) },
+				headers,
+			);
 		}
 	}
 

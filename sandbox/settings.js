@@ -35,106 +35,209 @@ const GROUPS = {
 const SWITCHES = [
 	// ---- server
 	{
-		name: 'port', flag: '--port', kind: 'start', group: 'server', type: 'number', default: 0, cliDefault: 8899,
+		name: 'port',
+		flag: '--port',
+		kind: 'start',
+		group: 'server',
+		type: 'number',
+		default: 0,
+		cliDefault: 8899,
 		defaultText: '8899 (startSandbox: 0, a free port)',
 		description: 'TCP port to listen on',
 	},
 	{
-		name: 'host', flag: '--host', kind: 'start', group: 'server', type: 'string', default: '127.0.0.1',
+		name: 'host',
+		flag: '--host',
+		kind: 'start',
+		group: 'server',
+		type: 'string',
+		default: '127.0.0.1',
 		description: 'address to listen on, also the host of the sandbox URL',
 	},
 	{
-		name: 'help', flag: '--help', usage: '--help', kind: 'cli', group: 'server', type: 'boolean', default: false,
+		name: 'help',
+		flag: '--help',
+		usage: '--help',
+		kind: 'cli',
+		group: 'server',
+		type: 'boolean',
+		default: false,
 		description: 'print the switches and exit',
 	},
 	{
-		name: 'clients', flag: null, kind: 'start', group: 'server', type: 'object', default: () => [DEFAULT_CLIENT],
+		name: 'clients',
+		flag: null,
+		kind: 'start',
+		group: 'server',
+		type: 'object',
+		default: () => [DEFAULT_CLIENT],
 		defaultText: 'one client: sandbox-client / sandbox-secret',
 		description: 'API clients: [{ id, secret, scopes?, number? }]; scopes null allows every scope',
 	},
 	// ---- seed data
 	{
-		name: 'seed', flag: '--seed', kind: 'start', group: 'seed', type: 'number', default: 42,
+		name: 'seed',
+		flag: '--seed',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
+		default: 42,
 		description: 'random seed of the generated data: the same seed and switches give the same data',
 	},
 	{
-		name: 'patients', flag: '--patients', kind: 'start', group: 'seed', type: 'number', default: 200,
+		name: 'patients',
+		flag: '--patients',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
+		default: 200,
 		description: 'patients to generate (at least the 13 fixed ones plus --department-one-patients)',
 	},
 	{
-		name: 'departmentOnePatients', flag: '--department-one-patients', kind: 'start', group: 'seed', type: 'number',
+		name: 'departmentOnePatients',
+		flag: '--department-one-patients',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
 		default: 0,
-		description: 'generated patients placed in department 1 (over 1,000 makes its patient search "too broad")',
+		description:
+			'generated patients placed in department 1 (over 1,000 makes its patient search "too broad")',
 	},
 	{
-		name: 'booked', flag: '--booked', kind: 'start', group: 'seed', type: 'number', default: 300,
+		name: 'booked',
+		flag: '--booked',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
+		default: 300,
 		description: 'booked appointments in the window',
 	},
 	{
-		name: 'openSlots', flag: '--open-slots', kind: 'start', group: 'seed', type: 'number', default: 300,
+		name: 'openSlots',
+		flag: '--open-slots',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
+		default: 300,
 		description: 'open appointment slots in the window',
 	},
 	{
-		name: 'days', flag: '--days', kind: 'start', group: 'seed', type: 'number', default: 21,
+		name: 'days',
+		flag: '--days',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
+		default: 21,
 		description: 'length of the appointment window in days',
 	},
 	{
-		name: 'daysBack', flag: '--days-back', kind: 'start', group: 'seed', type: 'number', default: 3,
+		name: 'daysBack',
+		flag: '--days-back',
+		kind: 'start',
+		group: 'seed',
+		type: 'number',
+		default: 3,
 		description: 'days of the window before today',
 	},
 	{
-		name: 'today', flag: '--today', kind: 'start', group: 'seed', type: 'string', hint: 'mm/dd/yyyy',
+		name: 'today',
+		flag: '--today',
+		kind: 'start',
+		group: 'seed',
+		type: 'string',
+		hint: 'mm/dd/yyyy',
 		default: undefined,
 		defaultText: 'the current date',
 		description: 'the day the appointment window is built around',
 	},
 	// ---- gateway
 	{
-		name: 'environment', flag: '--environment', kind: 'setting', group: 'gateway', type: 'enum',
-		values: ['preview', 'production'], default: 'preview', resolve: (o) => (production(o) ? 'production' : 'preview'),
-		description: 'athena environment modelled; at start it picks the defaults of qps, dailyQuota and tokenRateLimit',
+		name: 'environment',
+		flag: '--environment',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'enum',
+		values: ['preview', 'production'],
+		default: 'preview',
+		resolve: (o) => (production(o) ? 'production' : 'preview'),
+		description:
+			'athena environment modelled; at start it picks the defaults of qps, dailyQuota and tokenRateLimit',
 	},
 	{
-		name: 'qps', flag: '--qps', kind: 'setting', group: 'gateway', type: 'number', default: byEnvironment(5, 100),
+		name: 'qps',
+		flag: '--qps',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'number',
+		default: byEnvironment(5, 100),
 		defaultText: '5 (production: 100)',
-		description: 'API requests per second per client (token bucket, one second of burst); 0: no limit',
-		inferred: 'athena publishes no per-second limit; 5 and 100 are what public clients pace themselves to',
+		description:
+			'API requests per second per client (token bucket, one second of burst); 0: no limit',
+		inferred:
+			'athena publishes no per-second limit; 5 and 100 are what public clients pace themselves to',
 	},
 	{
-		name: 'retryAfter', flag: '--retry-after', kind: 'setting', group: 'gateway', type: 'enum',
-		values: ['seconds', 'http-date', 'none'], default: 'seconds',
+		name: 'retryAfter',
+		flag: '--retry-after',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'enum',
+		values: ['seconds', 'http-date', 'none'],
+		default: 'seconds',
 		description: 'Retry-After on a per-second throttling answer',
 		inferred: 'Retry-After is not confirmed on the current gateway',
 		readings: { seconds: 'delay in seconds', 'http-date': 'an HTTP date', none: 'no Retry-After' },
 	},
 	{
-		name: 'legacyThrottle', flag: '--legacy-throttle', kind: 'setting', group: 'gateway', type: 'boolean',
+		name: 'legacyThrottle',
+		flag: '--legacy-throttle',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'boolean',
 		default: false,
 		description: 'throttling and an exhausted quota answered as the old Mashery gateway did',
-		inferred: 'the current gateway\'s throttling answer was not captured',
+		inferred: "the current gateway's throttling answer was not captured",
 		readings: {
 			false: '429 (the status documented for the token limit)',
 			true: '403 text/xml "Developer Over Qps" / "Developer Over Rate" with X-Mashery-Error-Code',
 		},
 	},
 	{
-		name: 'gatewayErrors', flag: '--gateway-errors', kind: 'setting', group: 'gateway', type: 'boolean', default: false,
+		name: 'gatewayErrors',
+		flag: '--gateway-errors',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'boolean',
+		default: false,
 		description: 'gateway-style bodies (not JSON) for the bad-token 401 and the 429s',
-		inferred: 'gateway errors are documented to carry no JSON; their exact bodies were not captured',
+		inferred:
+			'gateway errors are documented to carry no JSON; their exact bodies were not captured',
 		readings: {
 			false: 'JSON: an Apigee fault for a bad token, {"error": …} for 429',
 			true: 'text: "Developer Inactive" (401), "Too Many Requests" / "Quota exceeded" (429)',
 		},
 	},
 	{
-		name: 'dailyQuota', flag: '--daily-quota', kind: 'setting', group: 'gateway', type: 'number',
-		default: byEnvironment(50000, 1000000), defaultText: '50000 (production: 1000000)',
-		description: 'API calls per day before every call gets 429 (X-RateLimit-Limit; resets at midnight GMT)',
-		inferred: 'preview\'s 50,000 is seen in responses; production\'s quota is set per app and not published',
+		name: 'dailyQuota',
+		flag: '--daily-quota',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'number',
+		default: byEnvironment(50000, 1000000),
+		defaultText: '50000 (production: 1000000)',
+		description:
+			'API calls per day before every call gets 429 (X-RateLimit-Limit; resets at midnight GMT)',
+		inferred:
+			"preview's 50,000 is seen in responses; production's quota is set per app and not published",
 	},
 	{
-		name: 'quotaCounter', flag: '--quota-counter', kind: 'setting', group: 'gateway', type: 'enum',
-		values: ['exact', 'late', 'none'], default: 'exact',
+		name: 'quotaCounter',
+		flag: '--quota-counter',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'enum',
+		values: ['exact', 'late', 'none'],
+		default: 'exact',
 		description: 'how X-RateLimit-Remaining counts the daily quota down',
 		inferred: 'the header is on every response; how it counts is not verified',
 		readings: {
@@ -144,19 +247,33 @@ const SWITCHES = [
 		},
 	},
 	{
-		name: 'tokenLifetimeSeconds', flag: '--token-lifetime-seconds', kind: 'setting', group: 'gateway', type: 'number',
+		name: 'tokenLifetimeSeconds',
+		flag: '--token-lifetime-seconds',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'number',
 		default: 3600,
 		description: 'access-token lifetime (expires_in)',
 	},
 	{
-		name: 'tokenRateLimit', flag: '--token-rate-limit', kind: 'setting', group: 'gateway', type: 'number',
-		default: byEnvironment(5, 50), defaultText: '5 (production: 50)',
+		name: 'tokenRateLimit',
+		flag: '--token-rate-limit',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'number',
+		default: byEnvironment(5, 50),
+		defaultText: '5 (production: 50)',
 		description: 'token requests per client per minute, then 429 until the minute ends',
 	},
 	{
-		name: 'tokenRetryAfter', flag: '--token-retry-after', kind: 'setting', group: 'gateway', type: 'enum',
-		values: ['seconds', 'none'], default: 'seconds',
-		description: 'headers of the token endpoint\'s 429',
+		name: 'tokenRetryAfter',
+		flag: '--token-retry-after',
+		kind: 'setting',
+		group: 'gateway',
+		type: 'enum',
+		values: ['seconds', 'none'],
+		default: 'seconds',
+		description: "headers of the token endpoint's 429",
 		inferred: 'only the 429 status of the token limit is documented',
 		readings: {
 			seconds: 'Retry-After (seconds to the next minute) plus the X-RateLimit headers',
@@ -164,54 +281,98 @@ const SWITCHES = [
 		},
 	},
 	{
-		name: 'tokenInvalidClientBody', flag: '--token-invalid-client-body', kind: 'setting', group: 'gateway',
+		name: 'tokenInvalidClientBody',
+		flag: '--token-invalid-client-body',
+		kind: 'setting',
+		group: 'gateway',
 		type: 'enum',
-		values: ['okta', 'empty'], default: 'okta',
-		description: 'body of the token endpoint\'s 401 for a bad client id or secret',
+		values: ['okta', 'empty'],
+		default: 'okta',
+		description: "body of the token endpoint's 401 for a bad client id or secret",
 		inferred: 'the bad-client 401 body was not seen',
 		readings: { okta: 'Okta\'s default {"error":"invalid_client",…}', empty: 'a bare 401' },
 	},
 	// ---- athenaNet REST
 	{
-		name: 'idsAsNumbers', flag: '--ids-as-numbers', kind: 'setting', group: 'athenanet', type: 'boolean',
+		name: 'idsAsNumbers',
+		flag: '--ids-as-numbers',
+		kind: 'setting',
+		group: 'athenanet',
+		type: 'boolean',
 		default: false,
 		description: 'ids as JSON numbers instead of strings (athena sends both, by endpoint and era)',
 	},
 	{
-		name: 'escapeSlashes', flag: '--escape-slashes', kind: 'setting', group: 'athenanet', type: 'boolean',
+		name: 'escapeSlashes',
+		flag: '--escape-slashes',
+		kind: 'setting',
+		group: 'athenanet',
+		type: 'boolean',
 		default: true,
 		description: 'escape "/" as "\\/" in JSON, as athena\'s encoder does',
 	},
 	{
-		name: 'pageCap', flag: '--page-cap', kind: 'setting', group: 'athenanet', type: 'number', default: 0,
-		description: 'lowers every list endpoint\'s maximum limit to this; 0: athena\'s own per-endpoint maximums',
+		name: 'pageCap',
+		flag: '--page-cap',
+		kind: 'setting',
+		group: 'athenanet',
+		type: 'number',
+		default: 0,
+		description:
+			"lowers every list endpoint's maximum limit to this; 0: athena's own per-endpoint maximums",
 	},
 	{
-		name: 'patientNameMatch', flag: '--patient-name-match', kind: 'setting', group: 'athenanet', type: 'enum',
-		values: ['prefix', 'exact'], default: 'prefix',
+		name: 'patientNameMatch',
+		flag: '--patient-name-match',
+		kind: 'setting',
+		group: 'athenanet',
+		type: 'enum',
+		values: ['prefix', 'exact'],
+		default: 'prefix',
 		description: 'how GET /patients matches firstname and lastname',
 		inferred: 'athena does not document how names are matched',
 		readings: { prefix: 'the beginning of the name, case-insensitively', exact: 'the whole name' },
 	},
 	// ---- changed-data feeds
 	{
-		name: 'activationDelayMs', flag: '--activation-delay-ms', kind: 'setting', group: 'feeds', type: 'number',
+		name: 'activationDelayMs',
+		flag: '--activation-delay-ms',
+		kind: 'setting',
+		group: 'feeds',
+		type: 'number',
 		default: 0,
 		description: 'a new subscription reports INACTIVE (activating) for this long',
 	},
 	{
-		name: 'feedRetentionMs', flag: '--feed-retention-ms', kind: 'setting', group: 'feeds', type: 'number',
-		default: 3 * DAY_MS, defaultText: '259200000 (3 days)',
-		description: 'feed messages are dropped this long after they were read (unread ones: after they arrived)',
-		inferred: 'athena says messages are eventually deleted; the retention is not published (days, not months)',
+		name: 'feedRetentionMs',
+		flag: '--feed-retention-ms',
+		kind: 'setting',
+		group: 'feeds',
+		type: 'number',
+		default: 3 * DAY_MS,
+		defaultText: '259200000 (3 days)',
+		description:
+			'feed messages are dropped this long after they were read (unread ones: after they arrived)',
+		inferred:
+			'athena says messages are eventually deleted; the retention is not published (days, not months)',
 	},
 	{
-		name: 'feedMaxQueue', flag: '--feed-max-queue', kind: 'setting', group: 'feeds', type: 'number', default: 50000,
+		name: 'feedMaxQueue',
+		flag: '--feed-max-queue',
+		kind: 'setting',
+		group: 'feeds',
+		type: 'number',
+		default: 50000,
 		description: 'messages kept per client, practice and feed; the oldest go first',
 	},
 	{
-		name: 'feedReplay', flag: '--feed-replay', kind: 'setting', group: 'feeds', type: 'enum',
-		values: ['with-next', 'processed-only'], default: 'with-next',
+		name: 'feedReplay',
+		flag: '--feed-replay',
+		kind: 'setting',
+		group: 'feeds',
+		type: 'enum',
+		values: ['with-next', 'processed-only'],
+		default: 'with-next',
 		description: 'what a replay (showprocessedstartdatetime) returns',
 		inferred: 'a replay\'s answer is not documented beyond "changes previously retrieved"',
 		readings: {
@@ -220,8 +381,13 @@ const SWITCHES = [
 		},
 	},
 	{
-		name: 'feedPaging', flag: '--feed-paging', kind: 'setting', group: 'feeds', type: 'enum',
-		values: ['page', 'snapshot'], default: 'page',
+		name: 'feedPaging',
+		flag: '--feed-paging',
+		kind: 'setting',
+		group: 'feeds',
+		type: 'enum',
+		values: ['page', 'snapshot'],
+		default: 'page',
 		description: 'what a consuming read of GET …/changed marks processed',
 		inferred: 'how a consuming read pages is not documented',
 		readings: {
@@ -231,76 +397,150 @@ const SWITCHES = [
 	},
 	// ---- HL7 feed
 	{
-		name: 'hl7Url', flag: '--hl7-url', kind: 'setting', group: 'hl7', type: 'string', hint: 'url', default: '',
+		name: 'hl7Url',
+		flag: '--hl7-url',
+		kind: 'setting',
+		group: 'hl7',
+		type: 'string',
+		hint: 'url',
+		default: '',
 		defaultText: '(empty: off)',
-		description: 'where ADT/SIU messages go: http(s):// (POST), mllp://host:port or mllps://host:port',
+		description:
+			'where ADT/SIU messages go: http(s):// (POST), mllp://host:port or mllps://host:port',
 	},
 	{
-		name: 'hl7Tls', flag: null, kind: 'setting', group: 'hl7', type: 'object', default: () => ({}),
+		name: 'hl7Tls',
+		flag: null,
+		kind: 'setting',
+		group: 'hl7',
+		type: 'object',
+		default: () => ({}),
 		defaultText: '{}',
-		description: 'node TLS options for mllps:// (e.g. { ca }); the CLI sets them from --hl7-ca and --hl7-insecure',
+		description:
+			'node TLS options for mllps:// (e.g. { ca }); the CLI sets them from --hl7-ca and --hl7-insecure',
 	},
 	{
-		name: 'hl7Ca', flag: '--hl7-ca', kind: 'cli', group: 'hl7', type: 'string', hint: 'PEM file', default: '',
+		name: 'hl7Ca',
+		flag: '--hl7-ca',
+		kind: 'cli',
+		group: 'hl7',
+		type: 'string',
+		hint: 'PEM file',
+		default: '',
 		defaultText: '(none)',
-		description: 'mllps://: trust this CA file for the receiver\'s certificate',
+		description: "mllps://: trust this CA file for the receiver's certificate",
 	},
 	{
-		name: 'hl7Insecure', flag: '--hl7-insecure', kind: 'cli', group: 'hl7', type: 'boolean', default: false,
-		description: 'mllps://: do not check the receiver\'s certificate',
+		name: 'hl7Insecure',
+		flag: '--hl7-insecure',
+		kind: 'cli',
+		group: 'hl7',
+		type: 'boolean',
+		default: false,
+		description: "mllps://: do not check the receiver's certificate",
 	},
 	// ---- FHIR R4
 	{
-		name: 'fhirDefaultCount', flag: '--fhir-default-count', kind: 'setting', group: 'fhir', type: 'number', default: 10,
+		name: 'fhirDefaultCount',
+		flag: '--fhir-default-count',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'number',
+		default: 10,
 		description: 'page size of a FHIR search without _count',
 		inferred: 'athena publishes no default page size',
 	},
 	{
-		name: 'fhirMaxCount', flag: '--fhir-max-count', kind: 'setting', group: 'fhir', type: 'number', default: 1000,
+		name: 'fhirMaxCount',
+		flag: '--fhir-max-count',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'number',
+		default: 1000,
 		description: 'largest _count honoured',
 		inferred: 'athena publishes no maximum; 1000 is known to be accepted',
 	},
 	{
-		name: 'fhirOutcomeIn200', flag: '--fhir-outcome-in200', kind: 'setting', group: 'fhir', type: 'boolean',
+		name: 'fhirOutcomeIn200',
+		flag: '--fhir-outcome-in200',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'boolean',
 		default: false,
-		description: 'parameter errors as an OperationOutcome entry in a 200 Bundle (missing scopes always are)',
+		description:
+			'parameter errors as an OperationOutcome entry in a 200 Bundle (missing scopes always are)',
 		inferred: 'only missing scopes are seen to come back in a 200',
-		readings: { false: '400 with the error body', true: '200 searchset with an OperationOutcome entry' },
+		readings: {
+			false: '400 with the error body',
+			true: '200 searchset with an OperationOutcome entry',
+		},
 	},
 	// ---- Bulk Data
 	{
-		name: 'bulkDurationMs', flag: '--bulk-duration-ms', kind: 'setting', group: 'bulk', type: 'number', default: 3000,
+		name: 'bulkDurationMs',
+		flag: '--bulk-duration-ms',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
+		default: 3000,
 		description: 'how long an export stays in progress',
 	},
 	{
-		name: 'bulkRetryAfter', flag: '--bulk-retry-after', kind: 'setting', group: 'bulk', type: 'enum',
-		values: ['seconds', 'http-date', 'none'], default: 'seconds',
-		description: 'Retry-After on the status endpoint\'s 202 and 429 answers',
-		inferred: 'athena\'s status answers were not captured; the Bulk Data IG allows either form',
+		name: 'bulkRetryAfter',
+		flag: '--bulk-retry-after',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'enum',
+		values: ['seconds', 'http-date', 'none'],
+		default: 'seconds',
+		description: "Retry-After on the status endpoint's 202 and 429 answers",
+		inferred: "athena's status answers were not captured; the Bulk Data IG allows either form",
 		readings: { seconds: 'delay in seconds', 'http-date': 'an HTTP date', none: 'no Retry-After' },
 	},
 	{
-		name: 'bulkRetryAfterMs', flag: '--bulk-retry-after-ms', kind: 'setting', group: 'bulk', type: 'number',
+		name: 'bulkRetryAfterMs',
+		flag: '--bulk-retry-after-ms',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
 		default: 1000,
 		description: 'the delay Retry-After announces while an export runs',
 	},
 	{
-		name: 'bulk429Polls', flag: '--bulk429-polls', kind: 'setting', group: 'bulk', type: 'number', default: 0,
+		name: 'bulk429Polls',
+		flag: '--bulk429-polls',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
+		default: 0,
 		description: 'the first N status polls of each export get 429',
 	},
 	{
-		name: 'bulkResourcesPerType', flag: '--bulk-resources-per-type', kind: 'setting', group: 'bulk', type: 'number',
+		name: 'bulkResourcesPerType',
+		flag: '--bulk-resources-per-type',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
 		default: 0,
-		description: 'resources per type in an export; 0: the seed\'s own, more: synthetic copies',
+		description: "resources per type in an export; 0: the seed's own, more: synthetic copies",
 	},
 	{
-		name: 'bulkResourcesPerFile', flag: '--bulk-resources-per-file', kind: 'setting', group: 'bulk', type: 'number',
+		name: 'bulkResourcesPerFile',
+		flag: '--bulk-resources-per-file',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
 		default: 0,
 		description: 'resources per NDJSON file; 0: one file per type',
 	},
 	{
-		name: 'bulkFileOrigin', flag: '--bulk-file-origin', kind: 'setting', group: 'bulk', type: 'enum',
-		values: ['same', 'second', 'redirect'], default: 'same',
+		name: 'bulkFileOrigin',
+		flag: '--bulk-file-origin',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'enum',
+		values: ['same', 'second', 'redirect'],
+		default: 'same',
 		description: 'where export files are served',
 		inferred: 'where athena serves export files was not captured',
 		readings: {
@@ -310,66 +550,129 @@ const SWITCHES = [
 		},
 	},
 	{
-		name: 'bulkSplitUtf8', flag: '--bulk-split-utf8', kind: 'setting', group: 'bulk', type: 'boolean', default: false,
+		name: 'bulkSplitUtf8',
+		flag: '--bulk-split-utf8',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'boolean',
+		default: false,
 		description: 'send file bytes so that a multi-byte character is split across packets',
 	},
 	{
-		name: 'bulkBreakAfterBytes', flag: '--bulk-break-after-bytes', kind: 'setting', group: 'bulk', type: 'number',
+		name: 'bulkBreakAfterBytes',
+		flag: '--bulk-break-after-bytes',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
 		default: 0,
-		description: 'drop the connection after this many bytes of a file (for --bulk-break-count downloads)',
+		description:
+			'drop the connection after this many bytes of a file (for --bulk-break-count downloads)',
 	},
 	{
-		name: 'bulkBreakCount', flag: '--bulk-break-count', kind: 'setting', group: 'bulk', type: 'number', default: 0,
+		name: 'bulkBreakCount',
+		flag: '--bulk-break-count',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
+		default: 0,
 		description: 'how many of the next file downloads are dropped that way',
 	},
 	{
-		name: 'bulkTypeFilter', flag: '--bulk-type-filter', kind: 'setting', group: 'bulk', type: 'boolean', default: false,
+		name: 'bulkTypeFilter',
+		flag: '--bulk-type-filter',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'boolean',
+		default: false,
 		description: 'accept _typeFilter on kick-off',
-		inferred: 'athena\'s support of _typeFilter is not known',
+		inferred: "athena's support of _typeFilter is not known",
 		readings: { false: '400 not-supported OperationOutcome', true: 'accepted (not applied)' },
 	},
 	{
-		name: 'bulkErrorFile', flag: '--bulk-error-file', kind: 'setting', group: 'bulk', type: 'boolean', default: false,
+		name: 'bulkErrorFile',
+		flag: '--bulk-error-file',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'boolean',
+		default: false,
 		description: 'add an OperationOutcome error file to the manifest',
 	},
 	{
-		name: 'bulkOnePerClient', flag: '--bulk-one-per-client', kind: 'setting', group: 'bulk', type: 'boolean',
+		name: 'bulkOnePerClient',
+		flag: '--bulk-one-per-client',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'boolean',
 		default: true,
 		description: 'one running export per client',
 		inferred: 'a limit on running exports is not documented',
-		readings: { true: 'a second kick-off while one runs gets 429', false: 'a second export may start' },
+		readings: {
+			true: 'a second kick-off while one runs gets 429',
+			false: 'a second export may start',
+		},
 	},
 	{
-		name: 'bulkFail', flag: '--bulk-fail', kind: 'setting', group: 'bulk', type: 'boolean', default: false,
-		description: 'the next export fails: its status answers 500 with an OperationOutcome (then this turns off)',
+		name: 'bulkFail',
+		flag: '--bulk-fail',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'boolean',
+		default: false,
+		description:
+			'the next export fails: its status answers 500 with an OperationOutcome (then this turns off)',
 	},
 	{
-		name: 'bulkChunkBytes', flag: '--bulk-chunk-bytes', kind: 'setting', group: 'bulk', type: 'number', default: 65536,
+		name: 'bulkChunkBytes',
+		flag: '--bulk-chunk-bytes',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
+		default: 65536,
 		description: 'bytes per write while streaming a file',
 	},
 	{
-		name: 'bulkFileExpiryMs', flag: '--bulk-file-expiry-ms', kind: 'setting', group: 'bulk', type: 'number',
+		name: 'bulkFileExpiryMs',
+		flag: '--bulk-file-expiry-ms',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
 		default: 3600000,
 		description: 'a finished export and its files are forgotten after this long',
 	},
 	// ---- patient record
 	{
-		name: 'successAsString', flag: '--success-as-string', kind: 'setting', group: 'record', type: 'boolean',
+		name: 'successAsString',
+		flag: '--success-as-string',
+		kind: 'setting',
+		group: 'record',
+		type: 'boolean',
 		default: false,
 		description: '"success" as a string in write answers',
 		inferred: 'recorded responses disagree by era',
-		readings: { false: '{"success":true}', true: '{"success":"true"} (responses recorded in 2016)' },
+		readings: {
+			false: '{"success":true}',
+			true: '{"success":"true"} (responses recorded in 2016)',
+		},
 	},
 	{
-		name: 'insuranceCreateLegacy', flag: '--insurance-create-legacy', kind: 'setting', group: 'record',
-		type: 'boolean', default: false,
+		name: 'insuranceCreateLegacy',
+		flag: '--insurance-create-legacy',
+		kind: 'setting',
+		group: 'record',
+		type: 'boolean',
+		default: false,
 		description: 'what POST …/insurances answers',
-		inferred: 'the answer\'s shape is not settled',
+		inferred: "the answer's shape is not settled",
 		readings: { false: 'an array of one insurance', true: '{"success":"true"}' },
 	},
 	{
-		name: 'insuranceErrorKey', flag: '--insurance-error-key', kind: 'setting', group: 'record', type: 'enum',
-		values: ['error', 'detailedmessage'], default: 'error',
+		name: 'insuranceErrorKey',
+		flag: '--insurance-error-key',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['error', 'detailedmessage'],
+		default: 'error',
 		description: 'where the text of an insurance 409 or 404 sits',
 		inferred: 'the error body is not settled',
 		readings: {
@@ -378,44 +681,77 @@ const SWITCHES = [
 		},
 	},
 	{
-		name: 'eligibilityDelayMs', flag: '--eligibility-delay-ms', kind: 'setting', group: 'record', type: 'number',
+		name: 'eligibilityDelayMs',
+		flag: '--eligibility-delay-ms',
+		kind: 'setting',
+		group: 'record',
+		type: 'number',
 		default: 1000,
 		description: 'how long an eligibility check takes (athena runs it synchronously)',
 	},
 	{
-		name: 'eligibilityResult', flag: '--eligibility-result', kind: 'setting', group: 'record', type: 'enum',
-		values: ['Eligible', 'Ineligible', 'Unverified'], default: 'Eligible',
+		name: 'eligibilityResult',
+		flag: '--eligibility-result',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['Eligible', 'Ineligible', 'Unverified'],
+		default: 'Eligible',
 		description: 'result of an eligibility check (self-pay is always Unverified)',
 	},
 	{
-		name: 'eligibilityByPackage', flag: '--eligibility-by-package', kind: 'setting', group: 'record', type: 'json',
-		default: () => ({}), defaultText: '{}',
+		name: 'eligibilityByPackage',
+		flag: '--eligibility-by-package',
+		kind: 'setting',
+		group: 'record',
+		type: 'json',
+		default: () => ({}),
+		defaultText: '{}',
 		description: '{ "packageid": result } overriding eligibilityResult per plan',
 	},
 	{
-		name: 'benefitBeforeCheck', flag: '--benefit-before-check', kind: 'setting', group: 'record', type: 'enum',
-		values: ['404', 'empty'], default: '404',
+		name: 'benefitBeforeCheck',
+		flag: '--benefit-before-check',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['404', 'empty'],
+		default: '404',
 		description: 'what GET …/benefitdetails answers before any check ran',
 		inferred: 'not documented',
 		readings: { 404: 'a 404', empty: 'an empty object' },
 	},
 	{
-		name: 'adminUploadResponse', flag: '--admin-upload-response', kind: 'setting', group: 'record', type: 'enum',
-		values: ['adminid', 'documentid'], default: 'adminid',
+		name: 'adminUploadResponse',
+		flag: '--admin-upload-response',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['adminid', 'documentid'],
+		default: 'adminid',
 		description: 'what an admin document upload answers',
-		inferred: 'the answer\'s shape is not settled',
+		inferred: "the answer's shape is not settled",
 		readings: { adminid: '{"success":true,"adminid":…}', documentid: '{"documentid":"…"}' },
 	},
 	{
-		name: 'maxUploadBytes', flag: '--max-upload-bytes', kind: 'setting', group: 'record', type: 'number',
-		default: 4 * 1024 * 1024, defaultText: '4194304 (4 MiB)',
+		name: 'maxUploadBytes',
+		flag: '--max-upload-bytes',
+		kind: 'setting',
+		group: 'record',
+		type: 'number',
+		default: 4 * 1024 * 1024,
+		defaultText: '4194304 (4 MiB)',
 		description: 'largest document upload; a larger one gets 400',
 		inferred: 'no upload limit is documented',
 	},
 	{
-		name: 'practiceFlagsAsStrings', flag: '--practice-flags-as-strings', kind: 'setting', group: 'record',
-		type: 'boolean', default: false,
-		description: 'practiceinfo\'s has*/is* flags as strings',
+		name: 'practiceFlagsAsStrings',
+		flag: '--practice-flags-as-strings',
+		kind: 'setting',
+		group: 'record',
+		type: 'boolean',
+		default: false,
+		description: "practiceinfo's has*/is* flags as strings",
 		inferred: 'recorded responses disagree by era',
 		readings: {
 			false: 'true / false (responses recorded in 2019)',
@@ -432,7 +768,9 @@ const defaultOf = (entry, options = {}) =>
 const valueOf = (entry, options) =>
 	entry.resolve ? entry.resolve(options) : (options[entry.name] ?? defaultOf(entry, options));
 const ofKind = (kind, options) =>
-	Object.fromEntries(SWITCHES.filter((e) => e.kind === kind).map((e) => [e.name, valueOf(e, options)]));
+	Object.fromEntries(
+		SWITCHES.filter((e) => e.kind === kind).map((e) => [e.name, valueOf(e, options)]),
+	);
 
 /** sb.settings for these startSandbox options: every 'setting' entry, given or defaulted. */
 const defaultSettings = (options = {}) => ofKind('setting', options);
@@ -461,11 +799,13 @@ function shownDefault(entry) {
 function fromText(entry, text) {
 	if (entry.type === 'number') {
 		const n = Number(text);
-		if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`${entry.flag} takes a number, got "${text}"`);
+		if (text.trim() === '' || !Number.isFinite(n))
+			throw new Error(`${entry.flag} takes a number, got "${text}"`);
 		return n;
 	}
 	if (entry.type === 'boolean') {
-		if (text !== 'true' && text !== 'false') throw new Error(`${entry.flag} takes true or false, got "${text}"`);
+		if (text !== 'true' && text !== 'false')
+			throw new Error(`${entry.flag} takes true or false, got "${text}"`);
 		return text === 'true';
 	}
 	if (entry.type === 'enum' && !entry.values.includes(text)) {
@@ -489,12 +829,14 @@ function parseArgs(argv) {
 	const opts = {};
 	for (let i = 0; i < argv.length; i++) {
 		const m = /^(--[a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(argv[i]);
-		if (!m) throw new Error(`unexpected argument "${argv[i]}" (switches start with --; see --help)`);
+		if (!m)
+			throw new Error(`unexpected argument "${argv[i]}" (switches start with --; see --help)`);
 		const entry = byFlag.get(m[1]);
 		if (!entry) throw new Error(`unknown switch ${m[1]} (see --help)`);
 		let text = m[2];
 		const next = argv[i + 1];
-		if (text === undefined && entry.type === 'boolean') text = next === 'true' || next === 'false' ? argv[++i] : 'true';
+		if (text === undefined && entry.type === 'boolean')
+			text = next === 'true' || next === 'false' ? argv[++i] : 'true';
 		else if (text === undefined) {
 			if (next === undefined || next.startsWith('--')) {
 				throw new Error(`${entry.flag} needs a value (${valueHint(entry)})`);
@@ -509,7 +851,9 @@ function parseArgs(argv) {
 /** How --help shows a switch: its flag and the value it takes. */
 function usageOf(entry) {
 	if (entry.usage) return entry.usage;
-	return entry.type === 'boolean' ? `${entry.flag} [${valueHint(entry)}]` : `${entry.flag} <${valueHint(entry)}>`;
+	return entry.type === 'boolean'
+		? `${entry.flag} [${valueHint(entry)}]`
+		: `${entry.flag} <${valueHint(entry)}>`;
 }
 
 /** --help: every switch with a flag, by group: usage and default, then the description. */
@@ -520,17 +864,38 @@ function helpText() {
 		if (!entries.length) continue;
 		lines.push(`${title}:`);
 		for (const e of entries) {
-			const notes = [`default: ${shownDefault(e)}`, e.inferred ? 'INFERRED' : '', e.kind === 'setting' ? 'live' : ''];
-			lines.push(`  ${usageOf(e)}   [${notes.filter(Boolean).join('; ')}]`, `      ${e.description}`);
+			const notes = [
+				`default: ${shownDefault(e)}`,
+				e.inferred ? 'INFERRED' : '',
+				e.kind === 'setting' ? 'live' : '',
+			];
+			lines.push(
+				`  ${usageOf(e)}   [${notes.filter(Boolean).join('; ')}]`,
+				`      ${e.description}`,
+			);
 		}
 		lines.push('');
 	}
-	lines.push('live: also changeable while the sandbox runs: POST /_control/settings {"<option>": value}.');
-	lines.push('INFERRED: models a behaviour of athena that is not verified; docs/sandbox.md lists the readings.');
+	lines.push(
+		'live: also changeable while the sandbox runs: POST /_control/settings {"<option>": value}.',
+	);
+	lines.push(
+		'INFERRED: models a behaviour of athena that is not verified; docs/sandbox.md lists the readings.',
+	);
 	return lines.join('\n');
 }
 
 module.exports = {
-	SWITCHES, GROUPS, DEFAULT_CLIENT, byName, byFlag,
-	defaultSettings, startOptions, cliDefaults, parseArgs, helpText, valueHint, shownDefault,
+	SWITCHES,
+	GROUPS,
+	DEFAULT_CLIENT,
+	byName,
+	byFlag,
+	defaultSettings,
+	startOptions,
+	cliDefaults,
+	parseArgs,
+	helpText,
+	valueHint,
+	shownDefault,
 };

@@ -14,7 +14,25 @@ function testCertificate(commonName = 'localhost') {
 		const certFile = path.join(dir, 'cert.pem');
 		execFileSync(
 			'openssl',
-			['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-subj', `/CN=${commonName}`, '-days', '2', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-keyout',
+				keyFile,
+				'-out',
+				certFile,
+				'-subj',
+				`/CN=${commonName}`,
+				'-days',
+				'2',
+				'-addext',
+				'subjectAltName=DNS:localhost,IP:127.0.0.1',
+			],
 			{ stdio: 'ignore' },
 		);
 		return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8') };

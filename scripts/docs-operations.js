@@ -14,9 +14,13 @@ const END = '<!-- operations:end -->';
 const cell = (text) => String(text).replace(/\|/g, '\\|');
 
 function operationsTable() {
-	const { ALL_OPERATIONS, hasSimplify } = require(path.join(ROOT, 'dist', 'nodes', 'Athenahealth', 'actions', 'resources.js'));
+	const { ALL_OPERATIONS, hasSimplify } = require(
+		path.join(ROOT, 'dist', 'nodes', 'Athenahealth', 'actions', 'resources.js'),
+	);
 	const rows = ALL_OPERATIONS.map(({ resource, operation }) => {
-		const marks = [operation.writes ? '**writes**' : '', hasSimplify(operation) ? 'Simplify' : ''].filter(Boolean).join(', ');
+		const marks = [operation.writes ? '**writes**' : '', hasSimplify(operation) ? 'Simplify' : '']
+			.filter(Boolean)
+			.join(', ');
 		return `| ${cell(resource.name)} | ${cell(operation.option.name)} | ${cell(operation.option.description ?? operation.option.action)} | ${marks} |`;
 	});
 	return ['| Resource | Operation | What it does | |', '|---|---|---|---|', ...rows].join('\n');

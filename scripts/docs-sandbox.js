@@ -17,12 +17,18 @@ const code = (text) => `\`${text}\``;
 function switchOf(entry) {
 	if (!entry.flag) return '(none)';
 	if (entry.usage) return code(entry.usage);
-	return code(entry.type === 'boolean' ? `${entry.flag} [${valueHint(entry)}]` : `${entry.flag} <${valueHint(entry)}>`);
+	return code(
+		entry.type === 'boolean'
+			? `${entry.flag} [${valueHint(entry)}]`
+			: `${entry.flag} <${valueHint(entry)}>`,
+	);
 }
 
 function inferredOf(entry) {
 	if (!entry.inferred) return '';
-	const readings = Object.entries(entry.readings ?? {}).map(([value, meaning]) => `${code(value)}: ${meaning}`);
+	const readings = Object.entries(entry.readings ?? {}).map(
+		([value, meaning]) => `${code(value)}: ${meaning}`,
+	);
 	return [`${entry.inferred}.`, ...readings.map((r) => `${r}.`)].join(' ');
 }
 
@@ -33,7 +39,9 @@ function switchesTable() {
 		const entries = SWITCHES.filter((e) => e.group === group);
 		if (!entries.length) continue;
 		out.push(`### ${title}`, '');
-		out.push('| Switch | Option | Default | Live | Description | Not verified (INFERRED readings) |');
+		out.push(
+			'| Switch | Option | Default | Live | Description | Not verified (INFERRED readings) |',
+		);
 		out.push('|---|---|---|---|---|---|');
 		for (const e of entries) {
 			const live = e.kind === 'setting' ? 'yes' : '';

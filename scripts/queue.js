@@ -20,7 +20,11 @@ const PG_BIN = () => {
 function ensureServices() {
 	if (fs.existsSync('/usr/bin/redis-server') && PG_BIN()) return;
 	const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-	const apt = (args) => execFileSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	const apt = (args) =>
+		execFileSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], {
+			stdio: 'ignore',
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
 	n8n.log('installing Debian packages redis-server and postgresql (first run only)…');
 	try {
 		apt(['install', '-y', 'redis-server', 'postgresql']);
@@ -54,12 +58,16 @@ function portOpen(port) {
 /** PostgreSQL refuses to run as root: as root, its files and process belong to the postgres user. */
 function asDbUser(bin, args, options = {}) {
 	const root = process.getuid?.() === 0;
-	return root ? spawn('runuser', ['-u', 'postgres', '--', bin, ...args], options) : spawn(bin, args, options);
+	return root
+		? spawn('runuser', ['-u', 'postgres', '--', bin, ...args], options)
+		: spawn(bin, args, options);
 }
 
 function runAsDbUser(bin, args) {
 	const root = process.getuid?.() === 0;
-	execFileSync(root ? 'runuser' : bin, root ? ['-u', 'postgres', '--', bin, ...args] : args, { stdio: 'ignore' });
+	execFileSync(root ? 'runuser' : bin, root ? ['-u', 'postgres', '--', bin, ...args] : args, {
+		stdio: 'ignore',
+	});
 }
 
 /**
@@ -78,22 +86,75 @@ async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} 
 	};
 	try {
 		const redisPort = n8n.freePortSync();
-		const redis = spawn('/usr/bin/redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: true });
+		const redis = spawn(
+			'/usr/bin/redis-server',
+			[
+				'--port',
+				String(redisPort),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				dir,
+			],
+			{ stdio: 'ignore', detached: true },
+		);
 		children.push(redis);
 
 		const pgBin = PG_BIN();
 		const pgData = path.join(dir, 'pg');
 		fs.mkdirSync(pgData);
 		if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', pgData]);
-		runAsDbUser(path.join(pgBin, 'initdb'), ['-D', pgData, '-A', 'trust', '-U', 'n8n', '--no-sync']);
+		runAsDbUser(path.join(pgBin, 'initdb'), [
+			'-D',
+			pgData,
+			'-A',
+			'trust',
+			'-U',
+			'n8n',
+			'--no-sync',
+		]);
 		const pgPort = n8n.freePortSync();
-		const pg = asDbUser(path.join(pgBin, 'postgres'), ['-D', pgData, '-p', String(pgPort), '-k', pgData, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], { stdio: 'ignore', detached: true });
+		const pg = asDbUser(
+			path.join(pgBin, 'postgres'),
+			[
+				'-D',
+				pgData,
+				'-p',
+				String(pgPort),
+				'-k',
+				pgData,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+			],
+			{ stdio: 'ignore', detached: true },
+		);
 		children.push(pg);
-		await waitFor('PostgreSQL and Redis', async () => (await portOpen(pgPort)) && (await portOpen(redisPort)));
-		await waitFor('the n8n database', async () => {
-			runAsDbUser(path.join(pgBin, 'createdb'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'n8n', 'n8n']);
-			return true;
-		}, 30000);
+		await waitFor(
+			'PostgreSQL and Redis',
+			async () => (await portOpen(pgPort)) && (await portOpen(redisPort)),
+		);
+		await waitFor(
+			'the n8n database',
+			async () => {
+				runAsDbUser(path.join(pgBin, 'createdb'), [
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(pgPort),
+					'-U',
+					'n8n',
+					'n8n',
+				]);
+				return true;
+			},
+			30000,
+		);
 
 		const userFolder = path.join(dir, 'n8n-user');
 		fs.mkdirSync(userFolder);
@@ -118,9 +179,18 @@ async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} 
 		await main.ready;
 		for (let w = 0; w < workers; w++) {
 			const healthPort = n8n.freePortSync();
-			const worker = n8n.spawnN8n(bin, userFolder, ['worker', '--concurrency=10'], { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_PORT: String(healthPort) });
+			const worker = n8n.spawnN8n(bin, userFolder, ['worker', '--concurrency=10'], {
+				...shared,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_PORT: String(healthPort),
+			});
 			children.push(worker.child);
-			await waitFor(`worker ${w + 1}`, async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz`)).ok, 180000);
+			await waitFor(
+				`worker ${w + 1}`,
+				async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz`)).ok,
+				180000,
+			);
 		}
 		return { mainUrl: `http://localhost:${mainPort}`, stop, output: main.output };
 	} catch (error) {

@@ -15,9 +15,18 @@ const USER_FOLDER = process.env.N8N_ATHENA_USER_FOLDER || path.join(n8n.ROOT, '.
 
 (async () => {
 	n8n.log('building the package…');
-	execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: n8n.ROOT, stdio: 'inherit' });
-	const sandbox = await startSandbox({ port: SANDBOX_PORT, qps: 5, hl7Url: `http://localhost:${N8N_PORT}/webhook/athena-hl7` });
-	n8n.log(`athena sandbox: ${sandbox.url}  (client sandbox-client / sandbox-secret, practice 195900)`);
+	execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], {
+		cwd: n8n.ROOT,
+		stdio: 'inherit',
+	});
+	const sandbox = await startSandbox({
+		port: SANDBOX_PORT,
+		qps: 5,
+		hl7Url: `http://localhost:${N8N_PORT}/webhook/athena-hl7`,
+	});
+	n8n.log(
+		`athena sandbox: ${sandbox.url}  (client sandbox-client / sandbox-secret, practice 195900)`,
+	);
 	const bin = n8n.ensureN8n();
 	const firstRun = !fs.existsSync(path.join(USER_FOLDER, '.n8n', 'database.sqlite'));
 	n8n.installPackage(USER_FOLDER);
@@ -39,8 +48,12 @@ const USER_FOLDER = process.env.N8N_ATHENA_USER_FOLDER || path.join(n8n.ROOT, '.
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	await server.ready;
-	n8n.log(`n8n ${n8n.N8N_VERSION} is ready: http://localhost:${N8N_PORT}  (create the owner account on first visit)`);
-	n8n.log(`examples are imported; the HL7 feed and the ticket trigger are active. Sandbox sinks: ${sandbox.url}/_sink/sms, /_sink/tickets, /_sink/hl7-records, /_sink/insurance-calls`);
+	n8n.log(
+		`n8n ${n8n.N8N_VERSION} is ready: http://localhost:${N8N_PORT}  (create the owner account on first visit)`,
+	);
+	n8n.log(
+		`examples are imported; the HL7 feed and the ticket trigger are active. Sandbox sinks: ${sandbox.url}/_sink/sms, /_sink/tickets, /_sink/hl7-records, /_sink/insurance-calls`,
+	);
 	n8n.log('stop with Ctrl+C');
 })().catch((error) => {
 	console.error(`[n8n-athena] ${error.message}`);

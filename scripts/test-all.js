@@ -29,13 +29,26 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function run(command, args, env = {}) {
 	const started = Date.now();
-	const { status } = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+	const { status } = spawnSync(command, args, {
+		cwd: ROOT,
+		stdio: 'inherit',
+		env: { ...process.env, ...env },
+	});
 	return { status, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
 function e2e(release, extra = []) {
-	const args = ['jest', '--config', 'test/e2e/jest.config.js', ...release.suites, ...(release.skip ?? []).flatMap((s) => ['--testPathIgnorePatterns', s]), ...extra];
-	return run(process.execPath, [require.resolve('jest/bin/jest'), ...args.slice(1)], { N8N_VERSION: release.version });
+	const args = [
+		'jest',
+		'--config',
+		'test/e2e/jest.config.js',
+		...release.suites,
+		...(release.skip ?? []).flatMap((s) => ['--testPathIgnorePatterns', s]),
+		...extra,
+	];
+	return run(process.execPath, [require.resolve('jest/bin/jest'), ...args.slice(1)], {
+		N8N_VERSION: release.version,
+	});
 }
 
 /** Installs every release not yet installed, one after another, in a child process; resolves with its log. */
@@ -51,7 +64,9 @@ function installInBackground() {
 if (process.argv[2] === '--e2e') {
 	const release = RELEASES.find((r) => r.version === process.argv[3]);
 	if (!release) {
-		console.error(`unknown release ${process.argv[3]}: one of ${RELEASES.map((r) => r.version).join(', ')}`);
+		console.error(
+			`unknown release ${process.argv[3]}: one of ${RELEASES.map((r) => r.version).join(', ')}`,
+		);
 		process.exit(2);
 	}
 	const built = run(NPM, ['run', 'build', '--silent']);
@@ -79,6 +94,8 @@ if (process.argv[2] === '--e2e') {
 		failed ||= result.status !== 0;
 	}
 	times.push(['total', Math.round((Date.now() - started) / 1000)]);
-	console.log(`\ntest:all ${failed ? 'FAILED' : 'passed'}; seconds:\n${times.map(([what, s]) => `  ${String(s).padStart(5)}  ${what}`).join('\n')}`);
+	console.log(
+		`\ntest:all ${failed ? 'FAILED' : 'passed'}; seconds:\n${times.map(([what, s]) => `  ${String(s).padStart(5)}  ${what}`).join('\n')}`,
+	);
 	process.exit(failed ? 1 : 0);
 })();

@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeProperties, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { OPERATIONS, RESOURCES } from './actions/resources';
 import { route } from './actions/router';
@@ -10,7 +16,11 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
 
 /** A resource's Operation parameter (its options alphabetical, as n8n's lint asks of literal lists). */
 // (n8n's lint cannot read derived lists: test/package/lists.test.ts checks what it would)
-function operationParam({ resource, operations, defaultOperation }: ResourceDefinition): INodeProperties {
+function operationParam({
+	resource,
+	operations,
+	defaultOperation,
+}: ResourceDefinition): INodeProperties {
 	const options = operations.map((op) => op.option).sort(byName);
 	return {
 		displayName: 'Operation',
@@ -23,22 +33,31 @@ function operationParam({ resource, operations, defaultOperation }: ResourceDefi
 	};
 }
 
-
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'athenahealth',
 		name: 'athenahealth',
-		icon: { light: 'file:../../icons/athenahealth.svg', dark: 'file:../../icons/athenahealth.dark.svg' },
+		icon: {
+			light: 'file:../../icons/athenahealth.svg',
+			dark: 'file:../../icons/athenahealth.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Work with athenahealth (athenaOne): patients, appointments, reference data, FHIR R4, bulk exports, HL7 and custom athenaNet calls',
+		description:
+			'Work with athenahealth (athenaOne): patients, appointments, reference data, FHIR R4, bulk exports, HL7 and custom athenaNet calls',
 		defaults: { name: 'athenahealth' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// HL7 Message works offline on the message it is given: no credential needed there.
-		credentials: [{ name: 'athenahealthOAuth2Api', required: true, displayOptions: { hide: { resource: ['hl7'] } } }],
+		credentials: [
+			{
+				name: 'athenahealthOAuth2Api',
+				required: true,
+				displayOptions: { hide: { resource: ['hl7'] } },
+			},
+		],
 		properties: withToolDefaults([
 			...toolDescriptionFields(),
 			{
@@ -77,16 +96,30 @@ export class Athenahealth implements INodeType {
 				name: 'practiceId',
 				type: 'resourceLocator',
 				default: { mode: 'id', value: '' },
-				description: "The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
+				description:
+					"The athena practice for this call. Empty uses the credential's practice; others must be listed in the credential's Allowed Practice IDs.",
 				displayOptions: { hide: { resource: ['hl7'] } },
 				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPractices', searchable: true } },
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchPractices', searchable: true },
+					},
 					{
 						displayName: 'By ID',
 						name: 'id',
 						type: 'string',
 						placeholder: 'Credential default',
-						validation: [{ type: 'regex', properties: { regex: '^\\s*\\d*\\s*$', errorMessage: 'athena practice IDs are digits only' } }],
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: '^\\s*\\d*\\s*$',
+									errorMessage: 'athena practice IDs are digits only',
+								},
+							},
+						],
 					},
 				],
 			},

@@ -1,4 +1,9 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { EVENT_OPTIONS, OTHER_FEED, RAW_FEED_OPTIONS } from './trigger/feeds';
 import { poll } from './trigger/poll';
@@ -7,11 +12,15 @@ export class AthenahealthTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Athenahealth Trigger',
 		name: 'athenahealthTrigger',
-		icon: { light: 'file:../../icons/athenahealth.svg', dark: 'file:../../icons/athenahealth.dark.svg' },
+		icon: {
+			light: 'file:../../icons/athenahealth.svg',
+			dark: 'file:../../icons/athenahealth.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts a workflow on athena changes (appointments, patients and other changed-data feeds), each delivered at least once',
+		description:
+			'Starts a workflow on athena changes (appointments, patients and other changed-data feeds), each delivered at least once',
 		defaults: { name: 'athenahealth Trigger' },
 		polling: true,
 		inputs: [],
@@ -48,8 +57,17 @@ export class AthenahealthTrigger implements INodeType {
 				type: 'options',
 				default: 'feed',
 				options: [
-					{ name: 'Changed-Data Feed', value: 'feed', description: 'The athena subscription feed (recommended)' },
-					{ name: 'Booked Appointments by Last Modified', value: 'lastModified', description: 'For credentials without feed access: polls booked appointments changed since the last poll' },
+					{
+						name: 'Changed-Data Feed',
+						value: 'feed',
+						description: 'The athena subscription feed (recommended)',
+					},
+					{
+						name: 'Booked Appointments by Last Modified',
+						value: 'lastModified',
+						description:
+							'For credentials without feed access: polls booked appointments changed since the last poll',
+					},
 				],
 			},
 			{
@@ -59,10 +77,29 @@ export class AthenahealthTrigger implements INodeType {
 				placeholder: 'Add Filter',
 				default: {},
 				options: [
-					{ displayName: 'Appointment Type IDs', name: 'appointmentTypeIds', type: 'string', default: '', placeholder: '2, 82' },
-					{ displayName: 'Department IDs', name: 'departmentIds', type: 'string', default: '', placeholder: '1, 21', description: 'Also limits the subscription to these departments' },
+					{
+						displayName: 'Appointment Type IDs',
+						name: 'appointmentTypeIds',
+						type: 'string',
+						default: '',
+						placeholder: '2, 82',
+					},
+					{
+						displayName: 'Department IDs',
+						name: 'departmentIds',
+						type: 'string',
+						default: '',
+						placeholder: '1, 21',
+						description: 'Also limits the subscription to these departments',
+					},
 					{ displayName: 'Patient ID', name: 'patientId', type: 'string', default: '' },
-					{ displayName: 'Provider IDs', name: 'providerIds', type: 'string', default: '', placeholder: '71, 86' },
+					{
+						displayName: 'Provider IDs',
+						name: 'providerIds',
+						type: 'string',
+						default: '',
+						placeholder: '71, 86',
+					},
 				],
 			},
 			{
@@ -72,17 +109,43 @@ export class AthenahealthTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Lookahead Days', name: 'lookaheadDays', type: 'number', default: 365, description: 'Last-modified source: how far ahead appointment dates are searched' },
-					{ displayName: 'Lookback Days', name: 'lookbackDays', type: 'number', default: 30, description: 'Last-modified source: how far back appointment dates are searched' },
-					{ displayName: 'Max Poll Seconds', name: 'maxPollSeconds', type: 'number', default: 240, description: 'Stop reading a large backlog after this long and continue on the next poll (n8n versions that set a poll budget override it)' },
-					{ displayName: 'Records per Request', name: 'pageSize', type: 'number', default: 1000, typeOptions: { minValue: 1, maxValue: 10000 } },
+					{
+						displayName: 'Lookahead Days',
+						name: 'lookaheadDays',
+						type: 'number',
+						default: 365,
+						description: 'Last-modified source: how far ahead appointment dates are searched',
+					},
+					{
+						displayName: 'Lookback Days',
+						name: 'lookbackDays',
+						type: 'number',
+						default: 30,
+						description: 'Last-modified source: how far back appointment dates are searched',
+					},
+					{
+						displayName: 'Max Poll Seconds',
+						name: 'maxPollSeconds',
+						type: 'number',
+						default: 240,
+						description:
+							'Stop reading a large backlog after this long and continue on the next poll (n8n versions that set a poll budget override it)',
+					},
+					{
+						displayName: 'Records per Request',
+						name: 'pageSize',
+						type: 'number',
+						default: 1000,
+						typeOptions: { minValue: 1, maxValue: 10000 },
+					},
 					{
 						displayName: 'Replay Window (Hours)',
 						name: 'replayWindowHours',
 						type: 'number',
 						default: 24,
 						typeOptions: { minValue: 1 },
-						description: "After n8n stopped (the state n8n saved may be behind), how far back at most the trigger asks athena again for changes it already read. athena keeps read changes for days, not months.",
+						description:
+							'After n8n stopped (the state n8n saved may be behind), how far back at most the trigger asks athena again for changes it already read. athena keeps read changes for days, not months.',
 					},
 					{
 						displayName: 'Save Finished Deliveries At Once',
@@ -98,10 +161,21 @@ export class AthenahealthTrigger implements INodeType {
 						type: 'options',
 						default: 'leave',
 						options: [
-							{ name: 'Leave It to N8n', value: 'leave', description: "Counts the changes as delivered: the failed execution keeps them and can be retried from n8n's executions list" },
-							{ name: 'Deliver Again', value: 'redeliver', description: 'Emits the same changes (same delivery keys) again on the next poll, until an execution succeeds' },
+							{
+								name: 'Leave It to N8n',
+								value: 'leave',
+								description:
+									"Counts the changes as delivered: the failed execution keeps them and can be retried from n8n's executions list",
+							},
+							{
+								name: 'Deliver Again',
+								value: 'redeliver',
+								description:
+									'Emits the same changes (same delivery keys) again on the next poll, until an execution succeeds',
+							},
 						],
-						description: 'Executions that did not finish (n8n stopped or crashed) are always delivered again',
+						description:
+							'Executions that did not finish (n8n stopped or crashed) are always delivered again',
 					},
 				],
 			},

@@ -25,14 +25,27 @@ export function hl7Timestamp(at = new Date()): string {
 	return `${at.getUTCFullYear()}${p(at.getUTCMonth() + 1)}${p(at.getUTCDate())}${p(at.getUTCHours())}${p(at.getUTCMinutes())}${p(at.getUTCSeconds())}+0000`;
 }
 
-function requested(rule: string | undefined, success: boolean): { required: boolean; reason: string } {
+function requested(
+	rule: string | undefined,
+	success: boolean,
+): { required: boolean; reason: string } {
 	switch ((rule ?? '').toUpperCase()) {
 		case 'NE':
 			return { required: false, reason: 'the sender asked for no acknowledgment (NE)' };
 		case 'ER':
-			return { required: !success, reason: success ? 'the sender asked only for error acknowledgments (ER)' : 'an error acknowledgment was requested (ER)' };
+			return {
+				required: !success,
+				reason: success
+					? 'the sender asked only for error acknowledgments (ER)'
+					: 'an error acknowledgment was requested (ER)',
+			};
 		case 'SU':
-			return { required: success, reason: success ? 'a success acknowledgment was requested (SU)' : 'the sender asked only for success acknowledgments (SU)' };
+			return {
+				required: success,
+				reason: success
+					? 'a success acknowledgment was requested (SU)'
+					: 'the sender asked only for success acknowledgments (SU)',
+			};
 		case 'AL':
 			return { required: true, reason: 'the sender asked for every acknowledgment (AL)' };
 		default:
@@ -44,7 +57,12 @@ export function createAck(received: Hl7Message, opts: AckOptions): Ack {
 	const rd = received.delimiters ?? DEFAULT_DELIMITERS;
 	// The ACK is our message: when the received one declares no escape character, the ACK declares
 	// one (a character the received delimiters do not use), so its text can be escaped.
-	const d = rd.escape ? rd : { ...rd, escape: ['\\', '#', '!', '@', '$', '%'].find((c) => !Object.values(rd).includes(c)) ?? '' };
+	const d = rd.escape
+		? rd
+		: {
+				...rd,
+				escape: ['\\', '#', '!', '@', '$', '%'].find((c) => !Object.values(rd).includes(c)) ?? '',
+			};
 	const e = d.escape;
 	// fields copied from the received message stay in their escaped form (components intact); a
 	// character that is the ACK's new escape character is data there and gets escaped
@@ -74,12 +92,29 @@ export function createAck(received: Hl7Message, opts: AckOptions): Ack {
 		raw('MSH.11'),
 		raw('MSH.12'),
 	].join(d.field);
-	const lines = [msh, ['MSA', opts.code, raw('MSH.10'), esc(opts.text ?? '')].join(d.field).replace(new RegExp(`\\${d.field}+$`), '')];
+	const lines = [
+		msh,
+		['MSA', opts.code, raw('MSH.10'), esc(opts.text ?? '')]
+			.join(d.field)
+			.replace(new RegExp(`\\${d.field}+$`), ''),
+	];
 	for (const e of opts.errors ?? []) {
 		// ERR (v2.5+): ERR-2 location, ERR-3 code, ERR-4 severity, ERR-8 user message
 		// the location is a composite (segment^sequence^field…): escape each part, keep the separators
 		const location = (e.location ?? '').split(/[\^]/).map(esc).join(d.component);
-		lines.push(['ERR', '', location, esc(e.code ?? '207'), e.severity ?? 'E', '', '', '', esc(e.message)].join(d.field));
+		lines.push(
+			[
+				'ERR',
+				'',
+				location,
+				esc(e.code ?? '207'),
+				e.severity ?? 'E',
+				'',
+				'',
+				'',
+				esc(e.message),
+			].join(d.field),
+		);
 	}
 	return { message: `${lines.join('\r')}\r`, required, reason };
 }

@@ -68,7 +68,9 @@ export function athenaPatient(m: Hl7Message): Flat {
 		email,
 		language6392code: m.get('PID.15.1'),
 		maritalstatus: m.get('PID.16.1'),
-		ssn: m.get('PID.19') ? `*****${(m.get('PID.19') ?? '').replace(/\D/g, '').slice(-4)}` : undefined,
+		ssn: m.get('PID.19')
+			? `*****${(m.get('PID.19') ?? '').replace(/\D/g, '').slice(-4)}`
+			: undefined,
 		departmentid: m.get('PV1.3.1') || undefined,
 		primaryproviderid: m.get('PD1.4.1'),
 	});

@@ -21,14 +21,20 @@ export class Hl7Error extends Error {
 		readonly segment?: string,
 		readonly position?: number,
 	) {
-		super(position !== undefined ? `${message} (segment ${segment ?? '?'}, line ${position})` : message);
+		super(
+			position !== undefined ? `${message} (segment ${segment ?? '?'}, line ${position})` : message,
+		);
 		this.name = 'Hl7Error';
 	}
 }
 
 const upper = (c: number) => c >= 65 && c <= 90;
 const digit = (c: number) => c >= 48 && c <= 57;
-const isSegmentName = (line: string) => line.length >= 3 && upper(line.charCodeAt(0)) && (upper(line.charCodeAt(1)) || digit(line.charCodeAt(1))) && (upper(line.charCodeAt(2)) || digit(line.charCodeAt(2)));
+const isSegmentName = (line: string) =>
+	line.length >= 3 &&
+	upper(line.charCodeAt(0)) &&
+	(upper(line.charCodeAt(1)) || digit(line.charCodeAt(1))) &&
+	(upper(line.charCodeAt(2)) || digit(line.charCodeAt(2)));
 const MLLP_START = 0x0b;
 const MLLP_END = 0x1c;
 
@@ -46,7 +52,11 @@ export function normalize(input: string): string {
 export function segmentLines(input: string): string[] {
 	let start = 0;
 	if (input.charCodeAt(0) === 0xfeff) start = 1;
-	while (start < input.length && (input.charCodeAt(start) === MLLP_START || isSpace(input.charCodeAt(start)))) start++;
+	while (
+		start < input.length &&
+		(input.charCodeAt(start) === MLLP_START || isSpace(input.charCodeAt(start)))
+	)
+		start++;
 	let end = input.length;
 	// an MLLP end (or start) byte followed only by whitespace is framing: cut at the first such byte
 	// of the trailing run, so neither the byte nor the whitespace after it lands in the last field
@@ -66,13 +76,32 @@ export function segmentLines(input: string): string[] {
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 export function delimitersOf(header: string): Delimiters {
-	if (!/^(MSH|FHS|BHS)/.test(header)) throw new Hl7Error('The message does not start with an MSH (or FHS/BHS) segment', header.slice(0, 3), 1);
+	if (!/^(MSH|FHS|BHS)/.test(header))
+		throw new Hl7Error(
+			'The message does not start with an MSH (or FHS/BHS) segment',
+			header.slice(0, 3),
+			1,
+		);
 	const field = header.charAt(3);
-	if (!field || /[A-Za-z0-9\s]/.test(field)) throw new Hl7Error('MSH-1 (the field separator) is missing or not a delimiter character', 'MSH', 1);
+	if (!field || /[A-Za-z0-9\s]/.test(field))
+		throw new Hl7Error(
+			'MSH-1 (the field separator) is missing or not a delimiter character',
+			'MSH',
+			1,
+		);
 	const end = header.indexOf(field, 4);
 	const encoding = end === -1 ? header.slice(4) : header.slice(4, end);
-	if (encoding.length < 2 || encoding.length > 5 || /[A-Za-z0-9\s]/.test(encoding) || new Set(encoding + field).size !== encoding.length + 1) {
-		throw new Hl7Error(`MSH-2 (the encoding characters) must be 2 to 5 distinct delimiter characters, got "${encoding}"`, 'MSH', 1);
+	if (
+		encoding.length < 2 ||
+		encoding.length > 5 ||
+		/[A-Za-z0-9\s]/.test(encoding) ||
+		new Set(encoding + field).size !== encoding.length + 1
+	) {
+		throw new Hl7Error(
+			`MSH-2 (the encoding characters) must be 2 to 5 distinct delimiter characters, got "${encoding}"`,
+			'MSH',
+			1,
+		);
 	}
 	return {
 		field,
@@ -84,7 +113,13 @@ export function delimitersOf(header: string): Delimiters {
 	};
 }
 
-export const DEFAULT_DELIMITERS: Delimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
+export const DEFAULT_DELIMITERS: Delimiters = {
+	field: '|',
+	component: '^',
+	repetition: '~',
+	escape: '\\',
+	subcomponent: '&',
+};
 
 export function encodingCharacters(d: Delimiters): string {
 	return d.component + d.repetition + d.escape + d.subcomponent + (d.truncation ?? '');
@@ -137,7 +172,10 @@ export function unescapeValue(text: string, d: Delimiters, opts: DecodeOptions =
 			default:
 				if (/^X([0-9A-Fa-f]{2})+$/.test(code)) {
 					out += decodeHex(code.slice(1));
-				} else if (opts.formatting === 'convert' && /^(\.br|\.sp\d*|H|N|\.in[+-]?\d+|\.ti[+-]?\d+|\.fi|\.nf|\.ce|\.sk\d+)$/.test(code)) {
+				} else if (
+					opts.formatting === 'convert' &&
+					/^(\.br|\.sp\d*|H|N|\.in[+-]?\d+|\.ti[+-]?\d+|\.fi|\.nf|\.ce|\.sk\d+)$/.test(code)
+				) {
 					if (code === '.br' || code.startsWith('.sp')) out += '\n';
 				} else {
 					out += `${e}${code}${e}`; // unknown or kept formatting: leave as written
@@ -164,7 +202,17 @@ function decodeHex(hex: string): string {
 
 /** Characters a value cannot hold raw: the delimiters, CR and LF. */
 function unwritable(text: string, d: Delimiters): string | undefined {
-	for (const ch of text) if (ch === d.field || ch === d.component || ch === d.repetition || ch === d.subcomponent || ch === d.truncation || ch === '\r' || ch === '\n') return ch;
+	for (const ch of text)
+		if (
+			ch === d.field ||
+			ch === d.component ||
+			ch === d.repetition ||
+			ch === d.subcomponent ||
+			ch === d.truncation ||
+			ch === '\r' ||
+			ch === '\n'
+		)
+			return ch;
 	return undefined;
 }
 
@@ -175,7 +223,10 @@ function unwritable(text: string, d: Delimiters): string | undefined {
 export function escapeValue(text: string, d: Delimiters): string {
 	if (!d.escape) {
 		const bad = unwritable(text, d);
-		if (bad !== undefined) throw new Hl7Error(`The value contains ${JSON.stringify(bad)}, which this message cannot carry: its MSH-2 declares no escape character`);
+		if (bad !== undefined)
+			throw new Hl7Error(
+				`The value contains ${JSON.stringify(bad)}, which this message cannot carry: its MSH-2 declares no escape character`,
+			);
 		return text;
 	}
 	let out = '';
@@ -207,7 +258,8 @@ export interface Hl7Path {
 	subcomponent?: number;
 }
 
-const PATH = /^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?(?:[.-](\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?)?$/;
+const PATH =
+	/^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?(?:[.-](\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?)?$/;
 
 const pathCache = new Map<string, Hl7Path>();
 
@@ -222,10 +274,22 @@ export function parsePath(path: string): Hl7Path {
 
 function parsePathText(path: string): Hl7Path {
 	const m = PATH.exec(path.trim());
-	if (!m) throw new Hl7Error(`"${path}" is not an HL7 path; use SEG[occurrence].field[repetition].component.subcomponent, e.g. PID.5.1 or OBX[2].5`);
+	if (!m)
+		throw new Hl7Error(
+			`"${path}" is not an HL7 path; use SEG[occurrence].field[repetition].component.subcomponent, e.g. PID.5.1 or OBX[2].5`,
+		);
 	const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-	const p: Hl7Path = { segment: m[1], occurrence: num(m[2]) ?? 1, field: num(m[3]), repetition: num(m[4]), component: num(m[5]), subcomponent: num(m[6]) };
-	for (const [k, v] of Object.entries(p)) if (typeof v === 'number' && v < (k === 'field' ? 0 : 1)) throw new Hl7Error(`"${path}": ${k} numbers start at 1`);
+	const p: Hl7Path = {
+		segment: m[1],
+		occurrence: num(m[2]) ?? 1,
+		field: num(m[3]),
+		repetition: num(m[4]),
+		component: num(m[5]),
+		subcomponent: num(m[6]),
+	};
+	for (const [k, v] of Object.entries(p))
+		if (typeof v === 'number' && v < (k === 'field' ? 0 : 1))
+			throw new Hl7Error(`"${path}": ${k} numbers start at 1`);
 	return p;
 }
 
@@ -249,12 +313,21 @@ export class Hl7Message {
 		const lines = segmentLines(input);
 		if (!lines.length) throw new Hl7Error('The HL7 message is empty');
 		const d = delimitersOf(lines[0]);
-		if (!lines[0].startsWith('MSH')) throw new Hl7Error('This is a batch (FHS/BHS); use Split Batch first', lines[0].slice(0, 3), 1);
+		if (!lines[0].startsWith('MSH'))
+			throw new Hl7Error(
+				'This is a batch (FHS/BHS); use Split Batch first',
+				lines[0].slice(0, 3),
+				1,
+			);
 		const sep = d.field.charCodeAt(0);
 		for (let i = 1; i < lines.length; i++) {
 			const line = lines[i];
 			if (!isSegmentName(line) || (line.length > 3 && line.charCodeAt(3) !== sep)) {
-				throw new Hl7Error(`"${line.slice(0, 12)}" is not a segment: a segment starts with a 3-character name (A–Z, 0–9) and the field separator "${d.field}"`, line.slice(0, 3), i + 1);
+				throw new Hl7Error(
+					`"${line.slice(0, 12)}" is not a segment: a segment starts with a 3-character name (A–Z, 0–9) and the field separator "${d.field}"`,
+					line.slice(0, 3),
+					i + 1,
+				);
 			}
 		}
 		return new Hl7Message(lines, d);
@@ -307,7 +380,8 @@ export class Hl7Message {
 		const fields = this.fields(at);
 		if (p.field >= fields.length) return undefined;
 		let value = fields[p.field];
-		const isHeader = p.field <= 2 && (p.segment === 'MSH' || p.segment === 'FHS' || p.segment === 'BHS');
+		const isHeader =
+			p.field <= 2 && (p.segment === 'MSH' || p.segment === 'FHS' || p.segment === 'BHS');
 		if (isHeader) return p.component === undefined || p.component === 1 ? value : undefined;
 		const d = this.delimiters;
 		if (p.repetition !== undefined || p.component !== undefined) {
@@ -320,7 +394,8 @@ export class Hl7Message {
 		const comps = value.split(d.component);
 		if (p.component > comps.length) return undefined;
 		value = comps[p.component - 1];
-		if (p.subcomponent === undefined || !d.subcomponent) return p.subcomponent && p.subcomponent > 1 ? undefined : value;
+		if (p.subcomponent === undefined || !d.subcomponent)
+			return p.subcomponent && p.subcomponent > 1 ? undefined : value;
 		const subs = value.split(d.subcomponent);
 		return p.subcomponent > subs.length ? undefined : subs[p.subcomponent - 1];
 	}
@@ -333,15 +408,24 @@ export class Hl7Message {
 
 	/** Every repetition of a field, decoded. */
 	repetitions(path: string): string[] {
-		const raw = this.raw({ ...parsePath(path), repetition: undefined, component: undefined, subcomponent: undefined });
-		return raw === undefined || raw === '' ? [] : raw.split(this.delimiters.repetition).map((r) => unescapeValue(r, this.delimiters));
+		const raw = this.raw({
+			...parsePath(path),
+			repetition: undefined,
+			component: undefined,
+			subcomponent: undefined,
+		});
+		return raw === undefined || raw === ''
+			? []
+			: raw.split(this.delimiters.repetition).map((r) => unescapeValue(r, this.delimiters));
 	}
 
 	/** Sets a value (escaped for you), creating the segment, repetition, component or sub-component as needed. */
 	set(path: string, value: string): this {
 		const p = parsePath(path);
-		if (p.field === undefined) throw new Hl7Error(`"${path}": name a field to set, e.g. ${p.segment}.3`);
-		if ((p.segment === 'MSH' || p.segment === 'BHS' || p.segment === 'FHS') && p.field <= 2) throw new Hl7Error(`${p.segment}-1 and ${p.segment}-2 (delimiters) cannot be set`);
+		if (p.field === undefined)
+			throw new Hl7Error(`"${path}": name a field to set, e.g. ${p.segment}.3`);
+		if ((p.segment === 'MSH' || p.segment === 'BHS' || p.segment === 'FHS') && p.field <= 2)
+			throw new Hl7Error(`${p.segment}-1 and ${p.segment}-2 (delimiters) cannot be set`);
 		const d = this.delimiters;
 		let missing = p.occurrence - this.positions(p.segment).length;
 		if (missing > 0) {
@@ -372,7 +456,8 @@ export class Hl7Message {
 				if (p.subcomponent === undefined) {
 					comps[p.component - 1] = encoded;
 				} else {
-					if (!d.subcomponent) throw new Hl7Error('This message declares no sub-component separator in MSH-2');
+					if (!d.subcomponent)
+						throw new Hl7Error('This message declares no sub-component separator in MSH-2');
 					const subs = comps[p.component - 1].split(d.subcomponent);
 					while (subs.length < p.subcomponent) subs.push('');
 					subs[p.subcomponent - 1] = encoded;
@@ -384,7 +469,9 @@ export class Hl7Message {
 		}
 		const isHeader = p.segment === 'MSH' || p.segment === 'FHS' || p.segment === 'BHS';
 		// fields[1] of a header is MSH-1 itself, not text between separators
-		this.lines[at] = isHeader ? `${fields[0]}${d.field}${fields.slice(2).join(d.field)}` : fields.join(d.field);
+		this.lines[at] = isHeader
+			? `${fields[0]}${d.field}${fields.slice(2).join(d.field)}`
+			: fields.join(d.field);
 		this.fieldCache[at] = undefined;
 		return this;
 	}
@@ -404,7 +491,9 @@ export class Hl7Message {
 			const reps = fields[f].split(d.repetition).map((rep) => {
 				const comps = rep.split(d.component).map((c) => {
 					const subs = d.subcomponent ? c.split(d.subcomponent) : [c];
-					return subs.length === 1 ? unescapeValue(subs[0], d, opts) : subs.map((s) => unescapeValue(s, d, opts));
+					return subs.length === 1
+						? unescapeValue(subs[0], d, opts)
+						: subs.map((s) => unescapeValue(s, d, opts));
 				});
 				return comps.length === 1 ? comps[0] : comps;
 			});
@@ -443,7 +532,10 @@ export class Hl7Message {
 						const subs = d.subcomponent ? c.split(d.subcomponent) : [c];
 						if (subs.length === 1) {
 							if (c) map[`${base}.${ci + 1}`] = unescapeValue(c, d, opts);
-						} else subs.forEach((s, si) => s && (map[`${base}.${ci + 1}.${si + 1}`] = unescapeValue(s, d, opts)));
+						} else
+							subs.forEach(
+								(s, si) => s && (map[`${base}.${ci + 1}.${si + 1}`] = unescapeValue(s, d, opts)),
+							);
 					});
 				});
 			}
@@ -489,7 +581,10 @@ export function splitBatch(input: string): Batch {
 	return batch;
 }
 
-export function buildBatch(messages: string[], opts: { fileHeader?: string; batchHeader?: string; delimiters?: Delimiters } = {}): string {
+export function buildBatch(
+	messages: string[],
+	opts: { fileHeader?: string; batchHeader?: string; delimiters?: Delimiters } = {},
+): string {
 	const d = opts.delimiters ?? DEFAULT_DELIMITERS;
 	const enc = encodingCharacters(d);
 	const bhs = opts.batchHeader ?? `BHS${d.field}${enc}`;

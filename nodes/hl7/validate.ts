@@ -31,14 +31,27 @@ export function validate(text: string, required: Record<string, string[]> = {}):
 		return report;
 	}
 	report.segments = msg.segmentNames();
-	for (const [path, label] of REQUIRED_MSH) if (!msg.get(path)) report.errors.push({ path, message: `${path} (${label}) is required` });
+	for (const [path, label] of REQUIRED_MSH)
+		if (!msg.get(path)) report.errors.push({ path, message: `${path} (${label}) is required` });
 	const type = [msg.get('MSH.9.1'), msg.get('MSH.9.2')].filter(Boolean).join('^');
 	report.messageType = type || undefined;
 	const version = msg.get('MSH.12.1') ?? '';
-	if (version && !/^2\.\d(\.\d)?$/.test(version)) report.warnings.push({ path: 'MSH.12', message: `version "${version}" is not an HL7 v2 version` });
-	if (msg.get('MSH.7') && !/^\d{4}(\d{2}){0,5}(\.\d{1,4})?([+-]\d{4})?$/.test(msg.get('MSH.7.1') ?? '')) report.warnings.push({ path: 'MSH.7', message: 'date/time is not in HL7 DTM form (YYYYMMDD[HHMM[SS]][+ZZZZ])' });
+	if (version && !/^2\.\d(\.\d)?$/.test(version))
+		report.warnings.push({
+			path: 'MSH.12',
+			message: `version "${version}" is not an HL7 v2 version`,
+		});
+	if (
+		msg.get('MSH.7') &&
+		!/^\d{4}(\d{2}){0,5}(\.\d{1,4})?([+-]\d{4})?$/.test(msg.get('MSH.7.1') ?? '')
+	)
+		report.warnings.push({
+			path: 'MSH.7',
+			message: 'date/time is not in HL7 DTM form (YYYYMMDD[HHMM[SS]][+ZZZZ])',
+		});
 	for (const seg of required[type] ?? required[msg.get('MSH.9.1') ?? ''] ?? []) {
-		if (!report.segments.includes(seg)) report.errors.push({ path: seg, message: `segment ${seg} is required for ${type}` });
+		if (!report.segments.includes(seg))
+			report.errors.push({ path: seg, message: `segment ${seg} is required for ${type}` });
 	}
 	report.valid = report.errors.length === 0;
 	return report;

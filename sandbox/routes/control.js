@@ -15,10 +15,22 @@ function register(router, sb) {
 		const full = `/v1/${practice}${path}`;
 		const found = sb.apiRouter.match(method, full);
 		if (!found?.handler) throw new Error(`no route ${method} ${full}`);
-		return found.handler({ method, path: full, m: found.match, practice, client: 'scenario', params, subpath: path });
+		return found.handler({
+			method,
+			path: full,
+			m: found.match,
+			practice,
+			client: 'scenario',
+			params,
+			subpath: path,
+		});
 	};
 
-	r('GET', '/_control/counters', () => ({ ...counters, queueSizes: sb.feeds.queueSizes(), faults: sb.faults.length }));
+	r('GET', '/_control/counters', () => ({
+		...counters,
+		queueSizes: sb.feeds.queueSizes(),
+		faults: sb.faults.length,
+	}));
 	r('POST', '/_control/reset-counters', () => {
 		sb.resetCounters();
 		return { ok: true };
@@ -37,7 +49,13 @@ function register(router, sb) {
 	r('GET', '/_control/memory', () => {
 		global.gc?.();
 		const m = process.memoryUsage();
-		return { heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, gc: typeof global.gc === 'function' };
+		return {
+			heapUsed: m.heapUsed,
+			rss: m.rss,
+			external: m.external,
+			arrayBuffers: m.arrayBuffers,
+			gc: typeof global.gc === 'function',
+		};
 	});
 	// { method?, path? (regex), count=1, status?, body?, headers?, reset?, delayMs?, phase: before|after }
 	r('POST', '/_control/faults', ({ body }) => {
@@ -61,7 +79,13 @@ function register(router, sb) {
 	});
 	r('GET', '/_control/hl7/deliveries', () => sb.hl7.deliveries);
 	r('GET', '/_control/feeds/([a-z0-9-]+)/enqueued', ({ m }) => sb.feeds.enqueued(m[1]));
-	r('GET', '/_control/subscriptions', () => [...sb.feeds.subscriptions].map(([key, s]) => ({ key, events: [...s.events], departmentids: s.departmentids })));
+	r('GET', '/_control/subscriptions', () =>
+		[...sb.feeds.subscriptions].map(([key, s]) => ({
+			key,
+			events: [...s.events],
+			departmentids: s.departmentids,
+		})),
+	);
 
 	// Scenario events: what a front desk does in athena, each producing feed records (and HL7).
 	const booked = () => [...state.appointments.values()].filter((a) => a.appointmentstatus === 'f');
@@ -70,22 +94,45 @@ function register(router, sb) {
 		book: (p) => {
 			const slot = p.appointmentid ? state.appointments.get(String(p.appointmentid)) : pick(open());
 			const patientid = p.patientid ?? pick([...state.patients.keys()]);
-			sb.invoke('PUT', `/appointments/${slot.appointmentid}`, { patientid, appointmenttypeid: slot.appointmenttypeid });
+			sb.invoke('PUT', `/appointments/${slot.appointmentid}`, {
+				patientid,
+				appointmenttypeid: slot.appointmenttypeid,
+			});
 			return { event: 'Appointment Scheduled', appointmentid: slot.appointmentid, patientid };
 		},
 		cancel: (p) => {
-			const appt = p.appointmentid ? state.appointments.get(String(p.appointmentid)) : pick(booked());
-			sb.invoke('PUT', `/appointments/${appt.appointmentid}/cancel`, { patientid: appt.patientid, appointmentcancelreasonid: p.noshow ? '2' : '1' });
-			return { event: 'Appointment Cancelled', appointmentid: appt.appointmentid, noshow: Boolean(p.noshow) };
+			const appt = p.appointmentid
+				? state.appointments.get(String(p.appointmentid))
+				: pick(booked());
+			sb.invoke('PUT', `/appointments/${appt.appointmentid}/cancel`, {
+				patientid: appt.patientid,
+				appointmentcancelreasonid: p.noshow ? '2' : '1',
+			});
+			return {
+				event: 'Appointment Cancelled',
+				appointmentid: appt.appointmentid,
+				noshow: Boolean(p.noshow),
+			};
 		},
 		reschedule: (p) => {
-			const appt = p.appointmentid ? state.appointments.get(String(p.appointmentid)) : pick(booked());
+			const appt = p.appointmentid
+				? state.appointments.get(String(p.appointmentid))
+				: pick(booked());
 			const slot = pick(open().filter((s) => s.departmentid === appt.departmentid)) ?? pick(open());
-			const [next] = sb.invoke('PUT', `/appointments/${appt.appointmentid}/reschedule`, { newappointmentid: slot.appointmentid, patientid: appt.patientid });
-			return { event: 'Appointment Rescheduled', appointmentid: next.appointmentid, previousappointmentid: appt.appointmentid };
+			const [next] = sb.invoke('PUT', `/appointments/${appt.appointmentid}/reschedule`, {
+				newappointmentid: slot.appointmentid,
+				patientid: appt.patientid,
+			});
+			return {
+				event: 'Appointment Rescheduled',
+				appointmentid: next.appointmentid,
+				previousappointmentid: appt.appointmentid,
+			};
 		},
 		checkin: (p) => {
-			const appt = p.appointmentid ? state.appointments.get(String(p.appointmentid)) : pick(booked());
+			const appt = p.appointmentid
+				? state.appointments.get(String(p.appointmentid))
+				: pick(booked());
 			sb.invoke('POST', `/appointments/${appt.appointmentid}/startcheckin`);
 			sb.invoke('POST', `/appointments/${appt.appointmentid}/checkin`);
 			return { event: 'Appointment Checked In', appointmentid: appt.appointmentid };
@@ -97,21 +144,33 @@ function register(router, sb) {
 		},
 		updatePatient: (p) => {
 			const id = String(p.patientid ?? pick([...state.patients.keys()]));
-			sb.invoke('PUT', `/patients/${id}`, { mobilephone: p.mobilephone ?? `556${String(1000000 + Math.floor(random() * 8999999))}` });
+			sb.invoke('PUT', `/patients/${id}`, {
+				mobilephone: p.mobilephone ?? `556${String(1000000 + Math.floor(random() * 8999999))}`,
+			});
 			return { event: 'Patient Updated', patientid: id };
 		},
 		addPatient: (p) => {
 			const [rec] = sb.invoke('POST', '/patients', {
-				firstname: p.firstname ?? 'Nova', lastname: p.lastname ?? `Scenario${state.nextPatientId}`, dob: p.dob ?? '02/29/1992', departmentid: p.departmentid ?? '1',
-				mobilephone: p.mobilephone ?? '5550101010', bypasspatientmatching: 'true',
+				firstname: p.firstname ?? 'Nova',
+				lastname: p.lastname ?? `Scenario${state.nextPatientId}`,
+				dob: p.dob ?? '02/29/1992',
+				departmentid: p.departmentid ?? '1',
+				mobilephone: p.mobilephone ?? '5550101010',
+				bypasspatientmatching: 'true',
 			});
 			return { event: 'Patient Added', patientid: rec.patientid };
 		},
 		// any feed's change as athena would queue it (feeds the sandbox has no writes for, e.g. claims)
 		feedChange: (p) => {
 			const { EVENTS } = require('./feeds');
-			if (!EVENTS[p.feed]) throw new Error(`unknown feed ${p.feed}; use one of ${Object.keys(EVENTS).join(', ')}`);
-			sb.changed(String(p.practiceid ?? '195900'), p.feed, p.event ?? EVENTS[p.feed][0], p.record ?? {});
+			if (!EVENTS[p.feed])
+				throw new Error(`unknown feed ${p.feed}; use one of ${Object.keys(EVENTS).join(', ')}`);
+			sb.changed(
+				String(p.practiceid ?? '195900'),
+				p.feed,
+				p.event ?? EVENTS[p.feed][0],
+				p.record ?? {},
+			);
 			return { event: `${p.feed} change`, feed: p.feed };
 		},
 	};
@@ -119,7 +178,10 @@ function register(router, sb) {
 		const steps = Array.isArray(body) ? body : [body];
 		return steps.map((step) => {
 			const action = actions[step.action];
-			if (!action) throw new Error(`unknown scenario action ${step.action}; use one of ${Object.keys(actions).join(', ')}`);
+			if (!action)
+				throw new Error(
+					`unknown scenario action ${step.action}; use one of ${Object.keys(actions).join(', ')}`,
+				);
 			return action(step);
 		});
 	});
@@ -133,7 +195,11 @@ function register(router, sb) {
 		} catch {
 			/* keep text bodies as they came */
 		}
-		list.push({ receivedAt: new Date().toISOString(), contentType: req.headers['content-type'], body });
+		list.push({
+			receivedAt: new Date().toISOString(),
+			contentType: req.headers['content-type'],
+			body,
+		});
 		state.sinks.set(m[1], list);
 		return { ok: true, count: list.length };
 	});

@@ -5,8 +5,24 @@
 const { fail, truthy, list } = require('./athenanet');
 
 const EVENTS = {
-	appointments: ['ScheduleAppointment', 'CheckIn', 'CheckOut', 'UpdateAppointment', 'CancelAppointment', 'FreezeAppointment', 'UnfreezeAppointment', 'DeleteAppointment', 'AddAppointmentSlot'],
-	patients: ['AddPatient', 'DeletePatient', 'UpdatePatient', 'MergePatient', 'UpdatePatientCustomField'],
+	appointments: [
+		'ScheduleAppointment',
+		'CheckIn',
+		'CheckOut',
+		'UpdateAppointment',
+		'CancelAppointment',
+		'FreezeAppointment',
+		'UnfreezeAppointment',
+		'DeleteAppointment',
+		'AddAppointmentSlot',
+	],
+	patients: [
+		'AddPatient',
+		'DeletePatient',
+		'UpdatePatient',
+		'MergePatient',
+		'UpdatePatientCustomField',
+	],
 	providers: ['ProviderAdd', 'ProviderUpdate', 'ProviderDelete', 'ProviderUndelete'],
 	'chart/healthhistory/problems': ['ProblemAdd', 'ProblemUpdate'],
 	'chart/healthhistory/allergies': ['AllergyAdd', 'AllergyUpdate'],
@@ -26,7 +42,9 @@ const WRAPPER = {
 	labresults: 'labresults',
 	claims: 'claims',
 };
-const FEED = `(${Object.keys(EVENTS).map((f) => f.replace(/\//g, '\\/')).join('|')})`;
+const FEED = `(${Object.keys(EVENTS)
+	.map((f) => f.replace(/\//g, '\\/'))
+	.join('|')})`;
 
 function createFeeds(sb) {
 	const subscriptions = new Map(); // key client|practice|feed → { events:Set, departmentids, activeAt }
@@ -40,12 +58,24 @@ function createFeeds(sb) {
 		for (const [k, sub] of subscriptions) {
 			const [, p, f] = k.split('|');
 			if (p !== String(practice) || f !== feed || !sub.events.has(event)) continue;
-			if (sub.departmentids && record.departmentid && !sub.departmentids.includes(String(record.departmentid))) continue;
+			if (
+				sub.departmentids &&
+				record.departmentid &&
+				!sub.departmentids.includes(String(record.departmentid))
+			)
+				continue;
 			if (!queues.has(k)) queues.set(k, []);
 			const queue = queues.get(k);
-			queue.push({ seq: ++seq, event, record: JSON.parse(JSON.stringify(record)), processedAt: undefined, at: Date.now() });
+			queue.push({
+				seq: ++seq,
+				event,
+				record: JSON.parse(JSON.stringify(record)),
+				processedAt: undefined,
+				at: Date.now(),
+			});
 			// athena does not keep messages forever (how long is an open question): a cap keeps memory bounded
-			if (queue.length > sb.settings.feedMaxQueue) queue.splice(0, queue.length - sb.settings.feedMaxQueue);
+			if (queue.length > sb.settings.feedMaxQueue)
+				queue.splice(0, queue.length - sb.settings.feedMaxQueue);
 		}
 		sb.hl7?.onChange(practice, feed, event, record);
 	}
@@ -57,20 +87,31 @@ function createFeeds(sb) {
 	}
 
 	function register(router) {
-		const route = (method, suffix, handler) => router.add(method, new RegExp(`^/v1/(\\d+)/${FEED}/changed${suffix}$`), handler);
-		route('GET', '/subscription/events', (ctx) => ({ subscriptions: EVENTS[ctx.m[2]].map((eventname) => ({ eventname })) }));
+		const route = (method, suffix, handler) =>
+			router.add(method, new RegExp(`^/v1/(\\d+)/${FEED}/changed${suffix}$`), handler);
+		route('GET', '/subscription/events', (ctx) => ({
+			subscriptions: EVENTS[ctx.m[2]].map((eventname) => ({ eventname })),
+		}));
 		route('GET', '/subscription', (ctx) => {
 			const sub = subscriptions.get(key(ctx.client, ctx.practice, ctx.m[2]));
 			const st = status(sub, ctx.m[2]);
-			return { status: st, subscriptions: sub ? [...sub.events].map((eventname) => ({ eventname })) : [], ...(sub && Date.now() < sub.activeAt ? { activating: 'true' } : {}) };
+			return {
+				status: st,
+				subscriptions: sub ? [...sub.events].map((eventname) => ({ eventname })) : [],
+				...(sub && Date.now() < sub.activeAt ? { activating: 'true' } : {}),
+			};
 		});
 		route('POST', '/subscription', (ctx) => {
 			const feed = ctx.m[2];
 			const k = key(ctx.client, ctx.practice, feed);
-			const sub = subscriptions.get(k) || { events: new Set(), activeAt: Date.now() + sb.settings.activationDelayMs };
+			const sub = subscriptions.get(k) || {
+				events: new Set(),
+				activeAt: Date.now() + sb.settings.activationDelayMs,
+			};
 			const name = ctx.params.eventname;
 			if (name) {
-				if (!EVENTS[feed].includes(name)) fail(400, { error: `The event name ${name} is not valid for this feed.` });
+				if (!EVENTS[feed].includes(name))
+					fail(400, { error: `The event name ${name} is not valid for this feed.` });
 				sub.events.add(name);
 			} else for (const e of EVENTS[feed]) sub.events.add(e);
 			sub.departmentids = list(ctx.params.departmentids);
@@ -90,7 +131,9 @@ function createFeeds(sb) {
 			const k = key(ctx.client, ctx.practice, feed);
 			const sub = subscriptions.get(k);
 			if (!sub || sub.events.size === 0 || Date.now() < sub.activeAt) {
-				fail(403, { error: 'Changed messages require setup (subscription) that has not been done.' });
+				fail(403, {
+					error: 'Changed messages require setup (subscription) that has not been done.',
+				});
 			}
 			const q = ctx.params;
 			const queue = queues.get(k) || [];
@@ -98,11 +141,30 @@ function createFeeds(sb) {
 			const pats = list(q.patientid);
 			const provs = list(q.providerid);
 			const matches = (e) =>
-				(!depts || depts.includes(String(e.record.departmentid))) && (!pats || pats.includes(String(e.record.patientid))) && (!provs || provs.includes(String(e.record.providerid)));
-			const from = q.showprocessedstartdatetime ? sb.easternToEpoch(q.showprocessedstartdatetime) : undefined;
-			const to = q.showprocessedenddatetime ? sb.easternToEpoch(q.showprocessedenddatetime) : undefined;
-			if (q.showprocessedstartdatetime && from === undefined) fail(400, { detailedmessage: `Expecting format mm/dd/yyyy hh24:mi:ss, but value is ${q.showprocessedstartdatetime}`, error: 'The data provided is invalid.' });
-			const replay = from === undefined ? [] : queue.filter((e) => e.processedAt !== undefined && e.processedAt >= from && (to === undefined || e.processedAt <= to) && matches(e));
+				(!depts || depts.includes(String(e.record.departmentid))) &&
+				(!pats || pats.includes(String(e.record.patientid))) &&
+				(!provs || provs.includes(String(e.record.providerid)));
+			const from = q.showprocessedstartdatetime
+				? sb.easternToEpoch(q.showprocessedstartdatetime)
+				: undefined;
+			const to = q.showprocessedenddatetime
+				? sb.easternToEpoch(q.showprocessedenddatetime)
+				: undefined;
+			if (q.showprocessedstartdatetime && from === undefined)
+				fail(400, {
+					detailedmessage: `Expecting format mm/dd/yyyy hh24:mi:ss, but value is ${q.showprocessedstartdatetime}`,
+					error: 'The data provided is invalid.',
+				});
+			const replay =
+				from === undefined
+					? []
+					: queue.filter(
+							(e) =>
+								e.processedAt !== undefined &&
+								e.processedAt >= from &&
+								(to === undefined || e.processedAt <= to) &&
+								matches(e),
+						);
 			const fresh = queue.filter((e) => e.processedAt === undefined && matches(e));
 			const limit = Math.min(10000, Number(q.limit) > 0 ? Number(q.limit) : 1000);
 			const offset = /^\d+$/.test(q.offset || '') ? Number(q.offset) : 0;
@@ -135,7 +197,10 @@ function createFeeds(sb) {
 			const records = served.sort((a, b) => a.seq - b.seq).map((e) => e.record);
 			sb.prune(queue);
 			const wrapper = WRAPPER[feed];
-			const body = feed === 'patients' ? { [wrapper]: records, totalcount: total } : { totalcount: total, [wrapper]: records };
+			const body =
+				feed === 'patients'
+					? { [wrapper]: records, totalcount: total }
+					: { totalcount: total, [wrapper]: records };
 			return next ? { ...body, next } : body;
 		});
 	}
@@ -152,10 +217,22 @@ function createFeeds(sb) {
 	/** Every item ever queued for a client (the ground truth a crash test counts against). */
 	function enqueued(client) {
 		const out = [];
-		for (const [k, q] of queues) if (k.startsWith(`${client}|`)) for (const e of q) {
-				const id = e.record.appointmentid ?? e.record.patientid ?? e.record.problemid ?? e.record.providerid;
-				out.push({ seq: e.seq, feed: k.split('|')[2], event: e.event, id: id === undefined ? undefined : String(id), processed: e.processedAt !== undefined });
-			}
+		for (const [k, q] of queues)
+			if (k.startsWith(`${client}|`))
+				for (const e of q) {
+					const id =
+						e.record.appointmentid ??
+						e.record.patientid ??
+						e.record.problemid ??
+						e.record.providerid;
+					out.push({
+						seq: e.seq,
+						feed: k.split('|')[2],
+						event: e.event,
+						id: id === undefined ? undefined : String(id),
+						processed: e.processedAt !== undefined,
+					});
+				}
 		return out;
 	}
 

@@ -10,7 +10,14 @@ const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 const KNOWN_PRACTICES = ['195900', '1128700'];
 
 const REQUIRED = {
-	Patient: [['_id'], ['identifier'], ['name'], ['family', 'birthdate'], ['family', 'gender'], ['family', 'given']],
+	Patient: [
+		['_id'],
+		['identifier'],
+		['name'],
+		['family', 'birthdate'],
+		['family', 'gender'],
+		['family', 'given'],
+	],
 	Condition: [['patient'], ['encounter'], ['_id']],
 	AllergyIntolerance: [['patient']],
 	MedicationRequest: [['patient', 'intent'], ['_id']],
@@ -20,12 +27,33 @@ const REQUIRED = {
 };
 const requiredOf = (type) => REQUIRED[type] ?? [['patient'], ['_id']];
 const SEARCH_PARAMS = {
-	Patient: ['_id', 'identifier', 'name', 'family', 'given', 'birthdate', 'gender', '_lastUpdated', 'ah-department'],
+	Patient: [
+		'_id',
+		'identifier',
+		'name',
+		'family',
+		'given',
+		'birthdate',
+		'gender',
+		'_lastUpdated',
+		'ah-department',
+	],
 	Practitioner: ['_id', 'identifier'],
 	Organization: ['_id'],
 	Location: ['_id'],
 };
-const searchParamsOf = (type) => SEARCH_PARAMS[type] ?? ['patient', '_id', 'category', 'code', 'date', 'status', 'encounter', '_lastUpdated', ...(type === 'MedicationRequest' ? ['intent'] : [])];
+const searchParamsOf = (type) =>
+	SEARCH_PARAMS[type] ?? [
+		'patient',
+		'_id',
+		'category',
+		'code',
+		'date',
+		'status',
+		'encounter',
+		'_lastUpdated',
+		...(type === 'MedicationRequest' ? ['intent'] : []),
+	];
 
 class FhirError extends Error {
 	constructor(status, body, headers = {}) {
@@ -35,17 +63,31 @@ class FhirError extends Error {
 		this.headers = headers;
 	}
 }
-const outcome = (code, text, severity = 'error') => ({ resourceType: 'OperationOutcome', issue: [{ severity, code, diagnostics: text, details: { text } }] });
-const fhir = (status, body, headers = {}) => ({ __response: true, status, body: body === '' ? '' : JSON.stringify(body), headers: { 'Content-Type': FHIR_JSON, ...headers } });
+const outcome = (code, text, severity = 'error') => ({
+	resourceType: 'OperationOutcome',
+	issue: [{ severity, code, diagnostics: text, details: { text } }],
+});
+const fhir = (status, body, headers = {}) => ({
+	__response: true,
+	status,
+	body: body === '' ? '' : JSON.stringify(body),
+	headers: { 'Content-Type': FHIR_JSON, ...headers },
+});
 // ISSUE-378: an un-prefixed id, with `details` as a string
-const INVALID_REQUEST = { issue: [{ severity: 'error', code: 'business-rule', details: 'Invalid FHIR request' }], resourceType: 'OperationOutcome' };
+const INVALID_REQUEST = {
+	issue: [{ severity: 'error', code: 'business-rule', details: 'Invalid FHIR request' }],
+	resourceType: 'OperationOutcome',
+};
 const ATHENA_ID = /^a-\d+\.[A-Za-z]+-\d+$/;
 /** A path segment, decoded; a malformed escape is the client's error (400), never a crash. */
 function segment(text) {
 	try {
 		return decodeURIComponent(text);
 	} catch {
-		throw new FhirError(400, outcome('invalid', 'The request path has a malformed percent-encoding.'));
+		throw new FhirError(
+			400,
+			outcome('invalid', 'The request path has a malformed percent-encoding.'),
+		);
 	}
 }
 
@@ -54,23 +96,49 @@ function fhirParams(ctx) {
 	const out = new Map();
 	const add = (k, v) => out.set(k, [...(out.get(k) ?? []), v]);
 	for (const [k, v] of ctx.url.searchParams) add(k, v);
-	if (ctx.method === 'POST' && ctx.raw && !String(ctx.req?.headers['content-type'] ?? '').includes('json')) for (const [k, v] of new URLSearchParams(ctx.raw)) add(k, v);
+	if (
+		ctx.method === 'POST' &&
+		ctx.raw &&
+		!String(ctx.req?.headers['content-type'] ?? '').includes('json')
+	)
+		for (const [k, v] of new URLSearchParams(ctx.raw)) add(k, v);
 	return out;
 }
 const first = (params, k) => params.get(k)?.[0];
 
 function practiceOf(params) {
 	const raw = first(params, 'ah-practice') ?? first(params, 'ah-practice:Organization');
-	if (raw === undefined) throw new FhirError(400, { details: 'Could not determine what practice the request was for. Add the `ah-practice` search parameter to your request.' });
+	if (raw === undefined)
+		throw new FhirError(400, {
+			details:
+				'Could not determine what practice the request was for. Add the `ah-practice` search parameter to your request.',
+		});
 	const m = /^(?:Organization\/)?a-1\.Practice-(\d+)$/.exec(raw);
-	if (!m) throw new FhirError(400, outcome('invalid', `ah-practice must look like Organization/a-1.Practice-{practiceid}; got ${raw.slice(0, 60)}`));
-	if (!KNOWN_PRACTICES.includes(m[1])) throw new FhirError(403, outcome('forbidden', `The client is not authorized for practice ${m[1]}.`));
+	if (!m)
+		throw new FhirError(
+			400,
+			outcome(
+				'invalid',
+				`ah-practice must look like Organization/a-1.Practice-{practiceid}; got ${raw.slice(0, 60)}`,
+			),
+		);
+	if (!KNOWN_PRACTICES.includes(m[1]))
+		throw new FhirError(
+			403,
+			outcome('forbidden', `The client is not authorized for practice ${m[1]}.`),
+		);
 	return m[1];
 }
 
-const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (s) =>
+	String(s ?? '')
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase();
 const refId = (value) => String(value).replace(/^[A-Za-z]+\//, '');
-const hasScope = (token, type) => !token?.scopes || token.scopes.some((s) => new RegExp(`^system/(${type}|\\*)\\.(read|rs|r|s|\\*)$`).test(s));
+const hasScope = (token, type) =>
+	!token?.scopes ||
+	token.scopes.some((s) => new RegExp(`^system/(${type}|\\*)\\.(read|rs|r|s|\\*)$`).test(s));
 
 /** Adds routes under /fhir/r4 whose FhirErrors become FHIR responses. */
 function fhirRoute(router) {
@@ -94,7 +162,13 @@ function register(router, sb) {
 	const searchError = (status, body, inBundle) => {
 		if (!inBundle) throw new FhirError(status, body);
 		const oo = body.resourceType ? body : { resourceType: 'OperationOutcome', ...body };
-		throw new FhirError(200, { entry: [{ resource: oo, search: { mode: 'outcome' } }], link: [], resourceType: 'Bundle', type: 'searchset', total: 0 });
+		throw new FhirError(200, {
+			entry: [{ resource: oo, search: { mode: 'outcome' } }],
+			link: [],
+			resourceType: 'Bundle',
+			type: 'searchset',
+			total: 0,
+		});
 	};
 
 	const patientOfRef = (value) => {
@@ -110,7 +184,8 @@ function register(router, sb) {
 			switch (name) {
 				case '_id': {
 					const ids = values.flatMap((v) => v.split(','));
-					if (ids.some((id) => !ATHENA_ID.test(id) && !/^a-1\.Practice-\d+$/.test(id))) searchError(400, INVALID_REQUEST, settings.fhirOutcomeIn200);
+					if (ids.some((id) => !ATHENA_ID.test(id) && !/^a-1\.Practice-\d+$/.test(id)))
+						searchError(400, INVALID_REQUEST, settings.fhirOutcomeIn200);
 					if (!ids.includes(r.id)) return false;
 					break;
 				}
@@ -124,8 +199,10 @@ function register(router, sb) {
 				case 'encounter':
 					if (type === 'Condition') {
 						const m = /encounter-(\d+)$/.exec(value);
-						if (!m || !(r.subject?.reference ?? '').endsWith(`.E-${Math.floor(Number(m[1]) / 10)}`)) return false;
-					} else if (r.encounter?.reference && refId(r.encounter.reference) !== refId(value)) return false;
+						if (!m || !(r.subject?.reference ?? '').endsWith(`.E-${Math.floor(Number(m[1]) / 10)}`))
+							return false;
+					} else if (r.encounter?.reference && refId(r.encounter.reference) !== refId(value))
+						return false;
 					break;
 				case 'identifier': {
 					const v = value.includes('|') ? value.split('|')[1] : value;
@@ -133,13 +210,23 @@ function register(router, sb) {
 					break;
 				}
 				case 'name':
-					if (!(r.name ?? []).some((n) => [n.family, ...(n.given ?? [])].some((s) => fold(s).includes(fold(value))))) return false;
+					if (
+						!(r.name ?? []).some((n) =>
+							[n.family, ...(n.given ?? [])].some((s) => fold(s).includes(fold(value))),
+						)
+					)
+						return false;
 					break;
 				case 'family':
 					if (!(r.name ?? []).some((n) => fold(n.family).startsWith(fold(value)))) return false;
 					break;
 				case 'given':
-					if (!(r.name ?? []).some((n) => (n.given ?? []).some((g) => fold(g).startsWith(fold(value))))) return false;
+					if (
+						!(r.name ?? []).some((n) =>
+							(n.given ?? []).some((g) => fold(g).startsWith(fold(value))),
+						)
+					)
+						return false;
 					break;
 				case 'birthdate':
 					if (r.birthDate !== value.replace(/^eq/, '')) return false;
@@ -150,7 +237,12 @@ function register(router, sb) {
 					if (r[name] !== value) return false;
 					break;
 				case 'code':
-					if (!JSON.stringify(r.code ?? r.vaccineCode ?? r.medicationCodeableConcept ?? {}).includes(`"code":"${value.split('|').pop()}"`)) return false;
+					if (
+						!JSON.stringify(r.code ?? r.vaccineCode ?? r.medicationCodeableConcept ?? {}).includes(
+							`"code":"${value.split('|').pop()}"`,
+						)
+					)
+						return false;
 					break;
 				default:
 					break; // other parameters are accepted and do not filter here
@@ -167,7 +259,8 @@ function register(router, sb) {
 			for (const r of page) {
 				let ref;
 				if (['patient', 'subject'].includes(field)) ref = (r.subject ?? r.patient)?.reference;
-				else if (['practitioner', 'requester', 'participant'].includes(field)) ref = r.requester?.reference ?? r.participant?.[0]?.individual?.reference;
+				else if (['practitioner', 'requester', 'participant'].includes(field))
+					ref = r.requester?.reference ?? r.participant?.[0]?.individual?.reference;
 				if (!ref) continue;
 				const [rtype, rid] = ref.split('/');
 				const res = readResource(state, rtype, rid);
@@ -181,46 +274,103 @@ function register(router, sb) {
 		const params = fhirParams(ctx);
 		const pid = practiceOf(params);
 		if (!hasScope(ctx.token, type)) {
-			searchError(403, outcome('forbidden', `The access token does not grant system/${type}.read.`), true);
+			searchError(
+				403,
+				outcome('forbidden', `The access token does not grant system/${type}.read.`),
+				true,
+			);
 		}
 		const given = new Set([...params.keys()].map((k) => k.split(':')[0]));
 		const combos = requiredOf(type);
 		if (!combos.some((combo) => combo.every((k) => given.has(k)))) {
 			const text = `The search query could not be performed because one of the required parameter combinations [${combos.map((c) => `[${c.join(',')}]`).join(',')}] was not provided.`;
-			searchError(400, { issue: [{ details: { text }, severity: 'fatal', code: 'forbidden' }] }, settings.fhirOutcomeIn200);
+			searchError(
+				400,
+				{ issue: [{ details: { text }, severity: 'fatal', code: 'forbidden' }] },
+				settings.fhirOutcomeIn200,
+			);
 		}
 		const countRaw = first(params, '_count');
-		const count = Math.min(settings.fhirMaxCount, Math.max(1, /^\d+$/.test(countRaw ?? '') ? Number(countRaw) : settings.fhirDefaultCount));
+		const count = Math.min(
+			settings.fhirMaxCount,
+			Math.max(1, /^\d+$/.test(countRaw ?? '') ? Number(countRaw) : settings.fhirDefaultCount),
+		);
 		const cursorRaw = first(params, 'cursor');
 		let offset = 0;
 		if (cursorRaw !== undefined) {
 			const m = /^o(\d+)$/.exec(Buffer.from(cursorRaw, 'base64url').toString('latin1'));
-			if (!m) throw new FhirError(400, outcome('invalid', 'The cursor is not valid for this search.'));
+			if (!m)
+				throw new FhirError(400, outcome('invalid', 'The cursor is not valid for this search.'));
 			offset = Number(m[1]);
 		}
-		const filters = new Map([...params].filter(([k]) => !['ah-practice', 'ah-practice:Organization', '_count', 'cursor', '_include', '_revinclude', '_security', '_sort', '_lastUpdated'].includes(k)));
+		const filters = new Map(
+			[...params].filter(
+				([k]) =>
+					![
+						'ah-practice',
+						'ah-practice:Organization',
+						'_count',
+						'cursor',
+						'_include',
+						'_revinclude',
+						'_security',
+						'_sort',
+						'_lastUpdated',
+					].includes(k),
+			),
+		);
 		const all = [];
 		for (const r of resourcesOf(state, pid, type)) if (matches(type, r, filters)) all.push(r);
 		const page = all.slice(offset, offset + count);
 		const query = new URLSearchParams();
-		for (const [k, values] of params) if (k !== 'cursor') for (const v of values) query.append(k, v);
+		for (const [k, values] of params)
+			if (k !== 'cursor') for (const v of values) query.append(k, v);
 		const selfQuery = new URLSearchParams(query);
 		selfQuery.delete('ah-practice');
-		const link = [{ relation: 'self', url: `${base()}/${type}?ah-practice:Organization=a-1.Practice-${pid}${selfQuery.size ? `&${selfQuery}` : ''}` }];
-		if (offset + count < all.length) link.push({ relation: 'next', url: `${base()}/${type}?${query}&cursor=${Buffer.from(`o${offset + count}`, 'latin1').toString('base64url')}` });
+		const link = [
+			{
+				relation: 'self',
+				url: `${base()}/${type}?ah-practice:Organization=a-1.Practice-${pid}${selfQuery.size ? `&${selfQuery}` : ''}`,
+			},
+		];
+		if (offset + count < all.length)
+			link.push({
+				relation: 'next',
+				url: `${base()}/${type}?${query}&cursor=${Buffer.from(`o${offset + count}`, 'latin1').toString('base64url')}`,
+			});
 		const entry = [
-			...page.map((r) => ({ fullUrl: `${base()}/${type}/${r.id}`, resource: r, search: { mode: 'match' } })),
-			...includes(page, params).map((r) => ({ fullUrl: `${base()}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'include' } })),
+			...page.map((r) => ({
+				fullUrl: `${base()}/${type}/${r.id}`,
+				resource: r,
+				search: { mode: 'match' },
+			})),
+			...includes(page, params).map((r) => ({
+				fullUrl: `${base()}/${r.resourceType}/${r.id}`,
+				resource: r,
+				search: { mode: 'include' },
+			})),
 		];
 		// key order as athena's Python server may send it: not the order FHIR examples use
-		const bundle = { entry, link, resourceType: 'Bundle', timestamp: new Date().toISOString(), total: all.length, type: 'searchset' };
+		const bundle = {
+			entry,
+			link,
+			resourceType: 'Bundle',
+			timestamp: new Date().toISOString(),
+			total: all.length,
+			type: 'searchset',
+		};
 		if (!entry.length) delete bundle.entry;
 		return fhir(200, bundle);
 	}
 
 	function read(ctx, type, id) {
-		if (!hasScope(ctx.token, type)) throw new FhirError(403, outcome('forbidden', `The access token does not grant system/${type}.read.`));
-		if (!ATHENA_ID.test(id) && !/^a-1\.Practice-\d+$/.test(id)) throw new FhirError(400, INVALID_REQUEST);
+		if (!hasScope(ctx.token, type))
+			throw new FhirError(
+				403,
+				outcome('forbidden', `The access token does not grant system/${type}.read.`),
+			);
+		if (!ATHENA_ID.test(id) && !/^a-1\.Practice-\d+$/.test(id))
+			throw new FhirError(400, INVALID_REQUEST);
 		const r = readResource(state, type, id);
 		if (!r) throw new FhirError(404, outcome('not-found', `Resource ${type}/${id} is not known`));
 		return fhir(200, r);
@@ -228,12 +378,14 @@ function register(router, sb) {
 
 	const typeOf = (ctx) => {
 		const type = ctx.m[1];
-		if (!TYPES.includes(type)) throw new FhirError(404, outcome('not-supported', `Resource type ${type} is not supported`));
+		if (!TYPES.includes(type))
+			throw new FhirError(404, outcome('not-supported', `Resource type ${type} is not supported`));
 		return type;
 	};
 	sb.fhirUnauthenticated = (path) => {
 		if (path === '/fhir/r4/metadata') return fhir(200, capabilityStatement(base()));
-		if (path === '/fhir/r4/.well-known/smart-configuration') return fhir(200, smartConfiguration(sb.url), { 'Content-Type': 'application/json' });
+		if (path === '/fhir/r4/.well-known/smart-configuration')
+			return fhir(200, smartConfiguration(sb.url), { 'Content-Type': 'application/json' });
 		return undefined;
 	};
 	route('GET', '/([A-Z][A-Za-z]+)', (ctx) => search(ctx, typeOf(ctx)));
@@ -252,7 +404,12 @@ function capabilityStatement(base) {
 		implementation: { description: 'athena sandbox (local simulator)', url: base },
 		fhirVersion: '4.0.1',
 		format: ['application/fhir+json', 'application/json'],
-		instantiates: ['http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server|3.1.1', 'http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server|6.1.0', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data|1.0.1', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data|2.0.0'],
+		instantiates: [
+			'http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server|3.1.1',
+			'http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server|6.1.0',
+			'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data|1.0.1',
+			'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data|2.0.0',
+		],
 		rest: [
 			{
 				mode: 'server',
@@ -262,13 +419,35 @@ function capabilityStatement(base) {
 						extension: [
 							{
 								url: 'https://fhir.athena.io/StructureDefinition/ah-search-parameter-metadata',
-								extension: requiredOf(type).map((combo) => ({ url: combo.length > 1 ? 'requiredAnySearchParams' : 'requiredSearchParams', valueString: combo.join(',') })),
+								extension: requiredOf(type).map((combo) => ({
+									url: combo.length > 1 ? 'requiredAnySearchParams' : 'requiredSearchParams',
+									valueString: combo.join(','),
+								})),
 							},
 						],
 						interaction: [{ code: 'read' }, { code: 'search-type' }],
-						searchParam: [...searchParamsOf(type), 'ah-practice', '_count', 'cursor'].map((name) => ({ name, type: name === 'cursor' ? 'string' : 'token', ...(name === 'cursor' ? { definition: 'https://fhir.athena.io/SearchParameter/ah-cursor', documentation: 'An identifier for the first resource to return' } : {}) })),
+						searchParam: [...searchParamsOf(type), 'ah-practice', '_count', 'cursor'].map(
+							(name) => ({
+								name,
+								type: name === 'cursor' ? 'string' : 'token',
+								...(name === 'cursor'
+									? {
+											definition: 'https://fhir.athena.io/SearchParameter/ah-cursor',
+											documentation: 'An identifier for the first resource to return',
+										}
+									: {}),
+							}),
+						),
 					})),
-					{ type: 'Group', operation: [{ name: 'export', definition: 'https://fhir.athena.io/OperationDefinition/ah-group-export' }] },
+					{
+						type: 'Group',
+						operation: [
+							{
+								name: 'export',
+								definition: 'https://fhir.athena.io/OperationDefinition/ah-group-export',
+							},
+						],
+					},
 				],
 			},
 		],
@@ -285,8 +464,33 @@ function smartConfiguration(origin) {
 		jwks_uri: `${origin}/oauth2/v1/keys`,
 		grant_types_supported: ['authorization_code', 'client_credentials'],
 		code_challenge_methods_supported: ['S256'],
-		token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
-		capabilities: ['launch-ehr', 'launch-standalone', 'client-public', 'client-confidential-symmetric', 'client-confidential-asymmetric', 'sso-openid-connect', 'context-ehr-patient', 'context-ehr-encounter', 'context-standalone-patient', 'context-banner', 'context-style', 'permission-offline', 'permission-patient', 'permission-user', 'permission-v1', 'permission-v2', 'authorize-post', 'health-cards'],
+		token_endpoint_auth_methods_supported: [
+			'client_secret_basic',
+			'client_secret_post',
+			'client_secret_jwt',
+			'private_key_jwt',
+			'none',
+		],
+		capabilities: [
+			'launch-ehr',
+			'launch-standalone',
+			'client-public',
+			'client-confidential-symmetric',
+			'client-confidential-asymmetric',
+			'sso-openid-connect',
+			'context-ehr-patient',
+			'context-ehr-encounter',
+			'context-standalone-patient',
+			'context-banner',
+			'context-style',
+			'permission-offline',
+			'permission-patient',
+			'permission-user',
+			'permission-v1',
+			'permission-v2',
+			'authorize-post',
+			'health-cards',
+		],
 	};
 }
 

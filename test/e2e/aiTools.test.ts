@@ -12,11 +12,22 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { counters, sandbox, type Sandbox } from '../harness/sandbox';
 import { freePort, n8n, prepareN8n, waitFor } from './helpers';
 
-type Msg = { role: string; content?: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> };
+type Msg = {
+	role: string;
+	content?: string | null;
+	tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+};
 type Call = { name: string; args: Record<string, unknown> };
 interface ChatRequest {
 	messages: Msg[];
-	tools?: Array<{ type: string; function: { name: string; description: string; parameters: { properties: Record<string, { description?: string }>; required?: string[] } } }>;
+	tools?: Array<{
+		type: string;
+		function: {
+			name: string;
+			description: string;
+			parameters: { properties: Record<string, { description?: string }>; required?: string[] };
+		};
+	}>;
 	stream?: boolean;
 }
 
@@ -40,29 +51,59 @@ async function modelStub(reply: (messages: Msg[]) => Call | string) {
 			const message =
 				typeof next === 'string'
 					? { role: 'assistant', content: next }
-					: { role: 'assistant', content: null, tool_calls: [{ id: `call_${requests.length}`, type: 'function', function: { name: next.name, arguments: JSON.stringify(next.args) } }] };
+					: {
+							role: 'assistant',
+							content: null,
+							tool_calls: [
+								{
+									id: `call_${requests.length}`,
+									type: 'function',
+									function: { name: next.name, arguments: JSON.stringify(next.args) },
+								},
+							],
+						};
 			const finish = typeof next === 'string' ? 'stop' : 'tool_calls';
 			const base = { id: `chatcmpl-${requests.length}`, created: 1, model: 'stub' };
 			if (!body.stream) {
 				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finish }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+				res.end(
+					JSON.stringify({
+						...base,
+						object: 'chat.completion',
+						choices: [{ index: 0, message, finish_reason: finish }],
+						usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+					}),
+				);
 				return;
 			}
-			const delta = message.tool_calls ? { ...message, tool_calls: message.tool_calls.map((c, index) => ({ index, ...c })) } : message;
-			const chunk = (choice: object) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, ...choice }] })}\n\n`;
+			const delta = message.tool_calls
+				? { ...message, tool_calls: message.tool_calls.map((c, index) => ({ index, ...c })) }
+				: message;
+			const chunk = (choice: object) =>
+				`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, ...choice }] })}\n\n`;
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
-			res.end(chunk({ delta, finish_reason: null }) + chunk({ delta: {}, finish_reason: finish }) + 'data: [DONE]\n\n');
+			res.end(
+				chunk({ delta, finish_reason: null }) +
+					chunk({ delta: {}, finish_reason: finish }) +
+					'data: [DONE]\n\n',
+			);
 		});
 	});
 	const port = await freePort();
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${port}/v1`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url: `http://127.0.0.1:${port}/v1`,
+		requests,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
-const ymd = (daysAhead: number) => new Date(Date.now() + daysAhead * 86400_000).toISOString().slice(0, 10);
+const ymd = (daysAhead: number) =>
+	new Date(Date.now() + daysAhead * 86400_000).toISOString().slice(0, 10);
 /** athena's MM/DD/YYYY as YYYY-MM-DD. */
 const iso = (athena: string) => athena.replace(/^(\d{2})\/(\d{2})\/(\d{4})$/, '$3-$1-$2');
-const toolMessages = (messages: Msg[]) => messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+const toolMessages = (messages: Msg[]) =>
+	messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
 
 let sb: Sandbox;
 let stub: Awaited<ReturnType<typeof modelStub>>;
@@ -76,40 +117,75 @@ const MCP_TOKEN = 'e2e-mcp-client-token';
 // might send), the booking again as the error told it, then the answer.
 function script(messages: Msg[]): Call | string {
 	const results = toolMessages(messages);
-	if (results.length === 0) return { name: 'Find_Open_Slots', args: { departmentId: '1', startDate: ymd(2), endDate: ymd(16) } };
+	if (results.length === 0)
+		return {
+			name: 'Find_Open_Slots',
+			args: { departmentId: '1', startDate: ymd(2), endDate: ymd(16) },
+		};
 	const slots = JSON.parse(results[0]) as Array<Record<string, string>>;
 	const slot = slots[0];
-	const book = { appointmentId: slot.appointmentid, patientId, appointmentTypeId: slot.appointmenttypeid };
-	if (results.length === 1) return { name: 'Book_Appointment', args: { ...book, appointmentId: `slot ${slot.appointmentid}` } };
+	const book = {
+		appointmentId: slot.appointmentid,
+		patientId,
+		appointmentTypeId: slot.appointmenttypeid,
+	};
+	if (results.length === 1)
+		return {
+			name: 'Book_Appointment',
+			args: { ...book, appointmentId: `slot ${slot.appointmentid}` },
+		};
 	if (results.length === 2) return { name: 'Book_Appointment', args: book };
 	const booked = JSON.parse(results[2]) as Array<Record<string, string>>;
 	return `Booked appointment ${booked[0].appointmentid} on ${booked[0].date} at ${booked[0].starttime} for patient ${patientId}.`;
 }
 
-beforeAll(async () => {
-	sb = await sandbox({ qps: 20 });
-	patientId = [...sb.state.patients.keys()][0];
-	stub = await modelStub(script);
-	let bin: string;
-	({ bin, userFolder } = prepareN8n(sb.url, false));
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-ai-'));
-	// the credentials examples 7 and 8 name: the model stub, and the token MCP clients present
-	const credentials = [
-		{ id: 'athenaExampleOpenAi', name: 'OpenAI', type: 'openAiApi', data: { apiKey: 'stub-key', url: stub.url } },
-		{ id: 'athenaExampleMcpBearer', name: 'athena MCP clients', type: 'httpBearerAuth', data: { token: MCP_TOKEN } },
-	];
-	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
-	n8n.cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
-	fs.rmSync(work, { recursive: true, force: true });
-	// both published; example 8 chats in the editor only, here its chat is a webhook the test posts to
-	const example = (file: string) => ({ ...JSON.parse(fs.readFileSync(path.join(n8n.ROOT, 'examples', file), 'utf8')), active: true });
-	const agent = example('8-ai-agent-booking.json');
-	agent.nodes.find((node: any) => node.name === 'Chat').parameters = { public: true, mode: 'webhook', options: { responseMode: 'lastNode' } };
-	n8n.importWorkflows(bin, userFolder, sb.url, [agent, example('7-mcp-server.json')]);
-	port = await freePort();
-	server = n8n.startN8n(bin, userFolder, port);
-	await server!.ready;
-}, 20 * 60 * 1000);
+beforeAll(
+	async () => {
+		sb = await sandbox({ qps: 20 });
+		patientId = [...sb.state.patients.keys()][0];
+		stub = await modelStub(script);
+		let bin: string;
+		({ bin, userFolder } = prepareN8n(sb.url, false));
+		const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-ai-'));
+		// the credentials examples 7 and 8 name: the model stub, and the token MCP clients present
+		const credentials = [
+			{
+				id: 'athenaExampleOpenAi',
+				name: 'OpenAI',
+				type: 'openAiApi',
+				data: { apiKey: 'stub-key', url: stub.url },
+			},
+			{
+				id: 'athenaExampleMcpBearer',
+				name: 'athena MCP clients',
+				type: 'httpBearerAuth',
+				data: { token: MCP_TOKEN },
+			},
+		];
+		fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
+		n8n.cli(bin, userFolder, [
+			'import:credentials',
+			`--input=${path.join(work, 'credentials.json')}`,
+		]);
+		fs.rmSync(work, { recursive: true, force: true });
+		// both published; example 8 chats in the editor only, here its chat is a webhook the test posts to
+		const example = (file: string) => ({
+			...JSON.parse(fs.readFileSync(path.join(n8n.ROOT, 'examples', file), 'utf8')),
+			active: true,
+		});
+		const agent = example('8-ai-agent-booking.json');
+		agent.nodes.find((node: any) => node.name === 'Chat').parameters = {
+			public: true,
+			mode: 'webhook',
+			options: { responseMode: 'lastNode' },
+		};
+		n8n.importWorkflows(bin, userFolder, sb.url, [agent, example('7-mcp-server.json')]);
+		port = await freePort();
+		server = n8n.startN8n(bin, userFolder, port);
+		await server!.ready;
+	},
+	20 * 60 * 1000,
+);
 
 afterAll(async () => {
 	await server?.stop();
@@ -118,71 +194,125 @@ afterAll(async () => {
 	n8n.removeFolder(userFolder);
 });
 
-test('example 8: the AI Agent finds open slots, is told how to fix a malformed id, books exactly one slot and answers', async () => {
-	const url = `http://localhost:${port}/webhook/athena-agent-example-8/chat`;
-	const post = async (body: object) => await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	// n8n registers the published workflows' webhooks just after it reports ready (this action runs nothing)
-	await waitFor('the chat webhook', async () => ((await post({ action: 'loadPreviousSession', sessionId: 'probe' })).status === 200 ? true : undefined), 300000);
-	const bookedBefore = [...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus !== 'o').length;
-	const res = await post({ action: 'sendMessage', sessionId: 'e2e-agent', chatInput: `Book patient ${patientId} into the first open slot in department 1 in the next two weeks. Yes, I confirm.` });
-	const answer = (await res.json()) as { output: string };
-	expect(res.status).toBe(200);
+test(
+	'example 8: the AI Agent finds open slots, is told how to fix a malformed id, books exactly one slot and answers',
+	async () => {
+		const url = `http://localhost:${port}/webhook/athena-agent-example-8/chat`;
+		const post = async (body: object) =>
+			await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+		// n8n registers the published workflows' webhooks just after it reports ready (this action runs nothing)
+		await waitFor(
+			'the chat webhook',
+			async () =>
+				(await post({ action: 'loadPreviousSession', sessionId: 'probe' })).status === 200
+					? true
+					: undefined,
+			300000,
+		);
+		const bookedBefore = [...sb.state.appointments.values()].filter(
+			(a: any) => a.appointmentstatus !== 'o',
+		).length;
+		const res = await post({
+			action: 'sendMessage',
+			sessionId: 'e2e-agent',
+			chatInput: `Book patient ${patientId} into the first open slot in department 1 in the next two weeks. Yes, I confirm.`,
+		});
+		const answer = (await res.json()) as { output: string };
+		expect(res.status).toBe(200);
 
-	// what the model was told about the tools: names, required inputs, descriptions
-	const tools = stub.requests[0].tools!.map((t) => t.function);
-	expect(tools.map((t) => t.name).sort()).toEqual(['Book_Appointment', 'Find_Open_Slots', 'Search_Patients']);
-	const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-	expect(byName.Find_Open_Slots.parameters.required?.sort()).toEqual(['departmentId', 'endDate', 'startDate']);
-	expect(byName.Book_Appointment.parameters.required?.sort()).toEqual(['appointmentId', 'appointmentTypeId', 'patientId']);
-	expect(byName.Search_Patients.parameters.required?.sort()).toEqual(['dateOfBirth', 'lastName']);
-	for (const t of tools) {
-		expect(t.description).toMatch(/athenahealth.*Returns/s);
-		for (const p of Object.values(t.parameters.properties)) expect(p.description?.trim()).toBeTruthy();
-	}
-	expect(byName.Book_Appointment.description).toMatch(/WRITE: .*confirm with the user/);
-	expect(byName.Find_Open_Slots.description).not.toMatch(/WRITE/);
+		// what the model was told about the tools: names, required inputs, descriptions
+		const tools = stub.requests[0].tools!.map((t) => t.function);
+		expect(tools.map((t) => t.name).sort()).toEqual([
+			'Book_Appointment',
+			'Find_Open_Slots',
+			'Search_Patients',
+		]);
+		const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+		expect(byName.Find_Open_Slots.parameters.required?.sort()).toEqual([
+			'departmentId',
+			'endDate',
+			'startDate',
+		]);
+		expect(byName.Book_Appointment.parameters.required?.sort()).toEqual([
+			'appointmentId',
+			'appointmentTypeId',
+			'patientId',
+		]);
+		expect(byName.Search_Patients.parameters.required?.sort()).toEqual(['dateOfBirth', 'lastName']);
+		for (const t of tools) {
+			expect(t.description).toMatch(/athenahealth.*Returns/s);
+			for (const p of Object.values(t.parameters.properties))
+				expect(p.description?.trim()).toBeTruthy();
+		}
+		expect(byName.Book_Appointment.description).toMatch(/WRITE: .*confirm with the user/);
+		expect(byName.Find_Open_Slots.description).not.toMatch(/WRITE/);
 
-	// the tool results the model read: compact (Limit 10 in tool use), the fix for the bad id, no secrets
-	const results = toolMessages(stub.requests.at(-1)!.messages);
-	expect(results).toHaveLength(3);
-	const slots = JSON.parse(results[0]);
-	// (department 1 has dozens of open slots in those two weeks)
-	expect(slots).toHaveLength(10);
-	for (const s of slots) expect([s.appointmentstatus, sb.state.appointments.get(s.appointmentid).departmentid]).toEqual(['o', '1']);
-	// Simplify is on in tool use: athena's bookkeeping fields stay out of the model's context
-	expect(slots[0]).not.toHaveProperty('lastmodifiedby');
-	expect(results[1]).toMatch(/must be a numeric athena ID \(digits only\), got \\?"slot \d+\\?"/);
-	const everything = JSON.stringify(stub.requests);
-	expect(everything).not.toContain('sandbox-secret');
-	for (const token of sb.tokens.keys()) expect(everything).not.toContain(token);
+		// the tool results the model read: compact (Limit 10 in tool use), the fix for the bad id, no secrets
+		const results = toolMessages(stub.requests.at(-1)!.messages);
+		expect(results).toHaveLength(3);
+		const slots = JSON.parse(results[0]);
+		// (department 1 has dozens of open slots in those two weeks)
+		expect(slots).toHaveLength(10);
+		for (const s of slots)
+			expect([
+				s.appointmentstatus,
+				sb.state.appointments.get(s.appointmentid).departmentid,
+			]).toEqual(['o', '1']);
+		// Simplify is on in tool use: athena's bookkeeping fields stay out of the model's context
+		expect(slots[0]).not.toHaveProperty('lastmodifiedby');
+		expect(results[1]).toMatch(/must be a numeric athena ID \(digits only\), got \\?"slot \d+\\?"/);
+		const everything = JSON.stringify(stub.requests);
+		expect(everything).not.toContain('sandbox-secret');
+		for (const token of sb.tokens.keys()) expect(everything).not.toContain(token);
 
-	// athena: exactly one booking, of that slot for that patient, and one booking request
-	const slot = slots[0];
-	expect([...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus !== 'o').length).toBe(bookedBefore + 1);
-	expect(sb.state.appointments.get(slot.appointmentid)).toMatchObject({ patientid: patientId, appointmentstatus: 'f' });
-	expect((await counters(sb)).byPath['PUT /v1/{id}/appointments/{id}']).toBe(1);
-	expect(answer.output).toBe(`Booked appointment ${slot.appointmentid} on ${slot.date} at ${slot.starttime} for patient ${patientId}.`);
-}, 10 * 60 * 1000);
+		// athena: exactly one booking, of that slot for that patient, and one booking request
+		const slot = slots[0];
+		expect(
+			[...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus !== 'o').length,
+		).toBe(bookedBefore + 1);
+		expect(sb.state.appointments.get(slot.appointmentid)).toMatchObject({
+			patientid: patientId,
+			appointmentstatus: 'f',
+		});
+		expect((await counters(sb)).byPath['PUT /v1/{id}/appointments/{id}']).toBe(1);
+		expect(answer.output).toBe(
+			`Booked appointment ${slot.appointmentid} on ${slot.date} at ${slot.starttime} for patient ${patientId}.`,
+		);
+	},
+	10 * 60 * 1000,
+);
 
 describe('example 7: the MCP Server Trigger', () => {
 	let client: Client;
 	const text = (result: any) => String(result.content?.[0]?.text ?? '');
 
-	beforeAll(async () => {
-		const url = new URL(`http://localhost:${port}/mcp/athena`);
-		const connect = async (token?: string) => {
-			const c = new Client({ name: 'athena-e2e', version: '1.0.0' });
-			await c.connect(new StreamableHTTPClientTransport(url, token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : undefined));
-			return c;
-		};
-		client = await waitFor(
-			'the MCP endpoint',
-			async () => await connect(MCP_TOKEN).catch(() => undefined),
-			300000,
-		);
-		// the example's endpoint wants the bearer token: a client without it is refused
-		await expect(connect()).rejects.toThrow(/Authorization data is wrong/);
-	}, 10 * 60 * 1000);
+	beforeAll(
+		async () => {
+			const url = new URL(`http://localhost:${port}/mcp/athena`);
+			const connect = async (token?: string) => {
+				const c = new Client({ name: 'athena-e2e', version: '1.0.0' });
+				await c.connect(
+					new StreamableHTTPClientTransport(
+						url,
+						token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : undefined,
+					),
+				);
+				return c;
+			};
+			client = await waitFor(
+				'the MCP endpoint',
+				async () => await connect(MCP_TOKEN).catch(() => undefined),
+				300000,
+			);
+			// the example's endpoint wants the bearer token: a client without it is refused
+			await expect(connect()).rejects.toThrow(/Authorization data is wrong/);
+		},
+		10 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await client?.close();
@@ -190,8 +320,16 @@ describe('example 7: the MCP Server Trigger', () => {
 
 	test('lists the curated athenahealth tools with their inputs and descriptions', async () => {
 		const { tools } = await client.listTools();
-		expect(tools.map((t) => t.name).sort()).toEqual(['Book_Appointment', 'Cancel_Appointment', 'Find_Open_Slots', 'List_Booked_Appointments', 'Search_Patients']);
-		const required = Object.fromEntries(tools.map((t) => [t.name, [...((t.inputSchema.required as string[]) ?? [])].sort()]));
+		expect(tools.map((t) => t.name).sort()).toEqual([
+			'Book_Appointment',
+			'Cancel_Appointment',
+			'Find_Open_Slots',
+			'List_Booked_Appointments',
+			'Search_Patients',
+		]);
+		const required = Object.fromEntries(
+			tools.map((t) => [t.name, [...((t.inputSchema.required as string[]) ?? [])].sort()]),
+		);
 		expect(required).toEqual({
 			Book_Appointment: ['appointmentId', 'appointmentTypeId', 'patientId'],
 			Cancel_Appointment: ['appointmentId', 'patientId', 'reason'],
@@ -201,23 +339,59 @@ describe('example 7: the MCP Server Trigger', () => {
 		});
 		for (const t of tools) {
 			expect(t.description).toMatch(/athenahealth.*Returns/s);
-			for (const p of Object.values(t.inputSchema.properties ?? {})) expect(String((p as { description?: string }).description ?? '').trim()).toBeTruthy();
+			for (const p of Object.values(t.inputSchema.properties ?? {}))
+				expect(String((p as { description?: string }).description ?? '').trim()).toBeTruthy();
 		}
-		for (const name of ['Book_Appointment', 'Cancel_Appointment']) expect(tools.find((t) => t.name === name)!.description).toMatch(/WRITE/);
+		for (const name of ['Book_Appointment', 'Cancel_Appointment'])
+			expect(tools.find((t) => t.name === name)!.description).toMatch(/WRITE/);
 	});
 
 	test('patient search and the booked list answer what the sandbox holds, compact', async () => {
 		const patient = sb.state.patients.get(patientId);
-		const found = JSON.parse(text(await client.callTool({ name: 'Search_Patients', arguments: { lastName: patient.lastname, dateOfBirth: iso(patient.dob) } })));
+		const found = JSON.parse(
+			text(
+				await client.callTool({
+					name: 'Search_Patients',
+					arguments: { lastName: patient.lastname, dateOfBirth: iso(patient.dob) },
+				}),
+			),
+		);
 		expect(found.map((p: any) => p.patientid)).toContain(patientId);
 		// Simplify is on in tool use: the fields a model needs, not athena's whole record
-		const simple = ['patientid', 'firstname', 'lastname', 'dob', 'sex', 'email', 'homephone', 'mobilephone', 'departmentid', 'status', 'zip', 'lastmodified'];
+		const simple = [
+			'patientid',
+			'firstname',
+			'lastname',
+			'dob',
+			'sex',
+			'email',
+			'homephone',
+			'mobilephone',
+			'departmentid',
+			'status',
+			'zip',
+			'lastmodified',
+		];
 		// (each athena date also comes as ISO, e.g. dobIso)
-		for (const p of found) expect(Object.keys(p).filter((k) => !simple.includes(k.replace(/Iso$/, '')))).toEqual([]);
+		for (const p of found)
+			expect(Object.keys(p).filter((k) => !simple.includes(k.replace(/Iso$/, '')))).toEqual([]);
 
 		const [from, to] = [ymd(0), ymd(7)];
-		const booked = JSON.parse(text(await client.callTool({ name: 'List_Booked_Appointments', arguments: { departmentId: '1', startDate: from, endDate: to } })));
-		const expected = [...sb.state.appointments.values()].filter((a: any) => a.departmentid === '1' && a.appointmentstatus === 'f' && iso(a.date) >= from && iso(a.date) <= to);
+		const booked = JSON.parse(
+			text(
+				await client.callTool({
+					name: 'List_Booked_Appointments',
+					arguments: { departmentId: '1', startDate: from, endDate: to },
+				}),
+			),
+		);
+		const expected = [...sb.state.appointments.values()].filter(
+			(a: any) =>
+				a.departmentid === '1' &&
+				a.appointmentstatus === 'f' &&
+				iso(a.date) >= from &&
+				iso(a.date) <= to,
+		);
 		expect(booked.length).toBe(Math.min(10, expected.length));
 		const ids = new Set(expected.map((a: any) => a.appointmentid));
 		for (const a of booked) {
@@ -233,12 +407,26 @@ describe('example 7: the MCP Server Trigger', () => {
 			expect(result.isError).toBe(true);
 			return text(result);
 		};
-		expect(await call('Book_Appointment', { appointmentId: '12ab', patientId, appointmentTypeId: '2' })).toMatch(/must be a numeric athena ID \(digits only\), got "12ab"/);
-		expect(await call('Find_Open_Slots', { departmentId: '1', startDate: '2027-02-30', endDate: '2027-03-05' })).toMatch(/Start Date is not a date athena can use[\s\S]*Got "2027-02-30"\. Use YYYY-MM-DD/);
-		expect(await call('Cancel_Appointment', { appointmentId: '', patientId, reason: 'test' })).toMatch(/Appointment ID must be a numeric athena ID \(digits only\), got nothing/);
-		expect(await call('Find_Open_Slots', { departmentId: '1', startDate: ymd(30), endDate: ymd(20) })).toMatch(/End Date is before Start Date/);
+		expect(
+			await call('Book_Appointment', { appointmentId: '12ab', patientId, appointmentTypeId: '2' }),
+		).toMatch(/must be a numeric athena ID \(digits only\), got "12ab"/);
+		expect(
+			await call('Find_Open_Slots', {
+				departmentId: '1',
+				startDate: '2027-02-30',
+				endDate: '2027-03-05',
+			}),
+		).toMatch(/Start Date is not a date athena can use[\s\S]*Got "2027-02-30"\. Use YYYY-MM-DD/);
+		expect(
+			await call('Cancel_Appointment', { appointmentId: '', patientId, reason: 'test' }),
+		).toMatch(/Appointment ID must be a numeric athena ID \(digits only\), got nothing/);
+		expect(
+			await call('Find_Open_Slots', { departmentId: '1', startDate: ymd(30), endDate: ymd(20) }),
+		).toMatch(/End Date is before Start Date/);
 		// an argument left out altogether: n8n checks the call against the tool's schema first
-		expect(await call('Book_Appointment', { patientId, appointmentTypeId: '2' })).toMatch(/appointmentId/);
+		expect(await call('Book_Appointment', { patientId, appointmentTypeId: '2' })).toMatch(
+			/appointmentId/,
+		);
 		expect((await counters(sb)).requests).toBe(before);
 	});
 });

@@ -11,10 +11,13 @@ let userFolder: string;
 let server: { ready: Promise<void>; stop: () => Promise<void>; output: string[] } | undefined;
 let port: number;
 
-beforeAll(async () => {
-	sb = await sandbox({ qps: 20, booked: 400, openSlots: 400, bulkDurationMs: 1500 });
-	({ bin, userFolder } = prepareN8n(sb.url, true));
-}, 20 * 60 * 1000);
+beforeAll(
+	async () => {
+		sb = await sandbox({ qps: 20, booked: 400, openSlots: 400, bulkDurationMs: 1500 });
+		({ bin, userFolder } = prepareN8n(sb.url, true));
+	},
+	20 * 60 * 1000,
+);
 
 afterAll(async () => {
 	await server?.stop();
@@ -23,65 +26,124 @@ afterAll(async () => {
 });
 
 /** Items a node output in an `n8n execute` run. */
-const itemsOf = (run: any, node: string) => (run.data.resultData.runData[node]?.[0]?.data?.main?.[0] ?? []).map((i: any) => i.json);
+const itemsOf = (run: any, node: string) =>
+	(run.data.resultData.runData[node]?.[0]?.data?.main?.[0] ?? []).map((i: any) => i.json);
 
 // Examples 1, 4 and 5 start from a Manual Trigger: n8n runs them once with `n8n execute`, before the
 // server starts (both would use the same task-runner port).
 describe('run once with n8n execute', () => {
-	test("example 1: one reminder to each patient booked tomorrow, to the patient's phone", async () => {
-		await control(sb, 'DELETE', '/_sink/sms');
-		const { run } = await n8n.execute(bin, userFolder, 'athenaExample1Remind');
-		expect(run.data.resultData.error).toBeUndefined();
-		const appointments = itemsOf(run, "Tomorrow's Appointments");
-		expect(appointments.length).toBeGreaterThan(0);
-		// "tomorrow" is n8n's (its timezone): compare with the sandbox's bookings on the date n8n used
-		const date = appointments[0].date;
-		const booked = [...sb.state.appointments.values()].filter((a: any) => a.date === date && a.appointmentstatus === 'f');
-		expect(appointments.map((a: any) => a.appointmentid).sort()).toEqual(booked.map((a: any) => a.appointmentid).sort());
-		const sms = await control(sb, 'GET', '/_sink/sms');
-		expect(sms.map((m: any) => m.body.patientid).sort()).toEqual([...new Set(booked.map((a: any) => a.patientid))].sort());
-		for (const m of sms) expect(m.body.to).toBe(sb.state.patients.get(m.body.patientid).mobilephone);
-	}, 10 * 60 * 1000);
+	test(
+		"example 1: one reminder to each patient booked tomorrow, to the patient's phone",
+		async () => {
+			await control(sb, 'DELETE', '/_sink/sms');
+			const { run } = await n8n.execute(bin, userFolder, 'athenaExample1Remind');
+			expect(run.data.resultData.error).toBeUndefined();
+			const appointments = itemsOf(run, "Tomorrow's Appointments");
+			expect(appointments.length).toBeGreaterThan(0);
+			// "tomorrow" is n8n's (its timezone): compare with the sandbox's bookings on the date n8n used
+			const date = appointments[0].date;
+			const booked = [...sb.state.appointments.values()].filter(
+				(a: any) => a.date === date && a.appointmentstatus === 'f',
+			);
+			expect(appointments.map((a: any) => a.appointmentid).sort()).toEqual(
+				booked.map((a: any) => a.appointmentid).sort(),
+			);
+			const sms = await control(sb, 'GET', '/_sink/sms');
+			expect(sms.map((m: any) => m.body.patientid).sort()).toEqual(
+				[...new Set(booked.map((a: any) => a.patientid))].sort(),
+			);
+			for (const m of sms)
+				expect(m.body.to).toBe(sb.state.patients.get(m.body.patientid).mobilephone);
+		},
+		10 * 60 * 1000,
+	);
 
-	test('example 4: Bulk Export and Wait, then n8n\'s file node writes one NDJSON file per type', async () => {
-		const { run } = await n8n.execute(bin, userFolder, 'athenaExample4Export');
-		expect(run.data.resultData.error).toBeUndefined();
-		const dir = n8n.exportDir(userFolder);
-		const files = fs.readdirSync(dir).sort();
-		expect(files).toEqual(['Condition-1.ndjson', 'Encounter-1.ndjson', 'Immunization-1.ndjson', 'Observation-1.ndjson', 'Patient-1.ndjson']);
-		const patients = fs.readFileSync(path.join(dir, 'Patient-1.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-		expect(patients.map((p) => p.id).sort()).toEqual([...sb.state.patients.keys()].map((id) => `a-195900.E-${id}`).sort());
-		expect((await control(sb, 'GET', '/_control/counters')).bulkDeletes).toBeGreaterThanOrEqual(1);
-	}, 10 * 60 * 1000);
+	test(
+		"example 4: Bulk Export and Wait, then n8n's file node writes one NDJSON file per type",
+		async () => {
+			const { run } = await n8n.execute(bin, userFolder, 'athenaExample4Export');
+			expect(run.data.resultData.error).toBeUndefined();
+			const dir = n8n.exportDir(userFolder);
+			const files = fs.readdirSync(dir).sort();
+			expect(files).toEqual([
+				'Condition-1.ndjson',
+				'Encounter-1.ndjson',
+				'Immunization-1.ndjson',
+				'Observation-1.ndjson',
+				'Patient-1.ndjson',
+			]);
+			const patients = fs
+				.readFileSync(path.join(dir, 'Patient-1.ndjson'), 'utf8')
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l));
+			expect(patients.map((p) => p.id).sort()).toEqual(
+				[...sb.state.patients.keys()].map((id) => `a-195900.E-${id}`).sort(),
+			);
+			expect((await control(sb, 'GET', '/_control/counters')).bulkDeletes).toBeGreaterThanOrEqual(
+				1,
+			);
+		},
+		10 * 60 * 1000,
+	);
 
-	test('example 5: finds or creates the patient, then books the first open slot for them', async () => {
-		const { run } = await n8n.execute(bin, userFolder, 'athenaExample5Book');
-		expect(run.data.resultData.error).toBeUndefined();
-		const [patient] = itemsOf(run, 'Find or Create Patient');
-		const [booking] = itemsOf(run, 'Book');
-		expect(booking).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
-		// the slot is in the future (from tomorrow on, in n8n's timezone), never earlier today
-		const [mm, dd, yyyy] = String(booking.date).split('/').map(Number);
-		const [tm, td, ty] = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()).split('/').map(Number);
-		expect(Date.UTC(yyyy, mm - 1, dd)).toBeGreaterThan(Date.UTC(ty, tm - 1, td));
-		expect(sb.state.appointments.get(booking.appointmentid)).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
-		expect(sb.state.patients.get(patient.patientid)).toMatchObject({ firstname: 'Renée', lastname: 'Example-Núñez' });
-	}, 10 * 60 * 1000);
+	test(
+		'example 5: finds or creates the patient, then books the first open slot for them',
+		async () => {
+			const { run } = await n8n.execute(bin, userFolder, 'athenaExample5Book');
+			expect(run.data.resultData.error).toBeUndefined();
+			const [patient] = itemsOf(run, 'Find or Create Patient');
+			const [booking] = itemsOf(run, 'Book');
+			expect(booking).toMatchObject({ patientid: patient.patientid, appointmentstatus: 'f' });
+			// the slot is in the future (from tomorrow on, in n8n's timezone), never earlier today
+			const [mm, dd, yyyy] = String(booking.date).split('/').map(Number);
+			const [tm, td, ty] = new Intl.DateTimeFormat('en-US', {
+				timeZone: 'America/New_York',
+				year: 'numeric',
+				month: '2-digit',
+				day: '2-digit',
+			})
+				.format(new Date())
+				.split('/')
+				.map(Number);
+			expect(Date.UTC(yyyy, mm - 1, dd)).toBeGreaterThan(Date.UTC(ty, tm - 1, td));
+			expect(sb.state.appointments.get(booking.appointmentid)).toMatchObject({
+				patientid: patient.patientid,
+				appointmentstatus: 'f',
+			});
+			expect(sb.state.patients.get(patient.patientid)).toMatchObject({
+				firstname: 'Renée',
+				lastname: 'Example-Núñez',
+			});
+		},
+		10 * 60 * 1000,
+	);
 });
 
 describe('with n8n running', () => {
-	beforeAll(async () => {
-		port = await freePort();
-		server = n8n.startN8n(bin, userFolder, port);
-		await server!.ready;
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			port = await freePort();
+			server = n8n.startN8n(bin, userFolder, port);
+			await server!.ready;
+		},
+		5 * 60 * 1000,
+	);
 
 	test(`n8n ${n8n.N8N_VERSION} loads the package (installed with npm, as n8n's manual install does) without a warning`, async () => {
 		// installPackage refuses an install that brought its own n8n-workflow; here, what n8n itself said
 		const nodes = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
-		expect(fs.readdirSync(nodes).filter((d) => !d.startsWith('.'))).toEqual(['n8n-nodes-athenahealth']);
+		expect(fs.readdirSync(nodes).filter((d) => !d.startsWith('.'))).toEqual([
+			'n8n-nodes-athenahealth',
+		]);
 		// (n8n 2.41 also logs its own failed calls to n8n's servers, which this machine cannot reach: not ours)
-		const said = server!.output.join('').split('\n').filter((line) => /athenahealth/i.test(line) && /warn|error|fail|deprecat|not a function/i.test(line));
+		const said = server!.output
+			.join('')
+			.split('\n')
+			.filter(
+				(line) =>
+					/athenahealth/i.test(line) && /warn|error|fail|deprecat|not a function/i.test(line),
+			);
 		expect(said).toEqual([]);
 	});
 
@@ -89,21 +151,55 @@ describe('with n8n running', () => {
 		const url = `http://localhost:${port}/webhook/athena-hl7`;
 		// n8n registers active workflows' webhooks just after it reports ready: wait until this one answers
 		const probe = 'MSH|^~\\&|PROBE|1|N8N||20260101||ADT^A08|P1|T|2.5.1\rPID||1\r';
-		await waitFor('the webhook', async () => ((await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: probe })).status === 200 ? true : undefined), 300000);
+		await waitFor(
+			'the webhook',
+			async () =>
+				(
+					await fetch(url, {
+						method: 'POST',
+						headers: { 'content-type': 'text/plain' },
+						body: probe,
+					})
+				).status === 200
+					? true
+					: undefined,
+			300000,
+		);
 		await control(sb, 'DELETE', '/_sink/hl7-records');
 		await control(sb, 'POST', '/_control/settings', { hl7Url: url });
 		const [booked] = await scenario(sb, { action: 'book' });
-		const delivery = await waitFor('the ACK', async () => (await control(sb, 'GET', '/_control/hl7/deliveries')).find((d: any) => d.status !== 'sending'), 300000);
-		expect(delivery).toMatchObject({ type: 'SIU^S12', httpStatus: 200, ackCode: 'AA', status: 'acknowledged' });
+		const delivery = await waitFor(
+			'the ACK',
+			async () =>
+				(await control(sb, 'GET', '/_control/hl7/deliveries')).find(
+					(d: any) => d.status !== 'sending',
+				),
+			300000,
+		);
+		expect(delivery).toMatchObject({
+			type: 'SIU^S12',
+			httpStatus: 200,
+			ackCode: 'AA',
+			status: 'acknowledged',
+		});
 		expect(delivery.ack).toContain(`MSA|AA|${delivery.control}`);
 		const records = await control(sb, 'GET', '/_sink/hl7-records');
-		expect(records[0].body).toMatchObject({ event: 'Appointment Scheduled', fromAthena: true, appointment: { appointmentid: booked.appointmentid, patientid: booked.patientid } });
+		expect(records[0].body).toMatchObject({
+			event: 'Appointment Scheduled',
+			fromAthena: true,
+			appointment: { appointmentid: booked.appointmentid, patientid: booked.patientid },
+		});
 	});
 
 	test('example 2: the activated trigger turns a cancellation and a new patient into tickets', async () => {
 		await control(sb, 'POST', '/_control/settings', { hl7Url: '' });
 		// the activation poll has subscribed; wait until athena's queues exist for this key
-		await waitFor('the subscriptions', async () => ((await control(sb, 'GET', '/_control/subscriptions')).length >= 2 ? true : undefined), 300000);
+		await waitFor(
+			'the subscriptions',
+			async () =>
+				(await control(sb, 'GET', '/_control/subscriptions')).length >= 2 ? true : undefined,
+			300000,
+		);
 		const [cancelled] = await scenario(sb, { action: 'cancel' });
 		const [added] = await scenario(sb, { action: 'addPatient' });
 		const tickets = await waitFor(
@@ -114,6 +210,9 @@ describe('with n8n running', () => {
 			},
 			150000,
 		);
-		expect(tickets.map((t: any) => t.body.title).sort()).toEqual([`Appointment Cancelled: appointment ${cancelled.appointmentid}`, `Patient Added: patient ${added.patientid}`]);
+		expect(tickets.map((t: any) => t.body.title).sort()).toEqual([
+			`Appointment Cancelled: appointment ${cancelled.appointmentid}`,
+			`Patient Added: patient ${added.patientid}`,
+		]);
 	});
 });

@@ -16,32 +16,65 @@ const BOOKED = 3000;
 let sb: Sandbox;
 let queue: { mainUrl: string; stop: () => Promise<void> } | undefined;
 
-beforeAll(async () => {
-	sb = await sandbox({ qps: 5, tokenRateLimit: 5, booked: BOOKED, openSlots: 0, patients: 300, days: 30, daysBack: 30 });
-	const workflow = JSON.parse(fs.readFileSync(path.join(n8n.ROOT, 'test', 'fixtures', 'workflows', 'queue-page-booked.json'), 'utf8'));
-	queue = await startQueueMode({ sandboxUrl: sb.url, workers: 2, workflows: [workflow], credential: { requestsPerSecond: 5 } });
-}, 15 * 60 * 1000);
+beforeAll(
+	async () => {
+		sb = await sandbox({
+			qps: 5,
+			tokenRateLimit: 5,
+			booked: BOOKED,
+			openSlots: 0,
+			patients: 300,
+			days: 30,
+			daysBack: 30,
+		});
+		const workflow = JSON.parse(
+			fs.readFileSync(
+				path.join(n8n.ROOT, 'test', 'fixtures', 'workflows', 'queue-page-booked.json'),
+				'utf8',
+			),
+		);
+		queue = await startQueueMode({
+			sandboxUrl: sb.url,
+			workers: 2,
+			workflows: [workflow],
+			credential: { requestsPerSecond: 5 },
+		});
+	},
+	15 * 60 * 1000,
+);
 
 afterAll(async () => {
 	await queue?.stop();
 	await sb?.close();
 });
 
-test('queue mode, 2 workers, 6 concurrent executions: every execution returns every booked appointment exactly once', async () => {
-	const url = `${queue!.mainUrl}/webhook/athena-booked`;
-	const answers = await Promise.all(
-		Array.from({ length: 6 }, async () => {
-			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-			return { status: res.status, body: (await res.json()) as Array<{ appointmentid: string }> };
-		}),
-	);
-	const c = await counters(sb);
-	const expected = [...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus !== 'o' && a.appointmentstatus !== 'x').length;
-	process.stdout.write(`queue mode: ${answers.length} executions, ${c.byPath['GET /v1/{id}/appointments/booked']} page requests, ${c.served429} 429s served, ${c.tokenRequests} token requests\n`);
-	for (const answer of answers) {
-		expect(answer.status).toBe(200);
-		const ids = answer.body.map((r) => r.appointmentid);
-		expect(ids).toHaveLength(expected);
-		expect(new Set(ids).size).toBe(expected);
-	}
-}, 10 * 60 * 1000);
+test(
+	'queue mode, 2 workers, 6 concurrent executions: every execution returns every booked appointment exactly once',
+	async () => {
+		const url = `${queue!.mainUrl}/webhook/athena-booked`;
+		const answers = await Promise.all(
+			Array.from({ length: 6 }, async () => {
+				const res = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: '{}',
+				});
+				return { status: res.status, body: (await res.json()) as Array<{ appointmentid: string }> };
+			}),
+		);
+		const c = await counters(sb);
+		const expected = [...sb.state.appointments.values()].filter(
+			(a: any) => a.appointmentstatus !== 'o' && a.appointmentstatus !== 'x',
+		).length;
+		process.stdout.write(
+			`queue mode: ${answers.length} executions, ${c.byPath['GET /v1/{id}/appointments/booked']} page requests, ${c.served429} 429s served, ${c.tokenRequests} token requests\n`,
+		);
+		for (const answer of answers) {
+			expect(answer.status).toBe(200);
+			const ids = answer.body.map((r) => r.appointmentid);
+			expect(ids).toHaveLength(expected);
+			expect(new Set(ids).size).toBe(expected);
+		}
+	},
+	10 * 60 * 1000,
+);

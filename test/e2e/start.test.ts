@@ -16,7 +16,9 @@ const userFolder = path.join(copy, '.cache', 'n8n-user');
 
 /** The files git tracks (as they are in the working tree), nothing else: what a fresh clone holds. */
 function freshCopy() {
-	const files = execFileSync('git', ['ls-files', '-z'], { cwd: n8n.ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+	const files = execFileSync('git', ['ls-files', '-z'], { cwd: n8n.ROOT, encoding: 'utf8' })
+		.split('\0')
+		.filter(Boolean);
 	for (const file of files) {
 		const from = path.join(n8n.ROOT, file);
 		if (!fs.existsSync(from)) continue; // deleted in the working tree
@@ -27,7 +29,11 @@ function freshCopy() {
 
 /** npm's own variables from the `npm test` that runs this suite must not reach the user's commands. */
 function userEnv(extra: Record<string, string>) {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_|^N8N_ATHENA_USER_FOLDER$|^JEST_WORKER_ID$|^NODE_ENV$/i.test(k)));
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([k]) => !/^npm_|^N8N_ATHENA_USER_FOLDER$|^JEST_WORKER_ID$|^NODE_ENV$/i.test(k),
+		),
+	);
 	return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
 
@@ -83,10 +89,17 @@ async function polled(printed: string): Promise<string> {
 	return sandboxUrl;
 }
 
-beforeAll(() => {
-	freshCopy();
-	execFileSync(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: copy, env: userEnv({}), stdio: 'ignore' });
-}, 15 * 60 * 1000);
+beforeAll(
+	() => {
+		freshCopy();
+		execFileSync(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], {
+			cwd: copy,
+			env: userEnv({}),
+			stdio: 'ignore',
+		});
+	},
+	15 * 60 * 1000,
+);
 
 afterAll(() => n8n.removeFolder(copy));
 
@@ -97,13 +110,33 @@ test('the first start prints the editor URL once the editor page is served, with
 		expect(res.status).toBe(200);
 		expect(await res.text()).toMatch(/<html/i);
 		// the package landed in n8n's nodes folder, not in the repository's own node_modules
-		expect(fs.existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-athenahealth', 'dist'))).toBe(true);
+		expect(
+			fs.existsSync(
+				path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-athenahealth', 'dist'),
+			),
+		).toBe(true);
 		expect(fs.existsSync(path.join(copy, 'node_modules', 'n8n-nodes-athenahealth'))).toBe(false);
 		// a user at work: the trigger subscribed, then turned a change into a ticket, so n8n saved its static data
 		const sandboxUrl = await polled(first.printed());
-		await waitFor('the subscriptions', async () => ((await (await fetch(`${sandboxUrl}/_control/subscriptions`)).json()).length >= 2 ? true : undefined), 300000);
-		await fetch(`${sandboxUrl}/_control/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'cancel' }) });
-		await waitFor('a ticket', async () => ((await (await fetch(`${sandboxUrl}/_sink/tickets`)).json()).length ? true : undefined), 300000);
+		await waitFor(
+			'the subscriptions',
+			async () =>
+				(await (await fetch(`${sandboxUrl}/_control/subscriptions`)).json()).length >= 2
+					? true
+					: undefined,
+			300000,
+		);
+		await fetch(`${sandboxUrl}/_control/scenario`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ action: 'cancel' }),
+		});
+		await waitFor(
+			'a ticket',
+			async () =>
+				(await (await fetch(`${sandboxUrl}/_sink/tickets`)).json()).length ? true : undefined,
+			300000,
+		);
 	} finally {
 		await first.stop();
 	}

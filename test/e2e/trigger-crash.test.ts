@@ -35,8 +35,19 @@ function workflow(sandboxUrl: string, backlog = false) {
 				type: 'n8n-nodes-athenahealth.athenahealthTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) }, event: 'anyPatientChange', ...(backlog ? { options: { pageSize: 100 } } : {}) },
-				credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
+				parameters: {
+					pollTimes: {
+						item: Array.from({ length: 12 }, (_, i) => ({
+							mode: 'custom',
+							cronExpression: `${i * 5} * * * * *`,
+						})),
+					},
+					event: 'anyPatientChange',
+					...(backlog ? { options: { pageSize: 100 } } : {}),
+				},
+				credentials: {
+					athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' },
+				},
 			},
 			{
 				id: 'c2',
@@ -55,12 +66,37 @@ function workflow(sandboxUrl: string, backlog = false) {
 					options: {},
 				},
 			},
-			...(backlog ? [{ id: 'c4', name: 'All Changes', type: 'n8n-nodes-base.aggregate', typeVersion: 1, position: [130, 0], parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'changes', options: {} } }] : []),
-			{ id: 'c3', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [520, 0], parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } },
+			...(backlog
+				? [
+						{
+							id: 'c4',
+							name: 'All Changes',
+							type: 'n8n-nodes-base.aggregate',
+							typeVersion: 1,
+							position: [130, 0],
+							parameters: {
+								aggregate: 'aggregateAllItemData',
+								destinationFieldName: 'changes',
+								options: {},
+							},
+						},
+					]
+				: []),
+			{
+				id: 'c3',
+				name: 'Wait',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [520, 0],
+				parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' },
+			},
 		],
 		connections: {
 			...(backlog
-				? { 'Patient Changes': { main: [[{ node: 'All Changes', type: 'main', index: 0 }]] }, 'All Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } }
+				? {
+						'Patient Changes': { main: [[{ node: 'All Changes', type: 'main', index: 0 }]] },
+						'All Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] },
+					}
 				: { 'Patient Changes': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } }),
 			Sink: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] },
 		},
@@ -74,9 +110,15 @@ function prepare(bin: string, sandboxUrl: string, backlog = false): string {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-'));
 	n8n.installPackage(userFolder);
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-import-'));
-	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([n8n.sandboxCredential(sandboxUrl)]));
+	fs.writeFileSync(
+		path.join(work, 'credentials.json'),
+		JSON.stringify([n8n.sandboxCredential(sandboxUrl)]),
+	);
 	fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify(workflow(sandboxUrl, backlog)));
-	n8n.cli(bin, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+	n8n.cli(bin, userFolder, [
+		'import:credentials',
+		`--input=${path.join(work, 'credentials.json')}`,
+	]);
 	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'workflow.json')}`]);
 	n8n.cli(bin, userFolder, ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']);
 	fs.rmSync(work, { recursive: true, force: true });
@@ -86,9 +128,22 @@ function prepare(bin: string, sandboxUrl: string, backlog = false): string {
 /** Execution id → status, read from n8n's own database with the sqlite3 module n8n ships. */
 async function executionStatuses(userFolder: string): Promise<Map<string, string>> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const sqlite3 = require(path.join(path.dirname(path.dirname(path.dirname(path.dirname(n8n.ensureN8n())))), 'node_modules', 'sqlite3'));
-	const db = new sqlite3.Database(path.join(userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
-	const rows: Array<{ id: number; status: string }> = await new Promise((resolve, reject) => db.all('SELECT id, status FROM execution_entity', (e: Error | null, r: never) => (e ? reject(e) : resolve(r))));
+	const sqlite3 = require(
+		path.join(
+			path.dirname(path.dirname(path.dirname(path.dirname(n8n.ensureN8n())))),
+			'node_modules',
+			'sqlite3',
+		),
+	);
+	const db = new sqlite3.Database(
+		path.join(userFolder, '.n8n', 'database.sqlite'),
+		sqlite3.OPEN_READONLY,
+	);
+	const rows: Array<{ id: number; status: string }> = await new Promise((resolve, reject) =>
+		db.all('SELECT id, status FROM execution_entity', (e: Error | null, r: never) =>
+			e ? reject(e) : resolve(r),
+		),
+	);
 	await new Promise((resolve) => db.close(resolve));
 	return new Map(rows.map((r) => [String(r.id), r.status]));
 }
@@ -121,7 +176,16 @@ async function activate(sb: Sandbox, backlog = false) {
 		await server!.ready;
 	};
 	await start();
-	await waitFor('the subscription', async () => ((await control(sb, 'GET', '/_control/subscriptions')).some((s: any) => s.key.endsWith('|patients')) ? true : undefined), 120000);
+	await waitFor(
+		'the subscription',
+		async () =>
+			(await control(sb, 'GET', '/_control/subscriptions')).some((s: any) =>
+				s.key.endsWith('|patients'),
+			)
+				? true
+				: undefined,
+		120000,
+	);
 	return { userFolder, start };
 }
 
@@ -131,148 +195,232 @@ describe.each([
 ])('replay $feedReplay, paging $feedPaging', (semantics) => {
 	let sb: Sandbox;
 	beforeAll(async () => {
-		sb = await sandbox({ qps: 20, patients: MAX_CHANGES + 50, booked: 50, openSlots: 50, ...semantics });
+		sb = await sandbox({
+			qps: 20,
+			patients: MAX_CHANGES + 50,
+			booked: 50,
+			openSlots: 50,
+			...semantics,
+		});
 	});
 	afterAll(() => sb?.close());
 
-	test(`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`, async () => {
-		const { userFolder, start } = await activate(sb);
+	test(
+		`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`,
+		async () => {
+			const { userFolder, start } = await activate(sb);
 
-		// a steady flow: one patient update per change, each patient once, until the kills are done
-		const ids = [...sb.state.patients.keys()].slice(0, MAX_CHANGES);
-		let made = 0;
-		let killing = true;
-		const producing = (async () => {
-			const began = Date.now();
-			while ((made < CHANGES || killing) && made < MAX_CHANGES) {
-				const due = Math.min(MAX_CHANGES, Math.ceil(((Date.now() - began) / 1000) * RATE_PER_S));
-				if (due > made) {
-					await scenario(sb, ids.slice(made, due).map((patientid) => ({ action: 'updatePatient', patientid })));
-					made = due;
+			// a steady flow: one patient update per change, each patient once, until the kills are done
+			const ids = [...sb.state.patients.keys()].slice(0, MAX_CHANGES);
+			let made = 0;
+			let killing = true;
+			const producing = (async () => {
+				const began = Date.now();
+				while ((made < CHANGES || killing) && made < MAX_CHANGES) {
+					const due = Math.min(MAX_CHANGES, Math.ceil(((Date.now() - began) / 1000) * RATE_PER_S));
+					if (due > made) {
+						await scenario(
+							sb,
+							ids.slice(made, due).map((patientid) => ({ action: 'updatePatient', patientid })),
+						);
+						made = due;
+					}
+					await sleep(250);
 				}
-				await sleep(250);
+			})();
+
+			// kill just after athena answered a feed read, while an execution runs (it has posted and is
+			// waiting), or at a random moment
+			const kinds = [
+				'after a feed read',
+				'during an execution',
+				'at random',
+				'after a feed read',
+				'during an execution',
+			];
+			const killedAt: string[] = [];
+			for (let k = 0; k < KILLS; k++) {
+				await sleep(4000 + Math.random() * 6000);
+				const kind = kinds[k % kinds.length];
+				if (kind === 'after a feed read') {
+					const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
+					await waitFor(
+						'a feed read',
+						async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined),
+						60000,
+					);
+				} else if (kind === 'during an execution') {
+					const posted = (await control(sb, 'GET', '/_sink/crash')).length;
+					await waitFor(
+						'an execution',
+						async () =>
+							(await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined,
+						60000,
+					).catch((e) => {
+						throw new Error(
+							`${e.message} (made ${made} changes, ${posted} delivered); n8n said:\n${server!.output.join('').slice(-3000)}`,
+						);
+					});
+				}
+				killedAt.push(kind);
+				kill();
+				await sleep(500);
+				await start();
 			}
-		})();
+			killing = false;
+			await producing;
 
-		// kill just after athena answered a feed read, while an execution runs (it has posted and is
-		// waiting), or at a random moment
-		const kinds = ['after a feed read', 'during an execution', 'at random', 'after a feed read', 'during an execution'];
-		const killedAt: string[] = [];
-		for (let k = 0; k < KILLS; k++) {
-			await sleep(4000 + Math.random() * 6000);
-			const kind = kinds[k % kinds.length];
-			if (kind === 'after a feed read') {
-				const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
-				await waitFor('a feed read', async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined), 60000);
-			} else if (kind === 'during an execution') {
-				const posted = (await control(sb, 'GET', '/_sink/crash')).length;
-				await waitFor('an execution', async () => ((await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined), 60000).catch((e) => {
-					throw new Error(`${e.message} (made ${made} changes, ${posted} delivered); n8n said:\n${server!.output.join('').slice(-3000)}`);
-				});
-			}
-			killedAt.push(kind);
-			kill();
-			await sleep(500);
-			await start();
-		}
-		killing = false;
-		await producing;
+			// the sandbox's ground truth: every change it queued for this API key's patient feed
+			const queued = (await control(sb, 'GET', '/_control/feeds/sandbox-client/enqueued')).filter(
+				(e: any) => e.feed === 'patients',
+			);
+			const want = new Set<string>(queued.map((e: any) => e.id));
+			const delivered = await waitFor(
+				'every change delivered',
+				async () => {
+					const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
+					return [...want].every((id) => sink.some((m: any) => m.patientid === id))
+						? sink
+						: undefined;
+				},
+				120000,
+			);
+			await sleep(6000); // let the last executions finish and be saved
+			await server!.stop();
+			const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
+			const statuses = await executionStatuses(userFolder);
 
-		// the sandbox's ground truth: every change it queued for this API key's patient feed
-		const queued = (await control(sb, 'GET', '/_control/feeds/sandbox-client/enqueued')).filter((e: any) => e.feed === 'patients');
-		const want = new Set<string>(queued.map((e: any) => e.id));
-		const delivered = await waitFor(
-			'every change delivered',
-			async () => {
-				const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
-				return [...want].every((id) => sink.some((m: any) => m.patientid === id)) ? sink : undefined;
-			},
-			120000,
-		);
-		await sleep(6000); // let the last executions finish and be saved
-		await server!.stop();
-		const sink = (await control(sb, 'GET', '/_sink/crash')).map((m: any) => m.body);
-		const statuses = await executionStatuses(userFolder);
-
-		const byKey = new Map<string, string[]>();
-		for (const m of sink) byKey.set(m.deliveryKey, [...(byKey.get(m.deliveryKey) ?? []), String(m.execution)]);
-		const duplicates = [...byKey.entries()].filter(([, executions]) => executions.length > 1);
-		// of the executions that delivered one change, at most one finished
-		const finishedTwice = duplicates.filter(([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1);
-		const lost = [...want].filter((id) => !sink.some((m: any) => m.patientid === id));
-		const finished = [...new Set<string>(sink.map((m: any) => String(m.execution)))].filter((id) => statuses.get(id) === 'success').length;
-		process.stdout.write(
-			`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
-		);
-		expect(delivered.length).toBeGreaterThanOrEqual(made);
-		expect(want.size).toBe(made);
-		expect(made).toBeGreaterThanOrEqual(CHANGES);
-		expect(lost).toEqual([]);
-		expect(finishedTwice).toEqual([]);
-		expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
-	}, 12 * 60 * 1000);
+			const byKey = new Map<string, string[]>();
+			for (const m of sink)
+				byKey.set(m.deliveryKey, [...(byKey.get(m.deliveryKey) ?? []), String(m.execution)]);
+			const duplicates = [...byKey.entries()].filter(([, executions]) => executions.length > 1);
+			// of the executions that delivered one change, at most one finished
+			const finishedTwice = duplicates.filter(
+				([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1,
+			);
+			const lost = [...want].filter((id) => !sink.some((m: any) => m.patientid === id));
+			const finished = [...new Set<string>(sink.map((m: any) => String(m.execution)))].filter(
+				(id) => statuses.get(id) === 'success',
+			).length;
+			process.stdout.write(
+				`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
+			);
+			expect(delivered.length).toBeGreaterThanOrEqual(made);
+			expect(want.size).toBe(made);
+			expect(made).toBeGreaterThanOrEqual(CHANGES);
+			expect(lost).toEqual([]);
+			expect(finishedTwice).toEqual([]);
+			expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
+		},
+		12 * 60 * 1000,
+	);
 });
 
 /** Each delivery the sink received: one per change (its own POST, or one of an execution's batch). */
 const deliveries = async (sb: Sandbox) =>
 	(await control(sb, 'GET', '/_sink/crash')).flatMap(({ body }: any) =>
-		Array.isArray(body.changes) ? body.changes.map((c: any) => ({ ...c, execution: body.execution })) : [body],
+		Array.isArray(body.changes)
+			? body.changes.map((c: any) => ({ ...c, execution: body.execution }))
+			: [body],
 	) as Array<{ deliveryKey: string; patientid: string; execution: string }>;
 
 const BACKLOG = 10000;
 describe.each([
 	{ feedReplay: 'with-next', feedPaging: 'page' },
 	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
-])('a 10,000-change backlog at 5 requests/s; replay $feedReplay, paging $feedPaging', (semantics) => {
-	let sb: Sandbox;
-	beforeAll(async () => {
-		sb = await sandbox({ qps: 5, patients: BACKLOG + 20, booked: 20, openSlots: 20, ...semantics });
-	});
-	afterAll(() => sb?.close());
+])(
+	'a 10,000-change backlog at 5 requests/s; replay $feedReplay, paging $feedPaging',
+	(semantics) => {
+		let sb: Sandbox;
+		beforeAll(async () => {
+			sb = await sandbox({
+				qps: 5,
+				patients: BACKLOG + 20,
+				booked: 20,
+				openSlots: 20,
+				...semantics,
+			});
+		});
+		afterAll(() => sb?.close());
 
-	test(`${KILLS} SIGKILLs while it drains (right after feed reads, during an execution): none lost, duplicates only from unfinished executions`, async () => {
-		const { userFolder, start } = await activate(sb, true);
-		await scenario(sb, [...sb.state.patients.keys()].slice(0, BACKLOG).map((patientid) => ({ action: 'updatePatient', patientid })));
+		test(
+			`${KILLS} SIGKILLs while it drains (right after feed reads, during an execution): none lost, duplicates only from unfinished executions`,
+			async () => {
+				const { userFolder, start } = await activate(sb, true);
+				await scenario(
+					sb,
+					[...sb.state.patients.keys()]
+						.slice(0, BACKLOG)
+						.map((patientid) => ({ action: 'updatePatient', patientid })),
+				);
 
-		const kinds = ['after a feed read', 'after a feed read', 'during an execution', 'after a feed read', 'at random'];
-		const killedAt: string[] = [];
-		for (const kind of kinds) {
-			if (kind === 'after a feed read') {
-				const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
-				await waitFor('a feed read', async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined), 60000);
-			} else if (kind === 'during an execution') {
-				const posted = (await control(sb, 'GET', '/_sink/crash')).length;
-				await waitFor('an execution', async () => ((await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined), 120000);
-			} else {
-				await sleep(1000 + Math.random() * 8000);
-			}
-			killedAt.push(kind);
-			kill();
-			await sleep(500);
-			await start();
-		}
+				const kinds = [
+					'after a feed read',
+					'after a feed read',
+					'during an execution',
+					'after a feed read',
+					'at random',
+				];
+				const killedAt: string[] = [];
+				for (const kind of kinds) {
+					if (kind === 'after a feed read') {
+						const reads = (await counters(sb)).byPath[FEED_READS] ?? 0;
+						await waitFor(
+							'a feed read',
+							async () =>
+								((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined,
+							60000,
+						);
+					} else if (kind === 'during an execution') {
+						const posted = (await control(sb, 'GET', '/_sink/crash')).length;
+						await waitFor(
+							'an execution',
+							async () =>
+								(await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined,
+							120000,
+						);
+					} else {
+						await sleep(1000 + Math.random() * 8000);
+					}
+					killedAt.push(kind);
+					kill();
+					await sleep(500);
+					await start();
+				}
 
-		const queued = (await control(sb, 'GET', '/_control/feeds/sandbox-client/enqueued')).filter((e: any) => e.feed === 'patients');
-		const want = new Set<string>(queued.map((e: any) => e.id));
-		await waitFor('every change delivered', async () => {
-			const got = new Set((await deliveries(sb)).map((d) => d.patientid));
-			return [...want].every((id) => got.has(id)) ? true : undefined;
-		}, 300000);
-		await sleep(6000); // let the last executions finish and be saved
-		await server!.stop();
-		const sink = await deliveries(sb);
-		const statuses = await executionStatuses(userFolder);
-		const byKey = new Map<string, string[]>();
-		for (const d of sink) byKey.set(d.deliveryKey, [...(byKey.get(d.deliveryKey) ?? []), String(d.execution)]);
-		const duplicates = [...byKey.entries()].filter(([, executions]) => executions.length > 1);
-		const finishedTwice = duplicates.filter(([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1);
-		const got = new Set(sink.map((d) => d.patientid));
-		const lost = [...want].filter((id) => !got.has(id));
-		process.stdout.write(
-			`[crash backlog ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${got.size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; feed reads ${(await counters(sb)).byPath[FEED_READS]}; kills: ${killedAt.join(', ')}\n`,
+				const queued = (await control(sb, 'GET', '/_control/feeds/sandbox-client/enqueued')).filter(
+					(e: any) => e.feed === 'patients',
+				);
+				const want = new Set<string>(queued.map((e: any) => e.id));
+				await waitFor(
+					'every change delivered',
+					async () => {
+						const got = new Set((await deliveries(sb)).map((d) => d.patientid));
+						return [...want].every((id) => got.has(id)) ? true : undefined;
+					},
+					300000,
+				);
+				await sleep(6000); // let the last executions finish and be saved
+				await server!.stop();
+				const sink = await deliveries(sb);
+				const statuses = await executionStatuses(userFolder);
+				const byKey = new Map<string, string[]>();
+				for (const d of sink)
+					byKey.set(d.deliveryKey, [...(byKey.get(d.deliveryKey) ?? []), String(d.execution)]);
+				const duplicates = [...byKey.entries()].filter(([, executions]) => executions.length > 1);
+				const finishedTwice = duplicates.filter(
+					([, executions]) => executions.filter((id) => statuses.get(id) === 'success').length > 1,
+				);
+				const got = new Set(sink.map((d) => d.patientid));
+				const lost = [...want].filter((id) => !got.has(id));
+				process.stdout.write(
+					`[crash backlog ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${got.size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; feed reads ${(await counters(sb)).byPath[FEED_READS]}; kills: ${killedAt.join(', ')}\n`,
+				);
+				expect(want.size).toBe(BACKLOG);
+				expect(lost).toEqual([]);
+				expect(finishedTwice).toEqual([]);
+			},
+			20 * 60 * 1000,
 		);
-		expect(want.size).toBe(BACKLOG);
-		expect(lost).toEqual([]);
-		expect(finishedTwice).toEqual([]);
-	}, 20 * 60 * 1000);
-});
+	},
+);

@@ -4,7 +4,9 @@ import { Container } from '@n8n/di';
 
 export function captureLogs(): string[] {
 	const lines: string[] = [];
-	const logger = Container.get(Logger) as unknown as { internalLogger: { log: (level: string, message: string, meta?: object) => void } };
+	const logger = Container.get(Logger) as unknown as {
+		internalLogger: { log: (level: string, message: string, meta?: object) => void };
+	};
 	logger.internalLogger.log = (level, message, meta) => {
 		lines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
 	};

@@ -8,7 +8,16 @@ import { Container } from '@n8n/di';
 import os from 'node:os';
 import fs from 'node:fs';
 
-import { BinaryDataService, Credentials, ErrorReporter, ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	Credentials,
+	ErrorReporter,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PackageDirectoryLoader,
+	PollContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -41,7 +50,10 @@ export function loadPackage() {
 		const original = logger.warn;
 		// At log levels above warn, n8n freezes warn as a no-op; then there is nothing to record.
 		const capture = Object.getOwnPropertyDescriptor(logger, 'warn')?.writable !== false;
-		if (capture) logger.warn = ((message: string, meta?: Parameters<typeof original>[1]) => warnings.push(String(message)) && original.call(logger, message, meta)) as typeof logger.warn;
+		if (capture)
+			logger.warn = ((message: string, meta?: Parameters<typeof original>[1]) =>
+				warnings.push(String(message)) &&
+				original.call(logger, message, meta)) as typeof logger.warn;
 		const loader = new PackageDirectoryLoader(ROOT);
 		await loader.loadAll();
 		if (capture) logger.warn = original;
@@ -59,7 +71,11 @@ let binaryPromise: Promise<string> | undefined;
 export function binaryStore(): Promise<string> {
 	binaryPromise ??= (async () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'athena-binary-'));
-		const service = new BinaryDataService({ mode: 'filesystem', localStoragePath: dir } as never, Container.get(ErrorReporter), Container.get(Logger));
+		const service = new BinaryDataService(
+			{ mode: 'filesystem', localStoragePath: dir } as never,
+			Container.get(ErrorReporter),
+			Container.get(Logger),
+		);
 		await service.init();
 		Container.set(BinaryDataService, service);
 		return dir;
@@ -114,19 +130,58 @@ export class MemoryCredentials extends ICredentialsHelper {
 	}
 
 	/** Like n8n's CLI: credential defaults applied, then `={{ }}` defaults resolved with $self. */
-	async getDecrypted(_a?: unknown, _n?: unknown, type = CRED): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_a?: unknown,
+		_n?: unknown,
+		type = CRED,
+	): Promise<ICredentialDataDecryptedObject> {
 		if (type !== CRED) return this.others[type] ?? {};
 		const { loader } = await loadPackage();
 		const properties = loader.credentialTypes[CRED].type.properties;
-		const withDefaults = NodeHelpers.getNodeParameters(properties, this.data as never, true, false, null, null) as IDataObject;
-		const merged: IDataObject = { ...this.data, ...withDefaults, oauthTokenData: this.data.oauthTokenData as IDataObject };
-		const node: INode = { id: 'c', name: 'cred', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: {} };
-		const wf = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: await nodeTypes() });
+		const withDefaults = NodeHelpers.getNodeParameters(
+			properties,
+			this.data as never,
+			true,
+			false,
+			null,
+			null,
+		) as IDataObject;
+		const merged: IDataObject = {
+			...this.data,
+			...withDefaults,
+			oauthTokenData: this.data.oauthTokenData as IDataObject,
+		};
+		const node: INode = {
+			id: 'c',
+			name: 'cred',
+			type: 'n8n-nodes-athenahealth.athenahealth',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
+		const wf = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: await nodeTypes(),
+		});
 		const resolved: IDataObject = {};
 		for (const [key, value] of Object.entries(merged)) {
 			resolved[key] =
 				typeof value === 'string' && value.startsWith('=')
-					? (wf.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', {}, undefined, false, merged) as IDataObject[string])
+					? (wf.expression.getParameterValue(
+							value,
+							null,
+							0,
+							0,
+							node.name,
+							[],
+							'internal',
+							{},
+							undefined,
+							false,
+							merged,
+						) as IDataObject[string])
 					: value;
 		}
 		return resolved as ICredentialDataDecryptedObject;
@@ -134,9 +189,14 @@ export class MemoryCredentials extends ICredentialsHelper {
 
 	async updateCredentials() {}
 
-	async updateCredentialsOauthTokenData(_n: unknown, type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentialsOauthTokenData(
+		_n: unknown,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.tokenUpdates++;
-		if (type !== CRED) this.others[type] = { ...this.others[type], oauthTokenData: data.oauthTokenData };
+		if (type !== CRED)
+			this.others[type] = { ...this.others[type], oauthTokenData: data.oauthTokenData };
 		else this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
 	}
 
@@ -170,7 +230,10 @@ export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentia
 	});
 }
 
-function additionalData(credentials: MemoryCredentials, hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+function additionalData(
+	credentials: MemoryCredentials,
+	hooks: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
 	return {
 		executionId: '1',
 		hooks,
@@ -193,7 +256,12 @@ export interface RunResult {
 	/** Items on the first output of a node's first run. */
 	output(nodeName: string): INodeExecutionData[];
 	/** The error that stopped the workflow, if any. */
-	error?: Error & { description?: string; httpCode?: string; context?: IDataObject; failure?: IDataObject };
+	error?: Error & {
+		description?: string;
+		httpCode?: string;
+		context?: IDataObject;
+		failure?: IDataObject;
+	};
 }
 
 export interface NodeSpec {
@@ -225,17 +293,34 @@ export async function runNodes(
 		position: [i * 200, 0],
 		parameters: s.parameters as INode['parameters'],
 		onError: s.onError,
-		credentials: s.nodeCredentials ?? (s.credentials === false ? undefined : { [CRED]: { id: 'cred-1', name: 'athena' } }),
+		credentials:
+			s.nodeCredentials ??
+			(s.credentials === false ? undefined : { [CRED]: { id: 'cred-1', name: 'athena' } }),
 	}));
 	const connections: Workflow['connectionsBySourceNode'] = {};
-	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	for (let i = 0; i + 1 < nodes.length; i++)
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	// `options.staticData` plays n8n's database: a run starts from a copy of it, and what the run
 	// changed is written back only when n8n would save it: after a run that is not manual, with
 	// the static data n8n's engine hands to the workflowExecuteAfter hook when it changed.
 	const stored = options.staticData ?? {};
-	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes: await nodeTypes(), staticData: JSON.parse(JSON.stringify(stored)) });
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes: await nodeTypes(),
+		staticData: JSON.parse(JSON.stringify(stored)),
+	});
 	const mode = options.mode ?? 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', name: 'test', nodes, connections, active: false, settings: {} } as never);
+	const hooks = new ExecutionLifecycleHooks(mode, '1', {
+		id: 'wf',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+	} as never);
 	const done = new Promise<IRun>((resolve) =>
 		hooks.addHandler('workflowExecuteAfter', (run, newStaticData) => {
 			if (mode !== 'manual' && newStaticData) {
@@ -246,11 +331,16 @@ export async function runNodes(
 		}),
 	);
 	const runData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [input.map((json) => ({ json }))] }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [
+				{ node: nodes[0], data: { main: [input.map((json) => ({ json }))] }, source: null },
+			],
+		},
 	});
 	const execute = new WorkflowExecute(additionalData(credentials, hooks), mode, runData);
 	const promise = execute.processRunExecutionData(workflow);
-	if (options.cancelAfterMs !== undefined) setTimeout(() => promise.cancel(), options.cancelAfterMs);
+	if (options.cancelAfterMs !== undefined)
+		setTimeout(() => promise.cancel(), options.cancelAfterMs);
 	const run = await done;
 	const resultData = run.data.resultData;
 	return {
@@ -284,17 +374,45 @@ export async function pollContext(
 		parameters: parameters as INode['parameters'],
 		credentials: { [CRED]: { id: 'cred-1', name: 'athena' } },
 	};
-	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: await nodeTypes(), staticData });
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: await nodeTypes(),
+		staticData,
+	});
 	const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', nodes: [node] } as never);
 	const emitted: Emitted[] = [];
-	const emit = (data: INodeExecutionData[][], _response?: unknown, done?: IDeferredPromise<IRun>) => {
+	const emit = (
+		data: INodeExecutionData[][],
+		_response?: unknown,
+		done?: IDeferredPromise<IRun>,
+	) => {
 		emitted.push({
 			items: data[0] ?? [],
 			finish: (status = 'success') =>
-				done?.resolve({ status, mode, startedAt: new Date(), finished: status === 'success', data: createRunExecutionData(status === 'error' ? { resultData: { error: new Error('a later node failed') as never, runData: {} } } : {}) } as IRun),
+				done?.resolve({
+					status,
+					mode,
+					startedAt: new Date(),
+					finished: status === 'success',
+					data: createRunExecutionData(
+						status === 'error'
+							? { resultData: { error: new Error('a later node failed') as never, runData: {} } }
+							: {},
+					),
+				} as IRun),
 		});
 	};
-	const context = new PollContext(workflow, node, additionalData(credentials, hooks), mode, 'activate', mode === 'manual' ? undefined : emit);
+	const context = new PollContext(
+		workflow,
+		node,
+		additionalData(credentials, hooks),
+		mode,
+		'activate',
+		mode === 'manual' ? undefined : emit,
+	);
 	// n8n releases after 2.8 give polls a time budget (getPollBudgetMs); 2.8's PollContext has none.
 	if (budgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => budgetMs });
 	return { workflow, node, context, emitted };
@@ -305,7 +423,8 @@ export async function pollContext(
 const activations = new WeakMap<IDataObject, Awaited<ReturnType<typeof pollContext>>>();
 
 /** Every execution the trigger started in the activation `staticData` stands for, in order. */
-export const executions = (staticData: IDataObject): Emitted[] => activations.get(staticData)?.emitted ?? [];
+export const executions = (staticData: IDataObject): Emitted[] =>
+	activations.get(staticData)?.emitted ?? [];
 
 /** What n8n would have saved: static data at the last emit. A copy, to run as a new activation. */
 export const restart = (saved: IDataObject): IDataObject => JSON.parse(JSON.stringify(saved));
@@ -324,18 +443,28 @@ export async function pollOnce(
 		activation = await pollContext(credentials, parameters, mode, staticData, opts.budgetMs);
 		if (mode !== 'manual') activations.set(staticData, activation);
 	}
-	if (opts.budgetMs !== undefined) Object.assign(activation.context, { getPollBudgetMs: () => opts.budgetMs });
+	if (opts.budgetMs !== undefined)
+		Object.assign(activation.context, { getPollBudgetMs: () => opts.budgetMs });
 	const before = activation.emitted.length;
-	const result = await (loader.nodeTypes.athenahealthTrigger.type as INodeType).poll!.call(activation.context);
+	const result = await (loader.nodeTypes.athenahealthTrigger.type as INodeType).poll!.call(
+		activation.context,
+	);
 	if (result) return { items: result[0] ?? [], finish: () => undefined }; // returned, not emitted (manual mode)
-	return activation.emitted.length > before ? activation.emitted[activation.emitted.length - 1] : undefined;
+	return activation.emitted.length > before
+		? activation.emitted[activation.emitted.length - 1]
+		: undefined;
 }
 
 /** One poll whose execution then ends as `outcome` (default: finished successfully); returns its items. */
 export async function poll(
 	credentials: MemoryCredentials,
 	parameters: IDataObject,
-	opts: { mode?: WorkflowExecuteMode; staticData?: IDataObject; budgetMs?: number; outcome?: 'success' | 'error' | 'unfinished' } = {},
+	opts: {
+		mode?: WorkflowExecuteMode;
+		staticData?: IDataObject;
+		budgetMs?: number;
+		outcome?: 'success' | 'error' | 'unfinished';
+	} = {},
 ): Promise<INodeExecutionData[]> {
 	const execution = await pollOnce(credentials, parameters, opts);
 	if (!execution) return [];
@@ -345,16 +474,52 @@ export async function poll(
 }
 
 /** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
-export async function listSearch(credentials: MemoryCredentials, method: string, filter?: string, parameters: IDataObject = {}) {
+export async function listSearch(
+	credentials: MemoryCredentials,
+	method: string,
+	filter?: string,
+	parameters: IDataObject = {},
+) {
 	const { loader } = await loadPackage();
 	const node: INode = {
-		id: 'n', name: 'athenahealth', type: 'n8n-nodes-athenahealth.athenahealth', typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'],
+		id: 'n',
+		name: 'athenahealth',
+		type: 'n8n-nodes-athenahealth.athenahealth',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
 		credentials: { [CRED]: { id: 'cred-1', name: 'athena' } },
 	};
-	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes: await nodeTypes() });
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: await nodeTypes(),
+	});
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'wf', nodes: [node] } as never);
 	// the editor sends the node's current parameters along with a list search
-	const context = new LoadOptionsContext(workflow, node, { ...additionalData(credentials, hooks), currentNodeParameters: parameters as INode['parameters'] }, 'parameters.departmentId');
-	const methods = (loader.nodeTypes.athenahealth.type as unknown as { methods: { listSearch: Record<string, (this: unknown, f?: string) => Promise<{ results: Array<{ name: string; value: string }> }>> } }).methods;
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		{
+			...additionalData(credentials, hooks),
+			currentNodeParameters: parameters as INode['parameters'],
+		},
+		'parameters.departmentId',
+	);
+	const methods = (
+		loader.nodeTypes.athenahealth.type as unknown as {
+			methods: {
+				listSearch: Record<
+					string,
+					(
+						this: unknown,
+						f?: string,
+					) => Promise<{ results: Array<{ name: string; value: string }> }>
+				>;
+			};
+		}
+	).methods;
 	return await methods.listSearch[method].call(context, filter);
 }

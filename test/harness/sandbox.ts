@@ -2,7 +2,9 @@
 import { request } from 'undici';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox } = require('../../sandbox') as { startSandbox: (o?: object) => Promise<Sandbox> };
+const { startSandbox } = require('../../sandbox') as {
+	startSandbox: (o?: object) => Promise<Sandbox>;
+};
 
 export interface Sandbox {
 	url: string;
@@ -16,25 +18,34 @@ export interface Sandbox {
 }
 
 export async function sandbox(options: object = {}): Promise<Sandbox> {
-	const clients = ['sandbox', 'other', 'fresh', 'slow', 'a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ id: `${name}-client`, secret: `${name}-secret` }));
+	const clients = ['sandbox', 'other', 'fresh', 'slow', 'a', 'b', 'c', 'd', 'e', 'f'].map(
+		(name) => ({ id: `${name}-client`, secret: `${name}-secret` }),
+	);
 	return await startSandbox({ qps: 0, tokenRateLimit: 50, clients, ...options });
 }
 
-export async function control(sb: Sandbox, method: string, path: string, body?: unknown): Promise<any> {
+export async function control(
+	sb: Sandbox,
+	method: string,
+	path: string,
+	body?: unknown,
+): Promise<any> {
 	const res = await request(`${sb.url}${path}`, {
 		method: method as 'GET',
 		body: body === undefined ? undefined : JSON.stringify(body),
 		headers: { 'content-type': 'application/json' },
 	});
 	const text = await res.body.text();
-	if (res.statusCode >= 400) throw new Error(`control ${method} ${path} → ${res.statusCode} ${text}`);
+	if (res.statusCode >= 400)
+		throw new Error(`control ${method} ${path} → ${res.statusCode} ${text}`);
 	return JSON.parse(text.replace(/\\\//g, '/'));
 }
 
 export const counters = (sb: Sandbox) => control(sb, 'GET', '/_control/counters');
 export const fault = (sb: Sandbox, f: object) => control(sb, 'POST', '/_control/faults', f);
 export const settings = (sb: Sandbox, s: object) => control(sb, 'POST', '/_control/settings', s);
-export const scenario = (sb: Sandbox, steps: object | object[]) => control(sb, 'POST', '/_control/scenario', steps);
+export const scenario = (sb: Sandbox, steps: object | object[]) =>
+	control(sb, 'POST', '/_control/scenario', steps);
 
 /** Requests the sandbox saw for one normalized path such as "GET /v1/{id}/departments". */
 export async function hits(sb: Sandbox, key: string): Promise<number> {

@@ -7,12 +7,24 @@ import fc from 'fast-check';
 
 import { createAck } from '../../nodes/hl7/ack';
 import { athenaFacts } from '../../nodes/hl7/athena';
-import { buildBatch, escapeValue, Hl7Error, Hl7Message, normalize, splitBatch, unescapeValue, DEFAULT_DELIMITERS } from '../../nodes/hl7/codec';
+import {
+	buildBatch,
+	escapeValue,
+	Hl7Error,
+	Hl7Message,
+	normalize,
+	splitBatch,
+	unescapeValue,
+	DEFAULT_DELIMITERS,
+} from '../../nodes/hl7/codec';
 import { validate } from '../../nodes/hl7/validate';
 
 const SAMPLES = path.resolve(__dirname, '../fixtures/hl7');
 const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.hl7'));
-const read = (f: string) => readFileSync(path.join(SAMPLES, f), 'latin1').includes('\ufffd') ? readFileSync(path.join(SAMPLES, f), 'latin1') : readFileSync(path.join(SAMPLES, f), 'utf8');
+const read = (f: string) =>
+	readFileSync(path.join(SAMPLES, f), 'latin1').includes('\ufffd')
+		? readFileSync(path.join(SAMPLES, f), 'latin1')
+		: readFileSync(path.join(SAMPLES, f), 'utf8');
 const MSH = 'MSH|^~\\&|SND|FAC|RCV|FAC|20240101120000||ADT^A04|MSG1|P|2.5.1';
 
 describe('the sample messages behave as MANIFEST.md says', () => {
@@ -28,7 +40,11 @@ describe('the sample messages behave as MANIFEST.md says', () => {
 			}
 			if (/invalid-segment-header-length/.test(file)) {
 				// MANIFEST: may be rejected or parsed. We reject it, naming the bad segment and its line.
-				expect(() => Hl7Message.parse(text)).toThrow(new Hl7Error('"PIDX|1||1234" is not a segment: a segment starts with a 3-character name (A–Z, 0–9) and the field separator "|" (segment PID, line 2)'));
+				expect(() => Hl7Message.parse(text)).toThrow(
+					new Hl7Error(
+						'"PIDX|1||1234" is not a segment: a segment starts with a 3-character name (A–Z, 0–9) and the field separator "|" (segment PID, line 2)',
+					),
+				);
 				return;
 			}
 			if (/batch/.test(file)) {
@@ -117,17 +133,51 @@ describe('escapes', () => {
 	});
 	test('formatting escapes are kept or converted, as the user chooses', () => {
 		expect(unescapeValue('a\\.br\\b\\H\\c\\N\\', DEFAULT_DELIMITERS)).toBe('a\\.br\\b\\H\\c\\N\\');
-		expect(unescapeValue('a\\.br\\b\\H\\c\\N\\', DEFAULT_DELIMITERS, { formatting: 'convert' })).toBe('a\nbc');
+		expect(
+			unescapeValue('a\\.br\\b\\H\\c\\N\\', DEFAULT_DELIMITERS, { formatting: 'convert' }),
+		).toBe('a\nbc');
 	});
 	test('escape ∘ unescape is the identity for any text and any delimiters', () => {
-		const delims = fc.shuffledSubarray(['|', '^', '~', '\\', '&', '#', '!', '@', '%', '*', '}'], { minLength: 5, maxLength: 5 }).map(([field, component, repetition, escape, subcomponent]) => ({ field, component, repetition, escape, subcomponent }));
-		fc.assert(fc.property(delims, fc.string({ unit: 'binary', maxLength: 60 }), (d, s) => unescapeValue(escapeValue(s, d), d) === s));
+		const delims = fc
+			.shuffledSubarray(['|', '^', '~', '\\', '&', '#', '!', '@', '%', '*', '}'], {
+				minLength: 5,
+				maxLength: 5,
+			})
+			.map(([field, component, repetition, escape, subcomponent]) => ({
+				field,
+				component,
+				repetition,
+				escape,
+				subcomponent,
+			}));
+		fc.assert(
+			fc.property(
+				delims,
+				fc.string({ unit: 'binary', maxLength: 60 }),
+				(d, s) => unescapeValue(escapeValue(s, d), d) === s,
+			),
+		);
 	});
 });
 
 describe('property: parse(build(x)) = x for generated messages', () => {
-	const value = fc.string({ unit: fc.constantFrom('a', 'Z', '1', ' ', 'é', '|', '^', '~', '\\', '&', '\n', '€'), maxLength: 8 });
-	const segment = fc.record({ name: fc.constantFrom('PID', 'PV1', 'OBX', 'ZAT', 'NTE'), values: fc.array(fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), value), { maxLength: 6 }) });
+	const value = fc.string({
+		unit: fc.constantFrom('a', 'Z', '1', ' ', 'é', '|', '^', '~', '\\', '&', '\n', '€'),
+		maxLength: 8,
+	});
+	const segment = fc.record({
+		name: fc.constantFrom('PID', 'PV1', 'OBX', 'ZAT', 'NTE'),
+		values: fc.array(
+			fc.tuple(
+				fc.integer({ min: 1, max: 12 }),
+				fc.integer({ min: 1, max: 3 }),
+				fc.integer({ min: 1, max: 4 }),
+				fc.integer({ min: 1, max: 3 }),
+				value,
+			),
+			{ maxLength: 6 },
+		),
+	});
 	test('values set through paths read back identically, and the text re-parses to the same message', () => {
 		fc.assert(
 			fc.property(fc.array(segment, { maxLength: 5 }), (segments) => {
@@ -152,15 +202,21 @@ describe('property: parse(build(x)) = x for generated messages', () => {
 	});
 	test('random bytes never hang and never throw anything but Hl7Error', () => {
 		fc.assert(
-			fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }).map((s) => `MSH|^~\\&|${s}`)), (s) => {
-				try {
-					const m = Hl7Message.parse(s);
-					m.pathMap();
-					return true;
-				} catch (error) {
-					return error instanceof Hl7Error;
-				}
-			}),
+			fc.property(
+				fc.oneof(
+					fc.string({ unit: 'binary', maxLength: 300 }),
+					fc.string({ maxLength: 300 }).map((s) => `MSH|^~\\&|${s}`),
+				),
+				(s) => {
+					try {
+						const m = Hl7Message.parse(s);
+						m.pathMap();
+						return true;
+					} catch (error) {
+						return error instanceof Hl7Error;
+					}
+				},
+			),
 			{ numRuns: 2000 },
 		);
 	});
@@ -175,8 +231,16 @@ describe('batches, ACK, validation, athena facts', () => {
 	});
 	test('ACK: sender and receiver swapped, MSA-2 = MSH-10, ERR for errors', () => {
 		const m = Hl7Message.parse(`${MSH}\rPID|1`);
-		const ack = createAck(m, { code: 'AE', text: 'bad PID', errors: [{ location: 'PID^1^3', message: 'missing id' }], controlId: 'A1', timestamp: '20240101120001' });
-		expect(ack.message).toBe('MSH|^~\\&|RCV|FAC|SND|FAC|20240101120001||ACK^A04^ACK|A1|P|2.5.1\rMSA|AE|MSG1|bad PID\rERR||PID^1^3|207|E||||missing id\r');
+		const ack = createAck(m, {
+			code: 'AE',
+			text: 'bad PID',
+			errors: [{ location: 'PID^1^3', message: 'missing id' }],
+			controlId: 'A1',
+			timestamp: '20240101120001',
+		});
+		expect(ack.message).toBe(
+			'MSH|^~\\&|RCV|FAC|SND|FAC|20240101120001||ACK^A04^ACK|A1|P|2.5.1\rMSA|AE|MSG1|bad PID\rERR||PID^1^3|207|E||||missing id\r',
+		);
 		expect(ack.required).toBe(true);
 	});
 	test('ACK honours MSH-15/16 in enhanced mode', () => {
@@ -186,14 +250,39 @@ describe('batches, ACK, validation, athena facts', () => {
 		expect(createAck(m, { code: 'AE' }).required).toBe(true);
 	});
 	test('validation reports, not just pass/fail', () => {
-		const r = validate('MSH|^~\\&|S|F|R|F|||ADT^A01||P|2.5\rPID|1', { 'ADT^A01': ['EVN', 'PID', 'PV1'] });
+		const r = validate('MSH|^~\\&|S|F|R|F|||ADT^A01||P|2.5\rPID|1', {
+			'ADT^A01': ['EVN', 'PID', 'PV1'],
+		});
 		expect(r.valid).toBe(false);
 		expect(r.errors.map((e) => e.path)).toEqual(['MSH.7', 'MSH.10', 'EVN', 'PV1']);
 	});
 	test('athena SIU conventions become the REST appointment shape', () => {
 		const facts = athenaFacts(Hl7Message.parse(read('athena-siu-s12-403.hl7')));
-		expect(facts).toMatchObject({ practiceId: '235', fromAthena: true, event: 'Appointment Scheduled', controlId: '403' });
-		expect(facts.appointment).toMatchObject({ appointmentid: '231015', date: '03/22/2004', starttime: '13:20', duration: '10', departmentid: '2', providerid: '13', patientid: '00432', appointmentstatus: 'f', appointmenttype: 'office visit' });
-		expect(facts.patient).toMatchObject({ patientid: '00432', lastname: 'THOMPSON', firstname: 'SANG', dob: '07/27/2000', sex: 'M', city: 'BRIDGEPORT', zip: '06605' });
+		expect(facts).toMatchObject({
+			practiceId: '235',
+			fromAthena: true,
+			event: 'Appointment Scheduled',
+			controlId: '403',
+		});
+		expect(facts.appointment).toMatchObject({
+			appointmentid: '231015',
+			date: '03/22/2004',
+			starttime: '13:20',
+			duration: '10',
+			departmentid: '2',
+			providerid: '13',
+			patientid: '00432',
+			appointmentstatus: 'f',
+			appointmenttype: 'office visit',
+		});
+		expect(facts.patient).toMatchObject({
+			patientid: '00432',
+			lastname: 'THOMPSON',
+			firstname: 'SANG',
+			dob: '07/27/2000',
+			sex: 'M',
+			city: 'BRIDGEPORT',
+			zip: '06605',
+		});
 	});
 });

@@ -37,7 +37,8 @@ describe('fuzz findings (issue 16)', () => {
 	});
 	test('set() refuses a value a message without an escape character cannot carry', () => {
 		const m = Hl7Message.parse('MSH|^~|S|F|R|F|20240101||ADT^A04|1|P|2.3\rPID|1');
-		for (const v of ['a|b', 'a^b', 'a~b', 'a\rb', 'a\nb']) expect(() => m.set('PID.5', v)).toThrow(Hl7Error);
+		for (const v of ['a|b', 'a^b', 'a~b', 'a\rb', 'a\nb'])
+			expect(() => m.set('PID.5', v)).toThrow(Hl7Error);
 		expect(m.toString()).toBe('MSH|^~|S|F|R|F|20240101||ADT^A04|1|P|2.3\rPID|1\r');
 		expect(m.set('PID.5', 'a&b\\c').get('PID.5')).toBe('a&b\\c');
 	});
@@ -49,14 +50,19 @@ describe('fuzz findings (issue 16)', () => {
 	});
 	test('Create ACK keeps an escaped trigger event escaped', () => {
 		const m = Hl7Message.parse('MSH|^~\\&|S|F|R|F|20240101||ADT^A\\F\\01|9|P|2.5');
-		const ack = Hl7Message.parse(createAck(m, { code: 'AA', controlId: 'A1', timestamp: 'T' }).message);
+		const ack = Hl7Message.parse(
+			createAck(m, { code: 'AA', controlId: 'A1', timestamp: 'T' }).message,
+		);
 		expect(ack.raw('MSH.9')).toBe('ACK^A\\F\\01^ACK');
 		expect(ack.get('MSH.9.2')).toBe('A|01');
 		expect(ack.get('MSH.10')).toBe('A1');
 	});
 	test('Create ACK escapes MSA-3 even when the received message declares no escape character', () => {
 		const m = Hl7Message.parse('MSH|^~|S\\1|F|R|F|20240101||ADT^A04|9|P|2.3');
-		const ack = Hl7Message.parse(createAck(m, { code: 'AE', text: 'bad | field ^ here', controlId: 'A1', timestamp: 'T' }).message);
+		const ack = Hl7Message.parse(
+			createAck(m, { code: 'AE', text: 'bad | field ^ here', controlId: 'A1', timestamp: 'T' })
+				.message,
+		);
 		expect(ack.get('MSH.2')).toBe('^~\\');
 		expect(ack.get('MSA.3')).toBe('bad | field ^ here');
 		expect(ack.get('MSH.5')).toBe('S\\1');
@@ -78,31 +84,75 @@ function exercise(text: string, path_: string, value: string): void {
 	m.get(path_);
 	m.repetitions(path_);
 	athenaFacts(m);
-	Hl7Message.parse(createAck(m, { code: 'AE', text: value, errors: [{ location: 'PID^1^3', message: value }] }).message);
+	Hl7Message.parse(
+		createAck(m, { code: 'AE', text: value, errors: [{ location: 'PID^1^3', message: value }] })
+			.message,
+	);
 	m.set(path_, value);
 	Hl7Message.parse(m.toString());
 }
 
 describe('bounded, seeded fuzz', () => {
 	const bytes = fc.string({ unit: 'binary', maxLength: 200 });
-	const special = fc.constantFrom('|', '^', '~', '\\', '&', '#', '\r', '\n', '\x0b', '\x1c', ' ', 'X', 'F', 'MSH', '\\X41\\', '\\XFF\\');
-	const mutation = fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.oneof(special, fc.string({ unit: 'binary', maxLength: 6 })));
-	const mutated = fc.tuple(fc.constantFrom(...samples), fc.array(mutation, { minLength: 1, maxLength: 6 })).map(([text, edits]) =>
-		edits.reduce((s, [at, del, ins]) => {
-			const i = at % (s.length + 1);
-			return s.slice(0, i) + ins + s.slice(i + del);
-		}, text),
+	const special = fc.constantFrom(
+		'|',
+		'^',
+		'~',
+		'\\',
+		'&',
+		'#',
+		'\r',
+		'\n',
+		'\x0b',
+		'\x1c',
+		' ',
+		'X',
+		'F',
+		'MSH',
+		'\\X41\\',
+		'\\XFF\\',
 	);
-	const paths = fc.tuple(fc.constantFrom('MSH', 'PID', 'OBX', 'ZZZ', 'BHS'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })).map(([s, o, f, r, c, sc]) => `${s}[${o}].${f}[${r}].${c}.${sc}`);
+	const mutation = fc.tuple(
+		fc.nat(),
+		fc.nat({ max: 8 }),
+		fc.oneof(special, fc.string({ unit: 'binary', maxLength: 6 })),
+	);
+	const mutated = fc
+		.tuple(fc.constantFrom(...samples), fc.array(mutation, { minLength: 1, maxLength: 6 }))
+		.map(([text, edits]) =>
+			edits.reduce((s, [at, del, ins]) => {
+				const i = at % (s.length + 1);
+				return s.slice(0, i) + ins + s.slice(i + del);
+			}, text),
+		);
+	const paths = fc
+		.tuple(
+			fc.constantFrom('MSH', 'PID', 'OBX', 'ZZZ', 'BHS'),
+			fc.integer({ min: 1, max: 3 }),
+			fc.integer({ min: 0, max: 25 }),
+			fc.integer({ min: 1, max: 3 }),
+			fc.integer({ min: 1, max: 4 }),
+			fc.integer({ min: 1, max: 3 }),
+		)
+		.map(([s, o, f, r, c, sc]) => `${s}[${o}].${f}[${r}].${c}.${sc}`);
 	test('no error other than Hl7Error, over random bytes and mutated real messages', () => {
 		fc.assert(
-			fc.property(fc.oneof(bytes, bytes.map((s) => `MSH|^~\\&|${s}`), mutated), paths, fc.oneof(bytes, special), (text, p, value) => {
-				try {
-					exercise(text, p, value);
-				} catch (error) {
-					if (!(error instanceof Hl7Error)) throw error;
-				}
-			}),
+			fc.property(
+				fc.oneof(
+					bytes,
+					bytes.map((s) => `MSH|^~\\&|${s}`),
+					mutated,
+				),
+				paths,
+				fc.oneof(bytes, special),
+				(text, p, value) => {
+					try {
+						exercise(text, p, value);
+					} catch (error) {
+						if (!(error instanceof Hl7Error)) throw error;
+					}
+				},
+			),
 			{ seed: 16, numRuns: 3000 },
 		);
 	});

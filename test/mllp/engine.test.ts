@@ -11,12 +11,21 @@ import { frame, MllpDecoder } from '../../mllp/nodes/Mllp/framing';
 import { startMllpServer, type MllpServer } from '../../mllp/nodes/Mllp/server';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { testCertificate } = require('../../sandbox/testCert') as { testCertificate(cn?: string): { cert: string; key: string } };
+const { testCertificate } = require('../../sandbox/testCert') as {
+	testCertificate(cn?: string): { cert: string; key: string };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unframer } = require('../../sandbox/mllp') as { unframer(onFrame: (t: string) => void): (b: Buffer) => void };
+const { unframer } = require('../../sandbox/mllp') as {
+	unframer(onFrame: (t: string) => void): (b: Buffer) => void;
+};
 
-const msg = (id: string, extra = '') => `MSH|^~\\&|SND|FAC|RCV|FAC|20240101120000||ADT^A04|${id}|P|2.5.1\rPID|1||${id}^^^MRN||DOE^RICHARD${extra}\r`;
-const field = (text: string, seg: string, n: number) => text.split('\r').find((l) => l.startsWith(seg))?.split('|')[n];
+const msg = (id: string, extra = '') =>
+	`MSH|^~\\&|SND|FAC|RCV|FAC|20240101120000||ADT^A04|${id}|P|2.5.1\rPID|1||${id}^^^MRN||DOE^RICHARD${extra}\r`;
+const field = (text: string, seg: string, n: number) =>
+	text
+		.split('\r')
+		.find((l) => l.startsWith(seg))
+		?.split('|')[n];
 
 interface Harness {
 	server: MllpServer;
@@ -30,7 +39,15 @@ afterEach(async () => {
 	await Promise.all(open.splice(0).map((s) => s.close(0)));
 });
 
-async function listen(o: { maxBytes?: number; verdict?: (m: Hl7Message) => Promise<{ code: AckCode; text?: string }> | { code: AckCode; text?: string }; tls?: Parameters<typeof startMllpServer>[0]['tls'] } = {}): Promise<Harness> {
+async function listen(
+	o: {
+		maxBytes?: number;
+		verdict?: (
+			m: Hl7Message,
+		) => Promise<{ code: AckCode; text?: string }> | { code: AckCode; text?: string };
+		tls?: Parameters<typeof startMllpServer>[0]['tls'];
+	} = {},
+): Promise<Harness> {
 	const handed: string[] = [];
 	const sizes: number[] = [];
 	const warnings: string[] = [];
@@ -53,7 +70,9 @@ async function listen(o: { maxBytes?: number; verdict?: (m: Hl7Message) => Promi
 
 /** A raw connection that collects every ACK frame it receives. */
 async function rawClient(port: number, tlsOptions?: tls.ConnectionOptions) {
-	const socket = tlsOptions ? tls.connect({ host: '127.0.0.1', port, ...tlsOptions }) : net.connect({ host: '127.0.0.1', port });
+	const socket = tlsOptions
+		? tls.connect({ host: '127.0.0.1', port, ...tlsOptions })
+		: net.connect({ host: '127.0.0.1', port });
 	await new Promise<void>((resolve, reject) => {
 		socket.once(tlsOptions ? 'secureConnect' : 'connect', () => resolve());
 		socket.once('error', reject);
@@ -83,7 +102,10 @@ describe('framing (decoder)', () => {
 		for (let cut = 0; cut <= bytes.length; cut++) {
 			const d = new MllpDecoder(1e6);
 			const frames = [...d.push(bytes.subarray(0, cut)), ...d.push(bytes.subarray(cut))];
-			expect(frames.map((f) => (f.kind === 'message' ? f.data.toString() : f.kind))).toEqual([msg('1'), msg('2')]);
+			expect(frames.map((f) => (f.kind === 'message' ? f.data.toString() : f.kind))).toEqual([
+				msg('1'),
+				msg('2'),
+			]);
 		}
 	});
 	test('garbage outside frames is counted, CR/LF after FS is not', () => {
@@ -97,7 +119,13 @@ describe('the listener', () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
 		const bytes = frame(msg('S1'));
-		for (const [a, b] of [[0, 1], [1, 20], [20, bytes.length - 2], [bytes.length - 2, bytes.length - 1], [bytes.length - 1, bytes.length]]) {
+		for (const [a, b] of [
+			[0, 1],
+			[1, 20],
+			[20, bytes.length - 2],
+			[bytes.length - 2, bytes.length - 1],
+			[bytes.length - 1, bytes.length],
+		]) {
 			c.socket.write(bytes.subarray(a, b));
 			await new Promise((r) => setImmediate(r));
 		}
@@ -119,7 +147,10 @@ describe('the listener', () => {
 	// node-hl7-server and simple-hl7 merge pipelined messages into one and drop a partial tail
 	// (docs/development.md#mllp-engines)
 	test('several messages in one chunk are handed over and acknowledged in order', async () => {
-		const h = await listen({ verdict: async (m) => (m.get('MSH.10') === 'M3' ? { code: 'AE', text: 'no such patient' } : { code: 'AA' }) });
+		const h = await listen({
+			verdict: async (m) =>
+				m.get('MSH.10') === 'M3' ? { code: 'AE', text: 'no such patient' } : { code: 'AA' },
+		});
 		const c = await rawClient(h.server.port);
 		c.socket.write(Buffer.concat(['M1', 'M2', 'M3', 'M4', 'M5'].map((id) => frame(msg(id)))));
 		const acks = await c.waitFor(5);
@@ -132,7 +163,9 @@ describe('the listener', () => {
 	test('a frame without FS gets an AR when the next frame starts; the next one is acknowledged', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([Buffer.from([0x0b]), Buffer.from(msg('LOST')), frame(msg('N2'))]));
+		c.socket.write(
+			Buffer.concat([Buffer.from([0x0b]), Buffer.from(msg('LOST')), frame(msg('N2'))]),
+		);
 		const acks = await c.waitFor(2);
 		expect(acks.map((a) => field(a, 'MSA', 1))).toEqual(['AR', 'AA']);
 		expect(field(acks[0], 'MSA', 3)).toMatch(/without FS/);
@@ -156,7 +189,14 @@ describe('the listener', () => {
 	test('garbage between frames is ignored with a log line', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n'), frame(msg('G1')), Buffer.from('\x00\xffnoise'), frame(msg('G2'))]));
+		c.socket.write(
+			Buffer.concat([
+				Buffer.from('GET / HTTP/1.1\r\n'),
+				frame(msg('G1')),
+				Buffer.from('\x00\xffnoise'),
+				frame(msg('G2')),
+			]),
+		);
 		expect(codes(await c.waitFor(2))).toEqual(['AA:G1', 'AA:G2']);
 		expect(h.warnings.filter((w) => /outside a frame/.test(w))).toHaveLength(2);
 		c.socket.destroy();
@@ -175,7 +215,9 @@ describe('the listener', () => {
 	test('an oversize message is refused with an AR at the limit; the connection goes on', async () => {
 		const h = await listen({ maxBytes: 1024 * 1024 });
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([frame(msg('HUGE', 'X'.repeat(2 * 1024 * 1024))), frame(msg('AFTER'))]));
+		c.socket.write(
+			Buffer.concat([frame(msg('HUGE', 'X'.repeat(2 * 1024 * 1024))), frame(msg('AFTER'))]),
+		);
 		const acks = await c.waitFor(2);
 		expect(acks.map((a) => field(a, 'MSA', 1))).toEqual(['AR', 'AA']);
 		expect(field(acks[0], 'MSA', 3)).toMatch(/1048576-byte limit/);
@@ -198,7 +240,13 @@ describe('the listener', () => {
 	test('an unparsable message gets an AR and a log line, never a crash', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([frame('not hl7 at all'), frame(`${msg('X')}PID|1||SECRET\rsecret stray line\r`), frame(msg('FINE'))]));
+		c.socket.write(
+			Buffer.concat([
+				frame('not hl7 at all'),
+				frame(`${msg('X')}PID|1||SECRET\rsecret stray line\r`),
+				frame(msg('FINE')),
+			]),
+		);
 		const acks = await c.waitFor(3);
 		expect(acks.map((a) => field(a, 'MSA', 1))).toEqual(['AR', 'AR', 'AA']);
 		expect(field(acks[1], 'MSA', 3)).toMatch(/is not a segment/);
@@ -225,13 +273,23 @@ describe('the listener', () => {
 		release();
 		expect(codes(await c.waitFor(2))).toEqual(['AA:W1', 'AA:W2']);
 		// W2 is handed over only after W1's verdict; W1 had no ACK before it was handed over
-		expect(order).toEqual(['handed W1, 0 ACKs seen', 'W1 waits', 'W1 answered', expect.stringMatching(/^handed W2/)]);
+		expect(order).toEqual([
+			'handed W1, 0 ACKs seen',
+			'W1 waits',
+			'W1 answered',
+			expect.stringMatching(/^handed W2/),
+		]);
 		c.socket.destroy();
 	});
 
 	test('close answers what was handed over, leaves the rest for the sender to re-send', async () => {
 		let release: () => void = () => {};
-		const h = await listen({ verdict: (m) => (m.get('MSH.10') === 'C1' ? new Promise((r) => (release = () => r({ code: 'AA' }))) : { code: 'AA' }) });
+		const h = await listen({
+			verdict: (m) =>
+				m.get('MSH.10') === 'C1'
+					? new Promise((r) => (release = () => r({ code: 'AA' })))
+					: { code: 'AA' },
+		});
 		const c = await rawClient(h.server.port);
 		c.socket.write(Buffer.concat([frame(msg('C1')), frame(msg('C2'))]));
 		while (!h.handed.length) await new Promise((r) => setImmediate(r));
@@ -246,7 +304,14 @@ describe('the listener', () => {
 	test('enhanced mode: MSH-16 NE gets the accept ACK MSH-15 asks for; MSH-15 and MSH-16 NE get none', async () => {
 		const h = await listen();
 		const c = await rawClient(h.server.port);
-		c.socket.write(Buffer.concat([frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|CA1|P|2.5|||AL|NE\r'), frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|NE1|P|2.5|||NE|NE\r'), frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|AL1|P|2.5|||AL|AL\r'), frame(msg('AFTER'))]));
+		c.socket.write(
+			Buffer.concat([
+				frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|CA1|P|2.5|||AL|NE\r'),
+				frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|NE1|P|2.5|||NE|NE\r'),
+				frame('MSH|^~\\&|S|F|R|F|20240101||ADT^A04|AL1|P|2.5|||AL|AL\r'),
+				frame(msg('AFTER')),
+			]),
+		);
 		expect(codes(await c.waitFor(3))).toEqual(['CA:CA1', 'AA:AL1', 'AA:AFTER']);
 		expect(h.handed).toEqual(['CA1', 'NE1', 'AL1', 'AFTER']);
 		c.socket.destroy();
@@ -259,7 +324,12 @@ describe('MLLPS', () => {
 
 	test('TLS with a client-certificate check: a sender without the certificate is refused, one with it is served', async () => {
 		const h = await listen({ tls: { ...server, ca: client.cert, requestCert: true } });
-		const bare = tls.connect({ host: '127.0.0.1', port: h.server.port, ca: server.cert, servername: 'localhost' });
+		const bare = tls.connect({
+			host: '127.0.0.1',
+			port: h.server.port,
+			ca: server.cert,
+			servername: 'localhost',
+		});
 		bare.on('data', () => {});
 		const refused = await new Promise<boolean>((resolve) => {
 			bare.once('error', () => resolve(true));
@@ -267,7 +337,20 @@ describe('MLLPS', () => {
 			bare.once('secureConnect', () => bare.write(frame(msg('NOPE'))));
 		});
 		expect(refused).toBe(true);
-		const c = await MllpClient.connect({ host: '127.0.0.1', port: h.server.port, tls: { ca: server.cert, cert: client.cert, key: client.key, rejectUnauthorized: true, servername: 'localhost' }, encoding: 'utf8', maxBytes: 1e6, connectTimeoutMs: 10000 });
+		const c = await MllpClient.connect({
+			host: '127.0.0.1',
+			port: h.server.port,
+			tls: {
+				ca: server.cert,
+				cert: client.cert,
+				key: client.key,
+				rejectUnauthorized: true,
+				servername: 'localhost',
+			},
+			encoding: 'utf8',
+			maxBytes: 1e6,
+			connectTimeoutMs: 10000,
+		});
 		expect(field(await c.send(msg('T1'), 10000), 'MSA', 1)).toBe('AA');
 		c.close();
 		expect(h.handed).toEqual(['T1']);
@@ -275,6 +358,15 @@ describe('MLLPS', () => {
 
 	test('MllpClient refuses an untrusted server certificate', async () => {
 		const h = await listen({ tls: server });
-		await expect(MllpClient.connect({ host: '127.0.0.1', port: h.server.port, tls: { rejectUnauthorized: true }, encoding: 'utf8', maxBytes: 1e6, connectTimeoutMs: 10000 })).rejects.toThrow(/self.signed|certificate/i);
+		await expect(
+			MllpClient.connect({
+				host: '127.0.0.1',
+				port: h.server.port,
+				tls: { rejectUnauthorized: true },
+				encoding: 'utf8',
+				maxBytes: 1e6,
+				connectTimeoutMs: 10000,
+			}),
+		).rejects.toThrow(/self.signed|certificate/i);
 	});
 });

@@ -9,8 +9,19 @@ const { testCertificate } = require('../../sandbox/testCert');
 test('the HL7 feed sends over MLLPS and records the ACK', async () => {
 	const cert = testCertificate('localhost');
 	const types: string[] = [];
-	const listener = await startMllpServer({ host: '127.0.0.1', port: 0, tls: cert, maxBytes: 1e6, encoding: 'utf8', warn: () => {}, onMessage: async (m) => (types.push(`${m.get('MSH.9.1')}^${m.get('MSH.9.2')}`), { code: 'AA' }) });
-	const sb = await sandbox({ hl7Url: `mllps://127.0.0.1:${listener.port}`, hl7Tls: { ca: cert.cert, servername: 'localhost' } });
+	const listener = await startMllpServer({
+		host: '127.0.0.1',
+		port: 0,
+		tls: cert,
+		maxBytes: 1e6,
+		encoding: 'utf8',
+		warn: () => {},
+		onMessage: async (m) => (types.push(`${m.get('MSH.9.1')}^${m.get('MSH.9.2')}`), { code: 'AA' }),
+	});
+	const sb = await sandbox({
+		hl7Url: `mllps://127.0.0.1:${listener.port}`,
+		hl7Tls: { ca: cert.cert, servername: 'localhost' },
+	});
 	try {
 		await scenario(sb, { action: 'book' });
 		let deliveries: any[] = [];

@@ -16,7 +16,8 @@ const { testCertificate } = require('../../sandbox/testCert');
 
 const DIR = path.join(ROOT, 'mllp');
 const pkg = JSON.parse(readFileSync(path.join(DIR, 'package.json'), 'utf8'));
-const message = (id: string) => `MSH|^~\\&|N8N||ATHENA||20240101120000||ADT^A04|${id}|P|2.5.1\rPID|1||${id}\r`;
+const message = (id: string) =>
+	`MSH|^~\\&|N8N||ATHENA||20240101120000||ADT^A04|${id}|P|2.5.1\rPID|1||${id}\r`;
 
 let loader: PackageDirectoryLoader;
 beforeAll(async () => {
@@ -34,7 +35,11 @@ test('the package: community keyword, no runtime dependencies, optional peer, lo
 	expect(loader.packageName).toBe('n8n-nodes-hl7-mllp');
 	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['hl7MllpTrigger', 'mllpSend']);
 	expect(Object.keys(loader.credentialTypes)).toEqual(['mllpTlsApi']);
-	for (const node of loader.types.nodes) expect(node.iconUrl).toEqual({ light: expect.stringMatching(/mllp\.svg$/), dark: expect.stringMatching(/mllp\.dark\.svg$/) });
+	for (const node of loader.types.nodes)
+		expect(node.iconUrl).toEqual({
+			light: expect.stringMatching(/mllp\.svg$/),
+			dark: expect.stringMatching(/mllp\.dark\.svg$/),
+		});
 	// the codec is compiled in, never required from the athenahealth package
 	const built = readFileSync(path.join(DIR, 'dist/nodes/Mllp/server.js'), 'utf8');
 	expect(built).not.toMatch(/n8n-nodes-athenahealth/);
@@ -42,12 +47,30 @@ test('the package: community keyword, no runtime dependencies, optional peer, lo
 });
 
 test("the trigger's verdict: AA for a finished run, AE with the error for a failed one", () => {
-	expect(verdictOf({ status: 'success', data: { resultData: { runData: {} } } } as never)).toEqual({ code: 'AA' });
-	expect(verdictOf({ status: 'error', data: { resultData: { runData: {}, error: { message: 'sink refused' } } } } as never)).toEqual({ code: 'AE', text: 'sink refused' });
+	expect(verdictOf({ status: 'success', data: { resultData: { runData: {} } } } as never)).toEqual({
+		code: 'AA',
+	});
+	expect(
+		verdictOf({
+			status: 'error',
+			data: { resultData: { runData: {}, error: { message: 'sink refused' } } },
+		} as never),
+	).toEqual({ code: 'AE', text: 'sink refused' });
 });
 
 const send = (port: number, p: object = {}, creds = new MemoryCredentials({})) =>
-	runNodes(creds, [{ name: 'MLLP Send', type: 'n8n-nodes-hl7-mllp.mllpSend', credentials: false, parameters: { host: '127.0.0.1', port, message: '={{ $json.message }}', timeout: 5, ...p } }], [{ message: message('S1') }, { message: message('S2') }]);
+	runNodes(
+		creds,
+		[
+			{
+				name: 'MLLP Send',
+				type: 'n8n-nodes-hl7-mllp.mllpSend',
+				credentials: false,
+				parameters: { host: '127.0.0.1', port, message: '={{ $json.message }}', timeout: 5, ...p },
+			},
+		],
+		[{ message: message('S1') }, { message: message('S2') }],
+	);
 
 test('AA: each item gets its parsed ACK, over one connection', async () => {
 	const rx = await startMllpReceiver();
@@ -69,15 +92,36 @@ test('AE and AR are errors carrying the ACK text; continue on fail keeps going',
 	try {
 		const { error } = await send(rx.port);
 		expect(error?.message).toMatch(/answered AE: rejected by the sandbox/);
-		const kept = await runNodes(new MemoryCredentials({}), [{ name: 'MLLP Send', type: 'n8n-nodes-hl7-mllp.mllpSend', credentials: false, onError: 'continueRegularOutput', parameters: { host: '127.0.0.1', port: rx.port, timeout: 5 } }], [{ message: message('S1') }, { message: message('S2') }]);
-		expect(kept.output('MLLP Send').map((i) => i.json.error)).toEqual([expect.stringMatching(/answered AE/), expect.stringMatching(/answered AR/)]);
+		const kept = await runNodes(
+			new MemoryCredentials({}),
+			[
+				{
+					name: 'MLLP Send',
+					type: 'n8n-nodes-hl7-mllp.mllpSend',
+					credentials: false,
+					onError: 'continueRegularOutput',
+					parameters: { host: '127.0.0.1', port: rx.port, timeout: 5 },
+				},
+			],
+			[{ message: message('S1') }, { message: message('S2') }],
+		);
+		expect(kept.output('MLLP Send').map((i) => i.json.error)).toEqual([
+			expect.stringMatching(/answered AE/),
+			expect.stringMatching(/answered AR/),
+		]);
 	} finally {
 		await rx.close();
 	}
 });
 
 test("an ACK for another message is an error (Mirth's response validation checks MSA-2, docs/development.md#mllp-engines)", async () => {
-	const server = net.createServer((s) => s.on('data', () => s.write(Buffer.from('\x0bMSH|^~\\&|R||S||20240101||ACK|A1|P|2.5.1\rMSA|AA|SOMETHING-ELSE\r\x1c\r'))));
+	const server = net.createServer((s) =>
+		s.on('data', () =>
+			s.write(
+				Buffer.from('\x0bMSH|^~\\&|R||S||20240101||ACK|A1|P|2.5.1\rMSA|AA|SOMETHING-ELSE\r\x1c\r'),
+			),
+		),
+	);
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 	try {
 		const { error } = await send((server.address() as net.AddressInfo).port);
@@ -101,8 +145,28 @@ test('MLLPS: the credential CA trusts the sandbox receiver', async () => {
 	const cert = testCertificate('localhost');
 	const rx = await startMllpReceiver({ tls: cert });
 	try {
-		const creds = new MemoryCredentials({}, { mllpTlsApi: { certificate: '', privateKey: '', passphrase: '', ca: cert.cert } });
-		const ok = await runNodes(creds, [{ name: 'MLLP Send', type: 'n8n-nodes-hl7-mllp.mllpSend', nodeCredentials: { mllpTlsApi: { id: 'c1', name: 'tls' } }, parameters: { host: '127.0.0.1', port: rx.port, tls: true, timeout: 5, options: { servername: 'localhost' } } }], [{ message: message('T1') }]);
+		const creds = new MemoryCredentials(
+			{},
+			{ mllpTlsApi: { certificate: '', privateKey: '', passphrase: '', ca: cert.cert } },
+		);
+		const ok = await runNodes(
+			creds,
+			[
+				{
+					name: 'MLLP Send',
+					type: 'n8n-nodes-hl7-mllp.mllpSend',
+					nodeCredentials: { mllpTlsApi: { id: 'c1', name: 'tls' } },
+					parameters: {
+						host: '127.0.0.1',
+						port: rx.port,
+						tls: true,
+						timeout: 5,
+						options: { servername: 'localhost' },
+					},
+				},
+			],
+			[{ message: message('T1') }],
+		);
 		expect(ok.error).toBeUndefined();
 		expect(ok.output('MLLP Send')[0].json).toMatchObject({ code: 'AA', controlId: 'T1' });
 		const untrusted = await send(rx.port, { tls: true });

@@ -19,24 +19,34 @@ const CLIENTS = ['flow', 'crash', 'early', 'redeliver', 'leave', 'cut', 'manual'
 describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics) => {
 	let sb: Sandbox;
 	beforeAll(async () => {
-		sb = await sandbox({ patients: 300, ...semantics, clients: CLIENTS.map((c) => ({ id: `${c}-client`, secret: `${c}-secret` })) });
+		sb = await sandbox({
+			patients: 300,
+			...semantics,
+			clients: CLIENTS.map((c) => ({ id: `${c}-client`, secret: `${c}-secret` })),
+		});
 	});
 	afterAll(() => sb.close());
 
-	const app = (name: string) => sandboxCredentials({ url: sb.url, clientId: `${name}-client`, clientSecret: `${name}-secret` });
+	const app = (name: string) =>
+		sandboxCredentials({ url: sb.url, clientId: `${name}-client`, clientSecret: `${name}-secret` });
 	// small pages, so every read pages
 	const params = { event: 'anyPatientChange', options: { pageSize: 7 } };
 	let phone = 0;
 	/** Queues patient updates with a phone number each; returns the "patient:phone" of each. */
 	async function changes(count: number): Promise<string[]> {
 		const ids = [...sb.state.patients.keys()];
-		const steps = Array.from({ length: count }, (_, i) => ({ action: 'updatePatient', patientid: ids[(phone + i) % ids.length], mobilephone: `6${String(phone + i).padStart(9, '0')}` }));
+		const steps = Array.from({ length: count }, (_, i) => ({
+			action: 'updatePatient',
+			patientid: ids[(phone + i) % ids.length],
+			mobilephone: `6${String(phone + i).padStart(9, '0')}`,
+		}));
 		phone += count;
 		await scenario(sb, steps);
 		return steps.map((s) => `${s.patientid}:${s.mobilephone}`);
 	}
 	const change = (i: { json: IDataObject }) => `${i.json.patientid}:${i.json.mobilephone}`;
-	const pending = async (client: string) => (await counters(sb)).queueSizes[`${client}-client|195900|patients`];
+	const pending = async (client: string) =>
+		(await counters(sb)).queueSizes[`${client}-client|195900|patients`];
 
 	test('a steady flow over many polls: each change once, the feed left empty', async () => {
 		const creds = app('flow');
@@ -67,7 +77,9 @@ describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics
 		const later = await changes(3);
 		const again = await poll(creds, params, { staticData: saved });
 		expect(again.map(change).sort()).toEqual([...made, ...later].sort());
-		const redelivered = again.filter((i) => made.includes(change(i))).map((i) => i.json.deliveryKey);
+		const redelivered = again
+			.filter((i) => made.includes(change(i)))
+			.map((i) => i.json.deliveryKey);
 		expect([...redelivered].sort()).toEqual(lost.map((i) => i.json.deliveryKey).sort());
 		expect(await poll(creds, params, { staticData: saved })).toEqual([]);
 		expect(await poll(creds, params, { staticData: restart(saved) })).toEqual([]); // finished: never again
@@ -81,7 +93,9 @@ describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics
 		const made = await changes(12);
 		await poll(creds, params, { staticData: state, outcome: 'unfinished' }); // consumed at athena, never saved
 		expect(await pending('early')).toBe(0);
-		expect((await poll(creds, params, { staticData: saved })).map(change).sort()).toEqual([...made].sort());
+		expect((await poll(creds, params, { staticData: saved })).map(change).sort()).toEqual(
+			[...made].sort(),
+		);
 	});
 
 	test('a failed execution is delivered again when the option says so, with the same keys', async () => {
@@ -130,11 +144,19 @@ describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics
 		const state: IDataObject = {};
 		await poll(creds, params, { staticData: state });
 		const made = await changes(5);
-		await fault(sb, { method: 'GET', path: 'patients/changed', status: 502, body: 'Bad Gateway', phase: 'after' });
+		await fault(sb, {
+			method: 'GET',
+			path: 'patients/changed',
+			status: 502,
+			body: 'Bad Gateway',
+			phase: 'after',
+		});
 		const failed = await poll(creds, params, { staticData: state }).catch((e) => e);
 		expect(failed).toBeInstanceOf(Error);
 		expect(await pending('lost')).toBe(0); // consumed at athena, the answer never arrived
-		expect((await poll(creds, params, { staticData: state })).map(change).sort()).toEqual([...made].sort());
+		expect((await poll(creds, params, { staticData: state })).map(change).sort()).toEqual(
+			[...made].sort(),
+		);
 		expect(await poll(creds, params, { staticData: state })).toEqual([]);
 	});
 
@@ -142,12 +164,16 @@ describe.each(COMBINATIONS)('replay $feedReplay, paging $feedPaging', (semantics
 		const creds = app('manual');
 		const state: IDataObject = {};
 		await poll(creds, params, { staticData: state });
-		const none = await pollOnce(creds, params, { mode: 'manual', staticData: state }).catch((e) => e);
+		const none = await pollOnce(creds, params, { mode: 'manual', staticData: state }).catch(
+			(e) => e,
+		);
 		expect(none.message).toBe('No pending patients changes for this event');
 		const made = await changes(8);
 		const sample = await poll(creds, params, { mode: 'manual', staticData: state });
 		expect(sample.map(change)).toEqual(made.slice(0, 5));
 		expect(await pending('manual')).toBe(8);
-		expect((await poll(creds, params, { staticData: state })).map(change).sort()).toEqual([...made].sort());
+		expect((await poll(creds, params, { staticData: state })).map(change).sort()).toEqual(
+			[...made].sort(),
+		);
 	});
 });

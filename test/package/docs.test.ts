@@ -15,13 +15,36 @@ const ROOT = path.join(__dirname, '..', '..');
 test('the README operations table is the one the code generates (node scripts/docs-operations.js)', () => {
 	const readme = fs.readFileSync(README, 'utf8');
 	expect(readme).toBe(withTable(readme));
-	for (const { resource, operation } of ALL_OPERATIONS) expect(readme).toContain(`| ${resource.name} | ${operation.option.name} |`);
+	for (const { resource, operation } of ALL_OPERATIONS)
+		expect(readme).toContain(`| ${resource.name} | ${operation.option.name} |`);
 });
 
 test('no code, comment or doc cites a document outside the repository', () => {
-	const files = execFileSync('git', ['ls-files', 'nodes', 'credentials', 'mllp', 'sandbox', 'scripts', 'bench', 'test', 'docs', 'README.md', 'examples'], { cwd: ROOT, encoding: 'utf8' })
+	const files = execFileSync(
+		'git',
+		[
+			'ls-files',
+			'nodes',
+			'credentials',
+			'mllp',
+			'sandbox',
+			'scripts',
+			'bench',
+			'test',
+			'docs',
+			'README.md',
+			'examples',
+		],
+		{ cwd: ROOT, encoding: 'utf8' },
+	)
 		.split('\n')
-		.filter((f) => f && /\.(ts|js|md|json)$/.test(f) && f !== 'test/package/docs.test.ts' && fs.existsSync(path.join(ROOT, f)));
+		.filter(
+			(f) =>
+				f &&
+				/\.(ts|js|md|json)$/.test(f) &&
+				f !== 'test/package/docs.test.ts' &&
+				fs.existsSync(path.join(ROOT, f)),
+		);
 	const cited = files.flatMap((f) =>
 		fs
 			.readFileSync(path.join(ROOT, f), 'utf8')
@@ -29,7 +52,13 @@ test('no code, comment or doc cites a document outside the repository', () => {
 			.map((line, i) => ({ at: `${f}:${i + 1}`, line }))
 			// `../shared/` is the folder beside the repository; the package's imports of its own
 			// nodes/Athenahealth/shared/ modules (`from '../../shared/ids'`) are not citations.
-			.filter(({ line }) => /\b(reference( part 2)?|peers) §|\bpeers\.md\b|athena-api(-more)?\.md|reference\/(athena-api|peers|n8n-conventions|field-2026)/.test(line) || (/\.\.\/shared\//.test(line) && !/^\s*(import|export)\b.*\bfrom '/.test(line))),
+			.filter(
+				({ line }) =>
+					/\b(reference( part 2)?|peers) §|\bpeers\.md\b|athena-api(-more)?\.md|reference\/(athena-api|peers|n8n-conventions|field-2026)/.test(
+						line,
+					) ||
+					(/\.\.\/shared\//.test(line) && !/^\s*(import|export)\b.*\bfrom '/.test(line)),
+			),
 	);
 	expect(cited.map((c) => c.at)).toEqual([]);
 });

@@ -23,10 +23,18 @@ test("n8n's PackageDirectoryLoader loads dist/ without warnings", async () => {
 	expect(warnings).toEqual([]);
 	expect(loader.packageName).toBe('n8n-nodes-athenahealth');
 	expect(Object.keys(loader.credentialTypes)).toEqual(['athenahealthOAuth2Api']);
-	const expected = pkg.n8n.nodes.map((f: string) => path.basename(f).split('.')[0].replace(/^./, (c: string) => c.toLowerCase()));
+	const expected = pkg.n8n.nodes.map((f: string) =>
+		path
+			.basename(f)
+			.split('.')[0]
+			.replace(/^./, (c: string) => c.toLowerCase()),
+	);
 	expect(Object.keys(loader.nodeTypes).sort()).toEqual(expected.sort());
 	for (const node of loader.types.nodes) {
-		expect(node.iconUrl).toEqual({ light: expect.stringMatching(/athenahealth\.svg$/), dark: expect.stringMatching(/athenahealth\.dark\.svg$/) });
+		expect(node.iconUrl).toEqual({
+			light: expect.stringMatching(/athenahealth\.svg$/),
+			dark: expect.stringMatching(/athenahealth\.dark\.svg$/),
+		});
 		expect(node.codex?.categories?.length).toBeGreaterThan(0);
 	}
 	expect(loader.types.credentials[0].iconUrl).toBeDefined();
@@ -37,14 +45,26 @@ test('the action node is usable as a tool and the credential extends oAuth2Api',
 	expect(loader.nodeTypes.athenahealth.type.description.usableAsTool).toBe(true);
 	const cred = loader.credentialTypes.athenahealthOAuth2Api.type;
 	expect(cred.extends).toEqual(['oAuth2Api']);
-	const hidden = Object.fromEntries(cred.properties.filter((p) => p.type === 'hidden').map((p) => [p.name, p.default]));
+	const hidden = Object.fromEntries(
+		cred.properties.filter((p) => p.type === 'hidden').map((p) => [p.name, p.default]),
+	);
 	expect(hidden).toMatchObject({ grantType: 'clientCredentials', authentication: 'header' });
 	expect(cred.test?.request.url).toContain('/ping');
 });
 
 test('the packed package holds the codex files and nothing from test/ (n8n-node build would drop the codex; gulp copies it)', () => {
-	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: ROOT, encoding: 'utf8' }));
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], {
+			cwd: ROOT,
+			encoding: 'utf8',
+		}),
+	);
 	const files = packed.files.map((f: { path: string }) => f.path);
 	for (const node of pkg.n8n.nodes) expect(files).toContain(`${node}on`);
-	expect(files.filter((f: string) => !/^(dist\/|index\.js$|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f))).toEqual([]);
+	expect(
+		files.filter(
+			(f: string) =>
+				!/^(dist\/|index\.js$|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f),
+		),
+	).toEqual([]);
 });

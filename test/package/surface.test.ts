@@ -10,8 +10,12 @@ import { missing, surface, type Surface } from './surface';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { Athenahealth } = require('../../dist/nodes/Athenahealth/Athenahealth.node.js');
-const { AthenahealthTrigger } = require('../../dist/nodes/Athenahealth/AthenahealthTrigger.node.js');
-const { AthenahealthOAuth2Api } = require('../../dist/credentials/AthenahealthOAuth2Api.credentials.js');
+const {
+	AthenahealthTrigger,
+} = require('../../dist/nodes/Athenahealth/AthenahealthTrigger.node.js');
+const {
+	AthenahealthOAuth2Api,
+} = require('../../dist/credentials/AthenahealthOAuth2Api.credentials.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'node-surface.json');

@@ -14,20 +14,36 @@ function options(p: INodeProperties): string[] {
 	if (!p.options) return [];
 	return (p.options as Array<Record<string, unknown>>).flatMap((o) => {
 		if ('value' in o) return [JSON.stringify(o.value)];
-		if ('values' in o) return (o.values as INodeProperties[]).flatMap((v) => [`${o.name}.${key(v)}`, ...options(v).map((x) => `${o.name}.${v.name}=${x}`)]);
+		if ('values' in o)
+			return (o.values as INodeProperties[]).flatMap((v) => [
+				`${o.name}.${key(v)}`,
+				...options(v).map((x) => `${o.name}.${v.name}=${x}`),
+			]);
 		const inner = o as unknown as INodeProperties;
 		return [key(inner), ...options(inner).map((x) => `${inner.name}=${x}`)];
 	});
 }
 
 function key(p: INodeProperties): string {
-	return JSON.stringify({ name: p.name, type: p.type, show: p.displayOptions?.show, hide: p.displayOptions?.hide, default: p.default });
+	return JSON.stringify({
+		name: p.name,
+		type: p.type,
+		show: p.displayOptions?.show,
+		hide: p.displayOptions?.hide,
+		default: p.default,
+	});
 }
 
 export function surface(description: INodeTypeDescription): Surface {
 	const parameters: Record<string, string[]> = {};
-	for (const p of description.properties) parameters[key(p)] = [...new Set([...(parameters[key(p)] ?? []), ...options(p)])].sort();
-	return { node: `${description.name}@${JSON.stringify(description.version)}`, parameters: Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))) };
+	for (const p of description.properties)
+		parameters[key(p)] = [...new Set([...(parameters[key(p)] ?? []), ...options(p)])].sort();
+	return {
+		node: `${description.name}@${JSON.stringify(description.version)}`,
+		parameters: Object.fromEntries(
+			Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b)),
+		),
+	};
 }
 
 /** What `before` had that `now` lacks: a parameter, or an option value of one. */
@@ -35,6 +51,8 @@ export function missing(before: Surface, now: Surface): string[] {
 	if (before.node !== now.node) return [`node ${before.node} is now ${now.node}`];
 	return Object.entries(before.parameters).flatMap(([k, values]) => {
 		if (!(k in now.parameters)) return [`${before.node} parameter ${k}`];
-		return values.filter((v) => !now.parameters[k].includes(v)).map((v) => `${before.node} parameter ${k} option ${v}`);
+		return values
+			.filter((v) => !now.parameters[k].includes(v))
+			.map((v) => `${before.node} parameter ${k} option ${v}`);
 	});
 }

@@ -45,7 +45,9 @@ test('docs/sandbox.md has the switches table generated from the registry', () =>
 });
 
 test('--help names every flag of the registry', async () => {
-	const { stdout } = await run(process.execPath, [join(ROOT, 'sandbox', 'cli.js'), '--help'], { cwd: ROOT });
+	const { stdout } = await run(process.execPath, [join(ROOT, 'sandbox', 'cli.js'), '--help'], {
+		cwd: ROOT,
+	});
 	const named = new Set(stdout.match(/--[a-z][a-z0-9-]*/g));
 	expect(flagged.map((e) => e.flag).filter((f) => !named.has(f as string))).toEqual([]);
 });
@@ -76,19 +78,34 @@ test('every entry is complete: flag = kebab-case of the option, values for enums
 });
 
 test('the command line parses each flag back to its option; given switches only', () => {
-	const samples: Record<string, string> = { number: '7', boolean: 'true', json: '{"1":"x"}', string: 'text' };
-	const sample = (e: Entry) => (e.type === 'enum' ? e.values![e.values!.length - 1] : samples[e.type]);
+	const samples: Record<string, string> = {
+		number: '7',
+		boolean: 'true',
+		json: '{"1":"x"}',
+		string: 'text',
+	};
+	const sample = (e: Entry) =>
+		e.type === 'enum' ? e.values![e.values!.length - 1] : samples[e.type];
 	for (const e of flagged) {
 		const parsed = registry.parseArgs([`${e.flag}=${sample(e)}`]);
 		expect(Object.keys(parsed)).toEqual([e.name]);
 	}
-	expect(registry.parseArgs(['--feed-replay', 'processed-only', '--feed-paging=snapshot', '--bulk-fail'])).toEqual({
+	expect(
+		registry.parseArgs([
+			'--feed-replay',
+			'processed-only',
+			'--feed-paging=snapshot',
+			'--bulk-fail',
+		]),
+	).toEqual({
 		feedReplay: 'processed-only',
 		feedPaging: 'snapshot',
 		bulkFail: true,
 	});
 	// an enum whose values look like numbers stays a string
-	expect(registry.parseArgs(['--benefit-before-check', '404'])).toEqual({ benefitBeforeCheck: '404' });
+	expect(registry.parseArgs(['--benefit-before-check', '404'])).toEqual({
+		benefitBeforeCheck: '404',
+	});
 });
 
 test('startSandbox settings are the registry defaults, overridden by the options given', async () => {
@@ -96,7 +113,12 @@ test('startSandbox settings are the registry defaults, overridden by the options
 	const sb = await startSandbox({ patients: 20, booked: 5, openSlots: 5, ...given });
 	try {
 		expect(sb.settings).toEqual(registry.defaultSettings(given));
-		expect(sb.settings).toMatchObject({ ...given, qps: 100, dailyQuota: 1000000, tokenRateLimit: 50 });
+		expect(sb.settings).toMatchObject({
+			...given,
+			qps: 100,
+			dailyQuota: 1000000,
+			tokenRateLimit: 50,
+		});
 	} finally {
 		await sb.close();
 	}

@@ -24,9 +24,15 @@ module.exports = function freshDist() {
 		if (!fs.existsSync(path.join(ROOT, src))) continue;
 		for (const file of sources(path.join(ROOT, src))) {
 			const rel = path.relative(ROOT, file);
-			const built = path.join(ROOT, out, path.relative(out === 'dist' ? '' : 'mllp', rel)).replace(/\.ts$/, '.js');
-			if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(file).mtimeMs) stale.push(rel);
+			const built = path
+				.join(ROOT, out, path.relative(out === 'dist' ? '' : 'mllp', rel))
+				.replace(/\.ts$/, '.js');
+			if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(file).mtimeMs)
+				stale.push(rel);
 		}
 	}
-	if (stale.length) throw new Error(`dist/ is older than ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}: run npm run build (npm test builds first)`);
+	if (stale.length)
+		throw new Error(
+			`dist/ is older than ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}: run npm run build (npm test builds first)`,
+		);
 };

@@ -38,38 +38,77 @@ beforeEach(async () => {
 
 test('status URLs the HTTP client would rewrite (backslashes, "https:host", tabs, userinfo) are refused before any request', async () => {
 	const host = sb.url.replace(/^http:\/\//, '');
-	const urls = [`${sb.url}\\v1\\1128700\\patients/fhir/r4/x`, `http:${host}/v1/1128700/patients?//y/fhir/r4/a`, `${sb.url}/fhir/r4/\t../../v1/1128700`, `http://user@${host}/fhir/r4/bulkstatus/x`];
+	const urls = [
+		`${sb.url}\\v1\\1128700\\patients/fhir/r4/x`,
+		`http:${host}/v1/1128700/patients?//y/fhir/r4/a`,
+		`${sb.url}/fhir/r4/\t../../v1/1128700`,
+		`http://user@${host}/fhir/r4/bulkstatus/x`,
+	];
 	for (const operation of ['getStatus', 'cancel']) {
-		const { output } = await runNodes(creds, [{ parameters: { resource: 'bulkExport', operation, statusUrl: '={{ $json.t }}' }, onError: 'continueRegularOutput' }], urls.map((t) => ({ t })));
-		expect(output('athenahealth').map((i) => typeof i.json.error)).toEqual(urls.map(() => 'string'));
+		const { output } = await runNodes(
+			creds,
+			[
+				{
+					parameters: { resource: 'bulkExport', operation, statusUrl: '={{ $json.t }}' },
+					onError: 'continueRegularOutput',
+				},
+			],
+			urls.map((t) => ({ t })),
+		);
+		expect(output('athenahealth').map((i) => typeof i.json.error)).toEqual(
+			urls.map(() => 'string'),
+		);
 	}
 	expect((await counters(sb)).log).toEqual([]);
 });
 
 test('an athenaNet answer that redirects elsewhere is not followed: the token never reaches the other server', async () => {
-	await fault(sb, { path: '/departments$', status: 302, headers: { Location: `${otherUrl}/steal` }, body: {} });
-	const { error } = await runNodes(creds, [{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } }]);
+	await fault(sb, {
+		path: '/departments$',
+		status: 302,
+		headers: { Location: `${otherUrl}/steal` },
+		body: {},
+	});
+	const { error } = await runNodes(creds, [
+		{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } },
+	]);
 	expect(error?.message).toMatch(/redirect \(HTTP 302\), which was not followed/);
 	expect(otherSaw).toEqual([]);
 });
 
 test("the token endpoint's redirect is not followed: the client secret never reaches the other server", async () => {
-	await fault(sb, { path: '/oauth2/v1/token', status: 307, headers: { Location: `${otherUrl}/token` }, body: {} });
-	const { error } = await runNodes(creds, [{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } }]);
+	await fault(sb, {
+		path: '/oauth2/v1/token',
+		status: 307,
+		headers: { Location: `${otherUrl}/token` },
+		body: {},
+	});
+	const { error } = await runNodes(creds, [
+		{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } },
+	]);
 	expect(error?.message).toMatch(/token endpoint answered a redirect/);
 	expect(otherSaw).toEqual([]);
 });
 
 test('a token 429 asking for a wait beyond a minute fails at once as token-rate-limited instead of holding every execution', async () => {
-	await fault(sb, { path: '/oauth2/v1/token', status: 429, headers: { 'Retry-After': '86400' }, body: { error: 'too_many_requests' } });
-	const { error } = await runNodes(creds, [{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } }]);
+	await fault(sb, {
+		path: '/oauth2/v1/token',
+		status: 429,
+		headers: { 'Retry-After': '86400' },
+		body: { error: 'too_many_requests' },
+	});
+	const { error } = await runNodes(creds, [
+		{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } },
+	]);
 	expect(error?.message).toMatch(/refusing new tokens/);
 	expect((await counters(sb)).log).toEqual(['POST /oauth2/v1/token']); // asked once, then no waiting and no API call
 });
 
 test('a token endpoint answering 503 with an HTML page is "unavailable", not a bad client secret', async () => {
 	await fault(sb, { path: '/oauth2/v1/token', status: 503 });
-	const { error } = await runNodes(creds, [{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } }]);
+	const { error } = await runNodes(creds, [
+		{ parameters: { resource: 'department', operation: 'getAll', returnAll: true } },
+	]);
 	expect(error?.message).toMatch(/token endpoint is unavailable \(HTTP 503\)/);
 	expect(error?.message).not.toMatch(/client ID and secret/);
 });

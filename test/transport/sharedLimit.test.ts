@@ -13,9 +13,16 @@ const BOOKED = 1000;
 /** Starts `processes` worker processes with `executions` executions each; resolves with their runs. */
 async function shareOneApp(sb: Sandbox, processes: number, executions: number) {
 	const children = Array.from({ length: processes }, () => {
-		const child = fork(WORKER, [sb.url, String(executions), '1'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+		const child = fork(WORKER, [sb.url, String(executions), '1'], {
+			stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+		});
 		const ready = new Promise((resolve) => child.once('message', resolve));
-		const result = ready.then(() => new Promise<{ ids: string[]; error?: string }[]>((resolve) => child.once('message', resolve as any)));
+		const result = ready.then(
+			() =>
+				new Promise<{ ids: string[]; error?: string }[]>((resolve) =>
+					child.once('message', resolve as any),
+				),
+		);
 		return { child, ready, result };
 	});
 	await Promise.all(children.map((c) => c.ready));
@@ -26,7 +33,16 @@ async function shareOneApp(sb: Sandbox, processes: number, executions: number) {
 describe.each(['exact', 'late', 'none'])('quota counter: %s', (quotaCounter) => {
 	let sb: Sandbox;
 	beforeAll(async () => {
-		sb = await sandbox({ quotaCounter, qps: 5, tokenRateLimit: 5, booked: BOOKED, openSlots: 0, patients: 100, days: 30, daysBack: 30 });
+		sb = await sandbox({
+			quotaCounter,
+			qps: 5,
+			tokenRateLimit: 5,
+			booked: BOOKED,
+			openSlots: 0,
+			patients: 100,
+			days: 30,
+			daysBack: 30,
+		});
 	});
 	afterAll(() => sb.close());
 

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 
-import { athenaToIso, parseDateInput, toAthenaDate, toAthenaDateTime, zonedParts } from '../../nodes/Athenahealth/shared/dates';
+import {
+	athenaToIso,
+	parseDateInput,
+	toAthenaDate,
+	toAthenaDateTime,
+	zonedParts,
+} from '../../nodes/Athenahealth/shared/dates';
 
 test('common date inputs become athena dates', () => {
 	const cases: Array<[unknown, string]> = [
@@ -16,7 +22,8 @@ test('common date inputs become athena dates', () => {
 });
 
 test('impossible or unknown dates are refused', () => {
-	for (const v of ['2026-02-30', '13/01/2026', 'tomorrow', '', null, undefined, '2026-11-23T25:00']) expect(parseDateInput(v)).toBeUndefined();
+	for (const v of ['2026-02-30', '13/01/2026', 'tomorrow', '', null, undefined, '2026-11-23T25:00'])
+		expect(parseDateInput(v)).toBeUndefined();
 });
 
 test('athena dates and datetimes get ISO companions', () => {
@@ -29,10 +36,13 @@ test('athena dates and datetimes get ISO companions', () => {
 
 test('athena → ISO → athena round-trips every valid date', () => {
 	fc.assert(
-		fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }), (d) => {
-			const athena = toAthenaDateTime(parseDateInput(d)!);
-			return toAthenaDateTime(parseDateInput(athenaToIso(athena))!) === athena;
-		}),
+		fc.property(
+			fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }),
+			(d) => {
+				const athena = toAthenaDateTime(parseDateInput(d)!);
+				return toAthenaDateTime(parseDateInput(athenaToIso(athena))!) === athena;
+			},
+		),
 	);
 });
 

@@ -14,7 +14,11 @@ test('429s for calls sent before the cut are one congestion event: the rate is c
 	const after = p.rateAt(1000);
 	expect(after).toBeCloseTo(2.5);
 	// three more pages that were already in flight come back 429
-	expect([p.congestion(950, 1010), p.congestion(980, 1020), p.congestion(999, 1030)]).toEqual([false, false, false]);
+	expect([p.congestion(950, 1010), p.congestion(980, 1020), p.congestion(999, 1030)]).toEqual([
+		false,
+		false,
+		false,
+	]);
 	expect(p.rateAt(1030)).toBeGreaterThanOrEqual(after);
 	// a call sent after the cut that is throttled again is a new event
 	expect(p.congestion(1100, 1200)).toBe(true);
@@ -66,7 +70,7 @@ test('alone on the app: the counter drops only by its own calls, so the process 
 	expect(w.cap(5, now)).toBe(5);
 });
 
-test("sharing the app: the process paces at its share of just under the limit (two processes at 2.5/s each → 4.75 together)", () => {
+test('sharing the app: the process paces at its share of just under the limit (two processes at 2.5/s each → 4.75 together)', () => {
 	const { w, now } = watched(5, 400, 8); // its own 2.5/s of the app's 5/s
 	expect(w.cap(5, now)).toBeCloseTo(2.5 * 0.95, 1);
 	// three processes each at full speed (15/s seen): each goes to a third of 4.75 at once

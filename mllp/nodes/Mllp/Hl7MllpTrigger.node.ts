@@ -1,4 +1,13 @@
-import { createDeferredPromise, NodeConnectionTypes, NodeOperationError, type INodeType, type INodeTypeDescription, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import {
+	createDeferredPromise,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type INodeType,
+	type INodeTypeDescription,
+	type IRun,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
 
 import type { AckCode } from '../hl7/ack';
 import type { Hl7Message } from '../hl7/codec';
@@ -10,7 +19,8 @@ type AckMode = 'onReceipt' | 'afterWorkflow';
 /** AA when the execution finished without an error, AE with the error's message otherwise. */
 export function verdictOf(run: IRun): { code: AckCode; text?: string } {
 	const error = run.data?.resultData?.error;
-	if (error || run.status === 'error' || run.status === 'crashed' || run.status === 'canceled') return { code: 'AE', text: error?.message ?? `The workflow ended with status ${run.status}` };
+	if (error || run.status === 'error' || run.status === 'crashed' || run.status === 'canceled')
+		return { code: 'AE', text: error?.message ?? `The workflow ended with status ${run.status}` };
 	return { code: 'AA' };
 }
 
@@ -21,29 +31,77 @@ export class Hl7MllpTrigger implements INodeType {
 		icon: { light: 'file:mllp.svg', dark: 'file:mllp.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["tls"] ? "mllps://" : "mllp://") + $parameter["host"] + ":" + $parameter["port"]}}',
+		subtitle:
+			'={{($parameter["tls"] ? "mllps://" : "mllp://") + $parameter["host"] + ":" + $parameter["port"]}}',
 		description: 'Receives HL7 v2 messages over MLLP or MLLPS and acknowledges each one',
 		defaults: { name: 'HL7 MLLP Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'mllpTlsApi', required: true, displayOptions: { show: { tls: [true] } } }],
+		credentials: [
+			{ name: 'mllpTlsApi', required: true, displayOptions: { show: { tls: [true] } } },
+		],
 		properties: [
-			{ displayName: 'Host', name: 'host', type: 'string', default: '0.0.0.0', description: 'Address to listen on' },
-			{ displayName: 'Port', name: 'port', type: 'number', default: 2575, typeOptions: { minValue: 1, maxValue: 65535 } },
-			{ displayName: 'TLS (MLLPS)', name: 'tls', type: 'boolean', default: false, description: 'Whether to require TLS; certificate and key come from the MLLP TLS credential' },
-			{ displayName: 'Require Client Certificate', name: 'requestCert', type: 'boolean', default: false, description: "Whether to accept only senders whose certificate is signed by the credential's CA certificates", displayOptions: { show: { tls: [true] } } },
+			{
+				displayName: 'Host',
+				name: 'host',
+				type: 'string',
+				default: '0.0.0.0',
+				description: 'Address to listen on',
+			},
+			{
+				displayName: 'Port',
+				name: 'port',
+				type: 'number',
+				default: 2575,
+				typeOptions: { minValue: 1, maxValue: 65535 },
+			},
+			{
+				displayName: 'TLS (MLLPS)',
+				name: 'tls',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to require TLS; certificate and key come from the MLLP TLS credential',
+			},
+			{
+				displayName: 'Require Client Certificate',
+				name: 'requestCert',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to accept only senders whose certificate is signed by the credential's CA certificates",
+				displayOptions: { show: { tls: [true] } },
+			},
 			{
 				displayName: 'Acknowledge',
 				name: 'ackMode',
 				type: 'options',
 				default: 'afterWorkflow',
-				description: 'When each message is acknowledged. A manual test run takes one message and acknowledges it on receipt.',
+				description:
+					'When each message is acknowledged. A manual test run takes one message and acknowledges it on receipt.',
 				options: [
-					{ name: 'After the Workflow Finishes', value: 'afterWorkflow', description: 'AA when the execution succeeds, AE with its error when it fails' },
-					{ name: 'On Receipt', value: 'onReceipt', description: 'AA as soon as the message is handed to n8n' },
+					{
+						name: 'After the Workflow Finishes',
+						value: 'afterWorkflow',
+						description: 'AA when the execution succeeds, AE with its error when it fails',
+					},
+					{
+						name: 'On Receipt',
+						value: 'onReceipt',
+						description: 'AA as soon as the message is handed to n8n',
+					},
 				],
 			},
-			{ displayName: 'Timeout (Seconds)', name: 'timeout', type: 'number', default: 60, typeOptions: { minValue: 1 }, description: 'How long to wait for the workflow before answering AE; the sender may then re-send', displayOptions: { show: { ackMode: ['afterWorkflow'] } } },
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1 },
+				description:
+					'How long to wait for the workflow before answering AE; the sender may then re-send',
+				displayOptions: { show: { ackMode: ['afterWorkflow'] } },
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -51,9 +109,31 @@ export class Hl7MllpTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Character Set', name: 'encoding', type: 'options', default: 'utf8', options: [{ name: 'UTF-8', value: 'utf8' }, { name: 'ISO 8859-1 (Latin-1)', value: 'latin1' }] },
-					{ displayName: 'Include Path Map', name: 'paths', type: 'boolean', default: true, description: 'Whether to add every value by path, e.g. "PID.5.1"' },
-					{ displayName: 'Maximum Message Size (MB)', name: 'maxMb', type: 'number', default: 16, typeOptions: { minValue: 1 }, description: 'Larger messages are refused with an AR' },
+					{
+						displayName: 'Character Set',
+						name: 'encoding',
+						type: 'options',
+						default: 'utf8',
+						options: [
+							{ name: 'UTF-8', value: 'utf8' },
+							{ name: 'ISO 8859-1 (Latin-1)', value: 'latin1' },
+						],
+					},
+					{
+						displayName: 'Include Path Map',
+						name: 'paths',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to add every value by path, e.g. "PID.5.1"',
+					},
+					{
+						displayName: 'Maximum Message Size (MB)',
+						name: 'maxMb',
+						type: 'number',
+						default: 16,
+						typeOptions: { minValue: 1 },
+						description: 'Larger messages are refused with an AR',
+					},
 				],
 			},
 		],
@@ -65,15 +145,29 @@ export class Hl7MllpTrigger implements INodeType {
 		// awaits the close before reporting the outcome): acknowledge it on receipt, and leave any
 		// further message unanswered for the sender to re-send to the active workflow.
 		const manual = this.getMode() === 'manual';
-		const ackMode = manual ? 'onReceipt' : (this.getNodeParameter('ackMode', 'afterWorkflow') as AckMode);
+		const ackMode = manual
+			? 'onReceipt'
+			: (this.getNodeParameter('ackMode', 'afterWorkflow') as AckMode);
 		let taken = false;
 		const timeoutMs = (this.getNodeParameter('timeout', 60) as number) * 1000;
-		const o = this.getNodeParameter('options', {}) as { encoding?: BufferEncoding; paths?: boolean; maxMb?: number };
+		const o = this.getNodeParameter('options', {}) as {
+			encoding?: BufferEncoding;
+			paths?: boolean;
+			maxMb?: number;
+		};
 		const material = tls ? tlsMaterial(await this.getCredentials('mllpTlsApi')) : undefined;
-		if (material && (!material.cert || !material.key)) throw new NodeOperationError(this.getNode(), 'The MLLP TLS credential needs a certificate and a private key for the trigger');
+		if (material && (!material.cert || !material.key))
+			throw new NodeOperationError(
+				this.getNode(),
+				'The MLLP TLS credential needs a certificate and a private key for the trigger',
+			);
 		const requestCert = tls && (this.getNodeParameter('requestCert', false) as boolean);
 
-		const item = (message: Hl7Message, text: string, peer: { address?: string; port?: number }) => ({
+		const item = (
+			message: Hl7Message,
+			text: string,
+			peer: { address?: string; port?: number },
+		) => ({
 			json: {
 				message: text,
 				messageType: [message.get('MSH.9.1'), message.get('MSH.9.2')].filter(Boolean).join('^'),
@@ -104,10 +198,23 @@ export class Hl7MllpTrigger implements INodeType {
 				this.emit([[item(message, text, peer)]], undefined, done);
 				let timer: NodeJS.Timeout | undefined;
 				const timedOut = new Promise<{ code: AckCode; text: string }>((resolve) => {
-					timer = setTimeout(() => resolve({ code: 'AE', text: `The workflow did not finish within ${timeoutMs / 1000} s` }), timeoutMs);
+					timer = setTimeout(
+						() =>
+							resolve({
+								code: 'AE',
+								text: `The workflow did not finish within ${timeoutMs / 1000} s`,
+							}),
+						timeoutMs,
+					);
 				});
 				try {
-					return await Promise.race([done.promise.then(verdictOf, (error: Error) => ({ code: 'AE' as const, text: error.message })), timedOut]);
+					return await Promise.race([
+						done.promise.then(verdictOf, (error: Error) => ({
+							code: 'AE' as const,
+							text: error.message,
+						})),
+						timedOut,
+					]);
 				} finally {
 					clearTimeout(timer);
 				}

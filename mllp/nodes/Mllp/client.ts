@@ -27,19 +27,39 @@ export class MllpClient {
 		socket.on('data', (chunk: Buffer) => {
 			for (const f of decoder.push(chunk)) {
 				if (f.kind === 'message') this.settle(undefined, f.data.toString(encoding));
-				else if (f.kind === 'bad') this.settle(new Error(`The answer could not be read: ${f.reason}`));
+				else if (f.kind === 'bad')
+					this.settle(new Error(`The answer could not be read: ${f.reason}`));
 			}
 		});
 		socket.on('error', (error) => this.settle(error));
-		socket.on('close', () => this.settle(new Error('The connection closed before an acknowledgment arrived')));
+		socket.on('close', () =>
+			this.settle(new Error('The connection closed before an acknowledgment arrived')),
+		);
 	}
 
 	static connect(o: MllpClientOptions): Promise<MllpClient> {
 		return new Promise((resolve, reject) => {
 			const socket = o.tls
-				? tls.connect({ host: o.host, port: o.port, servername: o.tls.servername || (net.isIP(o.host) ? undefined : o.host), ca: o.tls.ca, cert: o.tls.cert || undefined, key: o.tls.key || undefined, passphrase: o.tls.passphrase, rejectUnauthorized: o.tls.rejectUnauthorized })
+				? tls.connect({
+						host: o.host,
+						port: o.port,
+						servername: o.tls.servername || (net.isIP(o.host) ? undefined : o.host),
+						ca: o.tls.ca,
+						cert: o.tls.cert || undefined,
+						key: o.tls.key || undefined,
+						passphrase: o.tls.passphrase,
+						rejectUnauthorized: o.tls.rejectUnauthorized,
+					})
 				: net.connect({ host: o.host, port: o.port });
-			const timer = setTimeout(() => socket.destroy(new Error(`Could not connect to ${o.host}:${o.port} within ${o.connectTimeoutMs / 1000} s`)), o.connectTimeoutMs);
+			const timer = setTimeout(
+				() =>
+					socket.destroy(
+						new Error(
+							`Could not connect to ${o.host}:${o.port} within ${o.connectTimeoutMs / 1000} s`,
+						),
+					),
+				o.connectTimeoutMs,
+			);
 			const fail = (error: Error) => {
 				clearTimeout(timer);
 				reject(error);

@@ -51,7 +51,11 @@ export class MllpDecoder {
 			if (nextStart !== -1 && (end === -1 || nextStart < end)) {
 				// a new frame starts before this one ended: this one is lost
 				this.add(chunk.subarray(i, nextStart));
-				out.push({ kind: 'bad', reason: 'frame ended without FS (a new VT arrived)', bytes: this.size });
+				out.push({
+					kind: 'bad',
+					reason: 'frame ended without FS (a new VT arrived)',
+					bytes: this.size,
+				});
 				this.reset();
 				this.inside = true;
 				i = nextStart + 1;
@@ -59,7 +63,18 @@ export class MllpDecoder {
 			}
 			this.add(chunk.subarray(i, end === -1 ? chunk.length : end));
 			if (end === -1) break;
-			out.push(this.oversize ? { kind: 'bad', reason: `message larger than the ${this.maxBytes}-byte limit`, bytes: this.size } : { kind: 'message', data: this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size) });
+			out.push(
+				this.oversize
+					? {
+							kind: 'bad',
+							reason: `message larger than the ${this.maxBytes}-byte limit`,
+							bytes: this.size,
+						}
+					: {
+							kind: 'message',
+							data: this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size),
+						},
+			);
 			this.reset();
 			i = end + 1;
 		}
@@ -68,7 +83,9 @@ export class MllpDecoder {
 
 	/** The connection ended: a frame still open is reported (it can no longer be answered). */
 	end(): Frame[] {
-		const open = this.inside ? [{ kind: 'bad' as const, reason: 'connection closed inside a frame', bytes: this.size }] : [];
+		const open = this.inside
+			? [{ kind: 'bad' as const, reason: 'connection closed inside a frame', bytes: this.size }]
+			: [];
 		this.reset();
 		return open;
 	}

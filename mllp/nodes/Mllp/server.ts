@@ -16,7 +16,11 @@ export interface MllpServerOptions {
 	maxBytes: number;
 	encoding: BufferEncoding;
 	/** Hands a parsed message over; resolves with the application's verdict, or undefined when it was not taken (no ACK: the sender re-sends). */
-	onMessage(message: Hl7Message, text: string, peer: { address?: string; port?: number }): Promise<{ code: AckCode; text?: string } | undefined>;
+	onMessage(
+		message: Hl7Message,
+		text: string,
+		peer: { address?: string; port?: number },
+	): Promise<{ code: AckCode; text?: string } | undefined>;
 	/** Problems worth a log line; never message contents. */
 	warn(message: string): void;
 }
@@ -60,16 +64,26 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 				message = Hl7Message.parse(text);
 			} catch (error) {
 				// the codec quotes the offending text; the log keeps only the reason (no message contents)
-				o.warn(`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`);
+				o.warn(
+					`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`,
+				);
 				return rejection(error instanceof Hl7Error ? error.message : 'The message is not HL7');
 			}
 			const verdict = await o.onMessage(message, text, peer);
 			if (!verdict) return undefined;
-			const ack = createAck(message, { code: verdict.code, text: verdict.text, controlId: controlId() });
+			const ack = createAck(message, {
+				code: verdict.code,
+				text: verdict.text,
+				controlId: controlId(),
+			});
 			if (ack.required) return ack.message;
 			// enhanced mode, no application ACK wanted (MSH-16): the accept ACK MSH-15 asks for, if any,
 			// so a sender waiting for its commit acknowledgment is answered
-			const commit = createAck(message, { code: COMMIT[verdict.code] ?? 'CR', text: verdict.text, controlId: controlId() });
+			const commit = createAck(message, {
+				code: COMMIT[verdict.code] ?? 'CR',
+				text: verdict.text,
+				controlId: controlId(),
+			});
 			return commit.required ? commit.message : undefined;
 		};
 		socket.on('data', (chunk: Buffer) => {
@@ -78,11 +92,14 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 					o.warn(`MLLP: ignored ${f.bytes} bytes outside a frame from ${peer.address}`);
 					continue;
 				}
-				if (f.kind === 'bad') o.warn(`MLLP: rejected a frame (${f.bytes} bytes) from ${peer.address}: ${f.reason}`);
+				if (f.kind === 'bad')
+					o.warn(`MLLP: rejected a frame (${f.bytes} bytes) from ${peer.address}: ${f.reason}`);
 				const job = chain.then(() => {
 					// once closing, frames not yet handed over stay unanswered: the sender re-sends them
 					if (closing) return;
-					return (f.kind === 'bad' ? Promise.resolve(rejection(f.reason)) : handle(f.data)).then(answer);
+					return (f.kind === 'bad' ? Promise.resolve(rejection(f.reason)) : handle(f.data)).then(
+						answer,
+					);
 				});
 				chain = job.catch((error) => {
 					o.warn(`MLLP: closing a connection from ${peer.address}: ${(error as Error).message}`);
@@ -92,7 +109,10 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			}
 		});
 		socket.on('end', () => {
-			for (const f of decoder.end()) o.warn(`MLLP: dropped a frame (${f.kind === 'bad' ? f.bytes : 0} bytes) from ${peer.address}: ${f.kind === 'bad' ? f.reason : ''}`);
+			for (const f of decoder.end())
+				o.warn(
+					`MLLP: dropped a frame (${f.kind === 'bad' ? f.bytes : 0} bytes) from ${peer.address}: ${f.kind === 'bad' ? f.reason : ''}`,
+				);
 			void chain.then(() => socket.end());
 		});
 		socket.on('error', () => socket.destroy());
@@ -104,9 +124,22 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 
 	// half-open: a sender that ends its side right after its last frame still gets the ACKs
 	const server = o.tls
-		? tls.createServer({ allowHalfOpen: true, cert: o.tls.cert, key: o.tls.key, passphrase: o.tls.passphrase, ca: o.tls.ca || undefined, requestCert: Boolean(o.tls.requestCert), rejectUnauthorized: Boolean(o.tls.requestCert) }, onConnection)
+		? tls.createServer(
+				{
+					allowHalfOpen: true,
+					cert: o.tls.cert,
+					key: o.tls.key,
+					passphrase: o.tls.passphrase,
+					ca: o.tls.ca || undefined,
+					requestCert: Boolean(o.tls.requestCert),
+					rejectUnauthorized: Boolean(o.tls.requestCert),
+				},
+				onConnection,
+			)
 		: net.createServer({ allowHalfOpen: true }, onConnection);
-	server.on('tlsClientError', (error: Error) => o.warn(`MLLP: TLS handshake failed: ${error.message}`));
+	server.on('tlsClientError', (error: Error) =>
+		o.warn(`MLLP: TLS handshake failed: ${error.message}`),
+	);
 	// every TCP connection, handshakes still under way included, so close() can end them all
 	const raw = new Set<net.Socket>();
 	server.on('connection', (s: net.Socket) => {

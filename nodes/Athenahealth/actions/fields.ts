@@ -26,7 +26,7 @@ export const simplifyField: INodeProperties = {
 	name: 'simplify',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to return only the most used fields instead of athena\'s full record',
+	description: "Whether to return only the most used fields instead of athena's full record",
 };
 
 export function show(resource: string, operation: string) {

@@ -1,7 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 // Resource locators (From list / By ID) for athena's reference data and patients.
-function locator(name: string, displayName: string, searchListMethod: string, required = true): INodeProperties {
+function locator(
+	name: string,
+	displayName: string,
+	searchListMethod: string,
+	required = true,
+): INodeProperties {
 	return {
 		displayName,
 		name,
@@ -20,13 +25,22 @@ function locator(name: string, displayName: string, searchListMethod: string, re
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. 1',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'athena IDs are digits only' } }],
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'athena IDs are digits only' },
+					},
+				],
 			},
 		],
 	};
 }
 
-export const departmentLocator = (required = true, name = 'departmentId') => locator(name, 'Department', 'searchDepartments', required);
-export const providerLocator = (required = true, name = 'providerId') => locator(name, 'Provider', 'searchProviders', required);
-export const appointmentTypeLocator = (required = true, name = 'appointmentTypeId') => locator(name, 'Appointment Type', 'searchAppointmentTypes', required);
-export const patientLocator = (required = true, name = 'patientId') => locator(name, 'Patient', 'searchPatients', required);
+export const departmentLocator = (required = true, name = 'departmentId') =>
+	locator(name, 'Department', 'searchDepartments', required);
+export const providerLocator = (required = true, name = 'providerId') =>
+	locator(name, 'Provider', 'searchProviders', required);
+export const appointmentTypeLocator = (required = true, name = 'appointmentTypeId') =>
+	locator(name, 'Appointment Type', 'searchAppointmentTypes', required);
+export const patientLocator = (required = true, name = 'patientId') =>
+	locator(name, 'Patient', 'searchPatients', required);

@@ -17,16 +17,49 @@ export function single(body: unknown): IDataObject {
 
 // Simplify: the fields most workflows need from athena's large patient and appointment records.
 const SIMPLE_KEYS: Record<'patient' | 'appointment', string[]> = {
-	patient: ['patientid', 'firstname', 'lastname', 'dob', 'sex', 'email', 'homephone', 'mobilephone', 'departmentid', 'status', 'zip', 'lastmodified'],
-	appointment: ['appointmentid', 'date', 'starttime', 'duration', 'departmentid', 'providerid', 'patientid', 'appointmenttypeid', 'appointmenttype', 'appointmentstatus', 'lastmodified', 'patient'],
+	patient: [
+		'patientid',
+		'firstname',
+		'lastname',
+		'dob',
+		'sex',
+		'email',
+		'homephone',
+		'mobilephone',
+		'departmentid',
+		'status',
+		'zip',
+		'lastmodified',
+	],
+	appointment: [
+		'appointmentid',
+		'date',
+		'starttime',
+		'duration',
+		'departmentid',
+		'providerid',
+		'patientid',
+		'appointmenttypeid',
+		'appointmenttype',
+		'appointmentstatus',
+		'lastmodified',
+		'patient',
+	],
 };
 
-export function simplified(ctx: IExecuteFunctions, i: number, kind: 'patient' | 'appointment', records: IDataObject[]): IDataObject[] {
+export function simplified(
+	ctx: IExecuteFunctions,
+	i: number,
+	kind: 'patient' | 'appointment',
+	records: IDataObject[],
+): IDataObject[] {
 	if (!ctx.getNodeParameter('simplify', i, false)) return records;
-	const pick = (r: IDataObject, keys: string[]) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as IDataObject;
+	const pick = (r: IDataObject, keys: string[]) =>
+		Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as IDataObject;
 	return records.map((r) => {
 		const out = pick(r, SIMPLE_KEYS[kind]);
-		if (kind === 'appointment' && r.patient && typeof r.patient === 'object') out.patient = pick(r.patient as IDataObject, SIMPLE_KEYS.patient);
+		if (kind === 'appointment' && r.patient && typeof r.patient === 'object')
+			out.patient = pick(r.patient as IDataObject, SIMPLE_KEYS.patient);
 		return out;
 	});
 }

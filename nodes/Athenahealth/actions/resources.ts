@@ -28,35 +28,116 @@ const list = (operations: Record<string, Operation>) => Object.values(operations
 
 export const RESOURCES: ResourceDefinition[] = [
 	{ name: 'Patient', resource: 'patient', defaultOperation: 'get', operations: list(patient) },
-	{ name: 'Appointment', resource: 'appointment', defaultOperation: 'getOpenSlots', operations: list(appointment) },
-	{ name: 'Appointment Reminder', resource: 'appointmentReminder', defaultOperation: 'create', operations: list(appointmentReminder) },
-	{ name: 'Appointment Reason', resource: 'appointmentReason', defaultOperation: 'getAll', operations: list(appointmentReason) },
-	{ name: 'Change Subscription', resource: 'subscription', defaultOperation: 'subscribe', operations: list(subscription) },
-	{ name: 'HL7 Message', resource: 'hl7', defaultOperation: 'parse', operations: list(hl7), fields: messageInput(['parse', 'getFields', 'setFields', 'createAck', 'validate', 'splitBatch', 'toAthena']) },
+	{
+		name: 'Appointment',
+		resource: 'appointment',
+		defaultOperation: 'getOpenSlots',
+		operations: list(appointment),
+	},
+	{
+		name: 'Appointment Reminder',
+		resource: 'appointmentReminder',
+		defaultOperation: 'create',
+		operations: list(appointmentReminder),
+	},
+	{
+		name: 'Appointment Reason',
+		resource: 'appointmentReason',
+		defaultOperation: 'getAll',
+		operations: list(appointmentReason),
+	},
+	{
+		name: 'Change Subscription',
+		resource: 'subscription',
+		defaultOperation: 'subscribe',
+		operations: list(subscription),
+	},
+	{
+		name: 'HL7 Message',
+		resource: 'hl7',
+		defaultOperation: 'parse',
+		operations: list(hl7),
+		fields: messageInput([
+			'parse',
+			'getFields',
+			'setFields',
+			'createAck',
+			'validate',
+			'splitBatch',
+			'toAthena',
+		]),
+	},
 	department,
 	provider,
 	appointmentType,
-	{ name: 'FHIR', resource: 'fhir', defaultOperation: 'search', operations: list(fhir), fields: [resourceTypeField(['search', 'read'])] },
-	{ name: 'Bulk Export (FHIR)', resource: 'bulkExport', defaultOperation: 'exportAndWait', operations: list(bulkExport) },
-	{ name: 'Custom API Call', resource: 'customApiCall', defaultOperation: 'call', operations: list(customApiCall) },
-	{ name: 'Patient Insurance', resource: 'patientInsurance', defaultOperation: 'getAll', operations: list(patientInsurance) },
-	{ name: 'Insurance Package', resource: 'insurancePackage', defaultOperation: 'search', operations: list(insurancePackage) },
+	{
+		name: 'FHIR',
+		resource: 'fhir',
+		defaultOperation: 'search',
+		operations: list(fhir),
+		fields: [resourceTypeField(['search', 'read'])],
+	},
+	{
+		name: 'Bulk Export (FHIR)',
+		resource: 'bulkExport',
+		defaultOperation: 'exportAndWait',
+		operations: list(bulkExport),
+	},
+	{
+		name: 'Custom API Call',
+		resource: 'customApiCall',
+		defaultOperation: 'call',
+		operations: list(customApiCall),
+	},
+	{
+		name: 'Patient Insurance',
+		resource: 'patientInsurance',
+		defaultOperation: 'getAll',
+		operations: list(patientInsurance),
+	},
+	{
+		name: 'Insurance Package',
+		resource: 'insurancePackage',
+		defaultOperation: 'search',
+		operations: list(insurancePackage),
+	},
 	{ name: 'Chart', resource: 'chart', defaultOperation: 'getProblems', operations: list(chart) },
-	{ name: 'Balance and Claim', resource: 'billing', defaultOperation: 'getBalances', operations: list(billing) },
-	{ name: 'Document', resource: 'document', defaultOperation: 'getAll', operations: list(document) },
-	{ name: 'Practice', resource: 'practice', defaultOperation: 'getAll', operations: list(practice) },
+	{
+		name: 'Balance and Claim',
+		resource: 'billing',
+		defaultOperation: 'getBalances',
+		operations: list(billing),
+	},
+	{
+		name: 'Document',
+		resource: 'document',
+		defaultOperation: 'getAll',
+		operations: list(document),
+	},
+	{
+		name: 'Practice',
+		resource: 'practice',
+		defaultOperation: 'getAll',
+		operations: list(practice),
+	},
 ];
 
 /** resource value → operation value → operation, for the router. */
 export const OPERATIONS: Record<string, Record<string, Operation>> = Object.fromEntries(
-	RESOURCES.map((r) => [r.resource, Object.fromEntries(r.operations.map((op) => [op.option.value, op]))]),
+	RESOURCES.map((r) => [
+		r.resource,
+		Object.fromEntries(r.operations.map((op) => [op.option.value, op])),
+	]),
 );
 
 /** What a model reads about an operation: its own text, and the WRITE warning when it writes. */
-export const toolTextOf = (op: Operation) => (op.writes ? `${op.toolDescription} ${WRITE}` : op.toolDescription);
+export const toolTextOf = (op: Operation) =>
+	op.writes ? `${op.toolDescription} ${WRITE}` : op.toolDescription;
 
 /** Whether the operation offers Simplify (read from its own parameters, so it cannot disagree). */
 export const hasSimplify = (op: Operation) => op.description.some((p) => p.name === 'simplify');
 
 /** Every operation with its resource, in the node's order: what docs and tests derive from. */
-export const ALL_OPERATIONS = RESOURCES.flatMap((resource) => resource.operations.map((operation) => ({ resource, operation })));
+export const ALL_OPERATIONS = RESOURCES.flatMap((resource) =>
+	resource.operations.map((operation) => ({ resource, operation })),
+);

@@ -17,7 +17,10 @@ export function afterSuccess(ctx: IExecuteFunctions, fn: () => void) {
  * Owns the per-item loop: every operation handles exactly one item; here each output gets its
  * pairedItem, errors get the item index, and On Error (continue) keeps the other items going.
  */
-export async function route(this: IExecuteFunctions, resources: Record<string, Record<string, Operation>>): Promise<INodeExecutionData[][]> {
+export async function route(
+	this: IExecuteFunctions,
+	resources: Record<string, Record<string, Operation>>,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
@@ -27,8 +30,14 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 			const resource = this.getNodeParameter('resource', i) as string;
 			const operation = this.getNodeParameter('operation', i) as string;
 			const op = resources[resource]?.[operation];
-			if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known`, { itemIndex: i });
-			for (const result of await op.execute.call(this, i)) out.push({ ...result, pairedItem: result.pairedItem ?? { item: i } });
+			if (!op)
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" of "${resource}" is not known`,
+					{ itemIndex: i },
+				);
+			for (const result of await op.execute.call(this, i))
+				out.push({ ...result, pairedItem: result.pairedItem ?? { item: i } });
 		} catch (error) {
 			onSuccess.get(this)?.splice(registered);
 			const nodeError = asNodeError(this.getNode(), error);
@@ -38,7 +47,11 @@ export async function route(this: IExecuteFunctions, resources: Record<string, R
 				// in json); on the regular output the json also says why and which item
 				const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 				out.push({
-					json: { error: nodeError.message, description: nodeError.description ?? undefined, itemIndex: i },
+					json: {
+						error: nodeError.message,
+						description: nodeError.description ?? undefined,
+						itemIndex: i,
+					},
 					...(toErrorOutput ? { error: nodeError } : {}),
 					pairedItem: { item: i },
 				});

@@ -18,8 +18,11 @@ export function toolDescriptionFields(): INodeProperties[] {
 			type: 'string' as const,
 			typeOptions: { rows: 3 },
 			default: toolTextOf(op),
-			description: 'What the model reads about this tool: what it does, its inputs and what it returns',
-			displayOptions: { show: { '@tool': [true], resource: [resource], operation: [op.option.value] } },
+			description:
+				'What the model reads about this tool: what it does, its inputs and what it returns',
+			displayOptions: {
+				show: { '@tool': [true], resource: [resource], operation: [op.option.value] },
+			},
 		})),
 	);
 }
@@ -31,7 +34,10 @@ const TOOL_DEFAULTS: Record<string, boolean | number> = { simplify: true, limit:
 export function withToolDefaults(properties: INodeProperties[]): INodeProperties[] {
 	return properties.flatMap((p) => {
 		if (!(p.name in TOOL_DEFAULTS)) return [p];
-		const onlyIf = (tool: boolean) => ({ ...p.displayOptions, show: { ...p.displayOptions?.show, '@tool': [tool] } });
+		const onlyIf = (tool: boolean) => ({
+			...p.displayOptions,
+			show: { ...p.displayOptions?.show, '@tool': [tool] },
+		});
 		return [
 			{ ...p, displayOptions: onlyIf(false) },
 			{ ...p, default: TOOL_DEFAULTS[p.name], displayOptions: onlyIf(true) },

@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchResult } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type ILoadOptionsFunctions,
+	type INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { reachablePractices } from '../actions/practice/common';
 import { athenaList } from '../transport/paginate';
@@ -11,7 +16,10 @@ import { athenaList } from '../transport/paginate';
 function practiceOf(ctx: ILoadOptionsFunctions): string | undefined {
 	// a resource locator ({ mode, value }); workflows saved before it hold a plain string
 	const current = ctx.getCurrentNodeParameter('practiceId');
-	const raw = current && typeof current === 'object' && 'value' in current ? (current as { value: unknown }).value : current;
+	const raw =
+		current && typeof current === 'object' && 'value' in current
+			? (current as { value: unknown }).value
+			: current;
 	let value: unknown = raw;
 	if (typeof raw === 'string' && raw.startsWith('=')) {
 		try {
@@ -20,9 +28,14 @@ function practiceOf(ctx: ILoadOptionsFunctions): string | undefined {
 			value = undefined;
 		}
 		if (typeof value !== 'string' && typeof value !== 'number') {
-			throw new NodeOperationError(ctx.getNode(), 'The Practice ID expression cannot be resolved while editing', {
-				description: 'Enter the ID by hand (mode "By ID"), or set Practice ID to a fixed value while you pick from the list.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The Practice ID expression cannot be resolved while editing',
+				{
+					description:
+						'Enter the ID by hand (mode "By ID"), or set Practice ID to a fixed value while you pick from the list.',
+				},
+			);
 		}
 	}
 	return value === '' || value === undefined || value === null ? undefined : String(value);
@@ -37,7 +50,14 @@ async function search(
 	filter?: string,
 	qs?: IDataObject,
 ): Promise<INodeListSearchResult> {
-	const records = await athenaList(ctx, { method: 'GET', path, wrapper, qs, practiceId: practiceOf(ctx), maxItems: 1000 });
+	const records = await athenaList(ctx, {
+		method: 'GET',
+		path,
+		wrapper,
+		qs,
+		practiceId: practiceOf(ctx),
+		maxItems: 1000,
+	});
 	const needle = (filter ?? '').toLowerCase();
 	const results = records
 		.map((r) => ({ name: `${label(r)} (${String(r[idKey])})`, value: String(r[idKey]) }))
@@ -46,22 +66,52 @@ async function search(
 }
 
 export async function searchDepartments(this: ILoadOptionsFunctions, filter?: string) {
-	return await search(this, '/departments', 'departments', 'departmentid', (r) => String(r.patientdepartmentname ?? r.name ?? ''), filter);
+	return await search(
+		this,
+		'/departments',
+		'departments',
+		'departmentid',
+		(r) => String(r.patientdepartmentname ?? r.name ?? ''),
+		filter,
+	);
 }
 
 export async function searchProviders(this: ILoadOptionsFunctions, filter?: string) {
-	return await search(this, '/providers', 'providers', 'providerid', (r) => String(r.displayname ?? `${r.firstname ?? ''} ${r.lastname ?? ''}`.trim()), filter);
+	return await search(
+		this,
+		'/providers',
+		'providers',
+		'providerid',
+		(r) => String(r.displayname ?? `${r.firstname ?? ''} ${r.lastname ?? ''}`.trim()),
+		filter,
+	);
 }
 
 export async function searchAppointmentTypes(this: ILoadOptionsFunctions, filter?: string) {
-	return await search(this, '/appointmenttypes', 'appointmenttypes', 'appointmenttypeid', (r) => String(r.name ?? ''), filter);
+	return await search(
+		this,
+		'/appointmenttypes',
+		'appointmenttypes',
+		'appointmenttypeid',
+		(r) => String(r.name ?? ''),
+		filter,
+	);
 }
 
 /** Patients need a search term (athena refuses an unfiltered patient search). */
-export async function searchPatients(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchPatients(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim();
 	if (term.length < 2) return { results: [] };
-	const records = await athenaList(this, { method: 'GET', path: '/patients/search', qs: { searchterm: term }, practiceId: practiceOf(this), maxItems: 50 });
+	const records = await athenaList(this, {
+		method: 'GET',
+		path: '/patients/search',
+		qs: { searchterm: term },
+		practiceId: practiceOf(this),
+		maxItems: 50,
+	});
 	return {
 		results: records.map((r) => ({
 			name: `${String(r.lastname ?? '')}, ${String(r.firstname ?? '')} ${r.dob ? `(${String(r.dob)})` : ''} #${String(r.patientid)}`,
@@ -71,10 +121,16 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 }
 
 /** The practices athena lets the credential reach; those the credential does not allow are marked. */
-export async function searchPractices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchPractices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').toLowerCase();
 	const results = (await reachablePractices(this))
-		.map((p) => ({ name: `${String(p.name ?? '')} (${String(p.practiceid)})${p.allowedByCredential ? '' : ' – not in Allowed Practice IDs'}`, value: String(p.practiceid) }))
+		.map((p) => ({
+			name: `${String(p.name ?? '')} (${String(p.practiceid)})${p.allowedByCredential ? '' : ' – not in Allowed Practice IDs'}`,
+			value: String(p.practiceid),
+		}))
 		.filter((r) => !needle || r.name.toLowerCase().includes(needle));
 	return { results };
 }

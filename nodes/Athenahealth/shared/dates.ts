@@ -5,7 +5,8 @@
 const ATHENA_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ATHENA_DATETIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_DATETIME =
+	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export interface DateParts {
 	year: number;
@@ -20,7 +21,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 function valid(p: DateParts): DateParts | undefined {
 	const d = new Date(Date.UTC(p.year, p.month - 1, p.day));
-	if (d.getUTCFullYear() !== p.year || d.getUTCMonth() !== p.month - 1 || d.getUTCDate() !== p.day) return undefined;
+	if (d.getUTCFullYear() !== p.year || d.getUTCMonth() !== p.month - 1 || d.getUTCDate() !== p.day)
+		return undefined;
 	if ((p.hour ?? 0) > 23 || (p.minute ?? 0) > 59 || (p.second ?? 0) > 59) return undefined;
 	return p;
 }
@@ -39,15 +41,35 @@ export function parseDateInput(value: unknown): DateParts | undefined {
 			second: value.getUTCSeconds(),
 		};
 	}
-	const text = String(typeof value === 'object' && 'toISO' in (value as object) ? (value as { toISO: () => string }).toISO() : value).trim();
+	const text = String(
+		typeof value === 'object' && 'toISO' in (value as object)
+			? (value as { toISO: () => string }).toISO()
+			: value,
+	).trim();
 	let m = ATHENA_DATE.exec(text);
 	if (m) return valid({ year: +m[3], month: +m[1], day: +m[2] });
 	m = ATHENA_DATETIME.exec(text);
-	if (m) return valid({ year: +m[3], month: +m[1], day: +m[2], hour: +m[4], minute: +m[5], second: m[6] ? +m[6] : 0 });
+	if (m)
+		return valid({
+			year: +m[3],
+			month: +m[1],
+			day: +m[2],
+			hour: +m[4],
+			minute: +m[5],
+			second: m[6] ? +m[6] : 0,
+		});
 	m = ISO_DATE.exec(text);
 	if (m) return valid({ year: +m[1], month: +m[2], day: +m[3] });
 	m = ISO_DATETIME.exec(text);
-	if (m) return valid({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: m[6] ? +m[6] : 0 });
+	if (m)
+		return valid({
+			year: +m[1],
+			month: +m[2],
+			day: +m[3],
+			hour: +m[4],
+			minute: +m[5],
+			second: m[6] ? +m[6] : 0,
+		});
 	return undefined;
 }
 
@@ -70,8 +92,18 @@ export function athenaToIso(value: unknown): string | undefined {
 	}
 	m = ATHENA_DATETIME.exec(text);
 	if (m) {
-		const p = valid({ year: +m[3], month: +m[1], day: +m[2], hour: +m[4], minute: +m[5], second: m[6] ? +m[6] : 0 });
-		return p && `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour!)}:${pad(p.minute!)}:${pad(p.second!)}`;
+		const p = valid({
+			year: +m[3],
+			month: +m[1],
+			day: +m[2],
+			hour: +m[4],
+			minute: +m[5],
+			second: m[6] ? +m[6] : 0,
+		});
+		return (
+			p &&
+			`${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour!)}:${pad(p.minute!)}:${pad(p.second!)}`
+		);
 	}
 	return undefined;
 }
@@ -89,5 +121,12 @@ export function zonedParts(instant: Date, timeZone: string): DateParts {
 		second: '2-digit',
 	}).formatToParts(instant);
 	const get = (type: string) => Number(parts.find((x) => x.type === type)?.value);
-	return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+	return {
+		year: get('year'),
+		month: get('month'),
+		day: get('day'),
+		hour: get('hour'),
+		minute: get('minute'),
+		second: get('second'),
+	};
 }

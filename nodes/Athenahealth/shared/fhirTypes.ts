@@ -14,7 +14,13 @@ export interface FhirType {
 	common: boolean;
 }
 
-const t = (type: string, search: boolean, bulk: boolean, patientScoped: boolean, common: boolean): FhirType => ({ type, search, bulk, patientScoped, common });
+const t = (
+	type: string,
+	search: boolean,
+	bulk: boolean,
+	patientScoped: boolean,
+	common: boolean,
+): FhirType => ({ type, search, bulk, patientScoped, common });
 
 export const FHIR_TYPES: FhirType[] = [
 	t('AllergyIntolerance', true, true, true, true),
@@ -53,10 +59,14 @@ export const ATHENA_SCOPE = 'athena/service/Athenanet.MDP.*';
 
 export const readScope = (type: string) => `system/${type}.read`;
 
-export const typeOptions = (filter: (f: FhirType) => boolean) => FHIR_TYPES.filter(filter).map((f) => ({ name: f.type, value: f.type }));
+export const typeOptions = (filter: (f: FhirType) => boolean) =>
+	FHIR_TYPES.filter(filter).map((f) => ({ name: f.type, value: f.type }));
 
 /** The credential's FHIR scope choices and their default. */
-export const SCOPE_OPTIONS = FHIR_TYPES.map((f) => ({ name: readScope(f.type), value: readScope(f.type) }));
+export const SCOPE_OPTIONS = FHIR_TYPES.map((f) => ({
+	name: readScope(f.type),
+	value: readScope(f.type),
+}));
 export const DEFAULT_SCOPES = FHIR_TYPES.filter((f) => f.common).map((f) => readScope(f.type));
 
 function splitScopes(text: unknown): string[] {
@@ -66,7 +76,11 @@ function splitScopes(text: unknown): string[] {
 }
 
 /** The scopes a credential asks for (the credential's hidden Scope expression builds the same). */
-export function credentialScopes(c: { enableFhir?: unknown; fhirScopes?: unknown; fhirExtraScopes?: unknown }): string[] {
+export function credentialScopes(c: {
+	enableFhir?: unknown;
+	fhirScopes?: unknown;
+	fhirExtraScopes?: unknown;
+}): string[] {
 	if (c.enableFhir !== true) return [ATHENA_SCOPE];
 	const chosen = Array.isArray(c.fhirScopes) ? c.fhirScopes.map(String) : DEFAULT_SCOPES;
 	return [...new Set([ATHENA_SCOPE, ...chosen, ...splitScopes(c.fhirExtraScopes)])];

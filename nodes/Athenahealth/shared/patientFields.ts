@@ -23,10 +23,19 @@ export function patientFieldTooLong(fields: Record<string, unknown>): string | u
 		if (value === undefined || value === null || typeof value === 'object') continue;
 		const max = LIMITS[name] ?? 20;
 		const length = [...String(value)].length;
-		if (length > max) return `${name} is ${length} characters long; athena accepts at most ${max}. Shorten it before sending.`;
+		if (length > max)
+			return `${name} is ${length} characters long; athena accepts at most ${max}. Shorten it before sending.`;
 	}
 	return undefined;
 }
 
 /** At least one of these must accompany a new patient (docs/athena-behaviour.md#patient-create). */
-export const CONTACT_FIELDS = ['email', 'guarantoremail', 'ssn', 'homephone', 'mobilephone', 'workphone', 'zip'];
+export const CONTACT_FIELDS = [
+	'email',
+	'guarantoremail',
+	'ssn',
+	'homephone',
+	'mobilephone',
+	'workphone',
+	'zip',
+];

@@ -43,13 +43,22 @@ const MAX_REDIRECTS = 5;
 const FILE_ATTEMPTS = 4;
 
 /** A status URL must be on athena's FHIR origin: that is where the token goes. */
-export function statusUrlOf(ctx: IExecuteFunctions, scope: FhirScope, value: unknown, itemIndex: number): string {
+export function statusUrlOf(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	value: unknown,
+	itemIndex: number,
+): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!/^https?:\/\//.test(text) || originOf(text) !== originOf(scope.base)) {
-		throw new NodeOperationError(ctx.getNode(), 'Status URL must be the Content-Location athena gave at kick-off', {
-			itemIndex,
-			description: `Expected a URL on ${originOf(scope.base)}, got ${text ? `"${text.slice(0, 80)}"` : 'nothing'}. Use the statusUrl field of the Start operation's output.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Status URL must be the Content-Location athena gave at kick-off',
+			{
+				itemIndex,
+				description: `Expected a URL on ${originOf(scope.base)}, got ${text ? `"${text.slice(0, 80)}"` : 'nothing'}. Use the statusUrl field of the Start operation's output.`,
+			},
+		);
 	}
 	return text;
 }
@@ -67,7 +76,12 @@ export async function kickOff(
 	const url = method === 'GET' && query ? `${base}?${query}` : base;
 	const body =
 		method === 'POST'
-			? JSON.stringify({ resourceType: 'Parameters', parameter: params.map(([name, value]) => (name === '_since' ? { name, valueInstant: value } : { name, valueString: value })) })
+			? JSON.stringify({
+					resourceType: 'Parameters',
+					parameter: params.map(([name, value]) =>
+						name === '_since' ? { name, valueInstant: value } : { name, valueString: value },
+					),
+				})
 			: undefined;
 	let response: FullResponse;
 	try {
@@ -76,7 +90,11 @@ export async function kickOff(
 			url,
 			practiceId: scope.practiceId,
 			body,
-			headers: { Accept: FHIR_ACCEPT, Prefer: 'respond-async', ...(body ? { 'Content-Type': FHIR_ACCEPT } : {}) },
+			headers: {
+				Accept: FHIR_ACCEPT,
+				Prefer: 'respond-async',
+				...(body ? { 'Content-Type': FHIR_ACCEPT } : {}),
+			},
 			text: true,
 			// a kick-off that got no answer may have started a job; never start a second one blindly
 			idempotent: false,
@@ -86,7 +104,12 @@ export async function kickOff(
 		// athena runs one export per app at a time; one nobody waits for is most likely left by a run
 		// that n8n stopped before it ended (its status URL was never saved)
 		const e = error as NodeApiError;
-		if (String(e.httpCode) === '429' && /already running/i.test(`${e.message} ${e.description ?? ''} ${JSON.stringify(e.errorResponse ?? {})}`)) {
+		if (
+			String(e.httpCode) === '429' &&
+			/already running/i.test(
+				`${e.message} ${e.description ?? ''} ${JSON.stringify(e.errorResponse ?? {})}`,
+			)
+		) {
 			throw new NodeApiError(ctx.getNode(), (e.errorResponse ?? {}) as JsonObject, {
 				message: 'athena is still running another export for this app',
 				description: `athena said: ${e.message}${/\.$/.test(e.message) ? '' : '.'} If no other workflow exports with this client, it was started by a run that n8n stopped before it ended (n8n keeps a status URL only when the execution ends), so this node cannot re-attach to it. Find its status URL in the n8n log ("bulk export started"), then cancel it with Bulk Export → Cancel or download it with Download Files; or wait until athena finishes it and run again.`,
@@ -106,13 +129,32 @@ export async function kickOff(
 			message: `athena answered the export kick-off with HTTP ${response.statusCode}${location ? '' : ' and no Content-Location'}; expected 202 with a status URL`,
 		});
 	}
-	return { statusUrl: statusUrlOf(ctx, scope, new URL(location, base).href, itemIndex), request: url };
+	return {
+		statusUrl: statusUrlOf(ctx, scope, new URL(location, base).href, itemIndex),
+		request: url,
+	};
 }
 
-export async function getStatus(ctx: IExecuteFunctions, scope: FhirScope, statusUrl: string, itemIndex: number): Promise<ExportStatus> {
-	const response = await send(ctx, scope.conn, { method: 'GET', url: statusUrl, practiceId: scope.practiceId, headers: { Accept: 'application/json' }, text: true, itemIndex });
+export async function getStatus(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	statusUrl: string,
+	itemIndex: number,
+): Promise<ExportStatus> {
+	const response = await send(ctx, scope.conn, {
+		method: 'GET',
+		url: statusUrl,
+		practiceId: scope.practiceId,
+		headers: { Accept: 'application/json' },
+		text: true,
+		itemIndex,
+	});
 	if (response.statusCode === 202) {
-		return { state: 'in-progress', progress: header(response.headers, 'x-progress'), retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after')) };
+		return {
+			state: 'in-progress',
+			progress: header(response.headers, 'x-progress'),
+			retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after')),
+		};
 	}
 	const manifest = parseManifest(response);
 	if (response.statusCode !== 200 || !manifest) {
@@ -128,9 +170,18 @@ export async function getStatus(ctx: IExecuteFunctions, scope: FhirScope, status
 }
 
 function parseManifest(response: FullResponse): Manifest | undefined {
-	const m = (typeof response.body === 'string' ? jsonOrText(response.body) : response.body) as IDataObject;
+	const m = (
+		typeof response.body === 'string' ? jsonOrText(response.body) : response.body
+	) as IDataObject;
 	if (!m || typeof m !== 'object' || !Array.isArray(m.output)) return undefined;
-	const files = (list: unknown) => (Array.isArray(list) ? (list as IDataObject[]) : []).filter((f) => typeof f?.url === 'string').map((f) => ({ type: String(f.type ?? ''), url: String(f.url), count: typeof f.count === 'number' ? f.count : undefined }));
+	const files = (list: unknown) =>
+		(Array.isArray(list) ? (list as IDataObject[]) : [])
+			.filter((f) => typeof f?.url === 'string')
+			.map((f) => ({
+				type: String(f.type ?? ''),
+				url: String(f.url),
+				count: typeof f.count === 'number' ? f.count : undefined,
+			}));
 	return {
 		transactionTime: typeof m.transactionTime === 'string' ? m.transactionTime : undefined,
 		request: typeof m.request === 'string' ? m.request : undefined,
@@ -144,7 +195,13 @@ function parseManifest(response: FullResponse): Manifest | undefined {
  * Polls until the manifest is ready, sleeping as long as athena asks (Retry-After, either form;
  * 1-30 s backoff without one), up to `maxWaitMs`. A 429 answer is waited out too.
  */
-export async function waitForManifest(ctx: IExecuteFunctions, scope: FhirScope, statusUrl: string, maxWaitMs: number, itemIndex: number): Promise<Manifest> {
+export async function waitForManifest(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	statusUrl: string,
+	maxWaitMs: number,
+	itemIndex: number,
+): Promise<Manifest> {
 	const deadline = Date.now() + maxWaitMs;
 	const signal = ctx.getExecutionCancelSignal();
 	for (let poll = 0; ; poll++) {
@@ -156,27 +213,49 @@ export async function waitForManifest(ctx: IExecuteFunctions, scope: FhirScope, 
 		} catch (error) {
 			// a Retry-After longer than the transport waits: keep waiting here, within the budget
 			const failure = (error as { failure?: { cause?: string; retryAfterMs?: number } }).failure;
-			if (failure?.cause !== 'rate-limited' || failure.retryAfterMs === undefined) throw asNodeError(ctx.getNode(), error);
+			if (failure?.cause !== 'rate-limited' || failure.retryAfterMs === undefined)
+				throw asNodeError(ctx.getNode(), error);
 			waitMs = failure.retryAfterMs;
 		}
 		waitMs = Math.max(500, waitMs);
 		const left = deadline - Date.now();
 		if (left <= 0 || waitMs > left) {
-			throw new NodeOperationError(ctx.getNode(), `The export was not ready within ${Math.round(maxWaitMs / 60000)} minute(s)`, {
-				itemIndex,
-				description: `athena is still preparing it. Run this node again (it continues with the same export), or use Download Files later with status URL ${statusUrl}.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The export was not ready within ${Math.round(maxWaitMs / 60000)} minute(s)`,
+				{
+					itemIndex,
+					description: `athena is still preparing it. Run this node again (it continues with the same export), or use Download Files later with status URL ${statusUrl}.`,
+				},
+			);
 		}
 		try {
 			await sleep(waitMs, signal);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the export', { itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The execution was cancelled while waiting for the export',
+				{ itemIndex },
+			);
 		}
 	}
 }
 
-export async function cancelExport(ctx: IExecuteFunctions, scope: FhirScope, statusUrl: string, itemIndex: number): Promise<void> {
-	await send(ctx, scope.conn, { method: 'DELETE', url: statusUrl, practiceId: scope.practiceId, headers: { Accept: FHIR_ACCEPT }, text: true, idempotent: true, itemIndex });
+export async function cancelExport(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	statusUrl: string,
+	itemIndex: number,
+): Promise<void> {
+	await send(ctx, scope.conn, {
+		method: 'DELETE',
+		url: statusUrl,
+		practiceId: scope.practiceId,
+		headers: { Accept: FHIR_ACCEPT },
+		text: true,
+		idempotent: true,
+		itemIndex,
+	});
 }
 
 export interface FileAccess {
@@ -191,15 +270,25 @@ function destroy(body: unknown) {
 }
 
 /** GETs a file as a stream, following redirects by hand and sending the token only where allowed. */
-export async function openFile(ctx: IExecuteFunctions, scope: FhirScope, url: string, access: FileAccess): Promise<FullResponse> {
+export async function openFile(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	url: string,
+	access: FileAccess,
+): Promise<FullResponse> {
 	const home = originOf(scope.base);
 	let current = url;
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		const origin = originOf(current);
 		if (!origin || !/^https?:/.test(current)) {
-			throw new NodeOperationError(ctx.getNode(), `The export manifest lists a file URL that is not http(s): "${current.slice(0, 80)}"`, { itemIndex: access.itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The export manifest lists a file URL that is not http(s): "${current.slice(0, 80)}"`,
+				{ itemIndex: access.itemIndex },
+			);
 		}
-		const withToken = access.requiresAccessToken && (origin === home || access.tokenOrigins.has(origin));
+		const withToken =
+			access.requiresAccessToken && (origin === home || access.tokenOrigins.has(origin));
 		let response: FullResponse;
 		try {
 			response = await send(ctx, scope.conn, {
@@ -217,10 +306,14 @@ export async function openFile(ctx: IExecuteFunctions, scope: FhirScope, url: st
 		} catch (error) {
 			const status = Number((error as { httpCode?: string }).httpCode);
 			if (!withToken && access.requiresAccessToken && (status === 401 || status === 403)) {
-				throw new NodeOperationError(ctx.getNode(), `The file server ${origin} wants an access token, which this node sends only to ${home}`, {
-					itemIndex: access.itemIndex,
-					description: `If ${origin} belongs to athena, add it to the option "Send Authorization To Origins".`,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`The file server ${origin} wants an access token, which this node sends only to ${home}`,
+					{
+						itemIndex: access.itemIndex,
+						description: `If ${origin} belongs to athena, add it to the option "Send Authorization To Origins".`,
+					},
+				);
 			}
 			throw asNodeError(ctx.getNode(), error);
 		}
@@ -233,7 +326,11 @@ export async function openFile(ctx: IExecuteFunctions, scope: FhirScope, url: st
 		}
 		return response;
 	}
-	throw new NodeOperationError(ctx.getNode(), `Too many redirects while downloading ${new URL(url).pathname}`, { itemIndex: access.itemIndex });
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Too many redirects while downloading ${new URL(url).pathname}`,
+		{ itemIndex: access.itemIndex },
+	);
 }
 
 function fileNameOf(file: ManifestFile, index: number): string {
@@ -246,23 +343,43 @@ function fileNameOf(file: ManifestFile, index: number): string {
  * flat). Bytes are stored as they come, so a character split across network chunks stays intact.
  * A connection that breaks mid-file restarts that file (with a fresh token if it expired).
  */
-export async function downloadToBinary(ctx: IExecuteFunctions, scope: FhirScope, file: ManifestFile, index: number, access: FileAccess): Promise<IBinaryData> {
+export async function downloadToBinary(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	file: ManifestFile,
+	index: number,
+	access: FileAccess,
+): Promise<IBinaryData> {
 	const signal = ctx.getExecutionCancelSignal();
 	for (let attempt = 1; ; attempt++) {
 		const response = await openFile(ctx, scope, file.url, access);
 		try {
-			const binary = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileNameOf(file, index), NDJSON);
+			const binary = await ctx.helpers.prepareBinaryData(
+				response.body as Buffer,
+				fileNameOf(file, index),
+				NDJSON,
+			);
 			const expected = Number(header(response.headers, 'content-length'));
-			if (expected > 0 && binary.bytes !== undefined && binary.bytes !== expected) throw new Error(`got ${binary.bytes} of ${expected} bytes`);
+			if (expected > 0 && binary.bytes !== undefined && binary.bytes !== expected)
+				throw new Error(`got ${binary.bytes} of ${expected} bytes`);
 			return binary;
 		} catch (error) {
 			destroy(response.body);
-			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled during a download', { itemIndex: access.itemIndex });
+			if (signal?.aborted)
+				throw new NodeOperationError(
+					ctx.getNode(),
+					'The execution was cancelled during a download',
+					{ itemIndex: access.itemIndex },
+				);
 			if (attempt >= FILE_ATTEMPTS) {
-				throw new NodeOperationError(ctx.getNode(), `The download of ${fileNameOf(file, index)} broke off ${attempt} times`, {
-					itemIndex: access.itemIndex,
-					description: `Last error: ${(error as Error).message}. Files finished before it are kept: run the node again to continue from this file.`,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`The download of ${fileNameOf(file, index)} broke off ${attempt} times`,
+					{
+						itemIndex: access.itemIndex,
+						description: `Last error: ${(error as Error).message}. Files finished before it are kept: run the node again to continue from this file.`,
+					},
+				);
 			}
 			await sleep(500 * attempt, signal).catch(() => undefined);
 		}
@@ -270,7 +387,10 @@ export async function downloadToBinary(ctx: IExecuteFunctions, scope: FhirScope,
 }
 
 /** NDJSON lines of a streamed body, decoded with a streaming TextDecoder (UTF-8 safe across chunks). */
-export async function* ndjsonLines(body: unknown, maxLineChars = 10_000_000): AsyncGenerator<string> {
+export async function* ndjsonLines(
+	body: unknown,
+	maxLineChars = 10_000_000,
+): AsyncGenerator<string> {
 	const decoder = new TextDecoder('utf-8');
 	let rest = '';
 	for await (const chunk of body as AsyncIterable<Uint8Array>) {
@@ -282,14 +402,22 @@ export async function* ndjsonLines(body: unknown, maxLineChars = 10_000_000): As
 			if (line) yield line;
 		}
 		rest = rest.slice(start);
-		if (rest.length > maxLineChars) throw new Error(`an NDJSON line is longer than ${maxLineChars} characters`);
+		if (rest.length > maxLineChars)
+			throw new Error(`an NDJSON line is longer than ${maxLineChars} characters`);
 	}
 	rest += decoder.decode();
 	if (rest.trim()) yield rest.trim();
 }
 
 /** Parses one file into resources (checking each line's resourceType against the manifest), up to `max`. */
-export async function readResources(ctx: IExecuteFunctions, scope: FhirScope, file: ManifestFile, expectedType: string, max: number, access: FileAccess): Promise<IDataObject[]> {
+export async function readResources(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	file: ManifestFile,
+	expectedType: string,
+	max: number,
+	access: FileAccess,
+): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
 	if (max <= 0) return out;
 	const response = await openFile(ctx, scope, file.url, access);
@@ -301,10 +429,18 @@ export async function readResources(ctx: IExecuteFunctions, scope: FhirScope, fi
 			try {
 				resource = JSON.parse(line) as IDataObject;
 			} catch {
-				throw new NodeOperationError(ctx.getNode(), `Line ${lineNo} of the ${expectedType} export file is not JSON`, { itemIndex: access.itemIndex });
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Line ${lineNo} of the ${expectedType} export file is not JSON`,
+					{ itemIndex: access.itemIndex },
+				);
 			}
 			if (expectedType && resource.resourceType !== expectedType) {
-				throw new NodeOperationError(ctx.getNode(), `Line ${lineNo} of the ${expectedType} export file holds a ${String(resource.resourceType)}`, { itemIndex: access.itemIndex });
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Line ${lineNo} of the ${expectedType} export file holds a ${String(resource.resourceType)}`,
+					{ itemIndex: access.itemIndex },
+				);
 			}
 			out.push(resource);
 			if (out.length >= max) break;

@@ -48,12 +48,19 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 	const environment = String(c.environment ?? 'preview');
 	const baseUrl =
 		environment === 'custom'
-			? String(c.customBaseUrl ?? '').trim().replace(/\/+$/, '')
+			? String(c.customBaseUrl ?? '')
+					.trim()
+					.replace(/\/+$/, '')
 			: (ENVIRONMENT_BASE[environment] ?? ENVIRONMENT_BASE.preview);
 	if (!/^https?:\/\/[^/\s]+(\/[^\s?#]*)?$/.test(baseUrl)) {
-		throw new NodeOperationError(ctx.getNode(), 'The credential\'s Base URL is not a valid http(s) URL', {
-			description: 'Open the athenahealth credential and set Base URL to an origin such as http://localhost:8899.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			"The credential's Base URL is not a valid http(s) URL",
+			{
+				description:
+					'Open the athenahealth credential and set Base URL to an origin such as http://localhost:8899.',
+			},
+		);
 	}
 	const practiceId = athenaId(ctx.getNode(), c.practiceId, "The credential's Practice ID");
 	const allowed = new Set(
@@ -63,7 +70,10 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 	);
 	allowed.add(practiceId);
 	const scopes = credentialScopes(c);
-	const rate = Number(c.requestsPerSecond) > 0 ? Number(c.requestsPerSecond) : (DEFAULT_RATE[environment] ?? 5);
+	const rate =
+		Number(c.requestsPerSecond) > 0
+			? Number(c.requestsPerSecond)
+			: (DEFAULT_RATE[environment] ?? 5);
 	// processes that share the app's limit (queue-mode workers) each take an exact share of it
 	const processes = Math.max(1, Math.floor(Number(c.processesSharingLimit) || 1));
 	const connection: AthenaConnection = {
@@ -75,21 +85,35 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 		fhirEnabled: c.enableFhir === true,
 		scopes,
 		credentialKey: `${baseUrl}|${String(c.clientId ?? '')}`,
-		tokenCredentials: { accessTokenUrl: `${baseUrl}/oauth2/v1/token`, clientId: c.clientId, clientSecret: c.clientSecret, scope: scopes.join(' ') },
+		tokenCredentials: {
+			accessTokenUrl: `${baseUrl}/oauth2/v1/token`,
+			clientId: c.clientId,
+			clientSecret: c.clientSecret,
+			scope: scopes.join(' '),
+		},
 	};
 	connections.set(ctx, connection);
 	return connection;
 }
 
 /** The practice a call goes to: digits only, and one the credential allows. */
-export function resolvePractice(ctx: AthenaContext, conn: AthenaConnection, requested: unknown, itemIndex?: number): string {
+export function resolvePractice(
+	ctx: AthenaContext,
+	conn: AthenaConnection,
+	requested: unknown,
+	itemIndex?: number,
+): string {
 	if (requested === undefined || requested === null || requested === '') return conn.practiceId;
 	const id = athenaId(ctx.getNode(), requested, 'Practice ID', itemIndex);
 	if (!conn.allowedPracticeIds.has(id)) {
-		throw new NodeOperationError(ctx.getNode(), `Practice ${id} is not allowed by this credential`, {
-			itemIndex,
-			description: `Add ${id} to "Allowed Practice IDs" in the athenahealth credential, or use practice ${conn.practiceId}.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Practice ${id} is not allowed by this credential`,
+			{
+				itemIndex,
+				description: `Add ${id} to "Allowed Practice IDs" in the athenahealth credential, or use practice ${conn.practiceId}.`,
+			},
+		);
 	}
 	return id;
 }

@@ -76,12 +76,25 @@ const NETWORK_TEXT: Array<[RegExp, string]> = [
 
 /** The outcome an error thrown by n8n's HTTP helper carries (read into a plain object: never the error itself). */
 export function outcomeOfError(error: unknown): Outcome {
-	const e = error as { cause?: { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; code?: string }; httpCode?: string | null; context?: { data?: unknown }; message?: string; messages?: string[]; code?: string };
+	const e = error as {
+		cause?: {
+			response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+			code?: string;
+		};
+		httpCode?: string | null;
+		context?: { data?: unknown };
+		message?: string;
+		messages?: string[];
+		code?: string;
+	};
 	const response = e?.cause?.response;
-	if (response) return { status: response.status, headers: response.headers ?? {}, body: response.data };
+	if (response)
+		return { status: response.status, headers: response.headers ?? {}, body: response.data };
 	const status = e?.httpCode && /^\d{3}$/.test(String(e.httpCode)) ? Number(e.httpCode) : undefined;
 	if (status) return { status, headers: {}, body: e.context?.data };
-	const text = [e?.cause?.code, e?.code, e?.message, ...(e?.messages ?? [])].filter(Boolean).join(' ');
+	const text = [e?.cause?.code, e?.code, e?.message, ...(e?.messages ?? [])]
+		.filter(Boolean)
+		.join(' ');
 	return { headers: {}, networkCode: NETWORK_TEXT.find(([re]) => re.test(text))?.[1] ?? 'NETWORK' };
 }
 
@@ -115,7 +128,8 @@ export function failureInBody(body: unknown): string | undefined {
 	if (!record || typeof record !== 'object' || Array.isArray(record)) return undefined;
 	const r = record as Record<string, unknown>;
 	const errorMessage = typeof r.errormessage === 'string' ? r.errormessage.trim() : '';
-	if (r.success === false || r.success === 'false') return errorMessage || 'athena reported that the call did not succeed';
+	if (r.success === false || r.success === 'false')
+		return errorMessage || 'athena reported that the call did not succeed';
 	if (errorMessage) return errorMessage;
 	return undefined;
 }
@@ -126,7 +140,11 @@ export function outcomeIssues(body: unknown): string[] {
 	if (!Array.isArray(issues)) return [];
 	return issues.map((i: Record<string, unknown>) => {
 		const details = i?.details as { text?: unknown } | string | undefined;
-		const text = i?.diagnostics ?? (typeof details === 'string' ? details : details?.text) ?? i?.code ?? 'unknown issue';
+		const text =
+			i?.diagnostics ??
+			(typeof details === 'string' ? details : details?.text) ??
+			i?.code ??
+			'unknown issue';
 		return `${typeof i?.severity === 'string' ? `${i.severity}: ` : ''}${String(text)}`;
 	});
 }
@@ -135,8 +153,15 @@ export function outcomeIssues(body: unknown): string[] {
 function combinationHint(text: string): string | undefined {
 	const m = /required parameter combinations \[(.*)\] was not provided/.exec(text);
 	if (!m) return undefined;
-	const combos = [...m[1].matchAll(/\[([^[\]]*)\]/g)].map((c) => c[1].split(',').map((s) => s.trim()).join(' + '));
-	return combos.length ? `athena needs one of these search parameter combinations: ${combos.join('; or ')}. Add it under the search fields or Additional Parameters.` : undefined;
+	const combos = [...m[1].matchAll(/\[([^[\]]*)\]/g)].map((c) =>
+		c[1]
+			.split(',')
+			.map((s) => s.trim())
+			.join(' + '),
+	);
+	return combos.length
+		? `athena needs one of these search parameter combinations: ${combos.join('; or ')}. Add it under the search fields or Additional Parameters.`
+		: undefined;
 }
 
 /** A body's text as JSON when it is JSON, else the text itself (athena and gateways send both). */
@@ -162,14 +187,27 @@ const STATUS_HINT: Record<number, string> = {
 };
 
 export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError {
-	const body = typeof input.body === 'string' && /^\s*[{[]/.test(input.body) ? jsonOrText(input.body) : input.body;
-	const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+	const body =
+		typeof input.body === 'string' && /^\s*[{[]/.test(input.body)
+			? jsonOrText(input.body)
+			: input.body;
+	const obj =
+		body && typeof body === 'object' && !Array.isArray(body)
+			? (body as Record<string, unknown>)
+			: undefined;
 	const details: string[] = input.hint ? [input.hint] : [];
 	let message = input.message;
 
 	if (obj) {
-		const error = typeof obj.error === 'string' ? obj.error : typeof obj.details === 'string' ? obj.details : undefined;
-		message ??= error ?? (typeof obj.errormessage === 'string' && obj.errormessage ? obj.errormessage : undefined);
+		const error =
+			typeof obj.error === 'string'
+				? obj.error
+				: typeof obj.details === 'string'
+					? obj.details
+					: undefined;
+		message ??=
+			error ??
+			(typeof obj.errormessage === 'string' && obj.errormessage ? obj.errormessage : undefined);
 		if (typeof obj.detailedmessage === 'string') details.push(obj.detailedmessage);
 		const missing = list(obj.missingfields);
 		if (missing) details.push(`Missing fields: ${missing}.`);
@@ -191,8 +229,13 @@ export function athenaApiError(node: INode, input: ApiErrorInput): NodeApiError 
 	}
 	if (input.networkCode) details.push(`Network: ${networkWords(input.networkCode)}.`);
 	const hint = input.status ? STATUS_HINT[input.status] : undefined;
-	message ??= hint ? `${hint} (HTTP ${input.status})` : input.networkCode ? 'Could not reach athena' : 'athena request failed';
-	if (input.status === 401) details.push('Check the client ID and secret, the environment, and that the app is 2-legged.');
+	message ??= hint
+		? `${hint} (HTTP ${input.status})`
+		: input.networkCode
+			? 'Could not reach athena'
+			: 'athena request failed';
+	if (input.status === 401)
+		details.push('Check the client ID and secret, the environment, and that the app is 2-legged.');
 	details.push(`${input.method} ${input.path}${input.status ? ` → HTTP ${input.status}` : ''}`);
 	if (input.requestId) details.push(`athena request id: ${input.requestId}`);
 
@@ -237,9 +280,11 @@ export function gaveUpError(node: INode, g: GiveUp): NodeApiError {
 	const answer = outcome.status ? `HTTP ${outcome.status}` : networkWords(outcome.networkCode);
 	const unconfirmed = failure?.cause === 'temporarily-unavailable' && !g.idempotent;
 	let message: string | undefined;
-	if (g.retryable && g.waitAskedMs !== undefined) message = `athena asked to wait ${Math.ceil(g.waitAskedMs / 1000)} s before retrying, longer than the ${g.ceilingMs / 1000} s this node waits`;
+	if (g.retryable && g.waitAskedMs !== undefined)
+		message = `athena asked to wait ${Math.ceil(g.waitAskedMs / 1000)} s before retrying, longer than the ${g.ceilingMs / 1000} s this node waits`;
 	else if (g.retryable) message = `athena still refused after ${g.attempts} attempts (${answer})`;
-	else if (unconfirmed) message = `athena did not confirm this ${g.method} (${answer}); it was not repeated because it may already have taken effect`;
+	else if (unconfirmed)
+		message = `athena did not confirm this ${g.method} (${answer}); it was not repeated because it may already have taken effect`;
 	return athenaApiError(node, {
 		status: outcome.status,
 		body: outcome.body,
@@ -250,7 +295,9 @@ export function gaveUpError(node: INode, g: GiveUp): NodeApiError {
 		failure,
 		message,
 		networkCode: outcome.networkCode,
-		hint: unconfirmed ? `Check whether ${g.path} took effect (for example with the matching Get operation) before doing anything else; do not send it again unchecked.` : undefined,
+		hint: unconfirmed
+			? `Check whether ${g.path} took effect (for example with the matching Get operation) before doing anything else; do not send it again unchecked.`
+			: undefined,
 	});
 }
 
@@ -258,12 +305,24 @@ export function gaveUpError(node: INode, g: GiveUp): NodeApiError {
  * The error for a write whose outcome is unknown and that was not confirmed by a check: it may have
  * taken effect, so it names the record and how to look, and never suggests sending it again.
  */
-export function unconfirmedWriteError(node: INode, error: unknown, what: string, check: string, itemIndex: number): NodeApiError {
-	const e = error as { description?: string; httpCode?: string | null; failure?: Failure; context?: { data?: unknown } };
+export function unconfirmedWriteError(
+	node: INode,
+	error: unknown,
+	what: string,
+	check: string,
+	itemIndex: number,
+): NodeApiError {
+	const e = error as {
+		description?: string;
+		httpCode?: string | null;
+		failure?: Failure;
+		context?: { data?: unknown };
+	};
 	const response = ((error as { errorResponse?: JsonObject }).errorResponse ?? {}) as JsonObject;
 	const result = new NodeApiError(node, response, {
 		message: `athena did not confirm ${what}: it may have taken effect`,
-		description: `${check} The node did not send it again, so it was not applied twice; do not repeat it before checking. ${e.description ?? ''}`.trim(),
+		description:
+			`${check} The node did not send it again, so it was not applied twice; do not repeat it before checking. ${e.description ?? ''}`.trim(),
 		httpCode: e.httpCode ?? undefined,
 		itemIndex,
 	});

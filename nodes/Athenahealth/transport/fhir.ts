@@ -1,7 +1,12 @@
 import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
 
 import { coversType, readScope } from '../shared/fhirTypes';
-import { getConnection, resolvePractice, type AthenaConnection, type AthenaContext } from './connection';
+import {
+	getConnection,
+	resolvePractice,
+	type AthenaConnection,
+	type AthenaContext,
+} from './connection';
 import { athenaApiError, jsonOrText, outcomeIssues } from './errors';
 import { header, send, type FullResponse } from './send';
 import { fhirBaseUrl, originOf } from './urlGuard';
@@ -25,13 +30,23 @@ export interface FhirScope {
 export { originOf } from './urlGuard';
 
 /** Connection, practice and FHIR base, refusing before any call when the credential has no FHIR scopes. */
-export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, itemIndex?: number, types: string[] = []): Promise<FhirScope> {
+export async function fhirScope(
+	ctx: AthenaContext,
+	requestedPractice: unknown,
+	itemIndex?: number,
+	types: string[] = [],
+): Promise<FhirScope> {
 	const conn = await getConnection(ctx);
 	if (!conn.fhirEnabled) {
-		throw new NodeOperationError(ctx.getNode(), 'FHIR is not turned on in the athenahealth credential', {
-			itemIndex,
-			description: 'Open the credential, turn on "Enable FHIR", choose the FHIR scopes your athena app holds, and save.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'FHIR is not turned on in the athenahealth credential',
+			{
+				itemIndex,
+				description:
+					'Open the credential, turn on "Enable FHIR", choose the FHIR scopes your athena app holds, and save.',
+			},
+		);
 	}
 	const practiceId = resolvePractice(ctx, conn, requestedPractice, itemIndex);
 	const scope = { conn, practiceId, base: fhirBaseUrl(conn) };
@@ -40,25 +55,41 @@ export async function fhirScope(ctx: AthenaContext, requestedPractice: unknown, 
 }
 
 /** Refuses, before any call, to read types the credential's token will not carry a scope for. */
-export function requireScopes(ctx: AthenaContext, scope: FhirScope, types: string[], itemIndex?: number) {
+export function requireScopes(
+	ctx: AthenaContext,
+	scope: FhirScope,
+	types: string[],
+	itemIndex?: number,
+) {
 	const missing = types.filter((t) => !coversType(scope.conn.scopes, t));
 	if (missing.length) {
-		throw new NodeOperationError(ctx.getNode(), `The credential does not ask for ${missing.map(readScope).join(', ')}`, {
-			itemIndex,
-			description: `Reading ${missing.join(', ')} needs ${missing.length > 1 ? 'those scopes' : 'that scope'} (or a SMART v2 form such as ${missing.map((t) => `system/${t}.rs`)[0]}). If your athena app holds it, add it under FHIR Scopes (or Other Scopes) in the credential; athena refuses the whole token when a scope the app lacks is asked for.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The credential does not ask for ${missing.map(readScope).join(', ')}`,
+			{
+				itemIndex,
+				description: `Reading ${missing.join(', ')} needs ${missing.length > 1 ? 'those scopes' : 'that scope'} (or a SMART v2 form such as ${missing.map((t) => `system/${t}.rs`)[0]}). If your athena app holds it, add it under FHIR Scopes (or Other Scopes) in the credential; athena refuses the whole token when a scope the app lacks is asked for.`,
+			},
+		);
 	}
 }
 
 export const practiceParam = (practiceId: string) => `Organization/a-1.Practice-${practiceId}`;
 
 /** Raises an OperationOutcome that came inside a 200 searchset (athena does this, e.g. for missing scopes). */
-export function raiseOutcomeEntries(ctx: AthenaContext, bundle: IDataObject, path: string, response: FullResponse, itemIndex?: number) {
+export function raiseOutcomeEntries(
+	ctx: AthenaContext,
+	bundle: IDataObject,
+	path: string,
+	response: FullResponse,
+	itemIndex?: number,
+) {
 	const entries = Array.isArray(bundle.entry) ? (bundle.entry as IDataObject[]) : [];
 	for (const entry of entries) {
 		const resource = entry.resource as IDataObject | undefined;
 		const mode = (entry.search as IDataObject | undefined)?.mode;
-		if (resource?.resourceType !== 'OperationOutcome' || (mode !== undefined && mode !== 'outcome')) continue;
+		if (resource?.resourceType !== 'OperationOutcome' || (mode !== undefined && mode !== 'outcome'))
+			continue;
 		const issues = outcomeIssues(resource);
 		if (!issues.some((i) => /^(error|fatal)/.test(i))) continue;
 		throw athenaApiError(ctx.getNode(), {
@@ -83,21 +114,29 @@ export interface FhirCall {
 }
 
 /** One FHIR call through the shared transport; the parsed body, with outcome entries raised. */
-export async function fhirRequest(ctx: AthenaContext, scope: FhirScope, call: FhirCall): Promise<IDataObject> {
+export async function fhirRequest(
+	ctx: AthenaContext,
+	scope: FhirScope,
+	call: FhirCall,
+): Promise<IDataObject> {
 	const response = await send(ctx, scope.conn, {
 		method: call.method,
 		url: call.url,
 		qs: call.qs,
 		practiceId: scope.practiceId,
 		body: call.formBody,
-		headers: { Accept: FHIR_ACCEPT, ...(call.formBody ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+		headers: {
+			Accept: FHIR_ACCEPT,
+			...(call.formBody ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+		},
 		// POST _search only reads, so it may be repeated like a GET
 		idempotent: true,
 		itemIndex: call.itemIndex,
 	});
 	const parsed = typeof response.body === 'string' ? jsonOrText(response.body) : response.body;
 	const body = (typeof parsed === 'string' ? { text: parsed } : parsed) as IDataObject;
-	if (body?.resourceType === 'Bundle') raiseOutcomeEntries(ctx, body, new URL(call.url).pathname, response, call.itemIndex);
+	if (body?.resourceType === 'Bundle')
+		raiseOutcomeEntries(ctx, body, new URL(call.url).pathname, response, call.itemIndex);
 	return body ?? {};
 }
 
@@ -111,42 +150,74 @@ export interface PageLimits {
  * while it stays on athena's origin and never repeats. A Bundle without entry or link ends the
  * search as empty (a Bundle's entry is optional; some FHIR clients crash there).
  */
-export async function* fhirSearchPages(ctx: AthenaContext, scope: FhirScope, type: string, params: Array<[string, string]>, limits: PageLimits): AsyncGenerator<IDataObject> {
+export async function* fhirSearchPages(
+	ctx: AthenaContext,
+	scope: FhirScope,
+	type: string,
+	params: Array<[string, string]>,
+	limits: PageLimits,
+): AsyncGenerator<IDataObject> {
 	const query = new URLSearchParams(params);
 	const getUrl = `${scope.base}/${type}?${query.toString()}`;
 	let bundle =
 		getUrl.length > MAX_GET_URL
-			? await fhirRequest(ctx, scope, { method: 'POST', url: `${scope.base}/${type}/_search`, formBody: query.toString(), itemIndex: limits.itemIndex })
+			? await fhirRequest(ctx, scope, {
+					method: 'POST',
+					url: `${scope.base}/${type}/_search`,
+					formBody: query.toString(),
+					itemIndex: limits.itemIndex,
+				})
 			: await fhirRequest(ctx, scope, { method: 'GET', url: getUrl, itemIndex: limits.itemIndex });
 	const seen = new Set<string>([getUrl]);
 	const origin = originOf(scope.base);
 	for (let page = 1; ; page++) {
 		if (bundle.resourceType !== 'Bundle') {
-			throw new NodeOperationError(ctx.getNode(), `athena answered the ${type} search with ${String(bundle.resourceType ?? 'something other than a Bundle')}`, { itemIndex: limits.itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`athena answered the ${type} search with ${String(bundle.resourceType ?? 'something other than a Bundle')}`,
+				{ itemIndex: limits.itemIndex },
+			);
 		}
 		yield bundle;
 		const links = Array.isArray(bundle.link) ? (bundle.link as IDataObject[]) : [];
 		const next = links.find((l) => l.relation === 'next')?.url;
 		if (typeof next !== 'string' || !next) return;
 		if (originOf(next) !== origin) {
-			throw new NodeOperationError(ctx.getNode(), `The ${type} search's next page points to another server (${originOf(next) ?? 'an invalid URL'})`, {
-				itemIndex: limits.itemIndex,
-				description: `Paging stopped after ${page} page(s): the token is only sent to ${origin}. Narrow the search or turn off Return All.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The ${type} search's next page points to another server (${originOf(next) ?? 'an invalid URL'})`,
+				{
+					itemIndex: limits.itemIndex,
+					description: `Paging stopped after ${page} page(s): the token is only sent to ${origin}. Narrow the search or turn off Return All.`,
+				},
+			);
 		}
 		if (seen.has(next)) {
-			throw new NodeOperationError(ctx.getNode(), `athena repeated a next link while paging ${type}`, {
-				itemIndex: limits.itemIndex,
-				description: `Paging stopped after ${page} page(s) because page ${page + 1} would be one already read. The results so far may be incomplete.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`athena repeated a next link while paging ${type}`,
+				{
+					itemIndex: limits.itemIndex,
+					description: `Paging stopped after ${page} page(s) because page ${page + 1} would be one already read. The results so far may be incomplete.`,
+				},
+			);
 		}
 		if (page >= limits.maxPages) {
-			throw new NodeOperationError(ctx.getNode(), `The ${type} search has more than ${limits.maxPages} pages`, {
-				itemIndex: limits.itemIndex,
-				description: 'Raise Max Pages in the options, narrow the search, or turn off Return All and set a Limit.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The ${type} search has more than ${limits.maxPages} pages`,
+				{
+					itemIndex: limits.itemIndex,
+					description:
+						'Raise Max Pages in the options, narrow the search, or turn off Return All and set a Limit.',
+				},
+			);
 		}
 		seen.add(next);
-		bundle = await fhirRequest(ctx, scope, { method: 'GET', url: next, itemIndex: limits.itemIndex });
+		bundle = await fhirRequest(ctx, scope, {
+			method: 'GET',
+			url: next,
+			itemIndex: limits.itemIndex,
+		});
 	}
 }

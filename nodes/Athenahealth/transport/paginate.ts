@@ -1,6 +1,12 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { athenaSend, getConnection, resolvePractice, type AthenaContext, type AthenaRequest } from './request';
+import {
+	athenaSend,
+	getConnection,
+	resolvePractice,
+	type AthenaContext,
+	type AthenaRequest,
+} from './request';
 import { practiceUrl } from './urlGuard';
 
 // athena list responses: {"<wrapper>":[…],"totalcount":N,"next":"/v1/{pid}/…?UPPERCASE=echo&offset=…"}
@@ -10,8 +16,13 @@ import { practiceUrl } from './urlGuard';
 
 /** Default and maximum page sizes per endpoint (docs/athena-behaviour.md, Page sizes). */
 export function pageLimits(path: string): { defaultSize: number; maxSize: number } {
-	if (/^\/patients(\/|$)/.test(path) && !/\/patients\/\d+\/\w/.test(path)) return { defaultSize: 10, maxSize: 1000 };
-	if (/^\/appointments\/(open|booked|changed)|\/labresults|\/documents|\/encounters|\/customfields/.test(path))
+	if (/^\/patients(\/|$)/.test(path) && !/\/patients\/\d+\/\w/.test(path))
+		return { defaultSize: 10, maxSize: 1000 };
+	if (
+		/^\/appointments\/(open|booked|changed)|\/labresults|\/documents|\/encounters|\/customfields/.test(
+			path,
+		)
+	)
 		return { defaultSize: 1000, maxSize: 10000 };
 	if (/insurances/.test(path)) return { defaultSize: 100, maxSize: 5000 };
 	if (/preferredpharmacies/.test(path)) return { defaultSize: 100, maxSize: 1000 };
@@ -35,12 +46,18 @@ export interface Page {
 	next?: string;
 }
 
-export function recordsOf(body: unknown, wrapper?: string): { records: IDataObject[]; wrapper?: string } {
+export function recordsOf(
+	body: unknown,
+	wrapper?: string,
+): { records: IDataObject[]; wrapper?: string } {
 	if (Array.isArray(body)) return { records: body as IDataObject[] };
 	if (!body || typeof body !== 'object') return { records: [] };
 	const obj = body as IDataObject;
-	if (wrapper) return { records: Array.isArray(obj[wrapper]) ? (obj[wrapper] as IDataObject[]) : [], wrapper };
-	const key = Object.keys(obj).find((k) => Array.isArray(obj[k]) && k !== 'fields' && k !== 'missingfields');
+	if (wrapper)
+		return { records: Array.isArray(obj[wrapper]) ? (obj[wrapper] as IDataObject[]) : [], wrapper };
+	const key = Object.keys(obj).find(
+		(k) => Array.isArray(obj[k]) && k !== 'fields' && k !== 'missingfields',
+	);
 	return { records: key ? (obj[key] as IDataObject[]) : [], wrapper: key };
 }
 
@@ -61,7 +78,8 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 	const practiceId = resolvePractice(ctx, conn, req.practiceId, req.itemIndex);
 	const { maxSize } = pageLimits(req.path);
 	const pageSize = Math.min(maxSize, Math.max(1, req.pageSize ?? maxSize));
-	const limitFor = (got: number) => (req.maxItems === undefined ? pageSize : Math.max(1, Math.min(pageSize, req.maxItems - got)));
+	const limitFor = (got: number) =>
+		req.maxItems === undefined ? pageSize : Math.max(1, Math.min(pageSize, req.maxItems - got));
 	const prefix = `/v1/${practiceId}/`;
 	let wrapper = req.wrapper;
 	let got = 0;
@@ -70,18 +88,28 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 		const body = await athenaSend(ctx, conn, { ...req, practiceId, url, qs, idempotent: true });
 		const found = recordsOf(body, wrapper);
 		wrapper = found.wrapper ?? wrapper;
-		const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as IDataObject) : {};
+		const obj =
+			body && typeof body === 'object' && !Array.isArray(body) ? (body as IDataObject) : {};
 		const next = typeof obj.next === 'string' && obj.next ? obj.next : undefined;
 		if (next && !next.startsWith(prefix)) {
-			throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', {
-				itemIndex: req.itemIndex,
-				description: `Expected a link starting with ${prefix}; paging stopped after ${got} records so no other practice's data is read.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'athena returned a next-page link outside this practice',
+				{
+					itemIndex: req.itemIndex,
+					description: `Expected a link starting with ${prefix}; paging stopped after ${got} records so no other practice's data is read.`,
+				},
+			);
 		}
-		return { records: found.records, next, totalcount: obj.totalcount === undefined ? undefined : Number(obj.totalcount) };
+		return {
+			records: found.records,
+			next,
+			totalcount: obj.totalcount === undefined ? undefined : Number(obj.totalcount),
+		};
 	};
 	const take = (page: Page): Page => {
-		const records = req.maxItems === undefined ? page.records : page.records.slice(0, req.maxItems - got);
+		const records =
+			req.maxItems === undefined ? page.records : page.records.slice(0, req.maxItems - got);
 		got += records.length;
 		return { ...page, records };
 	};
@@ -92,7 +120,10 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 		});
 	const done = () => req.maxItems !== undefined && got >= req.maxItems;
 
-	const first = await fetchPage(practiceUrl(conn, practiceId, req.path), { ...req.qs, limit: limitFor(0) });
+	const first = await fetchPage(practiceUrl(conn, practiceId, req.path), {
+		...req.qs,
+		limit: limitFor(0),
+	});
 	yield take(first);
 	if (!first.next || first.records.length === 0 || done()) return;
 
@@ -107,7 +138,11 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 		const queue: Array<{ offset: number; page: Promise<Page & { next?: string }> }> = [];
 		let offset = firstOffset;
 		const launch = () => {
-			while (queue.length < IN_FLIGHT && offset < stop && (!req.shouldContinue || req.shouldContinue())) {
+			while (
+				queue.length < IN_FLIGHT &&
+				offset < stop &&
+				(!req.shouldContinue || req.shouldContinue())
+			) {
 				const at = offset;
 				const page = fetchPage(`${conn.baseUrl}${withOffset(first.next!, at, step)}`);
 				page.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
@@ -120,7 +155,8 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 			const { offset: at, page: pending } = queue.shift()!;
 			const page = await pending;
 			const nextOffset = page.next ? offsetOf(page.next) : undefined;
-			if (page.next && nextOffset !== undefined && nextOffset <= at) throw repeated(page.next, nextOffset);
+			if (page.next && nextOffset !== undefined && nextOffset <= at)
+				throw repeated(page.next, nextOffset);
 			yield take(page);
 			if (page.records.length === 0 || done()) return;
 			launch();
@@ -133,10 +169,14 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 	let next: string | undefined = first.next;
 	while (next && !done() && (!req.shouldContinue || req.shouldContinue())) {
 		const offset = offsetOf(next);
-		if (seen.has(next) || (offset !== undefined && offset <= lastOffset)) throw repeated(next, offset);
+		if (seen.has(next) || (offset !== undefined && offset <= lastOffset))
+			throw repeated(next, offset);
 		seen.add(next);
 		lastOffset = offset ?? lastOffset;
-		const page = await fetchPage(`${conn.baseUrl}${next}`, /[?&]limit=/i.test(next) ? undefined : { limit: limitFor(got) });
+		const page = await fetchPage(
+			`${conn.baseUrl}${next}`,
+			/[?&]limit=/i.test(next) ? undefined : { limit: limitFor(got) },
+		);
 		yield take(page);
 		if (page.records.length === 0) return;
 		next = page.next;

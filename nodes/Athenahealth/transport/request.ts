@@ -1,6 +1,11 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import { getConnection, resolvePractice, type AthenaConnection, type AthenaContext } from './connection';
+import {
+	getConnection,
+	resolvePractice,
+	type AthenaConnection,
+	type AthenaContext,
+} from './connection';
 import { athenaApiError, failureInBody } from './errors';
 import { header, send } from './send';
 import { pathOf, practiceUrl } from './urlGuard';
@@ -9,7 +14,13 @@ import { pathOf, practiceUrl } from './urlGuard';
 // (connection.ts), the URL guard (urlGuard.ts) and the send-and-retry loop (send.ts). What those
 // export for the rest of the package is re-exported here.
 
-export { CREDENTIAL_TYPE, getConnection, resolvePractice, type AthenaConnection, type AthenaContext } from './connection';
+export {
+	CREDENTIAL_TYPE,
+	getConnection,
+	resolvePractice,
+	type AthenaConnection,
+	type AthenaContext,
+} from './connection';
 export { header, readText, send, type FullResponse, type SendOptions } from './send';
 export { guardUrl, originOf } from './urlGuard';
 

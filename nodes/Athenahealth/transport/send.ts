@@ -1,7 +1,19 @@
-import { NodeOperationError, type IDataObject, type IHttpRequestMethods, type IHttpRequestOptions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { AthenaConnection, AthenaContext } from './connection';
-import { asNodeError, gaveUpError, jsonOrText, outcomeOfError, type Failure, type Outcome } from './errors';
+import {
+	asNodeError,
+	gaveUpError,
+	jsonOrText,
+	outcomeOfError,
+	type Failure,
+	type Outcome,
+} from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs } from './retryPolicy';
 import { sleep } from './sleep';
 import * as throttle from './throttle';
@@ -33,7 +45,15 @@ export interface SendOptions extends Destination {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Codes where the request never reached athena, so even a write can be sent again.
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const NETWORK = new Set([...NOT_DELIVERED, 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK = new Set([
+	...NOT_DELIVERED,
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'UND_ERR_SOCKET',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 export function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
@@ -54,7 +74,11 @@ function signalOf(ctx: AthenaContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortSignal): TokenSource {
+function tokenSource(
+	ctx: AthenaContext,
+	conn: AthenaConnection,
+	signal?: AbortSignal,
+): TokenSource {
 	return {
 		node: ctx.getNode(),
 		credentials: conn.tokenCredentials,
@@ -63,7 +87,18 @@ function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortS
 		// one request serves every caller waiting for the token, so no caller's cancel aborts it; a
 		// redirect is not followed (the Basic header carries the client secret)
 		post: async (url, body, headers) =>
-			(await ctx.helpers.httpRequest({ method: 'POST', url, body, headers, json: false, encoding: 'text', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 30_000, disableFollowRedirect: true })) as FullResponse,
+			(await ctx.helpers.httpRequest({
+				method: 'POST',
+				url,
+				body,
+				headers,
+				json: false,
+				encoding: 'text',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: 30_000,
+				disableFollowRedirect: true,
+			})) as FullResponse,
 	};
 }
 
@@ -72,7 +107,11 @@ function tokenSource(ctx: AthenaContext, conn: AthenaConnection, signal?: AbortS
  * (token.ts; a 401 fetches a new one and is retried once), retries what is safe to retry, and
  * normalizes errors.
  */
-export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: SendOptions): Promise<FullResponse> {
+export async function send(
+	ctx: AthenaContext,
+	conn: AthenaConnection,
+	opts: SendOptions,
+): Promise<FullResponse> {
 	// athena limits per app: one schedule per credential, whatever the practice
 	const key = conn.credentialKey;
 	const signal = signalOf(ctx);
@@ -105,7 +144,11 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 	const call = async (token: string | undefined) => {
 		const headers: Record<string, string> = { ...(request.headers as Record<string, string>) };
 		if (token) headers.Authorization = `Bearer ${token}`;
-		const response = (await ctx.helpers.httpRequest({ ...request, headers, ignoreHttpStatusErrors: true })) as FullResponse;
+		const response = (await ctx.helpers.httpRequest({
+			...request,
+			headers,
+			ignoreHttpStatusErrors: true,
+		})) as FullResponse;
 		// a streamed error body is read (bounded) so it can be reported and its socket reused
 		if (opts.stream && response.statusCode >= 400) response.body = await readText(response.body);
 		return response;
@@ -130,20 +173,36 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 				response = await call(fresh);
 			}
 			// athena's own answers, errors included (they count too), but not a throttle refusal nor a file on another origin
-			const refusedAsThrottle = response.statusCode === 429 || legacyThrottle({ status: response.statusCode, headers: response.headers, body: response.body }) !== undefined;
-			if (authenticate && !refusedAsThrottle && originOf(opts.url) === originOf(conn.baseUrl)) throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
+			const refusedAsThrottle =
+				response.statusCode === 429 ||
+				legacyThrottle({
+					status: response.statusCode,
+					headers: response.headers,
+					body: response.body,
+				}) !== undefined;
+			if (authenticate && !refusedAsThrottle && originOf(opts.url) === originOf(conn.baseUrl))
+				throttle.observeQuota(key, header(response.headers, 'x-ratelimit-remaining'));
 			if (response.statusCode >= 300 && response.statusCode < 400 && !opts.noRedirects) {
-				throw new NodeOperationError(ctx.getNode(), `athena answered a redirect (HTTP ${response.statusCode}), which was not followed`, {
-					itemIndex: opts.itemIndex,
-					description: `It pointed to ${originOf(String(header(response.headers, 'location') ?? '')) ?? 'an unknown place'}. athena's API does not redirect; check the credential's environment or Base URL (a proxy in front of athena must not redirect).`,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`athena answered a redirect (HTTP ${response.statusCode}), which was not followed`,
+					{
+						itemIndex: opts.itemIndex,
+						description: `It pointed to ${originOf(String(header(response.headers, 'location') ?? '')) ?? 'an unknown place'}. athena's API does not redirect; check the credential's environment or Base URL (a proxy in front of athena must not redirect).`,
+					},
+				);
 			}
 			if (response.statusCode < 400) {
 				return response;
 			}
 			outcome = { status: response.statusCode, headers: response.headers, body: response.body };
 		} catch (error) {
-			if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for athena', { itemIndex: opts.itemIndex });
+			if (signal?.aborted)
+				throw new NodeOperationError(
+					ctx.getNode(),
+					'The execution was cancelled while waiting for athena',
+					{ itemIndex: opts.itemIndex },
+				);
 			if (isTokenError(error)) throw asNodeError(ctx.getNode(), error);
 			if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error); // ours (a refused redirect), not the network's
 			outcome = outcomeOfError(error);
@@ -168,7 +227,8 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		}
 
 		const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.ceilingMs;
-		const maxRetries = throttled && retryAfterMs !== undefined ? policy.maxThrottledRetries : policy.maxRetries;
+		const maxRetries =
+			throttled && retryAfterMs !== undefined ? policy.maxThrottledRetries : policy.maxRetries;
 		if (!retryable || attempt >= maxRetries || tooLong) {
 			throw gaveUpError(ctx.getNode(), {
 				outcome,
@@ -186,18 +246,25 @@ export async function send(ctx: AthenaContext, conn: AthenaConnection, opts: Sen
 		}
 		const wait = retryDelayMs(retryAfterMs, attempt, policy);
 		if (throttled && authenticate) throttle.penalize(key, wait, sentAt);
-		ctx.logger?.debug?.(`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`);
+		ctx.logger?.debug?.(
+			`athenahealth: ${opts.method} ${path} → ${outcome.status ?? outcome.networkCode}; retry ${attempt + 1} in ${wait} ms`,
+		);
 		try {
 			await sleep(wait, signal);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting to retry an athena call', { itemIndex: opts.itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The execution was cancelled while waiting to retry an athena call',
+				{ itemIndex: opts.itemIndex },
+			);
 		}
 	}
 }
 
 /** Reads a (small) streamed body as text, at most 64 KB; the rest is discarded. */
 export async function readText(body: unknown): Promise<unknown> {
-	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return body;
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')
+		return body;
 	const decoder = new TextDecoder();
 	let text = '';
 	for await (const chunk of body as AsyncIterable<Uint8Array>) {

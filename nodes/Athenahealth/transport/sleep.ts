@@ -6,7 +6,8 @@ type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 // made `sleep(ms, abortSignal)` abortable. Look it up at run time: the package must use whichever
 // copy of n8n-workflow the host n8n provides, from 1.123 to the newest.
 const abortable: AbortableSleep =
-	(workflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ?? (workflow.sleep as AbortableSleep);
+	(workflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ??
+	(workflow.sleep as AbortableSleep);
 
 /** Waits `ms`, or rejects as soon as the execution is cancelled. Every wait in the package goes through here. */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {

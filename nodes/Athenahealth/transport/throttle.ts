@@ -127,11 +127,15 @@ export class QuotaWatch {
 		// that dropped faster than athena's limit and its one-second burst allow is not this app's count
 		if (total < mine * 0.9 || total > limit * 5) return undefined;
 		if (total - mine < limit * QuotaWatch.ALONE) return limit;
-		return Math.min(limit, Math.max(limit * Pacer.FLOOR, (mine * limit * QuotaWatch.TARGET) / total));
+		return Math.min(
+			limit,
+			Math.max(limit * Pacer.FLOOR, (mine * limit * QuotaWatch.TARGET) / total),
+		);
 	}
 
 	private prune(now: number): void {
-		while (this.samples.length && this.samples[0].at < now - QuotaWatch.WINDOW_MS) this.samples.shift();
+		while (this.samples.length && this.samples[0].at < now - QuotaWatch.WINDOW_MS)
+			this.samples.shift();
 	}
 }
 
@@ -170,7 +174,12 @@ function rateOf(s: Schedule, now: number): number {
  * it is awake at that moment: callers that wake together after a stalled event loop take turns
  * instead of all going out at once (the server would see a burst).
  */
-export async function acquire(key: string, ratePerSecond: number, signal?: AbortSignal, divided = false): Promise<number> {
+export async function acquire(
+	key: string,
+	ratePerSecond: number,
+	signal?: AbortSignal,
+	divided = false,
+): Promise<number> {
 	if (!(ratePerSecond > 0)) return 0;
 	const began = Date.now();
 	const s = schedule(key, ratePerSecond, began, divided);
@@ -199,6 +208,11 @@ export function penalize(key: string, retryAfterMs: number, sentAt: number): voi
 /** athena answered a call (not a 429) with its daily-quota counter: what the whole app has used. */
 export function observeQuota(key: string, remaining: unknown): void {
 	const s = schedules.get(key);
-	const value = typeof remaining === 'string' && /^\d+$/.test(remaining.trim()) ? Number(remaining) : typeof remaining === 'number' ? remaining : NaN;
+	const value =
+		typeof remaining === 'string' && /^\d+$/.test(remaining.trim())
+			? Number(remaining)
+			: typeof remaining === 'number'
+				? remaining
+				: NaN;
 	if (s && Number.isFinite(value)) s.quota.observe(value, Date.now());
 }

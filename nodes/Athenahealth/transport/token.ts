@@ -1,4 +1,9 @@
-import { NodeApiError, type ICredentialDataDecryptedObject, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	type ICredentialDataDecryptedObject,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { jsonOrText, scrub, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter } from './retryPolicy';
@@ -40,13 +45,19 @@ export interface TokenSource {
 	node: INode;
 	credentials: ICredentialDataDecryptedObject;
 	/** Sends the token request: the transport's plain (unauthenticated) HTTP helper. */
-	post: (url: string, body: string, headers: Record<string, string>) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>;
+	post: (
+		url: string,
+		body: string,
+		headers: Record<string, string>,
+	) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>;
 	signal?: AbortSignal;
 	log?: (message: string) => void;
 }
 
 function keyOf(c: ICredentialDataDecryptedObject): string {
-	return [c.accessTokenUrl, c.clientId, c.scope, c.clientSecret].map((v) => String(v ?? '')).join('\n');
+	return [c.accessTokenUrl, c.clientId, c.scope, c.clientSecret]
+		.map((v) => String(v ?? ''))
+		.join('\n');
 }
 
 /**
@@ -72,7 +83,13 @@ export async function accessToken(source: TokenSource, stale?: string): Promise<
 function untilCancelled<T>(pending: Promise<T>, source: TokenSource): Promise<T> {
 	const { signal } = source;
 	if (!signal) return pending;
-	const cancelled = () => tokenError(source.node, { cause: 'temporarily-unavailable' }, 'The execution was cancelled while waiting for a token', 'Nothing was sent for this execution.');
+	const cancelled = () =>
+		tokenError(
+			source.node,
+			{ cause: 'temporarily-unavailable' },
+			'The execution was cancelled while waiting for a token',
+			'Nothing was sent for this execution.',
+		);
 	if (signal.aborted) return Promise.reject(cancelled());
 	return new Promise<T>((resolve, reject) => {
 		const onAbort = () => reject(cancelled());
@@ -94,21 +111,41 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 	const c = source.credentials;
 	const url = String(c.accessTokenUrl ?? '');
 	// Basic credentials as UTF-8 (btoa alone takes only Latin-1)
-	const pair = new TextEncoder().encode(`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`);
+	const pair = new TextEncoder().encode(
+		`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`,
+	);
 	const basic = `Basic ${btoa(String.fromCharCode(...pair))}`;
-	const form = new URLSearchParams({ grant_type: 'client_credentials', scope: String(c.scope ?? '') }).toString();
+	const form = new URLSearchParams({
+		grant_type: 'client_credentials',
+		scope: String(c.scope ?? ''),
+	}).toString();
 	for (let attempt = 0; ; attempt++) {
 		let response: Awaited<ReturnType<TokenSource['post']>>;
 		try {
-			response = await source.post(url, form, { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
+			response = await source.post(url, form, {
+				Authorization: basic,
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			});
 		} catch {
-			throw tokenError(source.node, { cause: 'temporarily-unavailable' }, 'Could not reach athena\'s token endpoint', 'No answer came from it. Check the environment (or Base URL) in the credential and the network.');
+			throw tokenError(
+				source.node,
+				{ cause: 'temporarily-unavailable' },
+				"Could not reach athena's token endpoint",
+				'No answer came from it. Check the environment (or Base URL) in the credential and the network.',
+			);
 		}
-		const body = (typeof response.body === 'string' ? jsonOrText(response.body) : response.body) as Record<string, unknown> | string | undefined;
+		const body = (typeof response.body === 'string' ? jsonOrText(response.body) : response.body) as
+			| Record<string, unknown>
+			| string
+			| undefined;
 		const fields = body && typeof body === 'object' ? body : {};
 		if (response.statusCode === 200 && typeof fields.access_token === 'string') {
 			const lifetimeMs = (Number(fields.expires_in) > 0 ? Number(fields.expires_in) : 3600) * 1000; // athena sends a string
-			return { token: fields.access_token, renewAt: clock.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4) };
+			return {
+				token: fields.access_token,
+				renewAt: clock.now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 4),
+			};
 		}
 		const said = athenaWords(fields, body);
 		if (response.statusCode === 429) {
@@ -117,7 +154,12 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 			const waitMs = parseRetryAfter(header, clock.now()) ?? 60_000 - (clock.now() % 60_000) + 250;
 			// a wait beyond the transport's ceiling is not waited out (it would hold every execution on this credential)
 			if (attempt >= MAX_TOKEN_WAITS || waitMs > DEFAULT_RETRY_POLICY.ceilingMs + 1000) {
-				throw tokenError(source.node, { cause: 'token-rate-limited', retryAfterMs: waitMs }, 'athena is refusing new tokens for this app: too many token requests this minute', `athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with this client ID may be using them up.`);
+				throw tokenError(
+					source.node,
+					{ cause: 'token-rate-limited', retryAfterMs: waitMs },
+					'athena is refusing new tokens for this app: too many token requests this minute',
+					`athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with this client ID may be using them up.`,
+				);
 			}
 			source.log?.(`athenahealth: token endpoint answered 429; waiting ${waitMs} ms`);
 			// shared by every caller waiting for this token: each of them can stop waiting on its own
@@ -125,35 +167,73 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 			continue;
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {
-			throw tokenError(source.node, { cause: 'credential-invalid' }, `athena's token endpoint answered a redirect (HTTP ${response.statusCode}), which was not followed`, "The client secret goes only to the token endpoint itself. Check the credential's environment or Base URL.");
+			throw tokenError(
+				source.node,
+				{ cause: 'credential-invalid' },
+				`athena's token endpoint answered a redirect (HTTP ${response.statusCode}), which was not followed`,
+				"The client secret goes only to the token endpoint itself. Check the credential's environment or Base URL.",
+			);
 		}
 		const code = typeof fields.error === 'string' ? fields.error : '';
 		if (code === 'access_denied') {
-			throw tokenError(source.node, { cause: 'scope-denied' }, 'athena refused the scopes this credential asks for', `athena said: ${said}. The token request asked for: ${String(c.scope ?? '')}. Your app must hold every one of them: in the credential, choose only the FHIR scopes your app was granted (or turn FHIR off), and check that the app is 2-legged.`);
+			throw tokenError(
+				source.node,
+				{ cause: 'scope-denied' },
+				'athena refused the scopes this credential asks for',
+				`athena said: ${said}. The token request asked for: ${String(c.scope ?? '')}. Your app must hold every one of them: in the credential, choose only the FHIR scopes your app was granted (or turn FHIR off), and check that the app is 2-legged.`,
+			);
 		}
 		if (code === 'invalid_client' || response.statusCode === 401) {
-			throw tokenError(source.node, { cause: 'credential-invalid' }, 'athena did not accept the client ID and secret', `athena said: ${said}. Check the client ID and secret in the credential and that they belong to this environment (preview and production are separate).`);
+			throw tokenError(
+				source.node,
+				{ cause: 'credential-invalid' },
+				'athena did not accept the client ID and secret',
+				`athena said: ${said}. Check the client ID and secret in the credential and that they belong to this environment (preview and production are separate).`,
+			);
 		}
 		if (response.statusCode >= 500 || (typeof body === 'string' && !/^\s*\{/.test(body))) {
-			throw tokenError(source.node, { cause: 'temporarily-unavailable' }, `athena's token endpoint is unavailable (HTTP ${response.statusCode})`, `athena said: ${said}. This is athena's side (or a gateway in front of it): run again later; nothing was sent for this item.`);
+			throw tokenError(
+				source.node,
+				{ cause: 'temporarily-unavailable' },
+				`athena's token endpoint is unavailable (HTTP ${response.statusCode})`,
+				`athena said: ${said}. This is athena's side (or a gateway in front of it): run again later; nothing was sent for this item.`,
+			);
 		}
-		throw tokenError(source.node, { cause: 'credential-invalid' }, `athena's token endpoint answered HTTP ${response.statusCode}`, `athena said: ${said}. Check the credential's environment and client.`);
+		throw tokenError(
+			source.node,
+			{ cause: 'credential-invalid' },
+			`athena's token endpoint answered HTTP ${response.statusCode}`,
+			`athena said: ${said}. Check the credential's environment and client.`,
+		);
 	}
 }
 
 function athenaWords(fields: Record<string, unknown>, body: unknown): string {
-	const words = [fields.error, fields.error_description, fields.detailedmessage].filter((v) => typeof v === 'string' && v);
+	const words = [fields.error, fields.error_description, fields.detailedmessage].filter(
+		(v) => typeof v === 'string' && v,
+	);
 	if (words.length) return words.map((w) => `"${String(w)}"`).join(' ');
-	return typeof body === 'string' && body.trim() ? `"${body.trim().slice(0, 200)}"` : 'nothing (no error body)';
+	return typeof body === 'string' && body.trim()
+		? `"${body.trim().slice(0, 200)}"`
+		: 'nothing (no error body)';
 }
 
-function tokenError(node: INode, failure: Failure, message: string, description: string): NodeApiError {
-	const error = new NodeApiError(node, { source: 'token endpoint' } as JsonObject, { message, description: scrub(description) });
+function tokenError(
+	node: INode,
+	failure: Failure,
+	message: string,
+	description: string,
+): NodeApiError {
+	const error = new NodeApiError(node, { source: 'token endpoint' } as JsonObject, {
+		message,
+		description: scrub(description),
+	});
 	return Object.assign(error, { failure, fromTokenEndpoint: true });
 }
 
 /** Errors raised here are final for the call that needed the token. */
-export const isTokenError = (error: unknown) => (error as { fromTokenEndpoint?: boolean })?.fromTokenEndpoint === true;
+export const isTokenError = (error: unknown) =>
+	(error as { fromTokenEndpoint?: boolean })?.fromTokenEndpoint === true;
 
 /** Forgets every token this process holds (tests; a credential change is picked up by its key anyway). */
 export function forgetTokens(): void {

@@ -52,7 +52,8 @@ export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Desti
 	if (origin === undefined) throw pathRefused(ctx, 'it is not a valid URL', itemIndex);
 	if (origin !== home) {
 		// bulk files elsewhere: their paths are not athena's; the token goes there only when allowed
-		if (opts.authenticate !== false && !opts.tokenOriginAllowed) throw pathRefused(ctx, `it points to ${origin}, not athena's ${home}`, itemIndex);
+		if (opts.authenticate !== false && !opts.tokenOriginAllowed)
+			throw pathRefused(ctx, `it points to ${origin}, not athena's ${home}`, itemIndex);
 		return;
 	}
 	// The HTTP client sends the WHATWG reading of the URL, which turns "\\" into "/", resolves dot
@@ -60,17 +61,36 @@ export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Desti
 	// query must already be exactly that reading, so the path checked below is the path sent.
 	const parsed = new URL(url);
 	const raw = parsed.pathname;
-	if (`${parsed.origin}${raw}` !== url.split(/[?#]/)[0]) throw pathRefused(ctx, 'it is not a plain URL (a backslash, a dot segment, missing slashes or characters the HTTP client would rewrite)', itemIndex);
+	if (`${parsed.origin}${raw}` !== url.split(/[?#]/)[0])
+		throw pathRefused(
+			ctx,
+			'it is not a plain URL (a backslash, a dot segment, missing slashes or characters the HTTP client would rewrite)',
+			itemIndex,
+		);
 	const segments = raw.split('/').slice(1);
 	for (const segment of segments) {
 		let decoded: string;
 		try {
 			decoded = decodeURIComponent(segment);
 		} catch {
-			throw pathRefused(ctx, `a segment is not valid percent-encoding ("${segment.slice(0, 30)}")`, itemIndex);
+			throw pathRefused(
+				ctx,
+				`a segment is not valid percent-encoding ("${segment.slice(0, 30)}")`,
+				itemIndex,
+			);
 		}
-		if (decoded === '' || decoded === '.' || decoded === '..' || /[/\\\s]/.test(decoded) || /[\\\s]/.test(segment)) {
-			throw pathRefused(ctx, `it contains the segment "${segment.slice(0, 30)}" (empty, "." or "..", or with a slash, backslash or whitespace)`, itemIndex);
+		if (
+			decoded === '' ||
+			decoded === '.' ||
+			decoded === '..' ||
+			/[/\\\s]/.test(decoded) ||
+			/[\\\s]/.test(segment)
+		) {
+			throw pathRefused(
+				ctx,
+				`it contains the segment "${segment.slice(0, 30)}" (empty, "." or "..", or with a slash, backslash or whitespace)`,
+				itemIndex,
+			);
 		}
 	}
 	const basePath = new URL(conn.baseUrl).pathname.replace(/\/+$/, '');
@@ -86,8 +106,12 @@ export function guardUrl(ctx: AthenaContext, conn: AthenaConnection, opts: Desti
 }
 
 function pathRefused(ctx: AthenaContext, why: string, itemIndex?: number): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), 'Refused to send a request outside the allowed practice', {
-		itemIndex,
-		description: `The request path was refused because ${why}. Check the fields and expressions that name IDs, feeds or types: each must be one plain value (such as 195900, appointments or Patient), without "/", "." or "..".`,
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		'Refused to send a request outside the allowed practice',
+		{
+			itemIndex,
+			description: `The request path was refused because ${why}. Check the fields and expressions that name IDs, feeds or types: each must be one plain value (such as 195900, appointments or Patient), without "/", "." or "..".`,
+		},
+	);
 }

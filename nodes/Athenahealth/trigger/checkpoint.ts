@@ -45,7 +45,12 @@ export const MAX_UNFINISHED = 20;
 
 /** Stable per change: the same record replayed gets the same key, a new change a new one. */
 export function deliveryKey(feed: string, record: IDataObject): string {
-	return createHash('sha1').update(feed).update('\n').update(JSON.stringify(record)).digest('base64url').slice(0, 22);
+	return createHash('sha1')
+		.update(feed)
+		.update('\n')
+		.update(JSON.stringify(record))
+		.digest('base64url')
+		.slice(0, 22);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -54,7 +59,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * Takes over the state at the start of a poll in activation `session`: what an earlier activation
  * left running is to be redelivered; returns the time to replay from, if any.
  */
-export function beginPoll(state: TriggerState, session: string, now: number, maxLookbackMs: number): Date | undefined {
+export function beginPoll(
+	state: TriggerState,
+	session: string,
+	now: number,
+	maxLookbackMs: number,
+): Date | undefined {
 	const batches = state.batches ?? [];
 	if (state.session !== session) {
 		for (const b of batches) if (b.status === 'running') b.status = 'redeliver';
@@ -62,18 +72,22 @@ export function beginPoll(state: TriggerState, session: string, now: number, max
 		if (state.lastPoll) state.replayFrom = earliest(state.replayFrom, state.lastPoll);
 	}
 	state.session = session;
-	const from: number[] = batches.filter((b) => b.status === 'redeliver').map((b) => Date.parse(b.readFrom));
+	const from: number[] = batches
+		.filter((b) => b.status === 'redeliver')
+		.map((b) => Date.parse(b.readFrom));
 	if (state.replayFrom) from.push(Date.parse(state.replayFrom));
 	if (!from.length) return undefined;
 	return new Date(Math.max(Math.min(...from) - REPLAY_SKEW_MS, now - maxLookbackMs));
 }
 
-export const earliest = (a: string | undefined, b: string) => (a && Date.parse(a) < Date.parse(b) ? a : b);
+export const earliest = (a: string | undefined, b: string) =>
+	a && Date.parse(a) < Date.parse(b) ? a : b;
 
 /** Keys a replay must not emit again: changes whose execution finished or is still running. */
 export function knownKeys(state: TriggerState): Set<string> {
 	const keys = new Set<string>();
-	for (const b of state.batches ?? []) if (b.status !== 'redeliver') for (const k of b.keys) keys.add(k);
+	for (const b of state.batches ?? [])
+		if (b.status !== 'redeliver') for (const k of b.keys) keys.add(k);
 	return keys;
 }
 
@@ -86,17 +100,31 @@ export function running(state: TriggerState): number {
  * Ends a poll: redelivered batches are replaced by what this poll emitted, and finished batches are
  * dropped once no replay can reach back to them. Returns the new batch (undefined: nothing emitted).
  */
-export function endPoll(state: TriggerState, session: string, readFrom: number, readTo: number, keys: string[], replayed: boolean): Batch | undefined {
+export function endPoll(
+	state: TriggerState,
+	session: string,
+	readFrom: number,
+	readTo: number,
+	keys: string[],
+	replayed: boolean,
+): Batch | undefined {
 	let batches = state.batches ?? [];
 	if (replayed) {
 		batches = batches.filter((b) => b.status !== 'redeliver');
 		delete state.replayFrom;
 	}
-	const batch: Batch | undefined = keys.length ? { readFrom: iso(readFrom), readTo: iso(readTo), session, status: 'running', keys } : undefined;
+	const batch: Batch | undefined = keys.length
+		? { readFrom: iso(readFrom), readTo: iso(readTo), session, status: 'running', keys }
+		: undefined;
 	if (batch) batches.push(batch);
 	state.lastPoll = iso(readFrom);
 	// the earliest a later replay can start: the oldest unfinished read, or this poll (minus the skew)
-	const floor = Math.min(readFrom, ...batches.filter((b) => b.status !== 'done').map((b) => Date.parse(b.readFrom))) - 2 * REPLAY_SKEW_MS;
+	const floor =
+		Math.min(
+			readFrom,
+			...batches.filter((b) => b.status !== 'done').map((b) => Date.parse(b.readFrom)),
+		) -
+		2 * REPLAY_SKEW_MS;
 	state.batches = batches.filter((b) => b.status !== 'done' || Date.parse(b.readTo) >= floor);
 	return batch;
 }

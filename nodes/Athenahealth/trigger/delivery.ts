@@ -17,7 +17,11 @@ import type { Batch, TriggerState } from './checkpoint';
 
 export type OnExecutionError = 'leave' | 'redeliver';
 
-type Emit = (data: INodeExecutionData[][], responsePromise?: undefined, donePromise?: IDeferredPromise<IRun>) => void;
+type Emit = (
+	data: INodeExecutionData[][],
+	responsePromise?: undefined,
+	donePromise?: IDeferredPromise<IRun>,
+) => void;
 
 function settle(state: TriggerState, batch: Batch, status: Batch['status']) {
 	batch.status = status;
@@ -25,10 +29,22 @@ function settle(state: TriggerState, batch: Batch, status: Batch['status']) {
 	state.batches = (state.batches ?? []).slice();
 }
 
-const failed = (run: IRun | undefined) => !run || run.status === 'error' || run.status === 'crashed' || run.status === 'canceled' || Boolean(run.data?.resultData?.error);
+const failed = (run: IRun | undefined) =>
+	!run ||
+	run.status === 'error' ||
+	run.status === 'crashed' ||
+	run.status === 'canceled' ||
+	Boolean(run.data?.resultData?.error);
 
 /** Emits one poll's items; returns what poll() must return. */
-export function deliver(ctx: IPollFunctions, state: TriggerState, batch: Batch, items: INodeExecutionData[], onError: OnExecutionError, saveAtOnce: boolean): INodeExecutionData[][] | null {
+export function deliver(
+	ctx: IPollFunctions,
+	state: TriggerState,
+	batch: Batch,
+	items: INodeExecutionData[],
+	onError: OnExecutionError,
+	saveAtOnce: boolean,
+): INodeExecutionData[][] | null {
 	const emit = (ctx as unknown as { __emit?: Emit }).__emit;
 	if (typeof emit !== 'function') {
 		batch.status = 'done';

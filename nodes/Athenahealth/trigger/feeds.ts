@@ -29,9 +29,27 @@ export interface Feed {
 	remember?: string;
 }
 
-const APPOINTMENT_EVENTS = ['Appointment Scheduled', 'Appointment Rescheduled', 'Appointment Cancelled', 'Appointment Checked In', 'Appointment Checked Out', 'Appointment Updated'];
+const APPOINTMENT_EVENTS = [
+	'Appointment Scheduled',
+	'Appointment Rescheduled',
+	'Appointment Cancelled',
+	'Appointment Checked In',
+	'Appointment Checked Out',
+	'Appointment Updated',
+];
 const PATIENT_EVENTS = ['Patient Added', 'Patient Updated', 'Patient Merged'];
-const one = (value: string, name: string, subscribe: string[], description?: string): FeedEvent => ({ value, name, subscribe, emits: [name], ...(description ? { description } : {}) });
+const one = (
+	value: string,
+	name: string,
+	subscribe: string[],
+	description?: string,
+): FeedEvent => ({
+	value,
+	name,
+	subscribe,
+	emits: [name],
+	...(description ? { description } : {}),
+});
 
 export const FEEDS: Feed[] = [
 	{ name: 'Allergies', path: 'chart/healthhistory/allergies' },
@@ -42,12 +60,25 @@ export const FEEDS: Feed[] = [
 		classify: (record) => classifyAppointment(record),
 		events: [
 			one('appointmentScheduled', 'Appointment Scheduled', ['ScheduleAppointment']),
-			one('appointmentRescheduled', 'Appointment Rescheduled', ['ScheduleAppointment', 'CancelAppointment']),
-			one('appointmentCancelled', 'Appointment Cancelled', ['CancelAppointment'], 'Includes a no-show flag'),
+			one('appointmentRescheduled', 'Appointment Rescheduled', [
+				'ScheduleAppointment',
+				'CancelAppointment',
+			]),
+			one(
+				'appointmentCancelled',
+				'Appointment Cancelled',
+				['CancelAppointment'],
+				'Includes a no-show flag',
+			),
 			one('appointmentCheckedIn', 'Appointment Checked In', ['CheckIn']),
 			one('appointmentCheckedOut', 'Appointment Checked Out', ['CheckOut']),
 			one('appointmentUpdated', 'Appointment Updated', ['UpdateAppointment']),
-			{ value: 'anyAppointmentChange', name: 'Any Appointment Change', subscribe: [], emits: [...APPOINTMENT_EVENTS, 'Open Slot Changed'] },
+			{
+				value: 'anyAppointmentChange',
+				name: 'Any Appointment Change',
+				subscribe: [],
+				emits: [...APPOINTMENT_EVENTS, 'Open Slot Changed'],
+			},
 		],
 	},
 	{ name: 'Lab Results', path: 'labresults' },
@@ -61,7 +92,12 @@ export const FEEDS: Feed[] = [
 			one('patientAdded', 'Patient Added', ['AddPatient']),
 			one('patientUpdated', 'Patient Updated', ['UpdatePatient']),
 			one('patientMerged', 'Patient Merged', ['MergePatient']),
-			{ value: 'anyPatientChange', name: 'Any Patient Change', subscribe: [], emits: [...PATIENT_EVENTS, 'Patient Deleted'] },
+			{
+				value: 'anyPatientChange',
+				name: 'Any Patient Change',
+				subscribe: [],
+				emits: [...PATIENT_EVENTS, 'Patient Deleted'],
+			},
 		],
 	},
 	{ name: 'Prescriptions', path: 'prescriptions' },
@@ -77,14 +113,23 @@ export const EVENTS = FEEDS.flatMap((f) => (f.events ?? []).map((e) => ({ ...e, 
 export const feedOf = (path: string) => FEEDS.find((f) => f.path === path);
 
 /** Change Subscription's Feed list: every feed. */
-export const FEED_OPTIONS: INodePropertyOptions[] = FEEDS.map((f) => ({ name: f.name, value: f.path })).sort(byName);
+export const FEED_OPTIONS: INodePropertyOptions[] = FEEDS.map((f) => ({
+	name: f.name,
+	value: f.path,
+})).sort(byName);
 
 /** The trigger's Feed list under Other Feed (Raw Records): the feeds without named events. */
-export const RAW_FEED_OPTIONS: INodePropertyOptions[] = FEEDS.filter((f) => !f.events?.length).map((f) => ({ name: f.name, value: f.path })).sort(byName);
+export const RAW_FEED_OPTIONS: INodePropertyOptions[] = FEEDS.filter((f) => !f.events?.length)
+	.map((f) => ({ name: f.name, value: f.path }))
+	.sort(byName);
 
 /** The trigger's Event list: every named event, and Other Feed (Raw Records). */
 export const OTHER_FEED = 'otherFeed';
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
-	...EVENTS.map((e) => ({ name: e.name, value: e.value, ...(e.description ? { description: e.description } : {}) })),
+	...EVENTS.map((e) => ({
+		name: e.name,
+		value: e.value,
+		...(e.description ? { description: e.description } : {}),
+	})),
 	{ name: 'Other Feed (Raw Records)', value: OTHER_FEED },
 ].sort(byName);

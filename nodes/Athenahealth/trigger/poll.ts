@@ -1,6 +1,11 @@
 import { randomUUID } from 'crypto';
 
-import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime, zonedParts } from '../shared/dates';
 import { athenaId, listedValue } from '../shared/ids';
@@ -8,7 +13,18 @@ import { normalizeRecord } from '../shared/records';
 import { asNodeError } from '../transport/errors';
 import { athenaList, recordsOf } from '../transport/paginate';
 import { athenaRequest, athenaSend, getConnection } from '../transport/request';
-import { beginPoll, deliveryKey, earliest, endPoll, knownKeys, MAX_UNFINISHED, remember, REPLAY_SKEW_MS, running, type TriggerState } from './checkpoint';
+import {
+	beginPoll,
+	deliveryKey,
+	earliest,
+	endPoll,
+	knownKeys,
+	MAX_UNFINISHED,
+	remember,
+	REPLAY_SKEW_MS,
+	running,
+	type TriggerState,
+} from './checkpoint';
 import { deliver, type OnExecutionError } from './delivery';
 import { EVENTS, feedOf, RAW_FEED_OPTIONS } from './feeds';
 
@@ -44,7 +60,9 @@ function ids(ctx: IPollFunctions, value: unknown, label: string): string[] {
 function settingsOf(ctx: IPollFunctions): Settings {
 	const eventChoice = ctx.getNodeParameter('event') as string;
 	const known = EVENTS.find((e) => e.value === eventChoice);
-	const feed = known ? known.feed : listedValue(ctx.getNode(), ctx.getNodeParameter('otherFeed'), RAW_FEED_OPTIONS, 'Feed');
+	const feed = known
+		? known.feed
+		: listedValue(ctx.getNode(), ctx.getNodeParameter('otherFeed'), RAW_FEED_OPTIONS, 'Feed');
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const departmentIds = ids(ctx, filters.departmentIds, 'Department IDs');
@@ -73,11 +91,18 @@ function settingsOf(ctx: IPollFunctions): Settings {
 }
 
 /** Subscribes to exactly the events this trigger needs, once per configuration. */
-async function ensureSubscription(ctx: IPollFunctions, s: Settings, state: TriggerState): Promise<boolean> {
+async function ensureSubscription(
+	ctx: IPollFunctions,
+	s: Settings,
+	state: TriggerState,
+): Promise<boolean> {
 	const key = `${s.feed}|${s.subscribe.join(',') || '*'}|${s.departmentIds.join(',')}`;
 	if (state.subscription === key) return false;
 	const path = `/${s.feed}/changed/subscription`;
-	const current = (await athenaRequest(ctx, { method: 'GET', path })) as { status?: string; subscriptions?: Array<{ eventname?: string }> };
+	const current = (await athenaRequest(ctx, { method: 'GET', path })) as {
+		status?: string;
+		subscriptions?: Array<{ eventname?: string }>;
+	};
 	const have = new Set((current.subscriptions ?? []).map((e) => e.eventname));
 	const departmentids = s.departmentIds.join(',') || undefined;
 	const missing = s.subscribe.filter((e) => !have.has(e));
@@ -87,11 +112,19 @@ async function ensureSubscription(ctx: IPollFunctions, s: Settings, state: Trigg
 		changed = true;
 	}
 	for (const eventname of missing) {
-		await athenaRequest(ctx, { method: 'POST', path, form: { eventname, departmentids }, idempotent: true });
+		await athenaRequest(ctx, {
+			method: 'POST',
+			path,
+			form: { eventname, departmentids },
+			idempotent: true,
+		});
 		changed = true;
 	}
 	state.subscription = key;
-	if (changed) ctx.logger.info(`athenahealth Trigger: subscribed to ${s.feed} (${s.subscribe.join(', ') || 'all events'})`);
+	if (changed)
+		ctx.logger.info(
+			`athenahealth Trigger: subscribed to ${s.feed} (${s.subscribe.join(', ') || 'all events'})`,
+		);
 	return changed;
 }
 
@@ -107,7 +140,8 @@ interface Read {
 /** Requests kept in flight while a backlog whose size athena told us is read; the throttle paces them. */
 const IN_FLIGHT = 3;
 
-const withOffset = (next: string, offset: number) => next.replace(/([?&])offset=\d+/i, `$1offset=${offset}`);
+const withOffset = (next: string, offset: number) =>
+	next.replace(/([?&])offset=\d+/i, `$1offset=${offset}`);
 
 /**
  * Reads a changed-data feed: the replay (if any) as a request of its own, then consuming reads from
@@ -118,23 +152,44 @@ const withOffset = (next: string, offset: number) => next.replace(/([?&])offset=
  * not, and whether a read consumes only its page or every match at once (both inferred:
  * docs/athena-behaviour.md#feed-replay, docs/athena-behaviour.md#feed-paging).
  */
-async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, onPage: (records: IDataObject[]) => void, opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number }): Promise<Read> {
+async function readFeed(
+	ctx: IPollFunctions,
+	s: Settings,
+	practiceId: string,
+	onPage: (records: IDataObject[]) => void,
+	opts: { replayFrom?: Date; leaveUnprocessed?: boolean; deadline: number },
+): Promise<Read> {
 	const conn = await getConnection(ctx);
 	const prefix = `/v1/${practiceId}/`;
 	const feedUrl = `${conn.baseUrl}/v1/${practiceId}/${s.feed}/changed`;
 	const get = async (url: string, extra?: IDataObject) => {
 		const qs = url === feedUrl ? { ...s.qs, limit: s.pageSize, ...extra } : undefined;
 		// A consuming read is never retried: its lost answer may have been consumed; a replay gets it back.
-		const body = (await athenaSend(ctx, conn, { method: 'GET', url, practiceId, qs, idempotent: Boolean(opts.leaveUnprocessed) })) as IDataObject;
+		const body = (await athenaSend(ctx, conn, {
+			method: 'GET',
+			url,
+			practiceId,
+			qs,
+			idempotent: Boolean(opts.leaveUnprocessed),
+		})) as IDataObject;
 		const page = recordsOf(body).records;
 		const next = typeof body?.next === 'string' && body.next ? body.next : undefined;
-		if (next && !next.startsWith(prefix)) throw new NodeOperationError(ctx.getNode(), 'athena returned a next-page link outside this practice', { description: `Expected a link starting with ${prefix}.` });
+		if (next && !next.startsWith(prefix))
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'athena returned a next-page link outside this practice',
+				{ description: `Expected a link starting with ${prefix}.` },
+			);
 		return { page, next, total: Number(body?.totalcount ?? page.length) };
 	};
 	// another request taking as long as the last one must end inside the budget
 	let started = Date.now();
 	const timeLeft = () => Date.now() + (Date.now() - started) < opts.deadline;
-	const result = (complete: boolean, replayed: boolean, cutShort = false): Read => ({ complete, replayed, cutShort });
+	const result = (complete: boolean, replayed: boolean, cutShort = false): Read => ({
+		complete,
+		replayed,
+		cutShort,
+	});
 
 	if (opts.leaveUnprocessed) {
 		onPage((await get(feedUrl, { leaveunprocessed: true })).page);
@@ -159,7 +214,8 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, on
 			return result(true, true);
 		}
 		const step = first.page.length;
-		const offsets = first.next !== undefined && new RegExp(`[?&]offset=${step}(&|$)`, 'i').test(first.next);
+		const offsets =
+			first.next !== undefined && new RegExp(`[?&]offset=${step}(&|$)`, 'i').test(first.next);
 		if (first.next && !offsets) {
 			// a link we cannot page by offset: follow it page by page
 			let r = first;
@@ -173,7 +229,8 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, on
 			return result(true, true);
 		}
 		const urls: string[] = [];
-		for (let at = step; at < first.total; at += step) urls.push(offsets ? `${conn.baseUrl}${withOffset(first.next!, at)}` : feedUrl);
+		for (let at = step; at < first.total; at += step)
+			urls.push(offsets ? `${conn.baseUrl}${withOffset(first.next!, at)}` : feedUrl);
 		let last = first;
 		let launched = 0;
 		const inFlight = new Set<Promise<void>>();
@@ -196,7 +253,12 @@ async function readFeed(ctx: IPollFunctions, s: Settings, practiceId: string, on
 		};
 		const perRequest = Date.now() - started;
 		const fill = () => {
-			while (launched < urls.length && inFlight.size < IN_FLIGHT && Date.now() + perRequest < opts.deadline) launch();
+			while (
+				launched < urls.length &&
+				inFlight.size < IN_FLIGHT &&
+				Date.now() + perRequest < opts.deadline
+			)
+				launch();
 		};
 		fill();
 		onPage(first.page); // while the next pages are on their way
@@ -230,16 +292,25 @@ function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?:
 			const key = deliveryKey(s.feed, record);
 			if (known?.has(key)) continue; // emitted before, and finished or still running
 			known?.add(key);
-			const id = remembered && record[remembered] !== undefined ? String(record[remembered]) : undefined;
+			const id =
+				remembered && record[remembered] !== undefined ? String(record[remembered]) : undefined;
 			const c = feed?.classify?.(record, id !== undefined && knownPatients.has(id));
 			if (id !== undefined && !knownPatients.has(id)) {
 				knownPatients.add(id);
 				newPatients.push(id);
 			}
 			if (s.emits.length && (!c || !s.emits.includes(c.event))) continue; // a change for another event choice
-			if (s.appointmentTypeIds.length && !s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))) continue;
-			const label = c ? { event: c.event, eventRule: c.eventRule, ...c.extra } : { event: `${s.feed} change` };
-			items.push({ json: { ...normalizeRecord(record), ...label, practiceId, feed: s.feed, deliveryKey: key } });
+			if (
+				s.appointmentTypeIds.length &&
+				!s.appointmentTypeIds.includes(String(record.appointmenttypeid ?? ''))
+			)
+				continue;
+			const label = c
+				? { event: c.event, eventRule: c.eventRule, ...c.extra }
+				: { event: `${s.feed} change` };
+			items.push({
+				json: { ...normalizeRecord(record), ...label, practiceId, feed: s.feed, deliveryKey: key },
+			});
 		}
 	};
 	const done = () => {
@@ -250,11 +321,15 @@ function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?:
 }
 
 function setupError(ctx: IPollFunctions, s: Settings, manual: boolean) {
-	return new NodeOperationError(ctx.getNode(), `athena has no active ${s.feed} subscription for this API key yet`, {
-		description: manual
-			? 'A manual test never subscribes. Activate the workflow (the trigger then subscribes to what it needs), or use the athenahealth node: Change Subscription → Subscribe. athena takes up to 5 minutes (15 in preview) to apply a subscription.'
-			: 'The trigger subscribed, but athena has not applied it yet (up to 5 minutes in production, 10–15 in preview). Polling goes on; events are delivered once it is active.',
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		`athena has no active ${s.feed} subscription for this API key yet`,
+		{
+			description: manual
+				? 'A manual test never subscribes. Activate the workflow (the trigger then subscribes to what it needs), or use the athenahealth node: Change Subscription → Subscribe. athena takes up to 5 minutes (15 in preview) to apply a subscription.'
+				: 'The trigger subscribed, but athena has not applied it yet (up to 5 minutes in production, 10–15 in preview). Polling goes on; events are delivered once it is active.',
+		},
+	);
 }
 
 function isSetupError(error: unknown): boolean {
@@ -270,7 +345,11 @@ function sessionOf(ctx: IPollFunctions): string {
 	return id;
 }
 
-async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): Promise<INodeExecutionData[][] | null> {
+async function pollFeed(
+	ctx: IPollFunctions,
+	s: Settings,
+	practiceId: string,
+): Promise<INodeExecutionData[][] | null> {
 	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	// Leave a quarter of the budget for classifying and deduplicating what was read.
 	const deadline = Date.now() + s.budgetMs * 0.75;
@@ -285,7 +364,8 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 			throw isSetupError(error) ? setupError(ctx, s, true) : asNodeError(ctx.getNode(), error);
 		}
 		throw new NodeOperationError(ctx.getNode(), `No pending ${s.feed} changes for this event`, {
-			description: "Fetch Test Event shows up to 5 changes athena has not delivered yet, read with leaveunprocessed so they are still delivered once the workflow is active. There are none now: make a change in athena and fetch again.",
+			description:
+				'Fetch Test Event shows up to 5 changes athena has not delivered yet, read with leaveunprocessed so they are still delivered once the workflow is active. There are none now: make a change in athena and fetch again.',
 		});
 	}
 
@@ -294,7 +374,9 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 	const pollStart = Date.now();
 	const replayFrom = beginPoll(state, session, pollStart, s.lookbackMs);
 	if (running(state) >= MAX_UNFINISHED) {
-		ctx.logger.warn(`athenahealth Trigger: ${MAX_UNFINISHED} executions started by this trigger have not finished; reading athena again once they have`);
+		ctx.logger.warn(
+			`athenahealth Trigger: ${MAX_UNFINISHED} executions started by this trigger have not finished; reading athena again once they have`,
+		);
 		return null;
 	}
 	const maker = itemMaker(s, practiceId, state, knownKeys(state));
@@ -309,7 +391,9 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		}
 		// athena lost the subscription this state remembers (a fresh sandbox, a reset key): subscribe
 		// again at once and keep polling, instead of failing the workflow's activation
-		const resubscribed = !subscribedNow && (await ensureSubscription(ctx, s, (state.subscription = undefined, state)));
+		const resubscribed =
+			!subscribedNow &&
+			(await ensureSubscription(ctx, s, ((state.subscription = undefined), state)));
 		if (subscribedNow || resubscribed) {
 			ctx.logger.warn(setupError(ctx, s, false).description ?? '');
 			return null;
@@ -318,14 +402,29 @@ async function pollFeed(ctx: IPollFunctions, s: Settings, practiceId: string): P
 		throw setupError(ctx, s, false);
 	}
 	const items = maker.done();
-	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), read.replayed);
-	if (read.cutShort) state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
-	if (!read.complete) ctx.logger.info(`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`);
+	const batch = endPoll(
+		state,
+		session,
+		pollStart,
+		Date.now(),
+		items.map((i) => i.json.deliveryKey as string),
+		read.replayed,
+	);
+	if (read.cutShort)
+		state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
+	if (!read.complete)
+		ctx.logger.info(
+			`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`,
+		);
 	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
 /** For credentials without feed access: booked appointments by last-modified window, same bookkeeping. */
-async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: string): Promise<INodeExecutionData[][] | null> {
+async function pollLastModified(
+	ctx: IPollFunctions,
+	s: Settings,
+	practiceId: string,
+): Promise<INodeExecutionData[][] | null> {
 	const manual = ctx.getMode() === 'manual';
 	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
@@ -334,10 +433,14 @@ async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: st
 	// re-reading a window consumes nothing: each poll reads from its own last poll (or a redelivery) on
 	const replayFrom = manual ? undefined : beginPoll(state, session, pollStart, s.lookbackMs);
 	if (!manual && running(state) >= MAX_UNFINISHED) return null;
-	const last = state.lastPoll && !manual ? Date.parse(state.lastPoll) - REPLAY_SKEW_MS : pollStart - 86400_000;
+	const last =
+		state.lastPoll && !manual ? Date.parse(state.lastPoll) - REPLAY_SKEW_MS : pollStart - 86400_000;
 	const from = new Date(Math.min(last, replayFrom?.getTime() ?? Infinity));
 	const today = parseDateInput(new Date())!;
-	const day = (offset: number) => toAthenaDate(parseDateInput(new Date(Date.UTC(today.year, today.month - 1, today.day + offset)))!);
+	const day = (offset: number) =>
+		toAthenaDate(
+			parseDateInput(new Date(Date.UTC(today.year, today.month - 1, today.day + offset)))!,
+		);
 	const records = await athenaList(ctx, {
 		method: 'GET',
 		path: '/appointments/booked',
@@ -360,7 +463,14 @@ async function pollLastModified(ctx: IPollFunctions, s: Settings, practiceId: st
 	const maker = itemMaker(s, practiceId, state, knownKeys(state));
 	maker.add(records);
 	const items = maker.done();
-	const batch = endPoll(state, session, pollStart, Date.now(), items.map((i) => i.json.deliveryKey as string), true);
+	const batch = endPoll(
+		state,
+		session,
+		pollStart,
+		Date.now(),
+		items.map((i) => i.json.deliveryKey as string),
+		true,
+	);
 	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
@@ -369,7 +479,12 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const conn = await getConnection(this);
 	const source = this.getNodeParameter('source', 'feed') as string;
 	if (source === 'lastModified') {
-		if (s.feed !== 'appointments') throw new NodeOperationError(this.getNode(), 'The last-modified source only covers appointment events', { description: 'Choose an appointment event, or use the changed-data feed.' });
+		if (s.feed !== 'appointments')
+			throw new NodeOperationError(
+				this.getNode(),
+				'The last-modified source only covers appointment events',
+				{ description: 'Choose an appointment event, or use the changed-data feed.' },
+			);
 		return await pollLastModified(this, s, conn.practiceId);
 	}
 	return await pollFeed(this, s, conn.practiceId);

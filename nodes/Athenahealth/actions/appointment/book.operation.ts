@@ -1,4 +1,9 @@
-import { NodeApiError, updateDisplayOptions, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { asNodeError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
@@ -9,7 +14,12 @@ import { appointmentTypeLocator, patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Book', value: 'book', action: 'Book an appointment', description: 'Book a patient into an open slot' };
+export const option = {
+	name: 'Book',
+	value: 'book',
+	action: 'Book an appointment',
+	description: 'Book a patient into an open slot',
+};
 
 export const toolDescription = `Book a patient into an open athenahealth slot. Needs the slot's appointment ID from the open slots, the patient ID and the appointment type ID (${ID}). Returns the booked appointment (appointment ID, date, start time, patient ID, status f = booked).`;
 
@@ -27,9 +37,27 @@ export const description = updateDisplayOptions(show('appointment', 'book'), [
 		default: {},
 		options: [
 			{ displayName: 'Booking Note', name: 'bookingnote', type: 'string', default: '' },
-			{ displayName: 'Do Not Send Confirmation Email', name: 'donotsendconfirmationemail', type: 'boolean', default: false, description: 'Whether to skip the confirmation email' },
-			{ displayName: 'Ignore Schedulable Permission', name: 'ignoreschedulablepermission', type: 'boolean', default: false, description: 'Whether to book slots not marked as bookable through the API' },
-			{ displayName: 'Reason ID', name: 'reasonid', type: 'string', default: '', description: 'Patient-facing reason, instead of an appointment type' },
+			{
+				displayName: 'Do Not Send Confirmation Email',
+				name: 'donotsendconfirmationemail',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to skip the confirmation email',
+			},
+			{
+				displayName: 'Ignore Schedulable Permission',
+				name: 'ignoreschedulablepermission',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to book slots not marked as bookable through the API',
+			},
+			{
+				displayName: 'Reason ID',
+				name: 'reasonid',
+				type: 'string',
+				default: '',
+				description: 'Patient-facing reason, instead of an appointment type',
+			},
 			timeoutOption,
 		],
 	},
@@ -39,17 +67,38 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const slot = idParam(this, 'appointmentId', i, 'Open Slot ID')!;
 	const patientid = idParam(this, 'patientId', i, 'Patient')!;
 	const appointmenttypeid = idParam(this, 'appointmentTypeId', i, 'Appointment Type', true);
-	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as { timeout?: number; reasonid?: string };
-	if (!appointmenttypeid && !options.reasonid) throw inputError(this, i, 'Choose an Appointment Type or a Reason ID', 'athena books a slot only with one of them.');
+	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as {
+		timeout?: number;
+		reasonid?: string;
+	};
+	if (!appointmenttypeid && !options.reasonid)
+		throw inputError(
+			this,
+			i,
+			'Choose an Appointment Type or a Reason ID',
+			'athena books a slot only with one of them.',
+		);
 	const practiceId = practiceOf(this, i);
 	try {
 		const { result, recovered } = await writeThenVerify(
 			this,
 			i,
-			async () => await athenaRequest(this, { method: 'PUT', path: `/appointments/${slot}`, form: compact({ patientid, appointmenttypeid, ...options }), practiceId, itemIndex: i, timeoutMs: timeout }),
+			async () =>
+				await athenaRequest(this, {
+					method: 'PUT',
+					path: `/appointments/${slot}`,
+					form: compact({ patientid, appointmenttypeid, ...options }),
+					practiceId,
+					itemIndex: i,
+					timeoutMs: timeout,
+				}),
 			async () => {
 				const now = await getAppointment(this, slot, practiceId, i);
-				return String(now.patientid ?? '') === patientid && now.appointmentstatus !== 'o' && now.appointmentstatus !== 'x';
+				return (
+					String(now.patientid ?? '') === patientid &&
+					now.appointmentstatus !== 'o' &&
+					now.appointmentstatus !== 'x'
+				);
 			},
 			{
 				what: `the booking of slot ${slot} for patient ${patientid}`,
@@ -57,12 +106,16 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			},
 		);
 		const appointment = result ? single(result) : await getAppointment(this, slot, practiceId, i);
-		return toItems([{ ...appointment, ...(recovered ? { recoveredAfterUnconfirmedBooking: true } : {}) }], i);
+		return toItems(
+			[{ ...appointment, ...(recovered ? { recoveredAfterUnconfirmedBooking: true } : {}) }],
+			i,
+		);
 	} catch (error) {
 		if ((error as NodeApiError).httpCode === '409') {
 			throw new NodeApiError(this.getNode(), (error as NodeApiError).errorResponse as JsonObject, {
 				message: `Slot ${slot} is already booked or cannot be booked through the API`,
-				description: 'athena answered 409 Conflict. Pick another slot from Get Open Slots (or turn on Ignore Schedulable Permission if the practice allows it).',
+				description:
+					'athena answered 409 Conflict. Pick another slot from Get Open Slots (or turn on Ignore Schedulable Permission if the practice allows it).',
 				httpCode: '409',
 				itemIndex: i,
 			});

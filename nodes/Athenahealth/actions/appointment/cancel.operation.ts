@@ -24,8 +24,20 @@ export const description = updateDisplayOptions(show('appointment', 'cancel'), [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Cancel Reason ID', name: 'appointmentcancelreasonid', type: 'string', default: '', description: 'From the practice\'s appointment cancel reasons (e.g. a no-show reason)' },
-			{ displayName: 'Cancellation Reason', name: 'cancellationreason', type: 'string', default: '', description: 'Free text stored with the cancellation' },
+			{
+				displayName: 'Cancel Reason ID',
+				name: 'appointmentcancelreasonid',
+				type: 'string',
+				default: '',
+				description: "From the practice's appointment cancel reasons (e.g. a no-show reason)",
+			},
+			{
+				displayName: 'Cancellation Reason',
+				name: 'cancellationreason',
+				type: 'string',
+				default: '',
+				description: 'Free text stored with the cancellation',
+			},
 			timeoutOption,
 		],
 	},
@@ -34,18 +46,45 @@ export const description = updateDisplayOptions(show('appointment', 'cancel'), [
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
 	const patientid = idParam(this, 'patientId', i, 'Patient')!;
-	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as IDataObject & { timeout?: number };
-	if (options.appointmentcancelreasonid) options.appointmentcancelreasonid = idParam(this, 'options.appointmentcancelreasonid', i, 'Cancel Reason ID');
+	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as IDataObject & {
+		timeout?: number;
+	};
+	if (options.appointmentcancelreasonid)
+		options.appointmentcancelreasonid = idParam(
+			this,
+			'options.appointmentcancelreasonid',
+			i,
+			'Cancel Reason ID',
+		);
 	const practiceId = practiceOf(this, i);
 	const { recovered } = await writeThenVerify(
 		this,
 		i,
-		async () => await athenaRequest(this, { method: 'PUT', path: `/appointments/${id}/cancel`, form: compact({ patientid, ...options }), practiceId, itemIndex: i, timeoutMs: timeout }),
+		async () =>
+			await athenaRequest(this, {
+				method: 'PUT',
+				path: `/appointments/${id}/cancel`,
+				form: compact({ patientid, ...options }),
+				practiceId,
+				itemIndex: i,
+				timeoutMs: timeout,
+			}),
 		async () => (await getAppointment(this, id, practiceId, i)).appointmentstatus === 'x',
 		{
 			what: `the cancellation of appointment ${id}`,
 			check: `Appointment ${id} may be cancelled. Check it with Appointment Get on appointment ${id} (status x means cancelled) before cancelling or rebooking it.`,
 		},
 	);
-	return toItems([{ appointmentid: id, patientid, appointmentstatus: 'x', cancelled: true, ...(recovered ? { recoveredAfterUnconfirmedCancel: true } : {}) }], i);
+	return toItems(
+		[
+			{
+				appointmentid: id,
+				patientid,
+				appointmentstatus: 'x',
+				cancelled: true,
+				...(recovered ? { recoveredAfterUnconfirmedCancel: true } : {}),
+			},
+		],
+		i,
+	);
 }

@@ -13,10 +13,17 @@ export const toolDescription = `Check a patient out of an athenahealth appointme
 
 export const writes = true;
 
-export const description = updateDisplayOptions(show('appointment', 'checkOut'), [appointmentIdField()]);
+export const description = updateDisplayOptions(show('appointment', 'checkOut'), [
+	appointmentIdField(),
+]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
-	await athenaRequest(this, { method: 'POST', path: `/appointments/${id}/checkout`, practiceId: practiceOf(this, i), itemIndex: i });
+	await athenaRequest(this, {
+		method: 'POST',
+		path: `/appointments/${id}/checkout`,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems([{ appointmentid: id, checkedOut: true }], i);
 }

@@ -4,7 +4,11 @@ import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../tr
 import { athenaRequest } from '../../transport/request';
 import { single } from '../output';
 
-export const appointmentIdField = (name = 'appointmentId', displayName = 'Appointment ID', description?: string): INodeProperties => ({
+export const appointmentIdField = (
+	name = 'appointmentId',
+	displayName = 'Appointment ID',
+	description?: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -20,11 +24,24 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	default: 30000,
 	typeOptions: { minValue: 1000 },
-	description: 'How long to wait for athena before treating the call as unconfirmed (it is then checked, never blindly repeated)',
+	description:
+		'How long to wait for athena before treating the call as unconfirmed (it is then checked, never blindly repeated)',
 };
 
-export async function getAppointment(ctx: IExecuteFunctions, id: string, practiceId: string | undefined, i: number) {
-	return single(await athenaRequest(ctx, { method: 'GET', path: `/appointments/${id}`, practiceId, itemIndex: i }));
+export async function getAppointment(
+	ctx: IExecuteFunctions,
+	id: string,
+	practiceId: string | undefined,
+	i: number,
+) {
+	return single(
+		await athenaRequest(ctx, {
+			method: 'GET',
+			path: `/appointments/${id}`,
+			practiceId,
+			itemIndex: i,
+		}),
+	);
 }
 
 /** What an unconfirmed write was, for the user: the record and how to look at it. */

@@ -7,7 +7,11 @@ import { compact, dateParam, idParam, inputError, practiceOf } from '../params';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
 import { DATE, ID } from '../toolText';
 
-export const option = { name: 'Create Open Slot', value: 'createOpenSlot', action: 'Create open appointment slots' };
+export const option = {
+	name: 'Create Open Slot',
+	value: 'createOpenSlot',
+	action: 'Create open appointment slots',
+};
 
 export const toolDescription = `Create open appointment slots in athenahealth for a department and provider (${ID}) on a date (${DATE}) at given times (HH:MM). Returns the new slot IDs.`;
 
@@ -16,8 +20,23 @@ export const writes = true;
 export const description = updateDisplayOptions(show('appointment', 'createOpenSlot'), [
 	departmentLocator(),
 	providerLocator(),
-	{ displayName: 'Date', name: 'date', type: 'string', default: '', required: true, placeholder: '2026-11-24' },
-	{ displayName: 'Times', name: 'times', type: 'string', default: '', required: true, placeholder: '08:00, 08:15', description: 'One or more start times (24-hour HH:MM, comma-separated); one slot each' },
+	{
+		displayName: 'Date',
+		name: 'date',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2026-11-24',
+	},
+	{
+		displayName: 'Times',
+		name: 'times',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '08:00, 08:15',
+		description: 'One or more start times (24-hour HH:MM, comma-separated); one slot each',
+	},
 	{ ...appointmentTypeLocator(false), description: 'Required unless a Reason ID is given' },
 	{ displayName: 'Reason ID', name: 'reasonId', type: 'string', default: '' },
 ]);
@@ -29,11 +48,22 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		.filter(Boolean)
 		.map((t) => (/^\d:\d{2}$/.test(t) ? `0${t}` : t));
 	if (!times.length || times.some((t) => !/^([01]\d|2[0-3]):[0-5]\d$/.test(t))) {
-		throw inputError(this, i, 'Times must be 24-hour HH:MM values', `Got "${String(this.getNodeParameter('times', i))}". Example: 08:00, 13:30.`);
+		throw inputError(
+			this,
+			i,
+			'Times must be 24-hour HH:MM values',
+			`Got "${String(this.getNodeParameter('times', i))}". Example: 08:00, 13:30.`,
+		);
 	}
 	const appointmenttypeid = idParam(this, 'appointmentTypeId', i, 'Appointment Type', true);
 	const reasonid = String(this.getNodeParameter('reasonId', i, '')).trim();
-	if (!appointmenttypeid && !reasonid) throw inputError(this, i, 'Choose an Appointment Type or a Reason ID', 'athena creates a slot only with one of them.');
+	if (!appointmenttypeid && !reasonid)
+		throw inputError(
+			this,
+			i,
+			'Choose an Appointment Type or a Reason ID',
+			'athena creates a slot only with one of them.',
+		);
 	const form = compact({
 		departmentid: idParam(this, 'departmentId', i, 'Department'),
 		providerid: idParam(this, 'providerId', i, 'Provider'),
@@ -42,7 +72,19 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		appointmenttypeid,
 		reasonid,
 	});
-	const body = (await athenaRequest(this, { method: 'POST', path: '/appointments/open', form, practiceId: practiceOf(this, i), itemIndex: i })) as { appointmentids?: Record<string, string> };
-	const created = Object.entries(body?.appointmentids ?? {}).map(([appointmentid, starttime]) => ({ appointmentid, starttime, date: form.appointmentdate, departmentid: form.departmentid, providerid: form.providerid }));
+	const body = (await athenaRequest(this, {
+		method: 'POST',
+		path: '/appointments/open',
+		form,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	})) as { appointmentids?: Record<string, string> };
+	const created = Object.entries(body?.appointmentids ?? {}).map(([appointmentid, starttime]) => ({
+		appointmentid,
+		starttime,
+		date: form.appointmentdate,
+		departmentid: form.departmentid,
+		providerid: form.providerid,
+	}));
 	return toItems(created, i);
 }

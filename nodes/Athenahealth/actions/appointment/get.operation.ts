@@ -15,13 +15,25 @@ export const writes = false;
 
 export const description = updateDisplayOptions(show('appointment', 'get'), [
 	appointmentIdField(),
-	{ displayName: 'Include Patient Details', name: 'showpatientdetail', type: 'boolean', default: false, description: "Whether to include the patient's record" },
+	{
+		displayName: 'Include Patient Details',
+		name: 'showpatientdetail',
+		type: 'boolean',
+		default: false,
+		description: "Whether to include the patient's record",
+	},
 	simplifyField,
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
 	const showpatientdetail = this.getNodeParameter('showpatientdetail', i, false) as boolean;
-	const body = await athenaRequest(this, { method: 'GET', path: `/appointments/${id}`, qs: showpatientdetail ? { showpatientdetail } : undefined, practiceId: practiceOf(this, i), itemIndex: i });
+	const body = await athenaRequest(this, {
+		method: 'GET',
+		path: `/appointments/${id}`,
+		qs: showpatientdetail ? { showpatientdetail } : undefined,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems(simplified(this, i, 'appointment', [single(body)]), i);
 }

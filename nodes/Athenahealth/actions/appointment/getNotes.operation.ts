@@ -7,16 +7,31 @@ import { idParam, practiceOf } from '../params';
 import { appointmentIdField } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Notes', value: 'getNotes', action: 'Get the notes of an appointment' };
+export const option = {
+	name: 'Get Notes',
+	value: 'getNotes',
+	action: 'Get the notes of an appointment',
+};
 
 export const toolDescription = `Get the notes of an athenahealth appointment by appointment ID (${ID}). Returns the notes.`;
 
 export const writes = false;
 
-export const description = updateDisplayOptions(show('appointment', 'getNotes'), [appointmentIdField()]);
+export const description = updateDisplayOptions(show('appointment', 'getNotes'), [
+	appointmentIdField(),
+]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
-	const notes = await athenaList(this, { method: 'GET', path: `/appointments/${id}/notes`, wrapper: 'notes', practiceId: practiceOf(this, i), itemIndex: i });
-	return toItems(notes.map((n) => ({ appointmentid: id, ...n })), i);
+	const notes = await athenaList(this, {
+		method: 'GET',
+		path: `/appointments/${id}/notes`,
+		wrapper: 'notes',
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
+	return toItems(
+		notes.map((n) => ({ appointmentid: id, ...n })),
+		i,
+	);
 }

@@ -8,7 +8,12 @@ import { patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Reschedule', value: 'reschedule', action: 'Reschedule an appointment', description: 'Move a booked appointment into another open slot' };
+export const option = {
+	name: 'Reschedule',
+	value: 'reschedule',
+	action: 'Reschedule an appointment',
+	description: 'Move a booked appointment into another open slot',
+};
 
 export const toolDescription = `Move a booked athenahealth appointment into another open slot. Needs the booked appointment ID, the new open slot's appointment ID and the patient ID (${ID}). Returns the new appointment.`;
 
@@ -26,7 +31,12 @@ export const description = updateDisplayOptions(show('appointment', 'reschedule'
 		default: {},
 		options: [
 			{ displayName: 'Reschedule Reason', name: 'reschedulereason', type: 'string', default: '' },
-			{ displayName: 'Cancel Reason ID', name: 'appointmentcancelreasonid', type: 'string', default: '' },
+			{
+				displayName: 'Cancel Reason ID',
+				name: 'appointmentcancelreasonid',
+				type: 'string',
+				default: '',
+			},
 			timeoutOption,
 		],
 	},
@@ -36,18 +46,41 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'appointmentId', i, 'Appointment ID')!;
 	const newappointmentid = idParam(this, 'newAppointmentId', i, 'New Slot ID')!;
 	const patientid = idParam(this, 'patientId', i, 'Patient')!;
-	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as IDataObject & { timeout?: number };
+	const { timeout, ...options } = this.getNodeParameter('options', i, {}) as IDataObject & {
+		timeout?: number;
+	};
 	const practiceId = practiceOf(this, i);
 	const { result, recovered } = await writeThenVerify(
 		this,
 		i,
-		async () => await athenaRequest(this, { method: 'PUT', path: `/appointments/${id}/reschedule`, form: compact({ newappointmentid, patientid, ...options }), practiceId, itemIndex: i, timeoutMs: timeout }),
-		async () => String((await getAppointment(this, newappointmentid, practiceId, i)).patientid ?? '') === patientid,
+		async () =>
+			await athenaRequest(this, {
+				method: 'PUT',
+				path: `/appointments/${id}/reschedule`,
+				form: compact({ newappointmentid, patientid, ...options }),
+				practiceId,
+				itemIndex: i,
+				timeoutMs: timeout,
+			}),
+		async () =>
+			String((await getAppointment(this, newappointmentid, practiceId, i)).patientid ?? '') ===
+			patientid,
 		{
 			what: `the move of appointment ${id} to slot ${newappointmentid}`,
 			check: `Slot ${newappointmentid} may now hold the appointment and appointment ${id} may be cancelled. Check both with Appointment Get before moving it again.`,
 		},
 	);
-	const appointment = result ? single(result) : await getAppointment(this, newappointmentid, practiceId, i);
-	return toItems([{ ...appointment, previousappointmentid: id, ...(recovered ? { recoveredAfterUnconfirmedReschedule: true } : {}) }], i);
+	const appointment = result
+		? single(result)
+		: await getAppointment(this, newappointmentid, practiceId, i);
+	return toItems(
+		[
+			{
+				...appointment,
+				previousappointmentid: id,
+				...(recovered ? { recoveredAfterUnconfirmedReschedule: true } : {}),
+			},
+		],
+		i,
+	);
 }

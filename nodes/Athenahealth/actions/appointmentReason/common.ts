@@ -26,12 +26,21 @@ export const scope: INodeProperties[] = [
 ];
 
 export async function reasons(ctx: IExecuteFunctions, i: number, limit?: number) {
-	const type = listedValue(ctx.getNode(), ctx.getNodeParameter('patientType', i, 'all'), PATIENT_TYPES, 'Patient Type', i);
+	const type = listedValue(
+		ctx.getNode(),
+		ctx.getNodeParameter('patientType', i, 'all'),
+		PATIENT_TYPES,
+		'Patient Type',
+		i,
+	);
 	return await athenaList(ctx, {
 		method: 'GET',
 		path: type === 'all' ? '/patientappointmentreasons' : `/patientappointmentreasons/${type}`,
 		wrapper: 'patientappointmentreasons',
-		qs: { departmentid: idParam(ctx, 'departmentId', i, 'Department'), providerid: idParam(ctx, 'providerId', i, 'Provider') },
+		qs: {
+			departmentid: idParam(ctx, 'departmentId', i, 'Department'),
+			providerid: idParam(ctx, 'providerId', i, 'Provider'),
+		},
 		practiceId: practiceOf(ctx, i),
 		itemIndex: i,
 		maxItems: limit,

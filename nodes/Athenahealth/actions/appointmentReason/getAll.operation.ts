@@ -6,13 +6,21 @@ import { maxItems } from '../params';
 import { ID } from '../toolText';
 import { reasons, scope } from './common';
 
-export const option = { name: 'Get Many', value: 'getAll', action: 'Get many appointment reasons', description: "List the practice's appointment reasons" };
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many appointment reasons',
+	description: "List the practice's appointment reasons",
+};
 
 export const toolDescription = `List the appointment reasons patients can book with a department and provider (${ID}). Returns reasons with reason ID and name.`;
 
 export const writes = false;
 
-export const description = updateDisplayOptions(show('appointmentReason', 'getAll'), [...scope, ...returnAllAndLimit]);
+export const description = updateDisplayOptions(show('appointmentReason', 'getAll'), [
+	...scope,
+	...returnAllAndLimit,
+]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	return toItems(await reasons(this, i, maxItems(this, i)), i);

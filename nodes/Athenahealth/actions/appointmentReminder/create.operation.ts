@@ -4,7 +4,12 @@ import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { toItems } from '../output';
 import { compact, dateParam, idParam, practiceOf } from '../params';
-import { appointmentTypeLocator, departmentLocator, patientLocator, providerLocator } from '../locators';
+import {
+	appointmentTypeLocator,
+	departmentLocator,
+	patientLocator,
+	providerLocator,
+} from '../locators';
 import { DATE, ID } from '../toolText';
 import { REMINDERS_PATH } from './common';
 
@@ -17,7 +22,15 @@ export const writes = true;
 export const description = updateDisplayOptions(show('appointmentReminder', 'create'), [
 	patientLocator(),
 	departmentLocator(),
-	{ displayName: 'Approximate Date', name: 'approximateDate', type: 'string', default: '', required: true, placeholder: '2027-05-01', description: 'Around when the patient should be seen' },
+	{
+		displayName: 'Approximate Date',
+		name: 'approximateDate',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2027-05-01',
+		description: 'Around when the patient should be seen',
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -28,7 +41,12 @@ export const description = updateDisplayOptions(show('appointmentReminder', 'cre
 			{ ...appointmentTypeLocator(false, 'appointmenttypeid'), displayName: 'Appointment Type' },
 			{ ...providerLocator(false, 'providerid'), displayName: 'Provider' },
 			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
-			{ displayName: 'Patient Instructions', name: 'patientinstructions', type: 'string', default: '' },
+			{
+				displayName: 'Patient Instructions',
+				name: 'patientinstructions',
+				type: 'string',
+				default: '',
+			},
 		],
 	},
 ]);
@@ -39,11 +57,21 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		patientid: idParam(this, 'patientId', i, 'Patient'),
 		departmentid: idParam(this, 'departmentId', i, 'Department'),
 		approximatedate: dateParam(this, 'approximateDate', i, 'Approximate Date'),
-		appointmenttypeid: extra.appointmenttypeid ? idParam(this, 'additionalFields.appointmenttypeid', i, 'Appointment Type') : undefined,
-		providerid: extra.providerid ? idParam(this, 'additionalFields.providerid', i, 'Provider') : undefined,
+		appointmenttypeid: extra.appointmenttypeid
+			? idParam(this, 'additionalFields.appointmenttypeid', i, 'Appointment Type')
+			: undefined,
+		providerid: extra.providerid
+			? idParam(this, 'additionalFields.providerid', i, 'Provider')
+			: undefined,
 		note: extra.note,
 		patientinstructions: extra.patientinstructions,
 	});
-	const body = (await athenaRequest(this, { method: 'POST', path: REMINDERS_PATH, form, practiceId: practiceOf(this, i), itemIndex: i })) as IDataObject;
+	const body = (await athenaRequest(this, {
+		method: 'POST',
+		path: REMINDERS_PATH,
+		form,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	})) as IDataObject;
 	return toItems([{ appointmentreminderid: body.appointmentreminderid, ...form }], i);
 }

@@ -13,10 +13,17 @@ export const toolDescription = `Delete an athenahealth appointment reminder by r
 
 export const writes = true;
 
-export const description = updateDisplayOptions(show('appointmentReminder', 'delete'), [reminderId]);
+export const description = updateDisplayOptions(show('appointmentReminder', 'delete'), [
+	reminderId,
+]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'reminderId', i, 'Reminder ID')!;
-	await athenaRequest(this, { method: 'DELETE', path: `${REMINDERS_PATH}/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+	await athenaRequest(this, {
+		method: 'DELETE',
+		path: `${REMINDERS_PATH}/${id}`,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems([{ appointmentreminderid: id, deleted: true }], i);
 }

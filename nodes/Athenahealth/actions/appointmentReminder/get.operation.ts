@@ -17,6 +17,11 @@ export const description = updateDisplayOptions(show('appointmentReminder', 'get
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'reminderId', i, 'Reminder ID')!;
-	const body = await athenaRequest(this, { method: 'GET', path: `${REMINDERS_PATH}/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+	const body = await athenaRequest(this, {
+		method: 'GET',
+		path: `${REMINDERS_PATH}/${id}`,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems([body as IDataObject], i);
 }

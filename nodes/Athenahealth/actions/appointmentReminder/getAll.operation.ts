@@ -8,7 +8,11 @@ import { departmentLocator, patientLocator } from '../locators';
 import { DATE, ID } from '../toolText';
 import { REMINDERS_PATH } from './common';
 
-export const option = { name: 'Get Many', value: 'getAll', action: 'Get many appointment reminders' };
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many appointment reminders',
+};
 
 export const toolDescription = `List athenahealth appointment reminders of a department (${ID}) between a start and end date (${DATE}). Returns reminders with reminder ID, patient ID and date.`;
 
@@ -16,10 +20,30 @@ export const writes = false;
 
 export const description = updateDisplayOptions(show('appointmentReminder', 'getAll'), [
 	departmentLocator(),
-	{ displayName: 'Start Date', name: 'startDate', type: 'string', default: '', required: true, placeholder: '2026-12-01' },
-	{ displayName: 'End Date', name: 'endDate', type: 'string', default: '', required: true, placeholder: '2027-12-01' },
+	{
+		displayName: 'Start Date',
+		name: 'startDate',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2026-12-01',
+	},
+	{
+		displayName: 'End Date',
+		name: 'endDate',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2027-12-01',
+	},
 	{ ...patientLocator(false), description: 'Leave empty for every patient' },
-	{ displayName: 'Include Deleted', name: 'showdeleted', type: 'boolean', default: false, description: 'Whether to include deleted reminders' },
+	{
+		displayName: 'Include Deleted',
+		name: 'showdeleted',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include deleted reminders',
+	},
 	...returnAllAndLimit,
 ]);
 
@@ -34,6 +58,14 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		patientid: idParam(this, 'patientId', i, 'Patient', true),
 		showdeleted: this.getNodeParameter('showdeleted', i, false) || undefined,
 	});
-	const records = await athenaList(this, { method: 'GET', path: REMINDERS_PATH, wrapper: 'reminders', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
+	const records = await athenaList(this, {
+		method: 'GET',
+		path: REMINDERS_PATH,
+		wrapper: 'reminders',
+		qs,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+		maxItems: maxItems(this, i),
+	});
 	return toItems(records, i);
 }

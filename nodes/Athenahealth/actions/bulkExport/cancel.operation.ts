@@ -7,9 +7,15 @@ import { practiceOf } from '../params';
 import { checkpoints } from './download';
 import { statusUrlField } from './fields';
 
-export const option = { name: 'Cancel', value: 'cancel', action: 'Cancel a bulk export', description: 'Tell athena to stop the export and delete its files (DELETE)' };
+export const option = {
+	name: 'Cancel',
+	value: 'cancel',
+	action: 'Cancel a bulk export',
+	description: 'Tell athena to stop the export and delete its files (DELETE)',
+};
 
-export const toolDescription = 'Cancel a running athenahealth FHIR bulk export by its status URL. Returns the result.';
+export const toolDescription =
+	'Cancel a running athenahealth FHIR bulk export by its status URL. Returns the result.';
 
 export const writes = true;
 

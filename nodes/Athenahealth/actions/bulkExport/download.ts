@@ -1,6 +1,11 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { downloadToBinary, readResources, type FileAccess, type Manifest } from '../../transport/bulk';
+import {
+	downloadToBinary,
+	readResources,
+	type FileAccess,
+	type Manifest,
+} from '../../transport/bulk';
 import type { FhirScope } from '../../transport/fhir';
 import { afterSuccess } from '../router';
 
@@ -34,7 +39,10 @@ function checkpointFor(ctx: IExecuteFunctions, statusUrl: string): Checkpoint {
 	return all[statusUrl];
 }
 
-async function stillStored(ctx: IExecuteFunctions, binary: IBinaryData | undefined): Promise<boolean> {
+async function stillStored(
+	ctx: IExecuteFunctions,
+	binary: IBinaryData | undefined,
+): Promise<boolean> {
 	if (!binary?.id) return false;
 	try {
 		await ctx.helpers.getBinaryMetadata(binary.id);
@@ -46,7 +54,9 @@ async function stillStored(ctx: IExecuteFunctions, binary: IBinaryData | undefin
 
 function tokenOrigins(value: unknown): Set<string> {
 	const out = new Set<string>();
-	for (const part of String(value ?? '').split(/[\s,]+/).filter(Boolean)) {
+	for (const part of String(value ?? '')
+		.split(/[\s,]+/)
+		.filter(Boolean)) {
 		try {
 			out.add(new URL(part).origin);
 		} catch {
@@ -57,11 +67,22 @@ function tokenOrigins(value: unknown): Set<string> {
 }
 
 /** The export's files as items: binary NDJSON files or parsed resources; error files as OperationOutcome items. */
-export async function deliverFiles(ctx: IExecuteFunctions, scope: FhirScope, statusUrl: string, manifest: Manifest, i: number): Promise<INodeExecutionData[]> {
+export async function deliverFiles(
+	ctx: IExecuteFunctions,
+	scope: FhirScope,
+	statusUrl: string,
+	manifest: Manifest,
+	i: number,
+): Promise<INodeExecutionData[]> {
 	const output = ctx.getNodeParameter('output', i, 'binary') as string;
 	const options = ctx.getNodeParameter('downloadOptions', i, {}) as IDataObject;
-	const access: FileAccess = { requiresAccessToken: manifest.requiresAccessToken !== false, tokenOrigins: tokenOrigins(options.authOrigins), itemIndex: i };
-	const checkpoint = options.resume !== false && output === 'binary' ? checkpointFor(ctx, statusUrl) : undefined;
+	const access: FileAccess = {
+		requiresAccessToken: manifest.requiresAccessToken !== false,
+		tokenOrigins: tokenOrigins(options.authOrigins),
+		itemIndex: i,
+	};
+	const checkpoint =
+		options.resume !== false && output === 'binary' ? checkpointFor(ctx, statusUrl) : undefined;
 	const delivered: FileRecord[] = [];
 	const items: INodeExecutionData[] = [];
 	const pairedItem = { item: i };
@@ -84,11 +105,21 @@ export async function deliverFiles(ctx: IExecuteFunctions, scope: FhirScope, sta
 			if (!binary) {
 				binary = await downloadToBinary(ctx, scope, file, index, access);
 				// recorded at once, so a failure on a later file keeps this one
-				if (checkpoint) checkpoint.files[file.url] = { binary: binary.id ? binary : undefined, delivered: false };
+				if (checkpoint)
+					checkpoint.files[file.url] = { binary: binary.id ? binary : undefined, delivered: false };
 			}
 			if (checkpoint) delivered.push(checkpoint.files[file.url]);
 			items.push({
-				json: { type: file.type, url: file.url, count: file.count, bytes: binary.bytes, fileName: binary.fileName, statusUrl, transactionTime: manifest.transactionTime, resumed },
+				json: {
+					type: file.type,
+					url: file.url,
+					count: file.count,
+					bytes: binary.bytes,
+					fileName: binary.fileName,
+					statusUrl,
+					transactionTime: manifest.transactionTime,
+					resumed,
+				},
 				binary: { [property]: binary },
 				pairedItem,
 			});
@@ -96,7 +127,8 @@ export async function deliverFiles(ctx: IExecuteFunctions, scope: FhirScope, sta
 	}
 	for (const file of manifest.error) {
 		if (checkpoint?.files[file.url]?.delivered) continue;
-		for (const json of await readResources(ctx, scope, file, 'OperationOutcome', 100_000, access)) items.push({ json, pairedItem });
+		for (const json of await readResources(ctx, scope, file, 'OperationOutcome', 100_000, access))
+			items.push({ json, pairedItem });
 		if (checkpoint) delivered.push((checkpoint.files[file.url] = { delivered: false }));
 	}
 	afterSuccess(ctx, () => {

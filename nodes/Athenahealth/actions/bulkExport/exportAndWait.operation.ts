@@ -1,5 +1,11 @@
 import { createHash } from 'crypto';
-import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { cancelExport, kickOff, waitForManifest, type Manifest } from '../../transport/bulk';
 import { asNodeError } from '../../transport/errors';
@@ -10,9 +16,15 @@ import { afterSuccess } from '../router';
 import { checkpoints, deliverFiles } from './download';
 import { downloadFields, exportRequest, startFields } from './fields';
 
-export const option = { name: 'Export and Wait', value: 'exportAndWait', action: 'Export and wait for the files', description: 'Start an export, wait until it is ready, and download its files' };
+export const option = {
+	name: 'Export and Wait',
+	value: 'exportAndWait',
+	action: 'Export and wait for the files',
+	description: 'Start an export, wait until it is ready, and download its files',
+};
 
-export const toolDescription = 'Run an athenahealth FHIR bulk export and wait for its files. Not meant for agents: large binary output.';
+export const toolDescription =
+	'Run an athenahealth FHIR bulk export and wait for its files. Not meant for agents: large binary output.';
 
 export const writes = false;
 
@@ -24,7 +36,8 @@ export const description = updateDisplayOptions(show('bulkExport', 'exportAndWai
 		type: 'number',
 		default: 60,
 		typeOptions: { minValue: 1 },
-		description: 'Give up waiting after this long; running the node again continues with the same export',
+		description:
+			'Give up waiting after this long; running the node again continues with the same export',
 	},
 	...downloadFields,
 	{
@@ -32,7 +45,8 @@ export const description = updateDisplayOptions(show('bulkExport', 'exportAndWai
 		name: 'deleteWhenDone',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to tell athena (DELETE) that the files may be removed once they are downloaded',
+		description:
+			'Whether to tell athena (DELETE) that the files may be removed once they are downloaded',
 	},
 ]);
 
@@ -52,7 +66,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	// The same request in a later run re-attaches to the export it started instead of starting another.
 	const data = this.getWorkflowStaticData('node');
 	const pending = (data.pendingExports ??= {}) as IDataObject;
-	const key = createHash('sha1').update(JSON.stringify([scope.base, scope.practiceId, req])).digest('hex');
+	const key = createHash('sha1')
+		.update(JSON.stringify([scope.base, scope.practiceId, req]))
+		.digest('hex');
 
 	// Forgets an export athena reports as failed, so the next run starts a new one, and says so.
 	const wait = async (url: string) => {
@@ -65,7 +81,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			const e = error as NodeApiError;
 			throw new NodeApiError(this.getNode(), (e.errorResponse ?? {}) as JsonObject, {
 				message: `athena reports that the export failed (HTTP ${String(e.httpCode)}): ${e.message}`,
-				description: `This node has forgotten that export, so the next run starts a new one. ${e.description ?? ''}`.trim(),
+				description:
+					`This node has forgotten that export, so the next run starts a new one. ${e.description ?? ''}`.trim(),
 				httpCode: e.httpCode ?? undefined,
 				itemIndex: i,
 			});
@@ -88,7 +105,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		// n8n saves static data only when the execution ends: if n8n stops before that, the next run
 		// cannot know this export. This line (at warn, so n8n's usual log levels keep it) names it so
 		// it can be found and cancelled.
-		this.logger.info(`athenahealth: bulk export started, status URL ${statusUrl} (if n8n stops before this execution ends, cancel it with Bulk Export → Cancel)`);
+		this.logger.info(
+			`athenahealth: bulk export started, status URL ${statusUrl} (if n8n stops before this execution ends, cancel it with Bulk Export → Cancel)`,
+		);
 		manifest = await wait(statusUrl);
 	}
 	const items = await deliverFiles(this, scope, statusUrl, manifest, i);

@@ -15,7 +15,8 @@ export const startFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'a-1.c-195900 (the practice)',
-		description: "The group to export. Empty exports the whole practice (athena's Group a-1.c-{practiceid}, the only export athena offers).",
+		description:
+			"The group to export. Empty exports the whole practice (athena's Group a-1.c-{practiceid}, the only export athena offers).",
 	},
 	{
 		displayName: 'Resource Types',
@@ -23,7 +24,8 @@ export const startFields: INodeProperties[] = [
 		type: 'multiOptions',
 		default: [],
 		options: BULK_TYPES.map((t) => ({ name: t, value: t })),
-		description: 'Types to export (_type). None selected exports every type the app may read; athena recommends choosing a few.',
+		description:
+			'Types to export (_type). None selected exports every type the app may read; athena recommends choosing a few.',
 	},
 	{
 		displayName: 'Since',
@@ -39,10 +41,40 @@ export const startFields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Elements', name: 'elements', type: 'string', default: '', placeholder: 'code,subject,status', description: 'Only these top-level elements (_elements, comma-separated)' },
-			{ displayName: 'Kick-Off Method', name: 'method', type: 'options', options: [{ name: 'GET (Query Parameters)', value: 'GET' }, { name: 'POST (Parameters Body)', value: 'POST' }], default: 'GET', description: 'How the export is requested' },
-			{ displayName: 'Output Format', name: 'outputFormat', type: 'string', default: 'application/fhir+ndjson', description: 'The _outputFormat to ask for' },
-			{ displayName: 'Type Filter', name: 'typeFilter', type: 'string', default: '', placeholder: 'Observation?category=laboratory', description: 'FHIR search queries that narrow each type (_typeFilter, comma-separated)' },
+			{
+				displayName: 'Elements',
+				name: 'elements',
+				type: 'string',
+				default: '',
+				placeholder: 'code,subject,status',
+				description: 'Only these top-level elements (_elements, comma-separated)',
+			},
+			{
+				displayName: 'Kick-Off Method',
+				name: 'method',
+				type: 'options',
+				options: [
+					{ name: 'GET (Query Parameters)', value: 'GET' },
+					{ name: 'POST (Parameters Body)', value: 'POST' },
+				],
+				default: 'GET',
+				description: 'How the export is requested',
+			},
+			{
+				displayName: 'Output Format',
+				name: 'outputFormat',
+				type: 'string',
+				default: 'application/fhir+ndjson',
+				description: 'The _outputFormat to ask for',
+			},
+			{
+				displayName: 'Type Filter',
+				name: 'typeFilter',
+				type: 'string',
+				default: '',
+				placeholder: 'Observation?category=laboratory',
+				description: 'FHIR search queries that narrow each type (_typeFilter, comma-separated)',
+			},
 		],
 	},
 ];
@@ -53,7 +85,7 @@ export const statusUrlField: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.statusUrl }}',
 	required: true,
-	description: 'The status URL the Start operation returned (athena\'s Content-Location)',
+	description: "The status URL the Start operation returned (athena's Content-Location)",
 };
 
 export const downloadFields: INodeProperties[] = [
@@ -62,8 +94,16 @@ export const downloadFields: INodeProperties[] = [
 		name: 'output',
 		type: 'options',
 		options: [
-			{ name: 'One Binary NDJSON File per Item', value: 'binary', description: 'Streams each file into n8n binary data; memory stays flat whatever the size' },
-			{ name: 'One Resource per Item', value: 'resources', description: 'Parses the files into items, up to Max Resources' },
+			{
+				name: 'One Binary NDJSON File per Item',
+				value: 'binary',
+				description: 'Streams each file into n8n binary data; memory stays flat whatever the size',
+			},
+			{
+				name: 'One Resource per Item',
+				value: 'resources',
+				description: 'Parses the files into items, up to Max Resources',
+			},
 		],
 		default: 'binary',
 	},
@@ -96,7 +136,8 @@ export const downloadFields: INodeProperties[] = [
 				name: 'resume',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to skip files this node already output for the same status URL, and re-use files it finished before an interruption instead of fetching them again (binary output, active workflows)',
+				description:
+					'Whether to skip files this node already output for the same status URL, and re-use files it finished before an interruption instead of fetching them again (binary output, active workflows)',
 			},
 			{
 				displayName: 'Send Authorization To Origins',
@@ -104,7 +145,8 @@ export const downloadFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://files.example.com',
-				description: "Other origins (comma-separated) that may receive the access token when the manifest says files need it. By default the token goes only to athena's API origin.",
+				description:
+					"Other origins (comma-separated) that may receive the access token when the manifest says files need it. By default the token goes only to athena's API origin.",
 			},
 		],
 	},
@@ -113,21 +155,36 @@ export const downloadFields: INodeProperties[] = [
 /** Kick-off parameters from the node's fields, validated before any call. */
 export function exportRequest(ctx: IExecuteFunctions, i: number, practiceId: string) {
 	const rawGroup = String(ctx.getNodeParameter('groupId', i, '') ?? '').trim();
-	const groupId = rawGroup ? fhirId(ctx.getNode(), rawGroup.replace(/^Group\//, ''), 'Group', practiceId, 'Group ID', i) : `a-1.c-${practiceId}`;
+	const groupId = rawGroup
+		? fhirId(ctx.getNode(), rawGroup.replace(/^Group\//, ''), 'Group', practiceId, 'Group ID', i)
+		: `a-1.c-${practiceId}`;
 	const params: Array<[string, string]> = [];
 	const listed = BULK_TYPES.map((t) => ({ name: t, value: t }));
-	const types = (ctx.getNodeParameter('resourceTypes', i, []) as unknown[]).map((t) => listedValue(ctx.getNode(), t, listed, 'Resource Types', i));
+	const types = (ctx.getNodeParameter('resourceTypes', i, []) as unknown[]).map((t) =>
+		listedValue(ctx.getNode(), t, listed, 'Resource Types', i),
+	);
 	if (types.length) params.push(['_type', types.join(',')]);
 	const sinceRaw = ctx.getNodeParameter('since', i, '') as string;
 	if (sinceRaw) {
 		dateValue(ctx, sinceRaw, i, 'Since', { withTime: true });
 		const since = new Date(sinceRaw);
-		if (Number.isNaN(since.getTime())) throw inputError(ctx, i, 'Since is not a date-time', 'Use an ISO date-time such as 2026-01-01T00:00:00Z.');
+		if (Number.isNaN(since.getTime()))
+			throw inputError(
+				ctx,
+				i,
+				'Since is not a date-time',
+				'Use an ISO date-time such as 2026-01-01T00:00:00Z.',
+			);
 		params.push(['_since', since.toISOString()]);
 	}
 	const o = ctx.getNodeParameter('exportOptions', i, {}) as IDataObject;
 	if (o.typeFilter) params.push(['_typeFilter', String(o.typeFilter)]);
 	if (o.elements) params.push(['_elements', String(o.elements)]);
 	if (o.outputFormat) params.push(['_outputFormat', String(o.outputFormat)]);
-	return { groupId, params, types, method: (o.method === 'POST' ? 'POST' : 'GET') as 'GET' | 'POST' };
+	return {
+		groupId,
+		params,
+		types,
+		method: (o.method === 'POST' ? 'POST' : 'GET') as 'GET' | 'POST',
+	};
 }

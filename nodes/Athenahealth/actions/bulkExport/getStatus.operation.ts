@@ -6,9 +6,15 @@ import { show } from '../fields';
 import { practiceOf } from '../params';
 import { statusUrlField } from './fields';
 
-export const option = { name: 'Get Status', value: 'getStatus', action: 'Get the status of a bulk export', description: 'Ask once whether the export is ready; gives the progress or the file list' };
+export const option = {
+	name: 'Get Status',
+	value: 'getStatus',
+	action: 'Get the status of a bulk export',
+	description: 'Ask once whether the export is ready; gives the progress or the file list',
+};
 
-export const toolDescription = 'Get the status of an athenahealth FHIR bulk export by its status URL. Returns progress, or the file list when done.';
+export const toolDescription =
+	'Get the status of an athenahealth FHIR bulk export by its status URL. Returns progress, or the file list when done.';
 
 export const writes = false;
 
@@ -19,9 +25,23 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const statusUrl = statusUrlOf(this, scope, this.getNodeParameter('statusUrl', i), i);
 	const status = await getStatus(this, scope, statusUrl, i);
 	if (status.state === 'in-progress') {
-		const retryAfterSeconds = status.retryAfterMs === undefined ? undefined : Math.ceil(status.retryAfterMs / 1000);
-		return [{ json: { statusUrl, status: 'in-progress', progress: status.progress, retryAfterSeconds } }];
+		const retryAfterSeconds =
+			status.retryAfterMs === undefined ? undefined : Math.ceil(status.retryAfterMs / 1000);
+		return [
+			{ json: { statusUrl, status: 'in-progress', progress: status.progress, retryAfterSeconds } },
+		];
 	}
 	const { manifest } = status;
-	return [{ json: { statusUrl, status: 'complete', transactionTime: manifest.transactionTime, requiresAccessToken: manifest.requiresAccessToken, output: manifest.output, error: manifest.error } }];
+	return [
+		{
+			json: {
+				statusUrl,
+				status: 'complete',
+				transactionTime: manifest.transactionTime,
+				requiresAccessToken: manifest.requiresAccessToken,
+				output: manifest.output,
+				error: manifest.error,
+			},
+		},
+	];
 }

@@ -6,9 +6,15 @@ import { show } from '../fields';
 import { practiceOf } from '../params';
 import { exportRequest, startFields } from './fields';
 
-export const option = { name: 'Start', value: 'start', action: 'Start a bulk export', description: "Kick off a FHIR $export of the practice's group" };
+export const option = {
+	name: 'Start',
+	value: 'start',
+	action: 'Start a bulk export',
+	description: "Kick off a FHIR $export of the practice's group",
+};
 
-export const toolDescription = 'Start an athenahealth FHIR bulk export. Returns the status URL to poll.';
+export const toolDescription =
+	'Start an athenahealth FHIR bulk export. Returns the status URL to poll.';
 
 export const writes = false;
 
@@ -19,5 +25,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const req = exportRequest(this, i, scope.practiceId);
 	requireScopes(this, scope, req.types, i);
 	const { statusUrl, request } = await kickOff(this, scope, req.groupId, req.params, req.method, i);
-	return [{ json: { statusUrl, request, groupId: req.groupId, startedAt: new Date().toISOString() } }];
+	return [
+		{ json: { statusUrl, request, groupId: req.groupId, startedAt: new Date().toISOString() } },
+	];
 }

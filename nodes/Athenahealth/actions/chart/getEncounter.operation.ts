@@ -6,7 +6,12 @@ import { single, toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Encounter', value: 'getEncounter', action: 'Get an encounter', description: 'Read one encounter by its ID (digits); returns the encounter' };
+export const option = {
+	name: 'Get Encounter',
+	value: 'getEncounter',
+	action: 'Get an encounter',
+	description: 'Read one encounter by its ID (digits); returns the encounter',
+};
 
 export const toolDescription = `Get one athenahealth encounter (visit) by encounter ID (${ID}). Returns date, provider, department, status and diagnoses.`;
 
@@ -14,7 +19,15 @@ export const writes = false;
 
 export const encounterIdField = (operation: string): INodeProperties[] =>
 	updateDisplayOptions(show('chart', operation), [
-		{ displayName: 'Encounter ID', name: 'encounterId', type: 'string', default: '', required: true, placeholder: '32705', description: 'The encounter (digits), e.g. encounterid from Get Many Encounters' },
+		{
+			displayName: 'Encounter ID',
+			name: 'encounterId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '32705',
+			description: 'The encounter (digits), e.g. encounterid from Get Many Encounters',
+		},
 	]);
 
 export const description = encounterIdField('getEncounter');
@@ -23,6 +36,11 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'encounterId', i, 'Encounter ID')!;
 	// singular "encounter" in this path, and an array of one in the answer
 	// (docs/athena-behaviour.md#encounters)
-	const body = await athenaRequest(this, { method: 'GET', path: `/chart/encounter/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+	const body = await athenaRequest(this, {
+		method: 'GET',
+		path: `/chart/encounter/${id}`,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems([single(body)], i);
 }

@@ -6,7 +6,12 @@ import { idParam, practiceOf } from '../params';
 import { encounterIdField } from './getEncounter.operation';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Encounter Summary', value: 'getEncounterSummary', action: 'Get the summary of an encounter', description: "Read an encounter's clinical summary (encounter ID, digits); returns summaryhtml" };
+export const option = {
+	name: 'Get Encounter Summary',
+	value: 'getEncounterSummary',
+	action: 'Get the summary of an encounter',
+	description: "Read an encounter's clinical summary (encounter ID, digits); returns summaryhtml",
+};
 
 export const toolDescription = `Get the summary of one athenahealth encounter by encounter ID (${ID}). Returns the visit summary (HTML text from athena).`;
 
@@ -17,6 +22,11 @@ export const description = encounterIdField('getEncounterSummary');
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'encounterId', i, 'Encounter ID')!;
 	// plural "encounters" here; the summary is HTML inside JSON
-	const body = (await athenaRequest(this, { method: 'GET', path: `/chart/encounters/${id}/summary`, practiceId: practiceOf(this, i), itemIndex: i })) as IDataObject;
+	const body = (await athenaRequest(this, {
+		method: 'GET',
+		path: `/chart/encounters/${id}/summary`,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	})) as IDataObject;
 	return toItems([{ encounterid: id, summaryhtml: body?.summaryhtml ?? '' }], i);
 }

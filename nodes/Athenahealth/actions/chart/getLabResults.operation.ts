@@ -7,7 +7,13 @@ import { maxItems } from '../params';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Lab Results', value: 'getLabResults', action: 'Get the lab results of a patient', description: "Read a patient's lab results (patient and department IDs, optional date range); one item per result with its analytes" };
+export const option = {
+	name: 'Get Lab Results',
+	value: 'getLabResults',
+	action: 'Get the lab results of a patient',
+	description:
+		"Read a patient's lab results (patient and department IDs, optional date range); one item per result with its analytes",
+};
 
 export const toolDescription = `List an athenahealth patient's lab results for one department (patient ID and department ID, ${ID}). Returns one result per item with date, status and analytes.`;
 
@@ -17,14 +23,34 @@ export const description = chartFields(
 	'getLabResults',
 	[
 		...dateRangeOptions,
-		{ displayName: 'Show Abnormal Details', name: 'showabnormaldetails', type: 'boolean', default: false, description: 'Whether to include details of abnormal results' },
-		{ displayName: 'Show Hidden', name: 'showhidden', type: 'boolean', default: false, description: 'Whether to include hidden results' },
+		{
+			displayName: 'Show Abnormal Details',
+			name: 'showabnormaldetails',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to include details of abnormal results',
+		},
+		{
+			displayName: 'Show Hidden',
+			name: 'showhidden',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to include hidden results',
+		},
 	],
 	returnAllAndLimit,
 );
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const call = chartCall(this, i);
-	const records = await athenaList(this, { method: 'GET', path: `/chart/${call.patientId}/labresults`, wrapper: 'results', qs: call.qs, practiceId: call.practiceId, itemIndex: i, maxItems: maxItems(this, i) });
+	const records = await athenaList(this, {
+		method: 'GET',
+		path: `/chart/${call.patientId}/labresults`,
+		wrapper: 'results',
+		qs: call.qs,
+		practiceId: call.practiceId,
+		itemIndex: i,
+		maxItems: maxItems(this, i),
+	});
 	return toItems(withPatient(call, records), i);
 }

@@ -4,7 +4,13 @@ import { toItems } from '../output';
 import { chartFields, chartSection, withPatient } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Medications', value: 'getMedications', action: 'Get the medications of a patient', description: "Read a patient's medications (patient and department IDs); one item per medication entry" };
+export const option = {
+	name: 'Get Medications',
+	value: 'getMedications',
+	action: 'Get the medications of a patient',
+	description:
+		"Read a patient's medications (patient and department IDs); one item per medication entry",
+};
 
 export const toolDescription = `List an athenahealth patient's medications for one department (patient ID and department ID, ${ID}). Returns one medication per item with name, dosage, status and dates.`;
 
@@ -22,9 +28,27 @@ export const description = chartFields('getMedications', [
 			{ name: 'Historical', value: 'HISTORICAL' },
 		],
 	},
-	{ displayName: 'Show NDC', name: 'showndc', type: 'boolean', default: false, description: 'Whether to include NDC codes' },
-	{ displayName: 'Show Pending', name: 'showpend', type: 'boolean', default: false, description: 'Whether to include pending medications' },
-	{ displayName: 'Show RxNorm', name: 'showrxnorm', type: 'boolean', default: false, description: 'Whether to include RxNorm codes' },
+	{
+		displayName: 'Show NDC',
+		name: 'showndc',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include NDC codes',
+	},
+	{
+		displayName: 'Show Pending',
+		name: 'showpend',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include pending medications',
+	},
+	{
+		displayName: 'Show RxNorm',
+		name: 'showrxnorm',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include RxNorm codes',
+	},
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
@@ -32,6 +56,11 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	// athena sends an array of arrays: each inner array is one medication's entries (entered
 	// history, prescriptions). One item per entry; `medicationgroup` says which medication it is.
 	const groups = Array.isArray(body.medications) ? (body.medications as unknown[]) : [];
-	const entries = groups.flatMap((group, n) => (Array.isArray(group) ? group : [group]).map((entry) => ({ medicationgroup: n + 1, ...(entry as IDataObject) })));
+	const entries = groups.flatMap((group, n) =>
+		(Array.isArray(group) ? group : [group]).map((entry) => ({
+			medicationgroup: n + 1,
+			...(entry as IDataObject),
+		})),
+	);
 	return toItems(withPatient(call, entries), i);
 }

@@ -4,15 +4,33 @@ import { toItems } from '../output';
 import { chartFields, chartSection, withPatient } from './common';
 import { DATE, ID } from '../toolText';
 
-export const option = { name: 'Get Problems', value: 'getProblems', action: 'Get the problems of a patient', description: "Read a patient's problem list (patient and department IDs, digits); one item per problem" };
+export const option = {
+	name: 'Get Problems',
+	value: 'getProblems',
+	action: 'Get the problems of a patient',
+	description:
+		"Read a patient's problem list (patient and department IDs, digits); one item per problem",
+};
 
 export const toolDescription = `List an athenahealth patient's problems for one department (patient ID and department ID, ${ID}). Returns one problem per item with its code, name, status and dates (${DATE} companions).`;
 
 export const writes = false;
 
 export const description = chartFields('getProblems', [
-	{ displayName: 'Show Diagnosis Info', name: 'showdiagnosisinfo', type: 'boolean', default: false, description: 'Whether to add encounter diagnoses and the best matching ICD-10 code' },
-	{ displayName: 'Show Inactive', name: 'showinactive', type: 'boolean', default: false, description: 'Whether to include inactive (hidden) problems' },
+	{
+		displayName: 'Show Diagnosis Info',
+		name: 'showdiagnosisinfo',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to add encounter diagnoses and the best matching ICD-10 code',
+	},
+	{
+		displayName: 'Show Inactive',
+		name: 'showinactive',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include inactive (hidden) problems',
+	},
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {

@@ -10,7 +10,8 @@ export const option = {
 	name: 'Get Social History',
 	value: 'getSocialHistory',
 	action: 'Get the social history of a patient',
-	description: "Read a patient's social history (patient and department IDs, digits); one item per answered question with the section note",
+	description:
+		"Read a patient's social history (patient and department IDs, digits); one item per answered question with the section note",
 };
 
 export const toolDescription = `List an athenahealth patient's social history for one department (patient ID and department ID, ${ID}). Returns one question per item with its key, question, answer and note.`;
@@ -18,12 +19,24 @@ export const toolDescription = `List an athenahealth patient's social history fo
 export const writes = false;
 
 export const description = chartFields('getSocialHistory', [
-	{ displayName: 'Show Unanswered Questions', name: 'showunansweredquestions', type: 'boolean', default: false, description: 'Whether to include questions without an answer' },
+	{
+		displayName: 'Show Unanswered Questions',
+		name: 'showunansweredquestions',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include questions without an answer',
+	},
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const { call, body } = await chartSection(this, i, 'socialhistory');
 	// the section note qualifies every answer, so each item carries it
 	const sectionnote = body.sectionnote;
-	return toItems(withPatient(call, ((body.questions as IDataObject[]) ?? []).map((q) => ({ ...q, sectionnote }))), i);
+	return toItems(
+		withPatient(
+			call,
+			((body.questions as IDataObject[]) ?? []).map((q) => ({ ...q, sectionnote })),
+		),
+		i,
+	);
 }

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
@@ -6,14 +12,25 @@ import { safeApiPath } from '../../shared/ids';
 import { single, toItems } from '../output';
 import { practiceOf } from '../params';
 
-export const option = { name: 'Call', value: 'call', action: 'Call any athenaNet endpoint', description: 'Send a request to any athenaNet path under the practice' };
+export const option = {
+	name: 'Call',
+	value: 'call',
+	action: 'Call any athenaNet endpoint',
+	description: 'Send a request to any athenaNet path under the practice',
+};
 
-export const toolDescription = "Call any athenaNet endpoint of the practice by path, such as /patients/1. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.";
+export const toolDescription =
+	"Call any athenaNet endpoint of the practice by path, such as /patients/1. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.";
 
 // A model is told in the description above which methods write; the node cannot know in advance.
 export const writes = false;
 
-function nameValueList(name: string, displayName: string, entry: string, entryName: string): INodeProperties {
+function nameValueList(
+	name: string,
+	displayName: string,
+	entry: string,
+	entryName: string,
+): INodeProperties {
 	return {
 		displayName,
 		name,
@@ -66,7 +83,8 @@ const properties: INodeProperties[] = [
 		name: 'paginate',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to follow athena\'s next links and return every record of a list response, one item each',
+		description:
+			"Whether to follow athena's next links and return every record of a list response, one item each",
 		displayOptions: { show: { method: ['GET'] } },
 	},
 	{
@@ -75,7 +93,7 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0 },
-		description: 'Records per request; 0 uses the endpoint\'s maximum',
+		description: "Records per request; 0 uses the endpoint's maximum",
 		displayOptions: { show: { method: ['GET'], paginate: [true] } },
 	},
 	{
@@ -92,12 +110,16 @@ const properties: INodeProperties[] = [
 		name: 'idempotent',
 		type: 'boolean',
 		default: false,
-		description: 'Whether this POST/PUT/DELETE is safe to send twice, so 502-504 and dropped connections are retried. Leave off unless repeating it cannot create duplicates.',
+		description:
+			'Whether this POST/PUT/DELETE is safe to send twice, so 502-504 and dropped connections are retried. Leave off unless repeating it cannot create duplicates.',
 		displayOptions: { hide: { method: ['GET'] } },
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['customApiCall'], operation: ['call'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['customApiCall'], operation: ['call'] } },
+	properties,
+);
 
 function pairs(value: unknown, key: string): IDataObject {
 	const out: IDataObject = {};
@@ -133,7 +155,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		form: method === 'GET' ? undefined : pairs(this.getNodeParameter('form', i, {}), 'field'),
 		practiceId,
 		itemIndex: i,
-		idempotent: method === 'GET' ? true : (this.getNodeParameter('idempotent', i, false) as boolean),
+		idempotent:
+			method === 'GET' ? true : (this.getNodeParameter('idempotent', i, false) as boolean),
 	});
 	if (Array.isArray(body)) return toItems(body as IDataObject[], i);
 	return toItems([single(body)], i);

@@ -8,7 +8,13 @@ import { patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get', value: 'get', action: 'Get a document', description: "Read one of a patient's documents (patient ID, document class and its ID, digits); returns the document" };
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a document',
+	description:
+		"Read one of a patient's documents (patient ID, document class and its ID, digits); returns the document",
+};
 
 export const toolDescription = `Get one athenahealth document of a patient by patient ID and document ID (${ID}). Returns its class, date, description and status.`;
 
@@ -29,15 +35,35 @@ export const description = updateDisplayOptions(show('document', 'get'), [
 			{ name: 'Lab Result', value: 'labresult' },
 		],
 	},
-	{ displayName: 'Document ID', name: 'documentId', type: 'string', default: '', required: true, placeholder: '117707', description: 'The ID for its class (classdocumentid from Get Many, e.g. the adminid of an admin document)' },
+	{
+		displayName: 'Document ID',
+		name: 'documentId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '117707',
+		description:
+			'The ID for its class (classdocumentid from Get Many, e.g. the adminid of an admin document)',
+	},
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const patientId = idParam(this, 'patientId', i, 'Patient')!;
 	const documentClass = this.getNodeParameter('documentClass', i) as string;
 	// the class is a path segment: only the known ones go through
-	if (!DOCUMENT_CLASSES.some((c) => c.value === documentClass)) throw inputError(this, i, `Document Class "${documentClass}" is not one athena serves here`, `Use one of ${DOCUMENT_CLASSES.map((c) => c.name).join(', ')}.`);
+	if (!DOCUMENT_CLASSES.some((c) => c.value === documentClass))
+		throw inputError(
+			this,
+			i,
+			`Document Class "${documentClass}" is not one athena serves here`,
+			`Use one of ${DOCUMENT_CLASSES.map((c) => c.name).join(', ')}.`,
+		);
 	const id = idParam(this, 'documentId', i, 'Document ID')!;
-	const body = await athenaRequest(this, { method: 'GET', path: `/patients/${patientId}/documents/${documentClass}/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
+	const body = await athenaRequest(this, {
+		method: 'GET',
+		path: `/patients/${patientId}/documents/${documentClass}/${id}`,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems([{ patientid: patientId, ...withClassId(single(body)) }], i);
 }

@@ -8,7 +8,13 @@ import { departmentLocator, patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Many', value: 'getAll', action: 'Get many documents of a patient', description: "List a patient's documents (patient and department IDs, optional classes and dates); one item per document" };
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many documents of a patient',
+	description:
+		"List a patient's documents (patient and department IDs, optional classes and dates); one item per document",
+};
 
 export const toolDescription = `List an athenahealth patient's documents by patient ID and department ID (${ID}). Returns documents with document ID, class, date and description.`;
 
@@ -25,10 +31,34 @@ export const description = updateDisplayOptions(show('document', 'getAll'), [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Document Classes', name: 'documentclass', type: 'multiOptions', default: [], options: DOCUMENT_CLASSES.map((c) => ({ name: c.name, value: c.documentclass })) },
-			{ displayName: 'End Date', name: 'enddate', type: 'string', default: '', placeholder: '2026-12-31' },
-			{ displayName: 'Show Metadata', name: 'showmetadata', type: 'boolean', default: false, description: 'Whether to add file type, file size and original file name' },
-			{ displayName: 'Start Date', name: 'startdate', type: 'string', default: '', placeholder: '2026-01-01' },
+			{
+				displayName: 'Document Classes',
+				name: 'documentclass',
+				type: 'multiOptions',
+				default: [],
+				options: DOCUMENT_CLASSES.map((c) => ({ name: c.name, value: c.documentclass })),
+			},
+			{
+				displayName: 'End Date',
+				name: 'enddate',
+				type: 'string',
+				default: '',
+				placeholder: '2026-12-31',
+			},
+			{
+				displayName: 'Show Metadata',
+				name: 'showmetadata',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add file type, file size and original file name',
+			},
+			{
+				displayName: 'Start Date',
+				name: 'startdate',
+				type: 'string',
+				default: '',
+				placeholder: '2026-01-01',
+			},
 		],
 	},
 ]);
@@ -39,11 +69,25 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const qs = compact({
 		departmentid,
-		documentclass: Array.isArray(filters.documentclass) && filters.documentclass.length ? filters.documentclass.join(',') : undefined,
+		documentclass:
+			Array.isArray(filters.documentclass) && filters.documentclass.length
+				? filters.documentclass.join(',')
+				: undefined,
 		startdate: dateValue(this, filters.startdate, i, 'Start Date', { optional: true }),
 		enddate: dateValue(this, filters.enddate, i, 'End Date', { optional: true }),
 		showmetadata: filters.showmetadata ? true : undefined,
 	});
-	const records = await athenaList(this, { method: 'GET', path: `/patients/${patientId}/documents`, wrapper: 'documents', qs, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
-	return toItems(records.map((d) => ({ patientid: patientId, ...withClassId(d) })), i);
+	const records = await athenaList(this, {
+		method: 'GET',
+		path: `/patients/${patientId}/documents`,
+		wrapper: 'documents',
+		qs,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+		maxItems: maxItems(this, i),
+	});
+	return toItems(
+		records.map((d) => ({ patientid: patientId, ...withClassId(d) })),
+		i,
+	);
 }

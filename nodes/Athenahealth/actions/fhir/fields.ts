@@ -4,7 +4,9 @@ import { FHIR_TYPES, typeOptions } from '../../shared/fhirTypes';
 import { listedValue } from '../../shared/ids';
 
 // Types searched by patient (athena has no practice-wide clinical searches).
-export const PATIENT_SCOPED = FHIR_TYPES.filter((f) => f.search && f.patientScoped).map((f) => f.type);
+export const PATIENT_SCOPED = FHIR_TYPES.filter((f) => f.search && f.patientScoped).map(
+	(f) => f.type,
+);
 
 // Types athena's CapabilityStatement offers search/read for (docs/athena-behaviour.md#fhir-types).
 export const FHIR_TYPE_OPTIONS = typeOptions((f) => f.search);
@@ -19,4 +21,11 @@ export const resourceTypeField = (operations: string[]): INodeProperties => ({
 });
 
 /** The Resource Type parameter; it becomes a path segment, so only the listed types pass. */
-export const resourceTypeOf = (ctx: IExecuteFunctions, i: number) => listedValue(ctx.getNode(), ctx.getNodeParameter('resourceType', i), FHIR_TYPE_OPTIONS, 'Resource Type', i);
+export const resourceTypeOf = (ctx: IExecuteFunctions, i: number) =>
+	listedValue(
+		ctx.getNode(),
+		ctx.getNodeParameter('resourceType', i),
+		FHIR_TYPE_OPTIONS,
+		'Resource Type',
+		i,
+	);

@@ -6,9 +6,15 @@ import { show } from '../fields';
 import { practiceOf } from '../params';
 import { resourceTypeOf } from './fields';
 
-export const option = { name: 'Read', value: 'read', action: 'Read a FHIR resource', description: 'Get one resource by its FHIR ID' };
+export const option = {
+	name: 'Read',
+	value: 'read',
+	action: 'Read a FHIR resource',
+	description: 'Get one resource by its FHIR ID',
+};
 
-export const toolDescription = "Read one athenahealth FHIR R4 resource by its FHIR id (athena's form such as a-195900.E-60178, or a bare patient ID). Returns the resource.";
+export const toolDescription =
+	"Read one athenahealth FHIR R4 resource by its FHIR id (athena's form such as a-195900.E-60178, or a bare patient ID). Returns the resource.";
 
 export const writes = false;
 
@@ -20,14 +26,26 @@ export const description = updateDisplayOptions(show('fhir', 'read'), [
 		default: '',
 		required: true,
 		placeholder: 'a-195900.E-60178',
-		description: "The resource's FHIR ID in athena's form. For Patient, Practitioner and Location a bare athena ID (60178) works too.",
+		description:
+			"The resource's FHIR ID in athena's form. For Patient, Practitioner and Location a bare athena ID (60178) works too.",
 	},
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const scope = await fhirScope(this, practiceOf(this, i), i, [resourceTypeOf(this, i)]);
 	const type = resourceTypeOf(this, i);
-	const id = fhirId(this.getNode(), this.getNodeParameter('id', i), type, scope.practiceId, 'Resource ID', i);
-	const body = await fhirRequest(this, scope, { method: 'GET', url: `${scope.base}/${type}/${encodeURIComponent(id)}?ah-practice=${encodeURIComponent(practiceParam(scope.practiceId))}`, itemIndex: i });
+	const id = fhirId(
+		this.getNode(),
+		this.getNodeParameter('id', i),
+		type,
+		scope.practiceId,
+		'Resource ID',
+		i,
+	);
+	const body = await fhirRequest(this, scope, {
+		method: 'GET',
+		url: `${scope.base}/${type}/${encodeURIComponent(id)}?ah-practice=${encodeURIComponent(practiceParam(scope.practiceId))}`,
+		itemIndex: i,
+	});
 	return [{ json: body }];
 }

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { fhirId } from '../../shared/ids';
 import { fhirScope, fhirSearchPages, practiceParam } from '../../transport/fhir';
@@ -6,9 +11,15 @@ import { returnAllAndLimit, show } from '../fields';
 import { inputError, maxItems, practiceOf } from '../params';
 import { PATIENT_SCOPED, resourceTypeOf } from './fields';
 
-export const option = { name: 'Search', value: 'search', action: 'Search FHIR resources', description: 'Search one resource type in the practice, following every page' };
+export const option = {
+	name: 'Search',
+	value: 'search',
+	action: 'Search FHIR resources',
+	description: 'Search one resource type in the practice, following every page',
+};
 
-export const toolDescription = "Search athenahealth FHIR R4 resources of one type, usually for a patient (a patient ID as digits or athena's FHIR id such as a-195900.E-60178). Returns the matching FHIR resources.";
+export const toolDescription =
+	"Search athenahealth FHIR R4 resources of one type, usually for a patient (a patient ID as digits or athena's FHIR id such as a-195900.E-60178). Returns the matching FHIR resources.";
 
 export const writes = false;
 
@@ -21,7 +32,8 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 		type: 'string',
 		default: '',
 		placeholder: '60178 or a-195900.E-60178',
-		description: 'The patient whose records to search: an athena patient ID or its FHIR ID. athena searches these types by patient only.',
+		description:
+			'The patient whose records to search: an athena patient ID or its FHIR ID. athena searches these types by patient only.',
 		displayOptions: onlyFor(PATIENT_SCOPED),
 	},
 	{
@@ -30,7 +42,8 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 		type: 'string',
 		default: '',
 		placeholder: 'a-195900.E-60178, a-195900.E-60179',
-		description: 'Search by FHIR ID (_id, comma-separated). A bare athena patient ID is turned into its FHIR form.',
+		description:
+			'Search by FHIR ID (_id, comma-separated). A bare athena patient ID is turned into its FHIR form.',
 	},
 	{
 		displayName: 'Patient Filters',
@@ -39,14 +52,44 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 		placeholder: 'Add Filter',
 		default: {},
 		displayOptions: onlyFor(['Patient']),
-		description: 'Patient searches need _id, identifier, name, or family with birthdate, gender or given',
+		description:
+			'Patient searches need _id, identifier, name, or family with birthdate, gender or given',
 		options: [
-			{ displayName: 'Birth Date', name: 'birthdate', type: 'string', default: '', placeholder: '1980-04-13' },
+			{
+				displayName: 'Birth Date',
+				name: 'birthdate',
+				type: 'string',
+				default: '',
+				placeholder: '1980-04-13',
+			},
 			{ displayName: 'Family Name', name: 'family', type: 'string', default: '' },
-			{ displayName: 'Gender', name: 'gender', type: 'options', options: [{ name: 'Female', value: 'female' }, { name: 'Male', value: 'male' }, { name: 'Other', value: 'other' }, { name: 'Unknown', value: 'unknown' }], default: 'female' },
+			{
+				displayName: 'Gender',
+				name: 'gender',
+				type: 'options',
+				options: [
+					{ name: 'Female', value: 'female' },
+					{ name: 'Male', value: 'male' },
+					{ name: 'Other', value: 'other' },
+					{ name: 'Unknown', value: 'unknown' },
+				],
+				default: 'female',
+			},
 			{ displayName: 'Given Name', name: 'given', type: 'string', default: '' },
-			{ displayName: 'Identifier', name: 'identifier', type: 'string', default: '', placeholder: 'https://fhir.athena.io/sid/ah-patient|a-195900.E-60178' },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Any part of the name' },
+			{
+				displayName: 'Identifier',
+				name: 'identifier',
+				type: 'string',
+				default: '',
+				placeholder: 'https://fhir.athena.io/sid/ah-patient|a-195900.E-60178',
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Any part of the name',
+			},
 		],
 	},
 	{
@@ -57,12 +100,49 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 		default: {},
 		displayOptions: onlyFor(PATIENT_SCOPED),
 		options: [
-			{ displayName: 'Category', name: 'category', type: 'string', default: '', placeholder: 'vital-signs' },
-			{ displayName: 'Code', name: 'code', type: 'string', default: '', placeholder: 'http://loinc.org|8867-4' },
-			{ displayName: 'Date', name: 'date', type: 'string', default: '', placeholder: 'ge2026-01-01' },
-			{ displayName: 'Encounter', name: 'encounter', type: 'string', default: '', placeholder: 'Encounter/a-195900.encounter-62014' },
-			{ displayName: 'Intent', name: 'intent', type: 'string', default: '', placeholder: 'order', description: 'MedicationRequest searches by patient need this' },
-			{ displayName: 'Last Updated', name: '_lastUpdated', type: 'string', default: '', placeholder: 'ge2026-11-01' },
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'string',
+				default: '',
+				placeholder: 'vital-signs',
+			},
+			{
+				displayName: 'Code',
+				name: 'code',
+				type: 'string',
+				default: '',
+				placeholder: 'http://loinc.org|8867-4',
+			},
+			{
+				displayName: 'Date',
+				name: 'date',
+				type: 'string',
+				default: '',
+				placeholder: 'ge2026-01-01',
+			},
+			{
+				displayName: 'Encounter',
+				name: 'encounter',
+				type: 'string',
+				default: '',
+				placeholder: 'Encounter/a-195900.encounter-62014',
+			},
+			{
+				displayName: 'Intent',
+				name: 'intent',
+				type: 'string',
+				default: '',
+				placeholder: 'order',
+				description: 'MedicationRequest searches by patient need this',
+			},
+			{
+				displayName: 'Last Updated',
+				name: '_lastUpdated',
+				type: 'string',
+				default: '',
+				placeholder: 'ge2026-11-01',
+			},
 			{ displayName: 'Status', name: 'status', type: 'string', default: '' },
 		],
 	},
@@ -79,7 +159,13 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 				displayName: 'Parameter',
 				name: 'parameter',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'ah-department' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'ah-department',
+					},
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				],
 			},
@@ -93,8 +179,23 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Include', name: 'include', type: 'string', default: '', placeholder: 'Encounter:patient', description: 'Referenced resources to add (_include, comma-separated); they are marked with _searchMode "include"' },
-			{ displayName: 'Max Pages', name: 'maxPages', type: 'number', default: 100, typeOptions: { minValue: 1 }, description: 'Stop with an error rather than read more pages than this' },
+			{
+				displayName: 'Include',
+				name: 'include',
+				type: 'string',
+				default: '',
+				placeholder: 'Encounter:patient',
+				description:
+					'Referenced resources to add (_include, comma-separated); they are marked with _searchMode "include"',
+			},
+			{
+				displayName: 'Max Pages',
+				name: 'maxPages',
+				type: 'number',
+				default: 100,
+				typeOptions: { minValue: 1 },
+				description: 'Stop with an error rather than read more pages than this',
+			},
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -105,7 +206,14 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 				],
 				default: 'resources',
 			},
-			{ displayName: 'Page Size', name: 'pageSize', type: 'number', default: 100, typeOptions: { minValue: 1, maxValue: 1000 }, description: 'Resources per page (_count)' },
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				default: 100,
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				description: 'Resources per page (_count)',
+			},
 		],
 	},
 ]);
@@ -119,17 +227,48 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const pid = scope.practiceId;
 	const params: Array<[string, string]> = [['ah-practice', practiceParam(pid)]];
 
-	const patient = PATIENT_SCOPED.includes(type) ? String(this.getNodeParameter('patient', i, '') ?? '').trim() : '';
-	if (patient) params.push(['patient', `Patient/${fhirId(node, patient, 'Patient', pid, 'Patient', i)}`]);
-	const ids = String(this.getNodeParameter('ids', i, '') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-	if (ids.length) params.push(['_id', ids.map((id) => fhirId(node, id, type, pid, 'Resource IDs', i)).join(',')]);
-	const filters = { ...(this.getNodeParameter(type === 'Patient' ? 'patientFilters' : 'filters', i, {}) as IDataObject) };
-	if (typeof filters.identifier === 'string' && /^\d+$/.test(filters.identifier)) filters.identifier = `a-${pid}.E-${filters.identifier}`;
-	for (const [name, value] of Object.entries(filters)) if (value !== '' && value !== undefined) params.push([name, String(value)]);
-	const extra = (this.getNodeParameter('additionalParameters.parameter', i, []) as Array<{ name: string; value: string }>) ?? [];
+	const patient = PATIENT_SCOPED.includes(type)
+		? String(this.getNodeParameter('patient', i, '') ?? '').trim()
+		: '';
+	if (patient)
+		params.push(['patient', `Patient/${fhirId(node, patient, 'Patient', pid, 'Patient', i)}`]);
+	const ids = String(this.getNodeParameter('ids', i, '') ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	if (ids.length)
+		params.push(['_id', ids.map((id) => fhirId(node, id, type, pid, 'Resource IDs', i)).join(',')]);
+	const filters = {
+		...(this.getNodeParameter(
+			type === 'Patient' ? 'patientFilters' : 'filters',
+			i,
+			{},
+		) as IDataObject),
+	};
+	if (typeof filters.identifier === 'string' && /^\d+$/.test(filters.identifier))
+		filters.identifier = `a-${pid}.E-${filters.identifier}`;
+	for (const [name, value] of Object.entries(filters))
+		if (value !== '' && value !== undefined) params.push([name, String(value)]);
+	const extra =
+		(this.getNodeParameter('additionalParameters.parameter', i, []) as Array<{
+			name: string;
+			value: string;
+		}>) ?? [];
 	for (const { name, value } of extra) {
-		if (!PARAM_NAME.test(name ?? '')) throw inputError(this, i, `Additional parameter name "${String(name).slice(0, 40)}" is not a FHIR search parameter name`, 'Use names like ah-department, _lastUpdated or code:text.');
-		if (name.startsWith('ah-practice')) throw inputError(this, i, 'ah-practice is set from the Practice ID', 'Remove it from Additional Parameters and set Practice ID instead.');
+		if (!PARAM_NAME.test(name ?? ''))
+			throw inputError(
+				this,
+				i,
+				`Additional parameter name "${String(name).slice(0, 40)}" is not a FHIR search parameter name`,
+				'Use names like ah-department, _lastUpdated or code:text.',
+			);
+		if (name.startsWith('ah-practice'))
+			throw inputError(
+				this,
+				i,
+				'ah-practice is set from the Practice ID',
+				'Remove it from Additional Parameters and set Practice ID instead.',
+			);
 		params.push([name, String(value ?? '')]);
 	}
 
@@ -137,21 +276,35 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const limit = maxItems(this, i);
 	const pageSize = Math.min(1000, Number(options.pageSize ?? 100), limit ?? 1000);
 	params.push(['_count', String(pageSize)]);
-	for (const inc of String(options.include ?? '').split(',').map((s) => s.trim()).filter(Boolean)) params.push(['_include', inc]);
+	for (const inc of String(options.include ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean))
+		params.push(['_include', inc]);
 	const bundles = options.output === 'bundles';
 
 	const items: INodeExecutionData[] = [];
 	let matches = 0;
-	for await (const bundle of fhirSearchPages(this, scope, type, params, { maxPages: Number(options.maxPages ?? 100), itemIndex: i })) {
+	for await (const bundle of fhirSearchPages(this, scope, type, params, {
+		maxPages: Number(options.maxPages ?? 100),
+		itemIndex: i,
+	})) {
 		const entries = Array.isArray(bundle.entry) ? (bundle.entry as IDataObject[]) : [];
 		if (bundles) {
 			items.push({ json: bundle });
-			matches += entries.filter((e) => (e.search as IDataObject | undefined)?.mode !== 'include').length;
+			matches += entries.filter(
+				(e) => (e.search as IDataObject | undefined)?.mode !== 'include',
+			).length;
 		} else {
 			for (const entry of entries) {
 				const resource = entry.resource as IDataObject | undefined;
 				const mode = (entry.search as IDataObject | undefined)?.mode;
-				if (!resource || mode === 'outcome' || (limit !== undefined && matches >= limit && mode !== 'include')) continue;
+				if (
+					!resource ||
+					mode === 'outcome' ||
+					(limit !== undefined && matches >= limit && mode !== 'include')
+				)
+					continue;
 				if (mode === 'include') items.push({ json: { ...resource, _searchMode: 'include' } });
 				else {
 					items.push({ json: resource });

@@ -4,9 +4,15 @@ import { splitBatch } from '../../../hl7/codec';
 import { show } from '../fields';
 import { hl7Error, readMessageText } from './input';
 
-export const option = { name: 'Split Batch', value: 'splitBatch', action: 'Split an HL7 batch', description: 'One item per message of an FHS/BHS batch' };
+export const option = {
+	name: 'Split Batch',
+	value: 'splitBatch',
+	action: 'Split an HL7 batch',
+	description: 'One item per message of an FHS/BHS batch',
+};
 
-export const toolDescription = 'Split an HL7 v2 batch file into its messages. Works offline. Returns one item per message.';
+export const toolDescription =
+	'Split an HL7 v2 batch file into its messages. Works offline. Returns one item per message.';
 
 export const writes = false;
 
@@ -20,5 +26,14 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	} catch (error) {
 		throw hl7Error(this, i, error);
 	}
-	return batch.messages.map((message, index) => ({ json: { message, index, count: batch.messages.length, batchHeader: batch.header, batchTrailer: batch.trailer }, pairedItem: { item: i } }));
+	return batch.messages.map((message, index) => ({
+		json: {
+			message,
+			index,
+			count: batch.messages.length,
+			batchHeader: batch.header,
+			batchTrailer: batch.trailer,
+		},
+		pairedItem: { item: i },
+	}));
 }

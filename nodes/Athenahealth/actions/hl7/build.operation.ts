@@ -6,15 +6,34 @@ import { show } from '../fields';
 import { inputError } from '../params';
 import { hl7Error } from './input';
 
-export const option = { name: 'Build', value: 'build', action: 'Build an HL7 message', description: 'Build a message from paths and values, with MSH defaults' };
+export const option = {
+	name: 'Build',
+	value: 'build',
+	action: 'Build an HL7 message',
+	description: 'Build a message from paths and values, with MSH defaults',
+};
 
-export const toolDescription = 'Build an HL7 v2 message from a message type and field values. Works offline. Returns the message text.';
+export const toolDescription =
+	'Build an HL7 v2 message from a message type and field values. Works offline. Returns the message text.';
 
 export const writes = false;
 
 export const description = updateDisplayOptions(show('hl7', 'build'), [
-	{ displayName: 'Message Type', name: 'messageType', type: 'string', default: 'ADT^A04', placeholder: 'SIU^S12', description: 'MSH-9' },
-	{ displayName: 'Version', name: 'version', type: 'string', default: '2.5.1', description: 'MSH-12' },
+	{
+		displayName: 'Message Type',
+		name: 'messageType',
+		type: 'string',
+		default: 'ADT^A04',
+		placeholder: 'SIU^S12',
+		description: 'MSH-9',
+	},
+	{
+		displayName: 'Version',
+		name: 'version',
+		type: 'string',
+		default: '2.5.1',
+		description: 'MSH-12',
+	},
 	{
 		displayName: 'Values',
 		name: 'values',
@@ -27,7 +46,13 @@ export const description = updateDisplayOptions(show('hl7', 'build'), [
 				name: 'value',
 				displayName: 'Value',
 				values: [
-					{ displayName: 'Path', name: 'path', type: 'string', default: '', placeholder: 'PID.5.1' },
+					{
+						displayName: 'Path',
+						name: 'path',
+						type: 'string',
+						default: '',
+						placeholder: 'PID.5.1',
+					},
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				],
 			},
@@ -40,13 +65,41 @@ export const description = updateDisplayOptions(show('hl7', 'build'), [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Control ID', name: 'controlId', type: 'string', default: '', description: 'MSH-10; a unique one is generated when empty' },
-			{ displayName: 'Processing ID', name: 'processingId', type: 'string', default: 'P', description: 'MSH-11: P production, T test' },
-			{ displayName: 'Receiving Application', name: 'receivingApplication', type: 'string', default: '' },
+			{
+				displayName: 'Control ID',
+				name: 'controlId',
+				type: 'string',
+				default: '',
+				description: 'MSH-10; a unique one is generated when empty',
+			},
+			{
+				displayName: 'Processing ID',
+				name: 'processingId',
+				type: 'string',
+				default: 'P',
+				description: 'MSH-11: P production, T test',
+			},
+			{
+				displayName: 'Receiving Application',
+				name: 'receivingApplication',
+				type: 'string',
+				default: '',
+			},
 			{ displayName: 'Receiving Facility', name: 'receivingFacility', type: 'string', default: '' },
-			{ displayName: 'Sending Application', name: 'sendingApplication', type: 'string', default: 'N8N' },
+			{
+				displayName: 'Sending Application',
+				name: 'sendingApplication',
+				type: 'string',
+				default: 'N8N',
+			},
 			{ displayName: 'Sending Facility', name: 'sendingFacility', type: 'string', default: '' },
-			{ displayName: 'Timestamp', name: 'timestamp', type: 'string', default: '', description: 'MSH-7 (YYYYMMDDHHMMSS); now when empty' },
+			{
+				displayName: 'Timestamp',
+				name: 'timestamp',
+				type: 'string',
+				default: '',
+				description: 'MSH-7 (YYYYMMDDHHMMSS); now when empty',
+			},
 		],
 	},
 ]);
@@ -54,8 +107,14 @@ export const description = updateDisplayOptions(show('hl7', 'build'), [
 export async function execute(this: IExecuteFunctions, i: number) {
 	const o = this.getNodeParameter('options', i, {}) as IDataObject;
 	const type = String(this.getNodeParameter('messageType', i)).trim();
-	if (!/^[A-Z0-9]{3}(\^[A-Z0-9]{2,3}(\^[A-Z0-9_]{3,7})?)?$/.test(type)) throw inputError(this, i, 'Message Type must look like ADT^A04 or SIU^S12', `Got "${type}".`);
-	const controlId = String(o.controlId || `N8N${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6).toString(36).toUpperCase()}`);
+	if (!/^[A-Z0-9]{3}(\^[A-Z0-9]{2,3}(\^[A-Z0-9_]{3,7})?)?$/.test(type))
+		throw inputError(this, i, 'Message Type must look like ADT^A04 or SIU^S12', `Got "${type}".`);
+	const controlId = String(
+		o.controlId ||
+			`N8N${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6)
+				.toString(36)
+				.toUpperCase()}`,
+	);
 	const m = Hl7Message.parse('MSH|^~\\&');
 	try {
 		m.set('MSH.3', String(o.sendingApplication ?? 'N8N'));
@@ -67,7 +126,11 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		m.set('MSH.10', controlId);
 		m.set('MSH.11', String(o.processingId || 'P'));
 		m.set('MSH.12', String(this.getNodeParameter('version', i)));
-		const values = ((this.getNodeParameter('values', i, {}) as IDataObject).value as Array<{ path: string; value: string }>) ?? [];
+		const values =
+			((this.getNodeParameter('values', i, {}) as IDataObject).value as Array<{
+				path: string;
+				value: string;
+			}>) ?? [];
 		for (const { path, value } of values) m.set(path, String(value ?? ''));
 	} catch (error) {
 		throw hl7Error(this, i, error);

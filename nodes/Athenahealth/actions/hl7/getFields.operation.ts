@@ -8,7 +8,8 @@ import { hl7Error, readMessage } from './input';
 
 export const option = { name: 'Get Fields', value: 'getFields', action: 'Get HL7 fields by path' };
 
-export const toolDescription = 'Read fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the values.';
+export const toolDescription =
+	'Read fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the values.';
 
 export const writes = false;
 
@@ -18,7 +19,8 @@ export const description = updateDisplayOptions(show('hl7', 'getFields'), [
 		name: 'paths',
 		type: 'string',
 		default: 'MSH.10, PID.3.1, PID.5.1, PID.5.2',
-		description: 'Comma-separated paths: SEGMENT[occurrence].field[repetition].component.subcomponent, all 1-based, e.g. PID.13[2].4 or OBX[3].5',
+		description:
+			'Comma-separated paths: SEGMENT[occurrence].field[repetition].component.subcomponent, all 1-based, e.g. PID.13[2].4 or OBX[3].5',
 	},
 ]);
 
@@ -26,7 +28,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const m = await readMessage(this, i);
 	const out: IDataObject = {};
 	try {
-		for (const path of String(this.getNodeParameter('paths', i)).split(',').map((p) => p.trim()).filter(Boolean)) {
+		for (const path of String(this.getNodeParameter('paths', i))
+			.split(',')
+			.map((p) => p.trim())
+			.filter(Boolean)) {
 			parsePath(path);
 			out[path] = m.get(path) ?? null;
 		}

@@ -41,7 +41,13 @@ export async function readMessageText(ctx: IExecuteFunctions, i: number): Promis
 		return (await ctx.helpers.getBinaryDataBuffer(i, name)).toString('utf8');
 	}
 	const value = ctx.getNodeParameter('message', i, '') as unknown;
-	if (typeof value !== 'string' || !value.trim()) throw inputError(ctx, i, 'HL7 Message is empty', 'Map the field holding the message, e.g. {{ $json.body }} from a Webhook node, or switch Input to Binary File.');
+	if (typeof value !== 'string' || !value.trim())
+		throw inputError(
+			ctx,
+			i,
+			'HL7 Message is empty',
+			'Map the field holding the message, e.g. {{ $json.body }} from a Webhook node, or switch Input to Binary File.',
+		);
 	return value;
 }
 
@@ -55,6 +61,12 @@ export async function readMessage(ctx: IExecuteFunctions, i: number): Promise<Hl
 }
 
 export function hl7Error(ctx: IExecuteFunctions, i: number, error: unknown) {
-	if (error instanceof Hl7Error) return inputError(ctx, i, `The HL7 message cannot be read: ${error.message}`, 'Check that the input is one HL7 v2 message starting with MSH (use Split Batch for FHS/BHS files).');
+	if (error instanceof Hl7Error)
+		return inputError(
+			ctx,
+			i,
+			`The HL7 message cannot be read: ${error.message}`,
+			'Check that the input is one HL7 v2 message starting with MSH (use Split Batch for FHS/BHS files).',
+		);
 	return inputError(ctx, i, (error as Error).message);
 }

@@ -7,7 +7,8 @@ import { hl7Error, readMessage } from './input';
 
 export const option = { name: 'Set Fields', value: 'setFields', action: 'Set HL7 fields by path' };
 
-export const toolDescription = 'Set fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the changed message.';
+export const toolDescription =
+	'Set fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the changed message.';
 
 export const writes = false;
 
@@ -23,8 +24,20 @@ export const description = updateDisplayOptions(show('hl7', 'setFields'), [
 				name: 'value',
 				displayName: 'Value',
 				values: [
-					{ displayName: 'Path', name: 'path', type: 'string', default: '', placeholder: 'PID.5.1' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Plain text; delimiters in it are escaped for you' },
+					{
+						displayName: 'Path',
+						name: 'path',
+						type: 'string',
+						default: '',
+						placeholder: 'PID.5.1',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Plain text; delimiters in it are escaped for you',
+					},
 				],
 			},
 		],
@@ -33,7 +46,11 @@ export const description = updateDisplayOptions(show('hl7', 'setFields'), [
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const m = await readMessage(this, i);
-	const values = ((this.getNodeParameter('values', i, {}) as IDataObject).value as Array<{ path: string; value: string }>) ?? [];
+	const values =
+		((this.getNodeParameter('values', i, {}) as IDataObject).value as Array<{
+			path: string;
+			value: string;
+		}>) ?? [];
 	try {
 		for (const { path, value } of values) m.set(path, String(value ?? ''));
 	} catch (error) {

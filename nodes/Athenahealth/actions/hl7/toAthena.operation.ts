@@ -5,9 +5,15 @@ import { normalizeRecord } from '../../shared/records';
 import { show } from '../fields';
 import { readMessage } from './input';
 
-export const option = { name: 'To athenaNet JSON', value: 'toAthena', action: 'Convert an HL7 message to athenaNet JSON', description: 'ADT and SIU as the patient and appointment records the REST operations return' };
+export const option = {
+	name: 'To athenaNet JSON',
+	value: 'toAthena',
+	action: 'Convert an HL7 message to athenaNet JSON',
+	description: 'ADT and SIU as the patient and appointment records the REST operations return',
+};
 
-export const toolDescription = "Convert an athena HL7 v2 message (ADT or SIU) into athenaNet JSON fields. Works offline. Returns the patient or appointment record.";
+export const toolDescription =
+	'Convert an athena HL7 v2 message (ADT or SIU) into athenaNet JSON fields. Works offline. Returns the patient or appointment record.';
 
 export const writes = false;
 

@@ -7,7 +7,12 @@ import { idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get', value: 'get', action: 'Get a patient', description: 'Get one patient by ID' };
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a patient',
+	description: 'Get one patient by ID',
+};
 
 export const toolDescription = `Get one athenahealth patient by patient ID (${ID}). Returns the patient's name, date of birth, sex, contact details, department and status.`;
 
@@ -23,8 +28,20 @@ export const description = updateDisplayOptions(show('patient', 'get'), [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Show Insurance', name: 'showinsurance', type: 'boolean', default: false, description: 'Whether to include insurance packages' },
-			{ displayName: 'Show Portal Status', name: 'showportalstatus', type: 'boolean', default: false, description: 'Whether to include the patient portal status' },
+			{
+				displayName: 'Show Insurance',
+				name: 'showinsurance',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include insurance packages',
+			},
+			{
+				displayName: 'Show Portal Status',
+				name: 'showportalstatus',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include the patient portal status',
+			},
 		],
 	},
 ]);
@@ -32,6 +49,12 @@ export const description = updateDisplayOptions(show('patient', 'get'), [
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'patientId', i, 'Patient')!;
 	const qs = this.getNodeParameter('options', i, {}) as Record<string, boolean>;
-	const body = await athenaRequest(this, { method: 'GET', path: `/patients/${id}`, qs, practiceId: practiceOf(this, i), itemIndex: i });
+	const body = await athenaRequest(this, {
+		method: 'GET',
+		path: `/patients/${id}`,
+		qs,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems(simplified(this, i, 'patient', [single(body)]), i);
 }

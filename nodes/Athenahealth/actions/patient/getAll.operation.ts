@@ -1,4 +1,10 @@
-import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { asNodeError } from '../../transport/errors';
 import { athenaList } from '../../transport/paginate';
@@ -9,7 +15,12 @@ import { departmentLocator } from '../locators';
 import { patientStatusField } from './fields';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Many', value: 'getAll', action: 'Get many patients', description: 'List the patients of a department' };
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many patients',
+	description: 'List the patients of a department',
+};
 
 export const toolDescription = `List the patients registered in one athenahealth department (department ID, ${ID}). Returns patients with ID, name, date of birth and contact details.`;
 
@@ -31,17 +42,31 @@ export const description = updateDisplayOptions(show('patient', 'getAll'), [
 const TOO_BROAD = /larger than 1000 records/;
 const ATHENA_MAX = 1000;
 // Initials a name starts with: Latin letters, the accented capitals of Latin-1 and Latin Extended-A, digits.
-const INITIALS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', ...'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ', ...'ĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ'];
+const INITIALS = [
+	...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+	...'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ',
+	...'ĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ',
+];
 const MAX_SEARCHES = 2000;
 
-const tooBroad = (error: unknown) => String((error as NodeApiError).httpCode) === '400' && TOO_BROAD.test((error as Error).message ?? '');
+const tooBroad = (error: unknown) =>
+	String((error as NodeApiError).httpCode) === '400' &&
+	TOO_BROAD.test((error as Error).message ?? '');
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const departmentid = idParam(this, 'departmentId', i, 'Department');
 	const status = this.getNodeParameter('status', i) as string;
 	const limit = maxItems(this, i);
 	const list = (qs: IDataObject, max: number | undefined) =>
-		athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: { departmentid, status, ...qs }, practiceId: practiceOf(this, i), itemIndex: i, maxItems: max });
+		athenaList(this, {
+			method: 'GET',
+			path: '/patients',
+			wrapper: 'patients',
+			qs: { departmentid, status, ...qs },
+			practiceId: practiceOf(this, i),
+			itemIndex: i,
+			maxItems: max,
+		});
 	const refuse = (athenaSaid: string, why: string) =>
 		new NodeApiError(this.getNode(), { error: athenaSaid } as JsonObject, {
 			message: `Department ${departmentid} has more than 1,000 ${status} patients, more than athena returns for one search`,
@@ -56,14 +81,25 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		let searches = 0;
 		const read = async (lastname: string, firstname?: string): Promise<void> => {
 			if (full()) return;
-			if (++searches > MAX_SEARCHES) throw refuse(athenaSaid, `Reading it by the initials of the patients' names took more than ${MAX_SEARCHES} searches.`);
+			if (++searches > MAX_SEARCHES)
+				throw refuse(
+					athenaSaid,
+					`Reading it by the initials of the patients' names took more than ${MAX_SEARCHES} searches.`,
+				);
 			try {
-				for (const record of await list({ lastname, ...(firstname ? { firstname } : {}) }, limit === undefined ? undefined : limit - byId.size)) {
+				for (const record of await list(
+					{ lastname, ...(firstname ? { firstname } : {}) },
+					limit === undefined ? undefined : limit - byId.size,
+				)) {
 					if (!full()) byId.set(String(record.patientid), record);
 				}
 			} catch (error) {
 				if (!tooBroad(error)) throw asNodeError(this.getNode(), error);
-				if (firstname) throw refuse(athenaSaid, `Even the patients whose last name starts with "${lastname}" and first name with "${firstname}" are more than 1,000.`);
+				if (firstname)
+					throw refuse(
+						athenaSaid,
+						`Even the patients whose last name starts with "${lastname}" and first name with "${firstname}" are more than 1,000.`,
+					);
 				for (const initial of INITIALS) await read(lastname, initial);
 			}
 		};
@@ -71,7 +107,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		// over 1,000 in the department but not in the parts: athena did not match the last name by
 		// its beginning, so the parts are not the whole department
 		if (!full() && byId.size <= ATHENA_MAX) {
-			throw refuse(athenaSaid, 'athena did not match names by their first letters, so the department cannot be read in parts automatically.');
+			throw refuse(
+				athenaSaid,
+				'athena did not match names by their first letters, so the department cannot be read in parts automatically.',
+			);
 		}
 		return [...byId.values()];
 	};

@@ -7,7 +7,12 @@ import { simplified, toItems } from '../output';
 import { checkNotFuture, inputError, maxItems, practiceOf } from '../params';
 import { DATE } from '../toolText';
 
-export const option = { name: 'Search', value: 'search', action: 'Search patients', description: 'Search by name, date of birth, phone, email, ZIP or department' };
+export const option = {
+	name: 'Search',
+	value: 'search',
+	action: 'Search patients',
+	description: 'Search by name, date of birth, phone, email, ZIP or department',
+};
 
 export const toolDescription = `Search athenahealth patients. Needs at least one of first name, last name, date of birth (${DATE}), phone or department ID; email and ZIP only narrow a search. Returns matching patients (patient ID, name, date of birth, contact details).`;
 
@@ -16,7 +21,15 @@ export const writes = false;
 // athena refuses a patient search without one of these (its 400 lists them,
 // docs/athena-behaviour.md#patient-search) and anything over 1,000 hits. Email and ZIP only narrow a
 // search: alone they get that 400.
-const IDENTIFYING = ['firstname', 'lastname', 'dob', 'anyphone', 'homephone', 'mobilephone', 'departmentid'];
+const IDENTIFYING = [
+	'firstname',
+	'lastname',
+	'dob',
+	'anyphone',
+	'homephone',
+	'mobilephone',
+	'departmentid',
+];
 
 export const description = updateDisplayOptions(show('patient', 'search'), [
 	{
@@ -25,12 +38,25 @@ export const description = updateDisplayOptions(show('patient', 'search'), [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'At least one of name, date of birth, phone or department is required by athena; Email and ZIP Code only narrow the search',
+		description:
+			'At least one of name, date of birth, phone or department is required by athena; Email and ZIP Code only narrow the search',
 		options: [
 			{ displayName: 'Any Phone', name: 'anyphone', type: 'string', default: '' },
-			{ displayName: 'Date of Birth', name: 'dob', type: 'string', default: '', placeholder: '1980-04-07' },
+			{
+				displayName: 'Date of Birth',
+				name: 'dob',
+				type: 'string',
+				default: '',
+				placeholder: '1980-04-07',
+			},
 			{ displayName: 'Department ID', name: 'departmentid', type: 'string', default: '' },
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
 			{ displayName: 'First Name', name: 'firstname', type: 'string', default: '' },
 			{ displayName: 'Last Name', name: 'lastname', type: 'string', default: '' },
 			{
@@ -55,7 +81,9 @@ export const description = updateDisplayOptions(show('patient', 'search'), [
 export async function execute(this: IExecuteFunctions, i: number) {
 	const filters = { ...(this.getNodeParameter('filters', i, {}) as IDataObject) };
 	if (!IDENTIFYING.some((f) => filters[f] !== undefined && filters[f] !== '')) {
-		const narrowOnly = ['email', 'zip'].filter((f) => filters[f] !== undefined && filters[f] !== '');
+		const narrowOnly = ['email', 'zip'].filter(
+			(f) => filters[f] !== undefined && filters[f] !== '',
+		);
 		throw inputError(
 			this,
 			i,
@@ -65,10 +93,24 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	}
 	if (filters.dob) {
 		const parts = parseDateInput(filters.dob);
-		if (!parts) throw inputError(this, i, 'Date of Birth is not a date athena can use', `Got "${String(filters.dob)}". Use YYYY-MM-DD or MM/DD/YYYY.`);
+		if (!parts)
+			throw inputError(
+				this,
+				i,
+				'Date of Birth is not a date athena can use',
+				`Got "${String(filters.dob)}". Use YYYY-MM-DD or MM/DD/YYYY.`,
+			);
 		filters.dob = toAthenaDate(parts);
 		checkNotFuture(this, i, filters.dob as string, 'Date of Birth');
 	}
-	const records = await athenaList(this, { method: 'GET', path: '/patients', wrapper: 'patients', qs: filters, practiceId: practiceOf(this, i), itemIndex: i, maxItems: maxItems(this, i) });
+	const records = await athenaList(this, {
+		method: 'GET',
+		path: '/patients',
+		wrapper: 'patients',
+		qs: filters,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+		maxItems: maxItems(this, i),
+	});
 	return toItems(simplified(this, i, 'patient', records), i);
 }

@@ -10,7 +10,12 @@ import { patientLocator } from '../locators';
 import { patientFieldOptions } from './fields';
 import { ID } from '../toolText';
 
-export const option = { name: 'Update', value: 'update', action: 'Update a patient', description: 'Change only the given fields of a patient' };
+export const option = {
+	name: 'Update',
+	value: 'update',
+	action: 'Update a patient',
+	description: 'Change only the given fields of a patient',
+};
 
 export const toolDescription = `Change fields of an existing athenahealth patient by patient ID (${ID}); only the given fields change. Returns the patient ID.`;
 
@@ -25,22 +30,53 @@ export const description = updateDisplayOptions(show('patient', 'update'), [
 		placeholder: 'Add Field',
 		default: {},
 		description: 'Only the fields added here are sent; everything else stays as it is in athena',
-		options: [...patientFieldOptions, { displayName: 'Date of Birth', name: 'dob', type: 'string', default: '', placeholder: '1980-04-07' }],
+		options: [
+			...patientFieldOptions,
+			{
+				displayName: 'Date of Birth',
+				name: 'dob',
+				type: 'string',
+				default: '',
+				placeholder: '1980-04-07',
+			},
+		],
 	},
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const id = idParam(this, 'patientId', i, 'Patient')!;
 	const form = compact({ ...(this.getNodeParameter('updateFields', i, {}) as IDataObject) });
-	if (!Object.keys(form).length) throw inputError(this, i, 'Add at least one field to update', 'Nothing would change: pick the fields to update under Update Fields.');
+	if (!Object.keys(form).length)
+		throw inputError(
+			this,
+			i,
+			'Add at least one field to update',
+			'Nothing would change: pick the fields to update under Update Fields.',
+		);
 	if (form.dob !== undefined) {
 		const parts = parseDateInput(form.dob);
-		if (!parts) throw inputError(this, i, 'Date of Birth is not a date athena can use', `Got "${String(form.dob)}". Use YYYY-MM-DD or MM/DD/YYYY.`);
+		if (!parts)
+			throw inputError(
+				this,
+				i,
+				'Date of Birth is not a date athena can use',
+				`Got "${String(form.dob)}". Use YYYY-MM-DD or MM/DD/YYYY.`,
+			);
 		form.dob = toAthenaDate(parts);
 	}
 	const tooLong = patientFieldTooLong(form);
 	if (tooLong) throw inputError(this, i, tooLong);
 	// PUT with the same values is harmless to repeat, so a dropped connection may be retried.
-	const body = await athenaRequest(this, { method: 'PUT', path: `/patients/${id}`, form, practiceId: practiceOf(this, i), itemIndex: i, idempotent: true });
-	return toItems([{ patientid: String(single(body).patientid ?? id), updatedFields: Object.keys(form) }], i);
+	const body = await athenaRequest(this, {
+		method: 'PUT',
+		path: `/patients/${id}`,
+		form,
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+		idempotent: true,
+	});
+	return toItems(
+		[{ patientid: String(single(body).patientid ?? id), updatedFields: Object.keys(form) }],
+		i,
+	);
 }

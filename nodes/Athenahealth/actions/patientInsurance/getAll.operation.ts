@@ -7,7 +7,12 @@ import { idParam, maxItems, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Many', value: 'getAll', action: 'Get many policies of a patient', description: "List a patient's insurance policies (patient ID, digits); one item per policy" };
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many policies of a patient',
+	description: "List a patient's insurance policies (patient ID, digits); one item per policy",
+};
 
 export const toolDescription = `List an athenahealth patient's insurance policies by patient ID (${ID}). Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, member ID and status.`;
 
@@ -23,8 +28,21 @@ export const description = updateDisplayOptions(show('patientInsurance', 'getAll
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Department ID', name: 'departmentid', type: 'string', default: '', description: 'Department (digits) athena uses to find the local patient' },
-			{ displayName: 'Show Cancelled', name: 'showcancelled', type: 'boolean', default: false, description: 'Whether to include cancelled and expired policies (they carry a cancelled date)' },
+			{
+				displayName: 'Department ID',
+				name: 'departmentid',
+				type: 'string',
+				default: '',
+				description: 'Department (digits) athena uses to find the local patient',
+			},
+			{
+				displayName: 'Show Cancelled',
+				name: 'showcancelled',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to include cancelled and expired policies (they carry a cancelled date)',
+			},
 		],
 	},
 ]);
@@ -33,7 +51,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const patientId = idParam(this, 'patientId', i, 'Patient')!;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const qs: IDataObject = { showcancelled: options.showcancelled || undefined };
-	if (options.departmentid) qs.departmentid = idParam(this, 'options.departmentid', i, 'Department ID');
+	if (options.departmentid)
+		qs.departmentid = idParam(this, 'options.departmentid', i, 'Department ID');
 	const records = await athenaList(this, {
 		method: 'GET',
 		path: `/patients/${patientId}/insurances`,
@@ -43,5 +62,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		itemIndex: i,
 		maxItems: maxItems(this, i),
 	});
-	return toItems(records.map((r) => ({ patientid: patientId, ...r })), i);
+	return toItems(
+		records.map((r) => ({ patientid: patientId, ...r })),
+		i,
+	);
 }

@@ -8,7 +8,13 @@ import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get Last Eligibility Result', value: 'getEligibility', action: 'Get the last eligibility result', description: "Read a policy's eligibility status and the stored 271 of its last check (patient ID and insurance ID or sequence)" };
+export const option = {
+	name: 'Get Last Eligibility Result',
+	value: 'getEligibility',
+	action: 'Get the last eligibility result',
+	description:
+		"Read a policy's eligibility status and the stored 271 of its last check (patient ID and insurance ID or sequence)",
+};
 
 export const toolDescription = `Get the last eligibility result athena stored for a patient's insurance policy (patient ID and insurance ID, ${ID}). Returns the status, message, copays and the X12 271.`;
 
@@ -24,6 +30,12 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const ref = policyRef(this, i);
 	const practiceId = practiceOf(this, i);
 	const policy = await findPolicy(this, patientId, ref, practiceId, i);
-	const stored = await lastResult(this, patientId, athenaId(this.getNode(), policy.insuranceid, 'Insurance ID', i), practiceId, i);
+	const stored = await lastResult(
+		this,
+		patientId,
+		athenaId(this.getNode(), policy.insuranceid, 'Insurance ID', i),
+		practiceId,
+		i,
+	);
 	return toItems([{ ...summary(patientId, policy), ...stored }], i);
 }

@@ -8,7 +8,12 @@ import { practiceOf } from '../params';
 import { flags } from './common';
 import { ID } from '../toolText';
 
-export const option = { name: 'Get', value: 'get', action: 'Get a practice', description: 'Read one practice (the Practice ID below, or the credential\'s)' };
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a practice',
+	description: "Read one practice (the Practice ID below, or the credential's)",
+};
 
 export const toolDescription = `Get one athenahealth practice by practice ID (${ID}). Returns its name, address and settings.`;
 
@@ -16,7 +21,8 @@ export const writes = false;
 
 export const description = updateDisplayOptions(show('practice', 'get'), [
 	{
-		displayName: 'Reads the practice set in Practice ID below (empty: the credential\'s practice), with its public names and settings',
+		displayName:
+			"Reads the practice set in Practice ID below (empty: the credential's practice), with its public names and settings",
 		name: 'practiceGetNotice',
 		type: 'notice',
 		default: '',
@@ -24,6 +30,11 @@ export const description = updateDisplayOptions(show('practice', 'get'), [
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
-	const body = await athenaRequest(this, { method: 'GET', path: '/practiceinfo', practiceId: practiceOf(this, i), itemIndex: i });
+	const body = await athenaRequest(this, {
+		method: 'GET',
+		path: '/practiceinfo',
+		practiceId: practiceOf(this, i),
+		itemIndex: i,
+	});
 	return toItems(recordsOf(body, 'practiceinfo').records.slice(0, 1).map(flags), i);
 }

@@ -18,13 +18,18 @@ export const department = referenceResource({
 	plural: 'departments',
 	toolDescriptions: {
 		get: `Get one athenahealth department by department ID (${ID}). Returns its name, address, phone and time zone.`,
-		getAll: 'List the departments (practice locations) of the athenahealth practice. Returns departments with department ID and name.',
+		getAll:
+			'List the departments (practice locations) of the athenahealth practice. Returns departments with department ID and name.',
 	},
 	path: '/departments',
 	wrapper: 'departments',
 	locator: departmentLocator(),
 	listOptions: [
-		bool('showalldepartments', 'Show All Departments', 'Whether to include departments hidden from the patient portal'),
+		bool(
+			'showalldepartments',
+			'Show All Departments',
+			'Whether to include departments hidden from the patient portal',
+		),
 		bool('providerlist', 'Provider List', 'Whether to include the providers of each department'),
 	],
 });
@@ -35,12 +40,19 @@ export const provider = referenceResource({
 	plural: 'providers',
 	toolDescriptions: {
 		get: `Get one athenahealth provider by provider ID (${ID}). Returns the provider's name, type and specialty.`,
-		getAll: 'List the providers of the athenahealth practice. Returns providers with provider ID, name and specialty.',
+		getAll:
+			'List the providers of the athenahealth practice. Returns providers with provider ID, name and specialty.',
 	},
 	path: '/providers',
 	wrapper: 'providers',
 	locator: providerLocator(),
-	listOptions: [bool('showallproviderids', 'Show All Provider IDs', 'Whether to include every ID a provider has')],
+	listOptions: [
+		bool(
+			'showallproviderids',
+			'Show All Provider IDs',
+			'Whether to include every ID a provider has',
+		),
+	],
 });
 
 export const appointmentType = referenceResource({
@@ -49,10 +61,13 @@ export const appointmentType = referenceResource({
 	plural: 'appointment types',
 	toolDescriptions: {
 		get: `Get one athenahealth appointment type by appointment type ID (${ID}). Returns its name and duration.`,
-		getAll: 'List the appointment types of the athenahealth practice. Returns types with appointment type ID, name and duration.',
+		getAll:
+			'List the appointment types of the athenahealth practice. Returns types with appointment type ID, name and duration.',
 	},
 	path: '/appointmenttypes',
 	wrapper: 'appointmenttypes',
 	locator: appointmentTypeLocator(),
-	listOptions: [bool('hidegeneric', 'Hide Generic', 'Whether to leave out generic appointment types')],
+	listOptions: [
+		bool('hidegeneric', 'Hide Generic', 'Whether to leave out generic appointment types'),
+	],
 });

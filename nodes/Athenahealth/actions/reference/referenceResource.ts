@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
@@ -26,10 +31,21 @@ export interface ReferenceConfig {
 }
 
 export function referenceResource(cfg: ReferenceConfig): ResourceDefinition {
-	const show = (operation: string) => ({ show: { resource: [cfg.resource], operation: [operation] } });
+	const show = (operation: string) => ({
+		show: { resource: [cfg.resource], operation: [operation] },
+	});
 	const idName = cfg.locator.name;
 	const listOptions: INodeProperties[] = cfg.listOptions?.length
-		? [{ displayName: 'Options', name: 'listOptions', type: 'collection', placeholder: 'Add Option', default: {}, options: cfg.listOptions }]
+		? [
+				{
+					displayName: 'Options',
+					name: 'listOptions',
+					type: 'collection',
+					placeholder: 'Add Option',
+					default: {},
+					options: cfg.listOptions,
+				},
+			]
 		: [];
 	const label = cfg.label.toLowerCase();
 	return {
@@ -37,36 +53,51 @@ export function referenceResource(cfg: ReferenceConfig): ResourceDefinition {
 		resource: cfg.resource,
 		defaultOperation: 'getAll',
 		operations: [
-		{
-			option: { name: 'Get', value: 'get', action: `Get ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`, description: `Get one ${label} by ID` },
-			toolDescription: cfg.toolDescriptions.get,
-			writes: false,
-			description: updateDisplayOptions(show('get'), [cfg.locator]),
-			async execute(this: IExecuteFunctions, i: number) {
-				const id = idParam(this, idName, i, cfg.label)!;
-				const body = await athenaRequest(this, { method: 'GET', path: `${cfg.path}/${id}`, practiceId: practiceOf(this, i), itemIndex: i });
-				return toItems([single(body)], i);
+			{
+				option: {
+					name: 'Get',
+					value: 'get',
+					action: `Get ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`,
+					description: `Get one ${label} by ID`,
+				},
+				toolDescription: cfg.toolDescriptions.get,
+				writes: false,
+				description: updateDisplayOptions(show('get'), [cfg.locator]),
+				async execute(this: IExecuteFunctions, i: number) {
+					const id = idParam(this, idName, i, cfg.label)!;
+					const body = await athenaRequest(this, {
+						method: 'GET',
+						path: `${cfg.path}/${id}`,
+						practiceId: practiceOf(this, i),
+						itemIndex: i,
+					});
+					return toItems([single(body)], i);
+				},
 			},
-		},
-		{
-			option: { name: 'Get Many', value: 'getAll', action: `Get many ${cfg.plural}`, description: `List the practice's ${cfg.plural}` },
-			toolDescription: cfg.toolDescriptions.getAll,
-			writes: false,
-			description: updateDisplayOptions(show('getAll'), [...returnAllAndLimit, ...listOptions]),
-			async execute(this: IExecuteFunctions, i: number) {
-				const qs = this.getNodeParameter('listOptions', i, {}) as IDataObject;
-				const records = await athenaList(this, {
-					method: 'GET',
-					path: cfg.path,
-					wrapper: cfg.wrapper,
-					qs,
-					practiceId: practiceOf(this, i),
-					itemIndex: i,
-					maxItems: maxItems(this, i),
-				});
-				return toItems(records, i);
+			{
+				option: {
+					name: 'Get Many',
+					value: 'getAll',
+					action: `Get many ${cfg.plural}`,
+					description: `List the practice's ${cfg.plural}`,
+				},
+				toolDescription: cfg.toolDescriptions.getAll,
+				writes: false,
+				description: updateDisplayOptions(show('getAll'), [...returnAllAndLimit, ...listOptions]),
+				async execute(this: IExecuteFunctions, i: number) {
+					const qs = this.getNodeParameter('listOptions', i, {}) as IDataObject;
+					const records = await athenaList(this, {
+						method: 'GET',
+						path: cfg.path,
+						wrapper: cfg.wrapper,
+						qs,
+						practiceId: practiceOf(this, i),
+						itemIndex: i,
+						maxItems: maxItems(this, i),
+					});
+					return toItems(records, i);
+				},
 			},
-		},
 		],
 	};
 }
