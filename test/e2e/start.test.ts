@@ -142,7 +142,10 @@ test('the first start prints the editor URL once the editor page is served, with
 	}
 	// every example workflow is in n8n's database
 	const examples = fs.readdirSync(path.join(copy, 'examples')).filter((f) => f.endsWith('.json'));
-	const listed = n8n.cli(n8n.ensureN8n(), userFolder, ['list:workflow']) as string;
+	// n8n prints the list through its logger, at info level
+	const listed = n8n.cli(n8n.ensureN8n(), userFolder, ['list:workflow'], {
+		N8N_LOG_LEVEL: 'info',
+	}) as string;
 	for (const file of examples) {
 		const { name } = JSON.parse(fs.readFileSync(path.join(copy, 'examples', file), 'utf8'));
 		expect(listed).toContain(name);
