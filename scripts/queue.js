@@ -34,7 +34,7 @@ function ensureServices() {
 	}
 }
 
-async function waitFor(what, check, timeoutMs = 120000) {
+async function waitFor(what, check, timeoutMs = 300000) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		try {

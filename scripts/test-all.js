@@ -3,23 +3,27 @@
 // npm run test:all (what CI runs): `npm test` (build, lint, format check, jest), then every e2e suite
 // in real n8n releases. The releases install in the background, one after another, from the start
 // (about 5 to 8 minutes each on a fresh machine, mostly download and unpacking): the first is ready
-// when `npm test` ends, and the others install while the first one's suites run.
+// when `npm test` ends, and the others install while the first suites run.
 //
 // Which suites run on which release is decided here and only here (docs/development.md):
 // - every suite on 2.8.4, the release `npm start` runs, except the AI tools suite;
 // - the loading, example and editor suites on every release;
 // - the AI tools suite (AI Agent and MCP Server Trigger) on the newest release, where n8n's AI
 //   features move fastest.
+// The e2e suites run in two lanes at once, one n8n each: the long ones (the crash test spends most
+// of its time waiting for kills, restarts and feed reads) beside all the others, release by release.
 //
-//   node scripts/test-all.js             npm test, then every release's suites
-//   node scripts/test-all.js --e2e 2.41.1 [jest args]   one release's suites (installs it if needed)
+//   node scripts/test-all.js                           npm test, then every release's suites
+//   node scripts/test-all.js --e2e 2.41.1 [jest args]  one release's suites (installs it if needed)
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const readline = require('node:readline');
 
 const ROOT = path.resolve(__dirname, '..');
 const EVERY_RELEASE = ['test/e2e/examples', 'test/e2e/example6', 'test/e2e/editor'];
+const LONG = ['test/e2e/trigger-crash', 'test/e2e/queueMode', 'test/e2e/mllp'];
 const RELEASES = [
 	{ version: '2.8.4', suites: ['test/e2e/'], skip: ['test/e2e/aiTools'] },
 	{ version: '2.41.1', suites: [...EVERY_RELEASE, 'test/e2e/aiTools'] },
@@ -27,28 +31,35 @@ const RELEASES = [
 ];
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-function run(command, args, env = {}) {
-	const started = Date.now();
-	const { status } = spawnSync(command, args, {
-		cwd: ROOT,
-		stdio: 'inherit',
-		env: { ...process.env, ...env },
-	});
-	return { status, seconds: Math.round((Date.now() - started) / 1000) };
-}
-
-function e2e(release, extra = []) {
-	const args = [
-		'jest',
+function jestArgs(suites, skip = [], extra = []) {
+	return [
+		require.resolve('jest/bin/jest'),
 		'--config',
 		'test/e2e/jest.config.js',
-		...release.suites,
-		...(release.skip ?? []).flatMap((s) => ['--testPathIgnorePatterns', s]),
+		...suites,
+		...skip.flatMap((s) => ['--testPathIgnorePatterns', s]),
 		...extra,
 	];
-	return run(process.execPath, [require.resolve('jest/bin/jest'), ...args.slice(1)], {
-		N8N_VERSION: release.version,
+}
+
+/** Runs one jest run of e2e suites on one release; its output lines carry `label`. */
+function lane(label, version, suites, skip) {
+	const started = Date.now();
+	const child = spawn(process.execPath, jestArgs(suites, skip), {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: { ...process.env, N8N_VERSION: version },
 	});
+	for (const stream of [child.stdout, child.stderr]) {
+		readline
+			.createInterface({ input: stream })
+			.on('line', (line) => process.stdout.write(`[${label}] ${line}\n`));
+	}
+	return new Promise((resolve) =>
+		child.on('exit', (code) =>
+			resolve({ status: code ?? 1, seconds: Math.round((Date.now() - started) / 1000) }),
+		),
+	);
 }
 
 /**
@@ -88,8 +99,18 @@ if (process.argv[2] === '--e2e') {
 		);
 		process.exit(2);
 	}
-	const built = run(NPM, ['run', 'build', '--silent']);
-	process.exit(built.status || e2e(release, process.argv.slice(4)).status || 0);
+	const built = spawnSync(NPM, ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+	if (built.status) process.exit(built.status);
+	const { status } = spawnSync(
+		process.execPath,
+		jestArgs(release.suites, release.skip, process.argv.slice(4)),
+		{
+			cwd: ROOT,
+			stdio: 'inherit',
+			env: { ...process.env, N8N_VERSION: release.version },
+		},
+	);
+	process.exit(status ?? 1);
 }
 
 (async () => {
@@ -97,22 +118,43 @@ if (process.argv[2] === '--e2e') {
 	const seconds = () => Math.round((Date.now() - started) / 1000);
 	const installs = installInBackground();
 	const times = [];
-	const quick = run(NPM, ['test']);
-	times.push(['npm test', quick.seconds]);
+	const quick = spawnSync(NPM, ['test'], { cwd: ROOT, stdio: 'inherit' });
+	times.push(['npm test, done at', seconds()]);
 	let failed = quick.status !== 0;
-	for (const release of RELEASES) {
+	const results = [];
+	const ready = async (version) => {
 		try {
-			await installs.ready(release.version);
+			await installs.ready(version);
+			times.push([`n8n ${version} installed (background), at`, seconds()]);
 		} catch (error) {
 			console.error(error.message);
 			process.exit(1);
 		}
-		times.push([`n8n ${release.version} installed (background), at`, seconds()]);
-		const result = e2e(release);
-		times.push([`e2e n8n ${release.version}`, result.seconds]);
-		failed ||= result.status !== 0;
-	}
+	};
+	const [first, ...others] = RELEASES;
+	await ready(first.version);
+	const long = lane(`${first.version} long`, first.version, LONG).then((r) =>
+		results.push([`e2e n8n ${first.version}: ${LONG.map((s) => path.basename(s)).join(', ')}`, r]),
+	);
+	const rest = (async () => {
+		results.push([
+			`e2e n8n ${first.version}: the others`,
+			await lane(first.version, first.version, first.suites, [...(first.skip ?? []), ...LONG]),
+		]);
+		for (const release of others) {
+			await ready(release.version);
+			results.push([
+				`e2e n8n ${release.version}`,
+				await lane(release.version, release.version, release.suites, release.skip),
+			]);
+		}
+	})();
+	await Promise.all([long, rest]);
 	await installs.done();
+	for (const [what, r] of results) {
+		times.push([what, r.seconds]);
+		failed ||= r.status !== 0;
+	}
 	times.push(['total', seconds()]);
 	console.log(
 		`\ntest:all ${failed ? 'FAILED' : 'passed'}; seconds:\n${times.map(([what, s]) => `  ${String(s).padStart(5)}  ${what}`).join('\n')}`,

@@ -78,8 +78,6 @@ beforeAll(
 		// slowly; every wait below is for a condition, with room for that
 		page.setDefaultTimeout(LOADED);
 		await page.goto(`http://localhost:${port}/workflow/athenaExample5Book`, { timeout: LOADED });
-		// the workflow's nodes are drawn once the editor has the node types
-		await page.getByTestId('canvas-node').first().waitFor();
 	},
 	20 * 60 * 1000,
 );

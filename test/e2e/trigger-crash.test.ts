@@ -184,7 +184,7 @@ async function activate(sb: Sandbox, backlog = false) {
 			)
 				? true
 				: undefined,
-		120000,
+		300000,
 	);
 	return { userFolder, start };
 }
@@ -247,7 +247,7 @@ describe.each([
 					await waitFor(
 						'a feed read',
 						async () => (((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined),
-						60000,
+						300000,
 					);
 				} else if (kind === 'during an execution') {
 					const posted = (await control(sb, 'GET', '/_sink/crash')).length;
@@ -255,7 +255,7 @@ describe.each([
 						'an execution',
 						async () =>
 							(await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined,
-						60000,
+						300000,
 					).catch((e) => {
 						throw new Error(
 							`${e.message} (made ${made} changes, ${posted} delivered); n8n said:\n${server!.output.join('').slice(-3000)}`,
@@ -283,7 +283,7 @@ describe.each([
 						? sink
 						: undefined;
 				},
-				120000,
+				300000,
 			);
 			await sleep(6000); // let the last executions finish and be saved
 			await server!.stop();
@@ -312,7 +312,7 @@ describe.each([
 			expect(finishedTwice).toEqual([]);
 			expect(duplicates.length).toBeGreaterThan(0); // the kills during an execution did make n8n redeliver
 		},
-		12 * 60 * 1000,
+		20 * 60 * 1000,
 	);
 });
 
@@ -369,7 +369,7 @@ describe.each([
 							'a feed read',
 							async () =>
 								((await counters(sb)).byPath[FEED_READS] ?? 0) > reads ? true : undefined,
-							60000,
+							300000,
 						);
 					} else if (kind === 'during an execution') {
 						const posted = (await control(sb, 'GET', '/_sink/crash')).length;
@@ -377,7 +377,7 @@ describe.each([
 							'an execution',
 							async () =>
 								(await control(sb, 'GET', '/_sink/crash')).length > posted ? true : undefined,
-							120000,
+							300000,
 						);
 					} else {
 						await sleep(1000 + Math.random() * 8000);
@@ -420,7 +420,7 @@ describe.each([
 				expect(lost).toEqual([]);
 				expect(finishedTwice).toEqual([]);
 			},
-			20 * 60 * 1000,
+			30 * 60 * 1000,
 		);
 	},
 );
