@@ -51,10 +51,13 @@ export function dateValue(
 ): string | undefined {
 	if (opts.optional && (raw === '' || raw === undefined || raw === null)) return undefined;
 	const parts = parseDateInput(raw);
+	const example = opts.withTime ? '2026-11-23T09:30:00' : '2026-11-23';
 	if (!parts) {
 		throw new NodeOperationError(ctx.getNode(), `${label} is not a date athena can use`, {
 			itemIndex: i,
-			description: `Got ${raw === '' || raw === undefined ? 'nothing' : `"${String(raw)}"`}. Use YYYY-MM-DD, MM/DD/YYYY or an ISO date-time, e.g. ${opts.withTime ? '2026-11-23T09:30:00' : '2026-11-23'}.`,
+			description:
+				`Got ${raw === '' || raw === undefined ? 'nothing' : `"${String(raw)}"`}. ` +
+				`Use YYYY-MM-DD, MM/DD/YYYY or an ISO date-time, e.g. ${example}.`,
 		});
 	}
 	return opts.withTime ? toAthenaDateTime(parts) : toAthenaDate(parts);

@@ -112,7 +112,8 @@ export function fhirId(
 			throw refuse(
 				node,
 				field,
-				`must be athena's FHIR id for a ${type} (like a-${practiceId}.encounter-62014), got ${describe(value)}; only Patient, Practitioner and Location accept a bare athenaOne ID.`,
+				`must be athena's FHIR id for a ${type} (like a-${practiceId}.encounter-62014), ` +
+					`got ${describe(value)}; only Patient, Practitioner and Location accept a bare athenaOne ID.`,
 				itemIndex,
 			);
 		return `a-${practiceId}.${prefix}-${text}`;

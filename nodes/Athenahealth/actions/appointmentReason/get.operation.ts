@@ -13,7 +13,9 @@ export const option = {
 	description: 'Get one appointment reason by ID',
 };
 
-export const toolDescription = `Get one athenahealth appointment reason by reason ID for a department and provider (${ID}). Returns the reason's name and its appointment type.`;
+export const toolDescription =
+	`Get one athenahealth appointment reason by reason ID for a department and provider (${ID}). ` +
+	"Returns the reason's name and its appointment type.";
 
 export const writes = false;
 
