@@ -113,29 +113,34 @@ let userFolder: string;
 let patientId: string;
 const MCP_TOKEN = 'e2e-mcp-client-token';
 
-// The scripted model: open slots in department 1, a booking with a malformed slot id (as a model
-// might send), the booking again as the error told it, then the answer.
+// The scripted model, over two chat messages. First message: open slots in department 1, then a
+// proposal that asks the user to confirm. Second message ("yes"): it knows the proposal only from
+// the chat memory (example 8's Simple Memory); it books with a malformed slot id (as a model might
+// send), books again as the error told it, then answers.
+const PROPOSAL = /slot (\d+) \(appointment type (\d+)\).*Shall I book it\?/;
 function script(messages: Msg[]): Call | string {
-	const results = toolMessages(messages);
+	const lastUser = messages.map((m) => m.role).lastIndexOf('user');
+	const results = toolMessages(messages.slice(lastUser + 1));
+	if (!/^yes/i.test(String(messages[lastUser]?.content ?? ''))) {
+		if (results.length === 0)
+			return {
+				name: 'Find_Open_Slots',
+				args: { departmentId: '1', startDate: ymd(2), endDate: ymd(16) },
+			};
+		const slot = (JSON.parse(results[0]) as Array<Record<string, string>>)[0];
+		return `I can book slot ${slot.appointmentid} (appointment type ${slot.appointmenttypeid}) on ${slot.date} at ${slot.starttime} for patient ${patientId}. Shall I book it?`;
+	}
+	const proposal = messages
+		.slice(0, lastUser)
+		.map((m) => PROPOSAL.exec(String(m.role === 'assistant' ? m.content : '')))
+		.filter(Boolean)
+		.at(-1);
+	if (!proposal) return 'Which appointment should I book?';
+	const book = { appointmentId: proposal[1], patientId, appointmentTypeId: proposal[2] };
 	if (results.length === 0)
-		return {
-			name: 'Find_Open_Slots',
-			args: { departmentId: '1', startDate: ymd(2), endDate: ymd(16) },
-		};
-	const slots = JSON.parse(results[0]) as Array<Record<string, string>>;
-	const slot = slots[0];
-	const book = {
-		appointmentId: slot.appointmentid,
-		patientId,
-		appointmentTypeId: slot.appointmenttypeid,
-	};
-	if (results.length === 1)
-		return {
-			name: 'Book_Appointment',
-			args: { ...book, appointmentId: `slot ${slot.appointmentid}` },
-		};
-	if (results.length === 2) return { name: 'Book_Appointment', args: book };
-	const booked = JSON.parse(results[2]) as Array<Record<string, string>>;
+		return { name: 'Book_Appointment', args: { ...book, appointmentId: `slot ${proposal[1]}` } };
+	if (results.length === 1) return { name: 'Book_Appointment', args: book };
+	const booked = JSON.parse(results[1]) as Array<Record<string, string>>;
 	return `Booked appointment ${booked[0].appointmentid} on ${booked[0].date} at ${booked[0].starttime} for patient ${patientId}.`;
 }
 
@@ -195,7 +200,7 @@ afterAll(async () => {
 });
 
 test(
-	'example 8: the AI Agent finds open slots, is told how to fix a malformed id, books exactly one slot and answers',
+	'example 8: the AI Agent finds open slots, asks to confirm, books exactly one slot on the "yes" in a second message, after being told how to fix a malformed id',
 	async () => {
 		const url = `http://localhost:${port}/webhook/athena-agent-example-8/chat`;
 		const post = async (body: object) =>
@@ -216,13 +221,18 @@ test(
 		const bookedBefore = [...sb.state.appointments.values()].filter(
 			(a: any) => a.appointmentstatus !== 'o',
 		).length;
-		const res = await post({
-			action: 'sendMessage',
-			sessionId: 'e2e-agent',
-			chatInput: `Book patient ${patientId} into the first open slot in department 1 in the next two weeks. Yes, I confirm.`,
-		});
-		const answer = (await res.json()) as { output: string };
-		expect(res.status).toBe(200);
+		const say = async (chatInput: string) => {
+			const res = await post({ action: 'sendMessage', sessionId: 'e2e-agent', chatInput });
+			expect(res.status).toBe(200);
+			return ((await res.json()) as { output: string }).output;
+		};
+		const proposal = await say(
+			`Book patient ${patientId} into the first open slot in department 1 in the next two weeks.`,
+		);
+		expect(proposal).toMatch(PROPOSAL);
+		// nothing is booked before the user says yes
+		expect((await counters(sb)).byPath['PUT /v1/{id}/appointments/{id}']).toBeUndefined();
+		const firstTurn = stub.requests.length;
 
 		// what the model was told about the tools: names, required inputs, descriptions
 		const tools = stub.requests[0].tools!.map((t) => t.function);
@@ -249,27 +259,39 @@ test(
 				expect(p.description?.trim()).toBeTruthy();
 		}
 		expect(byName.Book_Appointment.description).toMatch(/WRITE: .*confirm with the user/);
-		expect(byName.Find_Open_Slots.description).not.toMatch(/WRITE/);
+		expect(byName.Find_Open_Slots.description).not.toMatch(/WRITE|reason ID|Needs/);
 
-		// the tool results the model read: compact (Limit 10 in tool use), the fix for the bad id, no secrets
-		const results = toolMessages(stub.requests.at(-1)!.messages);
-		expect(results).toHaveLength(3);
-		const slots = JSON.parse(results[0]);
-		// (department 1 has dozens of open slots in those two weeks)
-		expect(slots).toHaveLength(10);
-		for (const s of slots)
+		// the slots the model read: the tool's Limit (10 in tool use), then an item saying the list
+		// was cut (department 1 has dozens of open slots in those two weeks)
+		const slots = JSON.parse(toolMessages(stub.requests[firstTurn - 1].messages).at(-1)!);
+		expect(slots).toHaveLength(11);
+		expect(slots[10]).toMatchObject({ moreResults: true, returned: 10 });
+		expect(slots[10].total).toBeGreaterThan(10);
+		for (const s of slots.slice(0, 10))
 			expect([
 				s.appointmentstatus,
 				sb.state.appointments.get(s.appointmentid).departmentid,
 			]).toEqual(['o', '1']);
 		// Simplify is on in tool use: athena's bookkeeping fields stay out of the model's context
 		expect(slots[0]).not.toHaveProperty('lastmodifiedby');
-		expect(results[1]).toMatch(/must be a numeric athena ID \(digits only\), got \\?"slot \d+\\?"/);
+
+		const answer = await say('Yes, book it.');
+		// the second message's model requests carry the proposal from the chat memory
+		expect(JSON.stringify(stub.requests[firstTurn].messages)).toContain(proposal);
+		// (what the memory keeps of the first message differs between n8n releases; this message's
+		// tool results come after its own user message)
+		const last = stub.requests.at(-1)!.messages;
+		const results = toolMessages(last.slice(last.map((m) => m.role).lastIndexOf('user') + 1));
+		expect(results).toHaveLength(2);
+		// the error names the model's own argument, and the field for people
+		expect(results[0]).toMatch(
+			/appointmentId \(Open Slot ID\) must be a numeric athena ID \(digits only\), got \\?"slot \d+\\?"/,
+		);
 		const everything = JSON.stringify(stub.requests);
 		expect(everything).not.toContain('sandbox-secret');
 		for (const token of sb.tokens.keys()) expect(everything).not.toContain(token);
 
-		// athena: exactly one booking, of that slot for that patient, and one booking request
+		// athena: exactly one booking, of the proposed slot for that patient, and one booking request
 		const slot = slots[0];
 		expect(
 			[...sb.state.appointments.values()].filter((a: any) => a.appointmentstatus !== 'o').length,
@@ -279,7 +301,7 @@ test(
 			appointmentstatus: 'f',
 		});
 		expect((await counters(sb)).byPath['PUT /v1/{id}/appointments/{id}']).toBe(1);
-		expect(answer.output).toBe(
+		expect(answer).toBe(
 			`Booked appointment ${slot.appointmentid} on ${slot.date} at ${slot.starttime} for patient ${patientId}.`,
 		);
 	},
@@ -392,9 +414,16 @@ describe('example 7: the MCP Server Trigger', () => {
 				iso(a.date) >= from &&
 				iso(a.date) <= to,
 		);
-		expect(booked.length).toBe(Math.min(10, expected.length));
+		// at most the tool's Limit (10), then, when there are more, one item that says so
+		const records = booked.filter((a: any) => !a.moreResults);
+		expect(records.length).toBe(Math.min(10, expected.length));
+		expect(booked.slice(10)).toEqual(
+			expected.length > 10
+				? [expect.objectContaining({ moreResults: true, returned: 10, total: expected.length })]
+				: [],
+		);
 		const ids = new Set(expected.map((a: any) => a.appointmentid));
-		for (const a of booked) {
+		for (const a of records) {
 			expect(ids.has(a.appointmentid)).toBe(true);
 			expect(a).not.toHaveProperty('scheduledby');
 		}
@@ -416,13 +445,17 @@ describe('example 7: the MCP Server Trigger', () => {
 				startDate: '2027-02-30',
 				endDate: '2027-03-05',
 			}),
-		).toMatch(/Start Date is not a date athena can use[\s\S]*Got "2027-02-30"\. Use YYYY-MM-DD/);
+		).toMatch(
+			/startDate \(Start Date\) is not a date athena can use[\s\S]*Got "2027-02-30"\. Use YYYY-MM-DD/,
+		);
 		expect(
 			await call('Cancel_Appointment', { appointmentId: '', patientId, reason: 'test' }),
-		).toMatch(/Appointment ID must be a numeric athena ID \(digits only\), got nothing/);
+		).toMatch(
+			/appointmentId \(Appointment ID\) must be a numeric athena ID \(digits only\), got nothing/,
+		);
 		expect(
 			await call('Find_Open_Slots', { departmentId: '1', startDate: ymd(30), endDate: ymd(20) }),
-		).toMatch(/End Date is before Start Date/);
+		).toMatch(/endDate \(End Date\) is before startDate \(Start Date\)/);
 		// an argument left out altogether: n8n checks the call against the tool's schema first
 		expect(await call('Book_Appointment', { patientId, appointmentTypeId: '2' })).toMatch(
 			/appointmentId/,

@@ -1,6 +1,7 @@
 // What a saved workflow depends on in the nodes' descriptions: node type names and versions, and
 // for every parameter its name, where it shows, its type, its default and its option values.
-// Parameter order, labels and help texts may change; these may not. New parameters and new
+// Parameter order, labels and help texts may change; these may not. The default text of Tool
+// Description is help text for a model (it is improved freely; a node that set its own keeps it). New parameters and new
 // options may be added (a saved workflow never holds them).
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
@@ -30,8 +31,14 @@ function key(p: INodeProperties): string {
 		type: p.type,
 		show: p.displayOptions?.show,
 		hide: p.displayOptions?.hide,
-		default: p.default,
+		default: p.name === 'toolDescription' ? undefined : p.default,
 	});
+}
+
+/** A recorded parameter key read as `key` writes it now (e.g. without a tool text's default). */
+function rekey(k: string): string {
+	const p = JSON.parse(k) as Record<string, unknown>;
+	return JSON.stringify({ ...p, default: p.name === 'toolDescription' ? undefined : p.default });
 }
 
 export function surface(description: INodeTypeDescription): Surface {
@@ -49,7 +56,8 @@ export function surface(description: INodeTypeDescription): Surface {
 /** What `before` had that `now` lacks: a parameter, or an option value of one. */
 export function missing(before: Surface, now: Surface): string[] {
 	if (before.node !== now.node) return [`node ${before.node} is now ${now.node}`];
-	return Object.entries(before.parameters).flatMap(([k, values]) => {
+	return Object.entries(before.parameters).flatMap(([recorded, values]) => {
+		const k = rekey(recorded);
 		if (!(k in now.parameters)) return [`${before.node} parameter ${k}`];
 		return values
 			.filter((v) => !now.parameters[k].includes(v))

@@ -2,14 +2,15 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { parseDateInput, toAthenaDate, toAthenaDateTime } from '../shared/dates';
 import { athenaId } from '../shared/ids';
+import { fieldLabel, toolListSize } from '../shared/toolUse';
 
 // Reading an item's parameters into what athena takes, refusing bad input before any call with
 // an error that names the field and the fix.
 
 export function maxItems(ctx: IExecuteFunctions, i: number): number | undefined {
-	return ctx.getNodeParameter('returnAll', i, false)
-		? undefined
-		: (ctx.getNodeParameter('limit', i, 50) as number);
+	if (ctx.getNodeParameter('returnAll', i, false)) return undefined;
+	// as a tool, one more than the limit, so the model can be told that more exist (shared/toolUse.ts)
+	return toolListSize(ctx, i, ctx.getNodeParameter('limit', i, 50) as number);
 }
 
 export function practiceOf(ctx: IExecuteFunctions, i: number): string | undefined {
@@ -28,7 +29,7 @@ export function idParam(
 ): string | undefined {
 	const raw = ctx.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
 	if (optional && (raw === '' || raw === undefined || raw === null)) return undefined;
-	return athenaId(ctx.getNode(), raw, label, i);
+	return athenaId(ctx.getNode(), raw, fieldLabel(ctx, name, label), i);
 }
 
 export function dateParam(
@@ -38,7 +39,8 @@ export function dateParam(
 	label: string,
 	opts: { optional?: boolean; withTime?: boolean } = {},
 ): string | undefined {
-	return dateValue(ctx, ctx.getNodeParameter(name, i, '') as unknown, i, label, opts);
+	const raw = ctx.getNodeParameter(name, i, '') as unknown;
+	return dateValue(ctx, raw, i, fieldLabel(ctx, name, label), opts);
 }
 
 /** Any common date form → athena's mm/dd/yyyy (or mm/dd/yyyy hh:mi:ss), or an error naming the field. */

@@ -16,7 +16,7 @@ import * as patientInsurance from './patientInsurance';
 import * as practice from './practice';
 import { appointmentType, department, provider } from './reference';
 import * as subscription from './subscription';
-import { WRITE } from './toolText';
+import { DATE, ID, WRITE } from './toolText';
 import type { Operation, ResourceDefinition } from './types';
 
 // The action node's resources (docs/development.md, "Adding a resource"): each resource's folder
@@ -130,9 +130,37 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = Object.from
 	]),
 );
 
-/** What a model reads about an operation: its own text, and the WRITE warning when it writes. */
-export const toolTextOf = (op: Operation) =>
-	op.writes ? `${op.toolDescription} ${WRITE}` : op.toolDescription;
+/** Every parameter name of an operation, including the options inside its collections. */
+function parameterNames(fields: unknown[]): string[] {
+	// (an options list's entries are choices, not parameters: they have no type)
+	return (fields as Array<{ name?: string; type?: string; options?: unknown[] }>).flatMap((f) => [
+		...(f.name && f.type ? [f.name] : []),
+		...(Array.isArray(f.options) ? parameterNames(f.options) : []),
+	]);
+}
+
+/**
+ * What a model reads about an operation: its own text (what it does and returns, never which
+ * inputs: each node decides which of them the model fills, and n8n lists those as the tool's
+ * arguments), the form of the ids and dates among its fields, and the WRITE warning when it writes.
+ */
+export function toolTextOf(op: Operation): string {
+	const names = parameterNames(op.description);
+	const forms = [
+		// a bulk export's group and FHIR's ids are FHIR ids, not athenaNet ones
+		names.some((n) => /Id$/.test(n) && n !== 'groupId' && n !== 'resourceId') ? ID : undefined,
+		names.some((n) => /date$|^dob$/i.test(n)) ? DATE : undefined,
+	].filter(Boolean);
+	return [
+		op.toolDescription,
+		forms.length
+			? `Fill only this tool's arguments (the node sets the rest): ${forms.join('; ')}.`
+			: '',
+		op.writes ? WRITE : '',
+	]
+		.filter(Boolean)
+		.join(' ');
+}
 
 /** Whether the operation offers Simplify (read from its own parameters, so it cannot disagree). */
 export const hasSimplify = (op: Operation) => op.description.some((p) => p.name === 'simplify');

@@ -16,7 +16,7 @@ export function athenaId(node: INode, value: unknown, field: string, itemIndex?:
 		throw refuse(
 			node,
 			field,
-			`must be a numeric athena ID (digits only), got ${describe(value)}. Use the ID athena shows, e.g. 195900.`,
+			`must be a numeric athena ID (digits only), got ${describe(value)}. Use the ID as athena shows it, digits only, e.g. 12345.`,
 			itemIndex,
 		);
 	}

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
 
 import { coversType, readScope } from '../shared/fhirTypes';
+import { noteListTotal } from '../shared/toolUse';
 import {
 	getConnection,
 	resolvePractice,
@@ -168,6 +169,7 @@ export async function* fhirSearchPages(
 					itemIndex: limits.itemIndex,
 				})
 			: await fhirRequest(ctx, scope, { method: 'GET', url: getUrl, itemIndex: limits.itemIndex });
+	if (typeof bundle.total === 'number') noteListTotal(ctx, limits.itemIndex, bundle.total);
 	const seen = new Set<string>([getUrl]);
 	const origin = originOf(scope.base);
 	for (let page = 1; ; page++) {

@@ -7,6 +7,7 @@ import {
 	type AthenaContext,
 	type AthenaRequest,
 } from './request';
+import { noteListTotal } from '../shared/toolUse';
 import { practiceUrl } from './urlGuard';
 
 // athena list responses: {"<wrapper>":[…],"totalcount":N,"next":"/v1/{pid}/…?UPPERCASE=echo&offset=…"}
@@ -124,6 +125,7 @@ export async function* athenaPages(ctx: AthenaContext, req: PageRequest): AsyncG
 		...req.qs,
 		limit: limitFor(0),
 	});
+	if (first.totalcount !== undefined) noteListTotal(ctx, req.itemIndex, first.totalcount);
 	yield take(first);
 	if (!first.next || first.records.length === 0 || done()) return;
 

@@ -5,7 +5,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, inputError, practiceOf } from '../params';
 import { appointmentIdField } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Add Note',
@@ -13,7 +12,8 @@ export const option = {
 	action: 'Add a note to an appointment',
 };
 
-export const toolDescription = `Add a text note to an athenahealth appointment by appointment ID (${ID}). Returns whether athena stored it.`;
+export const toolDescription =
+	'Add a text note to an athenahealth appointment. Returns whether athena stored it.';
 
 export const writes = true;
 

@@ -12,7 +12,6 @@ import { single, toItems } from '../output';
 import { compact, idParam, inputError, practiceOf } from '../params';
 import { appointmentTypeLocator, patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Book',
@@ -21,7 +20,8 @@ export const option = {
 	description: 'Book a patient into an open slot',
 };
 
-export const toolDescription = `Book a patient into an open athenahealth slot. Needs the slot's appointment ID from the open slots, the patient ID and the appointment type ID (${ID}). Returns the booked appointment (appointment ID, date, start time, patient ID, status f = booked).`;
+export const toolDescription =
+	'Book a patient into an open athenahealth appointment slot (one found by the open-slots search). Returns the booked appointment (appointment ID, date, start time, patient ID, status f = booked).';
 
 export const writes = true;
 

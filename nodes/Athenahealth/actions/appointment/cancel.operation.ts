@@ -6,11 +6,11 @@ import { toItems } from '../output';
 import { compact, idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
-import { ID } from '../toolText';
 
 export const option = { name: 'Cancel', value: 'cancel', action: 'Cancel an appointment' };
 
-export const toolDescription = `Cancel a booked athenahealth appointment. Needs the appointment ID and the patient ID (${ID}); a cancellation reason is optional. Returns the appointment with status x (cancelled).`;
+export const toolDescription =
+	'Cancel a booked athenahealth appointment. Returns the appointment with status x (cancelled).';
 
 export const writes = true;
 

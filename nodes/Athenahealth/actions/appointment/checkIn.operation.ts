@@ -5,7 +5,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, inputError, practiceOf } from '../params';
 import { appointmentIdField } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Check In',
@@ -14,7 +13,8 @@ export const option = {
 	description: "Run athena's check-in steps and report unmet requirements",
 };
 
-export const toolDescription = `Check a patient in for an athenahealth appointment by appointment ID (${ID}). Returns the result and any unmet check-in requirements.`;
+export const toolDescription =
+	'Check a patient in for an athenahealth appointment. Returns the result and any unmet check-in requirements.';
 
 export const writes = true;
 

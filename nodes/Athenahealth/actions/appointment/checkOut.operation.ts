@@ -5,11 +5,11 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { appointmentIdField } from './common';
-import { ID } from '../toolText';
 
 export const option = { name: 'Check Out', value: 'checkOut', action: 'Check out an appointment' };
 
-export const toolDescription = `Check a patient out of an athenahealth appointment by appointment ID (${ID}). Returns the result.`;
+export const toolDescription =
+	'Check a patient out of an athenahealth appointment after the visit. Returns the result.';
 
 export const writes = true;
 

@@ -5,7 +5,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { compact, dateParam, idParam, inputError, practiceOf } from '../params';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Create Open Slot',
@@ -13,7 +12,8 @@ export const option = {
 	action: 'Create open appointment slots',
 };
 
-export const toolDescription = `Create open appointment slots in athenahealth for a department and provider (${ID}) on a date (${DATE}) at given times (HH:MM). Returns the new slot IDs.`;
+export const toolDescription =
+	"Create open (bookable) appointment slots in an athenahealth department's schedule for a provider on one day. Returns the new slot IDs.";
 
 export const writes = true;
 

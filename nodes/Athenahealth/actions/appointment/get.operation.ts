@@ -5,11 +5,11 @@ import { show, simplifyField } from '../fields';
 import { simplified, single, toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { appointmentIdField } from './common';
-import { ID } from '../toolText';
 
 export const option = { name: 'Get', value: 'get', action: 'Get an appointment' };
 
-export const toolDescription = `Get one athenahealth appointment by appointment ID (${ID}). Returns date, start time, duration, department, provider, patient, appointment type and status (f booked, x cancelled, 2 checked in, 3 checked out, o open).`;
+export const toolDescription =
+	'Get one athenahealth appointment. Returns date, start time, duration, department, provider, patient, appointment type and status (f booked, x cancelled, 2 checked in, 3 checked out, o open).';
 
 export const writes = false;
 

@@ -14,7 +14,6 @@ import {
 	practiceOf,
 } from '../params';
 import { departmentLocator, patientLocator, providerLocator } from '../locators';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Get Many Booked',
@@ -23,7 +22,8 @@ export const option = {
 	description: 'Booked appointments by date range, department, provider, patient and status',
 };
 
-export const toolDescription = `List booked athenahealth appointments between a start and an end date (${DATE}), optionally for one department, provider or patient ID (${ID}). Returns appointments with appointment ID, date, start time, patient ID, provider ID and status.`;
+export const toolDescription =
+	'List booked athenahealth appointments over a period of days. Returns appointments with appointment ID, date, start time, patient ID, provider ID and status.';
 
 export const writes = false;
 

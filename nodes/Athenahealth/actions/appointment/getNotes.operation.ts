@@ -5,7 +5,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { appointmentIdField } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Notes',
@@ -13,7 +12,8 @@ export const option = {
 	action: 'Get the notes of an appointment',
 };
 
-export const toolDescription = `Get the notes of an athenahealth appointment by appointment ID (${ID}). Returns the notes.`;
+export const toolDescription =
+	'Get the notes attached to an athenahealth appointment. Returns the notes.';
 
 export const writes = false;
 

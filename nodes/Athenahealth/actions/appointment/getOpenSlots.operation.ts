@@ -13,7 +13,6 @@ import {
 	practiceOf,
 } from '../params';
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Get Open Slots',
@@ -21,7 +20,8 @@ export const option = {
 	action: 'Get open appointment slots',
 };
 
-export const toolDescription = `Find open (bookable) appointment slots in an athenahealth department. Needs the department ID and an appointment type ID or a reason ID (-1 means any) (${ID}); optional start and end date (${DATE}). Returns slots with appointment ID (the slot to book), date (MM/DD/YYYY), start time, duration, provider ID and appointment type ID.`;
+export const toolDescription =
+	"Find open (bookable) appointment slots in an athenahealth department's schedule. Returns slots with appointment ID (the slot to book), date (MM/DD/YYYY), start time, duration, provider ID and appointment type ID.";
 
 export const writes = false;
 

@@ -6,7 +6,6 @@ import { single, toItems } from '../output';
 import { compact, idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { appointmentIdField, getAppointment, timeoutOption, writeThenVerify } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Reschedule',
@@ -15,7 +14,8 @@ export const option = {
 	description: 'Move a booked appointment into another open slot',
 };
 
-export const toolDescription = `Move a booked athenahealth appointment into another open slot. Needs the booked appointment ID, the new open slot's appointment ID and the patient ID (${ID}). Returns the new appointment.`;
+export const toolDescription =
+	'Move a booked athenahealth appointment into another open slot (one found by the open-slots search). Returns the new appointment.';
 
 export const writes = true;
 

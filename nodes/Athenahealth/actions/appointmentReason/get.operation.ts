@@ -3,7 +3,6 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, inputError } from '../params';
-import { ID } from '../toolText';
 import { reasons, scope } from './common';
 
 export const option = {
@@ -14,8 +13,7 @@ export const option = {
 };
 
 export const toolDescription =
-	`Get one athenahealth appointment reason by reason ID for a department and provider (${ID}). ` +
-	"Returns the reason's name and its appointment type.";
+	"Get one athenahealth appointment reason that patients can book with a department and provider. Returns the reason's name and its appointment type.";
 
 export const writes = false;
 

@@ -3,7 +3,6 @@ import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 import { returnAllAndLimit, show } from '../fields';
 import { toItems } from '../output';
 import { maxItems } from '../params';
-import { ID } from '../toolText';
 import { reasons, scope } from './common';
 
 export const option = {
@@ -13,7 +12,8 @@ export const option = {
 	description: "List the practice's appointment reasons",
 };
 
-export const toolDescription = `List the appointment reasons patients can book with a department and provider (${ID}). Returns reasons with reason ID and name.`;
+export const toolDescription =
+	'List the appointment reasons patients can book with an athenahealth department and provider. Returns reasons with reason ID and name.';
 
 export const writes = false;
 

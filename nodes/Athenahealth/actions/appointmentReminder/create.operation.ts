@@ -10,12 +10,12 @@ import {
 	patientLocator,
 	providerLocator,
 } from '../locators';
-import { DATE, ID } from '../toolText';
 import { REMINDERS_PATH } from './common';
 
 export const option = { name: 'Create', value: 'create', action: 'Create an appointment reminder' };
 
-export const toolDescription = `Create an athenahealth appointment reminder (a recall) for a patient in a department (${ID}) around an approximate date (${DATE}). Returns the reminder ID.`;
+export const toolDescription =
+	'Create an athenahealth appointment reminder (a recall): a note that a patient should be seen in a department around a given date. Returns the reminder ID.';
 
 export const writes = true;
 

@@ -4,12 +4,12 @@ import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
-import { ID } from '../toolText';
 import { REMINDERS_PATH, reminderId } from './common';
 
 export const option = { name: 'Delete', value: 'delete', action: 'Delete an appointment reminder' };
 
-export const toolDescription = `Delete an athenahealth appointment reminder by reminder ID (${ID}). Returns whether athena deleted it.`;
+export const toolDescription =
+	'Delete an athenahealth appointment reminder (a recall). Returns whether athena deleted it.';
 
 export const writes = true;
 

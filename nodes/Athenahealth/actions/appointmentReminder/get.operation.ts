@@ -4,12 +4,12 @@ import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
-import { ID } from '../toolText';
 import { REMINDERS_PATH, reminderId } from './common';
 
 export const option = { name: 'Get', value: 'get', action: 'Get an appointment reminder' };
 
-export const toolDescription = `Get one athenahealth appointment reminder by reminder ID (${ID}). Returns the reminder's patient, department and date.`;
+export const toolDescription =
+	"Get one athenahealth appointment reminder (a recall). Returns the reminder's patient, department and date.";
 
 export const writes = false;
 

@@ -5,7 +5,6 @@ import { returnAllAndLimit, show } from '../fields';
 import { toItems } from '../output';
 import { checkRange, compact, dateParam, idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
-import { DATE, ID } from '../toolText';
 import { REMINDERS_PATH } from './common';
 
 export const option = {
@@ -14,7 +13,8 @@ export const option = {
 	action: 'Get many appointment reminders',
 };
 
-export const toolDescription = `List athenahealth appointment reminders of a department (${ID}) between a start and end date (${DATE}). Returns reminders with reminder ID, patient ID and date.`;
+export const toolDescription =
+	"List a department's athenahealth appointment reminders (recalls) over a period of dates. Returns reminders with reminder ID, patient ID and date.";
 
 export const writes = false;
 

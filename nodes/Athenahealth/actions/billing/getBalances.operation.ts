@@ -5,7 +5,6 @@ import { show } from '../fields';
 import { single, toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Balances',
@@ -15,7 +14,8 @@ export const option = {
 		"Read a patient's balances (patient ID, digits); one item per provider group with the claims behind it, amounts also as numbers",
 };
 
-export const toolDescription = `Get an athenahealth patient's balances by patient ID (${ID}). Returns the balance per provider group, with amounts as numbers and the claims behind them.`;
+export const toolDescription =
+	"Get an athenahealth patient's outstanding balances. Returns the balance per provider group, with amounts as numbers and the claims behind them.";
 
 export const writes = false;
 

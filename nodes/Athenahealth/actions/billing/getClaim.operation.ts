@@ -4,7 +4,6 @@ import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { single, toItems } from '../output';
 import { idParam, practiceOf } from '../params';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Claim',
@@ -13,7 +12,8 @@ export const option = {
 	description: 'Read one claim by its ID (digits); returns the claim (read only)',
 };
 
-export const toolDescription = `Get one athenahealth claim by claim ID (${ID}); read only. Returns the claim with its charges, status and balances.`;
+export const toolDescription =
+	'Get one athenahealth billing claim; read only. Returns the claim with its charges, status and balances.';
 
 export const writes = false;
 

@@ -4,7 +4,6 @@ import { athenaList } from '../../transport/paginate';
 import { returnAllAndLimit, show } from '../fields';
 import { toItems } from '../output';
 import { compact, dateValue, idParam, inputError, maxItems, practiceOf } from '../params';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Get Many Claims',
@@ -14,7 +13,8 @@ export const option = {
 		'List claims by patient or department ID (digits) or a service or created date range; one item per claim (read only)',
 };
 
-export const toolDescription = `List athenahealth claims for a patient (patient ID, ${ID}) or a service date range (${DATE}); read only. Returns claims with claim ID, service date, status and amounts.`;
+export const toolDescription =
+	"List athenahealth billing claims, such as a patient's claims or those for a period of service; read only. Returns claims with claim ID, service date, status and amounts.";
 
 export const writes = false;
 

@@ -5,7 +5,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Receipts',
@@ -15,7 +14,8 @@ export const option = {
 		"List a patient's card payment receipts (patient and department IDs, digits); one item per receipt",
 };
 
-export const toolDescription = `List an athenahealth patient's payment receipts by patient ID (${ID}). Returns receipts with receipt ID, date and amount.`;
+export const toolDescription =
+	"List an athenahealth patient's payment receipts. Returns receipts with receipt ID, date and amount.";
 
 export const writes = false;
 

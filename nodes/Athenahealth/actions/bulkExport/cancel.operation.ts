@@ -15,7 +15,7 @@ export const option = {
 };
 
 export const toolDescription =
-	'Cancel a running athenahealth FHIR bulk export by its status URL. Returns the result.';
+	'Cancel a running athenahealth FHIR bulk export. Returns the result.';
 
 export const writes = true;
 

@@ -14,7 +14,7 @@ export const option = {
 };
 
 export const toolDescription =
-	'Get the status of an athenahealth FHIR bulk export by its status URL. Returns progress, or the file list when done.';
+	'Get the progress of an athenahealth FHIR bulk export. Returns progress, or the file list when done.';
 
 export const writes = false;
 

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../output';
 import { chartFields, chartSection, withPatient } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Allergies',
@@ -12,7 +11,8 @@ export const option = {
 		"Read a patient's allergies (patient and department IDs, digits); one item per allergy with the chart's NKDA flag",
 };
 
-export const toolDescription = `List an athenahealth patient's allergies for one department (patient ID and department ID, ${ID}). Returns one allergy per item with allergen, reactions and onset.`;
+export const toolDescription =
+	"List the allergies recorded in an athenahealth patient's chart for one department. Returns one allergy per item with allergen, reactions and onset.";
 
 export const writes = false;
 

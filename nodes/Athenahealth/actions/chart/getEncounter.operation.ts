@@ -4,7 +4,6 @@ import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { single, toItems } from '../output';
 import { idParam, practiceOf } from '../params';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Encounter',
@@ -13,7 +12,8 @@ export const option = {
 	description: 'Read one encounter by its ID (digits); returns the encounter',
 };
 
-export const toolDescription = `Get one athenahealth encounter (visit) by encounter ID (${ID}). Returns date, provider, department, status and diagnoses.`;
+export const toolDescription =
+	'Get one athenahealth encounter (visit). Returns date, provider, department, status and diagnoses.';
 
 export const writes = false;
 

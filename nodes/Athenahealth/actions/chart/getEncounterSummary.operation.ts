@@ -4,7 +4,6 @@ import { athenaRequest } from '../../transport/request';
 import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { encounterIdField } from './getEncounter.operation';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Encounter Summary',
@@ -13,7 +12,8 @@ export const option = {
 	description: "Read an encounter's clinical summary (encounter ID, digits); returns summaryhtml",
 };
 
-export const toolDescription = `Get the summary of one athenahealth encounter by encounter ID (${ID}). Returns the visit summary (HTML text from athena).`;
+export const toolDescription =
+	'Get the clinical summary of one athenahealth encounter (visit). Returns the visit summary (HTML text from athena).';
 
 export const writes = false;
 

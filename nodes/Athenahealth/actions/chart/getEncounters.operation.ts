@@ -5,7 +5,6 @@ import { returnAllAndLimit } from '../fields';
 import { toItems } from '../output';
 import { idParam, maxItems } from '../params';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Get Many Encounters',
@@ -15,7 +14,8 @@ export const option = {
 		"List a patient's encounters (patient and department IDs, optional date range); one item per encounter",
 };
 
-export const toolDescription = `List an athenahealth patient's encounters (visits) for one department (patient ID and department ID, ${ID}), optionally between a start and an end date (${DATE}). Returns encounters with encounter ID, date, provider and status.`;
+export const toolDescription =
+	"List an athenahealth patient's encounters (visits) in one department. Returns encounters with encounter ID, date, provider and status.";
 
 export const writes = false;
 

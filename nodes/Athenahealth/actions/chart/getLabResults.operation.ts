@@ -5,7 +5,6 @@ import { returnAllAndLimit } from '../fields';
 import { toItems } from '../output';
 import { maxItems } from '../params';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Lab Results',
@@ -15,7 +14,8 @@ export const option = {
 		"Read a patient's lab results (patient and department IDs, optional date range); one item per result with its analytes",
 };
 
-export const toolDescription = `List an athenahealth patient's lab results for one department (patient ID and department ID, ${ID}). Returns one result per item with date, status and analytes.`;
+export const toolDescription =
+	"List the lab results in an athenahealth patient's chart for one department. Returns one result per item with date, status and analytes.";
 
 export const writes = false;
 

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../output';
 import { chartFields, chartSection, withPatient } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Medications',
@@ -12,7 +11,8 @@ export const option = {
 		"Read a patient's medications (patient and department IDs); one item per medication entry",
 };
 
-export const toolDescription = `List an athenahealth patient's medications for one department (patient ID and department ID, ${ID}). Returns one medication per item with name, dosage, status and dates.`;
+export const toolDescription =
+	"List the medications in an athenahealth patient's chart for one department. Returns one medication per item with name, dosage, status and dates.";
 
 export const writes = false;
 

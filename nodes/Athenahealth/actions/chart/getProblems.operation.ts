@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../output';
 import { chartFields, chartSection, withPatient } from './common';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Get Problems',
@@ -12,7 +11,8 @@ export const option = {
 		"Read a patient's problem list (patient and department IDs, digits); one item per problem",
 };
 
-export const toolDescription = `List an athenahealth patient's problems for one department (patient ID and department ID, ${ID}). Returns one problem per item with its code, name, status and dates (${DATE} companions).`;
+export const toolDescription =
+	"List the problems (conditions) in an athenahealth patient's chart for one department. Returns one problem per item with its code, name, status and dates (with YYYY-MM-DD companions).";
 
 export const writes = false;
 

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../output';
-import { ID } from '../toolText';
 import { chartFields, chartSection, withPatient } from './common';
 
 // docs/athena-behaviour.md#chart-sections: questions with answers, the section note and templates.
@@ -14,7 +13,8 @@ export const option = {
 		"Read a patient's social history (patient and department IDs, digits); one item per answered question with the section note",
 };
 
-export const toolDescription = `List an athenahealth patient's social history for one department (patient ID and department ID, ${ID}). Returns one question per item with its key, question, answer and note.`;
+export const toolDescription =
+	"List the social history in an athenahealth patient's chart for one department. Returns one question per item with its key, question, answer and note.";
 
 export const writes = false;
 

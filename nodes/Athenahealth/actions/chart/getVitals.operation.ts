@@ -3,7 +3,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { athenaList } from '../../transport/paginate';
 import { toItems } from '../output';
 import { chartCall, chartFields, dateRangeOptions, withPatient } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Vitals',
@@ -13,7 +12,8 @@ export const option = {
 		"Read a patient's vitals (patient and department IDs, optional date range); one item per recorded value",
 };
 
-export const toolDescription = `List an athenahealth patient's vital signs for one department (patient ID and department ID, ${ID}). Returns one reading per item (such as blood pressure or weight) with value, unit and date.`;
+export const toolDescription =
+	"List the vital signs in an athenahealth patient's chart for one department. Returns one reading per item (such as blood pressure or weight) with value, unit and date.";
 
 export const writes = false;
 

@@ -20,7 +20,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Call any athenaNet endpoint of the practice by path, such as /patients/1. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.";
+	"Call any athenaNet API endpoint of the athenahealth practice directly. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.";
 
 // A model is told in the description above which methods write; the node cannot know in advance.
 export const writes = false;

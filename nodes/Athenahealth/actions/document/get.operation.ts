@@ -6,7 +6,6 @@ import { single, toItems } from '../output';
 import { idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get',
@@ -16,7 +15,8 @@ export const option = {
 		"Read one of a patient's documents (patient ID, document class and its ID, digits); returns the document",
 };
 
-export const toolDescription = `Get one athenahealth document of a patient by patient ID and document ID (${ID}). Returns its class, date, description and status.`;
+export const toolDescription =
+	"Get one document from an athenahealth patient's chart. Returns its class, date, description and status.";
 
 export const writes = false;
 

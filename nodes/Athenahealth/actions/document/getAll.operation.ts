@@ -6,7 +6,6 @@ import { toItems } from '../output';
 import { compact, dateValue, idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 import { DOCUMENT_CLASSES, withClassId } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Many',
@@ -16,7 +15,8 @@ export const option = {
 		"List a patient's documents (patient and department IDs, optional classes and dates); one item per document",
 };
 
-export const toolDescription = `List an athenahealth patient's documents by patient ID and department ID (${ID}). Returns documents with document ID, class, date and description.`;
+export const toolDescription =
+	"List the documents in an athenahealth patient's chart. Returns documents with document ID, class, date and description.";
 
 export const writes = false;
 

@@ -6,7 +6,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Upload',
@@ -16,7 +15,8 @@ export const option = {
 		'Write: file an input binary (PDF, JPG, PNG, TIF or GIF) as an admin document for a patient and department (IDs, digits) with a subclass; returns its ID',
 };
 
-export const toolDescription = `File a document (an n8n binary file: PDF, JPG, PNG, TIF or GIF) into an athenahealth patient's chart, with patient ID and department ID (${ID}) and a document class. Returns the new document ID.`;
+export const toolDescription =
+	"File a document (an n8n binary file: PDF, JPG, PNG, TIF or GIF) into an athenahealth patient's chart. Returns the new document ID.";
 
 export const writes = true;
 

@@ -14,7 +14,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Read one athenahealth FHIR R4 resource by its FHIR id (athena's form such as a-195900.E-60178, or a bare patient ID). Returns the resource.";
+	'Read one athenahealth FHIR R4 resource, such as a Patient, Encounter or Observation. Returns the resource.';
 
 export const writes = false;
 

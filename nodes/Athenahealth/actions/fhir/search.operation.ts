@@ -19,7 +19,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Search athenahealth FHIR R4 resources of one type, usually for a patient (a patient ID as digits or athena's FHIR id such as a-195900.E-60178). Returns the matching FHIR resources.";
+	"Search athenahealth FHIR R4 resources of one type, usually a patient's records. Returns the matching FHIR resources.";
 
 export const writes = false;
 

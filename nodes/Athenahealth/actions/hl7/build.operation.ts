@@ -14,7 +14,7 @@ export const option = {
 };
 
 export const toolDescription =
-	'Build an HL7 v2 message from a message type and field values. Works offline. Returns the message text.';
+	'Build an HL7 v2 message (athenahealth interface format) of a given message type. Works offline. Returns the message text.';
 
 export const writes = false;
 

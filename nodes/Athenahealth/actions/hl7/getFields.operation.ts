@@ -9,7 +9,7 @@ import { hl7Error, readMessage } from './input';
 export const option = { name: 'Get Fields', value: 'getFields', action: 'Get HL7 fields by path' };
 
 export const toolDescription =
-	'Read fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the values.';
+	'Read chosen field values from an HL7 v2 message (athenahealth interface format). Works offline. Returns the values.';
 
 export const writes = false;
 

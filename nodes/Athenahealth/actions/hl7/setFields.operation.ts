@@ -8,7 +8,7 @@ import { hl7Error, readMessage } from './input';
 export const option = { name: 'Set Fields', value: 'setFields', action: 'Set HL7 fields by path' };
 
 export const toolDescription =
-	'Set fields of an HL7 v2 message by path, such as PID-5.1. Works offline. Returns the changed message.';
+	'Set chosen field values in an HL7 v2 message (athenahealth interface format). Works offline. Returns the changed message.';
 
 export const writes = false;
 

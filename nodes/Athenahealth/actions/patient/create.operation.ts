@@ -9,7 +9,6 @@ import { single, toItems } from '../output';
 import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf } from '../params';
 import { departmentLocator } from '../locators';
 import { patientFieldOptions } from './fields';
-import { DATE, ID } from '../toolText';
 
 export const option = {
 	name: 'Create',
@@ -18,7 +17,8 @@ export const option = {
 	description: 'Create a patient (athena returns an existing match instead of a duplicate)',
 };
 
-export const toolDescription = `Register a new patient in athenahealth. Needs first name, last name, date of birth (${DATE}) and department ID (${ID}). Returns the patient with the new patient ID (or the existing patient athena matched).`;
+export const toolDescription =
+	'Register a new patient in athenahealth. Returns the patient with the new patient ID (or the existing patient athena matched).';
 
 export const writes = true;
 

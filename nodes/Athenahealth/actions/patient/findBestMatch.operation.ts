@@ -4,7 +4,6 @@ import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { toItems } from '../output';
 import { compact, dateParam, practiceOf } from '../params';
-import { DATE } from '../toolText';
 
 export const option = {
 	name: 'Find Best Match',
@@ -13,7 +12,8 @@ export const option = {
 	description: "Use athena's enhanced best match by name and date of birth, with scores",
 };
 
-export const toolDescription = `Find the athenahealth patients that best match a first name, last name and date of birth (${DATE}). Returns candidates with athena's match score, best first.`;
+export const toolDescription =
+	"Find the athenahealth patients that best match a person's name and date of birth. Returns candidates with athena's match score, best first.";
 
 export const writes = false;
 

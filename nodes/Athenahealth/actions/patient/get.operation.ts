@@ -5,7 +5,6 @@ import { show, simplifyField } from '../fields';
 import { simplified, single, toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get',
@@ -14,7 +13,8 @@ export const option = {
 	description: 'Get one patient by ID',
 };
 
-export const toolDescription = `Get one athenahealth patient by patient ID (${ID}). Returns the patient's name, date of birth, sex, contact details, department and status.`;
+export const toolDescription =
+	"Get one athenahealth patient's demographics. Returns the patient's name, date of birth, sex, contact details, department and status.";
 
 export const writes = false;
 

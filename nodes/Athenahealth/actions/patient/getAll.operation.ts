@@ -13,7 +13,6 @@ import { simplified, toItems } from '../output';
 import { idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator } from '../locators';
 import { patientStatusField } from './fields';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Many',
@@ -22,7 +21,8 @@ export const option = {
 	description: 'List the patients of a department',
 };
 
-export const toolDescription = `List the patients registered in one athenahealth department (department ID, ${ID}). Returns patients with ID, name, date of birth and contact details.`;
+export const toolDescription =
+	'List the patients registered in one athenahealth department. Returns patients with ID, name, date of birth and contact details.';
 
 export const writes = false;
 

@@ -5,7 +5,6 @@ import { athenaList } from '../../transport/paginate';
 import { returnAllAndLimit, show, simplifyField } from '../fields';
 import { simplified, toItems } from '../output';
 import { checkNotFuture, inputError, maxItems, practiceOf } from '../params';
-import { DATE } from '../toolText';
 
 export const option = {
 	name: 'Search',
@@ -14,7 +13,8 @@ export const option = {
 	description: 'Search by name, date of birth, phone, email, ZIP or department',
 };
 
-export const toolDescription = `Search athenahealth patients. Needs at least one of first name, last name, date of birth (${DATE}), phone or department ID; email and ZIP only narrow a search. Returns matching patients (patient ID, name, date of birth, contact details).`;
+export const toolDescription =
+	'Search athenahealth patients by demographics; athena does not search by email or ZIP alone, they only narrow a search. Returns matching patients (patient ID, name, date of birth, contact details).';
 
 export const writes = false;
 

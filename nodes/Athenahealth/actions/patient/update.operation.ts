@@ -8,7 +8,6 @@ import { single, toItems } from '../output';
 import { compact, idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { patientFieldOptions } from './fields';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Update',
@@ -17,7 +16,8 @@ export const option = {
 	description: 'Change only the given fields of a patient',
 };
 
-export const toolDescription = `Change fields of an existing athenahealth patient by patient ID (${ID}); only the given fields change. Returns the patient ID.`;
+export const toolDescription =
+	'Change fields of an existing athenahealth patient; only the given fields change. Returns the patient ID.';
 
 export const writes = true;
 

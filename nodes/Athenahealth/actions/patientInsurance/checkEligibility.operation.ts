@@ -8,7 +8,6 @@ import { toItems } from '../output';
 import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Check Eligibility',
@@ -18,7 +17,8 @@ export const option = {
 		'Write: ask athena to run a real-time eligibility check with the payer (slow; never repeated automatically); returns the status and the X12 271',
 };
 
-export const toolDescription = `Run athena's eligibility check for one patient's insurance policy (patient ID and insurance ID, ${ID}); it can take minutes. Returns the eligibility status, message, copays and the stored X12 271.`;
+export const toolDescription =
+	"Run athena's eligibility check for one of an athenahealth patient's insurance policies; it can take minutes. Returns the eligibility status, message, copays and the stored X12 271.";
 
 export const writes = true;
 

@@ -13,7 +13,6 @@ import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 import { writeThenVerify } from '../appointment/common';
 import { patientLocator } from '../locators';
 import { athenaSaid, httpCodeOf, listPolicies, SEQUENCE_NAMES, sequenceOptions } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Create',
@@ -23,7 +22,8 @@ export const option = {
 		'Write: add a policy (package, sequence, member ID, policy holder); returns the new policy',
 };
 
-export const toolDescription = `Add an insurance policy to an athenahealth patient. Needs the patient ID and the insurance package ID (${ID}), the member ID and the sequence number (1 primary, 2 secondary). Returns the new insurance ID.`;
+export const toolDescription =
+	'Add an insurance policy to an athenahealth patient as primary (sequence number 1) or secondary (2) coverage. Returns the new insurance ID.';
 
 export const writes = true;
 

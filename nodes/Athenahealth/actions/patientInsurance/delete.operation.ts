@@ -15,7 +15,6 @@ import {
 	policyRef,
 	SEQUENCE_NAMES,
 } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Delete',
@@ -25,7 +24,8 @@ export const option = {
 		'Write: cancel a policy by insurance ID or sequence number (athena keeps it as cancelled)',
 };
 
-export const toolDescription = `Remove an insurance policy from an athenahealth patient, by patient ID and insurance ID (${ID}) or sequence number. Returns the result.`;
+export const toolDescription =
+	'Remove an insurance policy from an athenahealth patient. Returns the result.';
 
 export const writes = true;
 

@@ -5,7 +5,6 @@ import { returnAllAndLimit, show } from '../fields';
 import { toItems } from '../output';
 import { idParam, maxItems, practiceOf } from '../params';
 import { patientLocator } from '../locators';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Many',
@@ -14,7 +13,8 @@ export const option = {
 	description: "List a patient's insurance policies (patient ID, digits); one item per policy",
 };
 
-export const toolDescription = `List an athenahealth patient's insurance policies by patient ID (${ID}). Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, member ID and status.`;
+export const toolDescription =
+	"List an athenahealth patient's insurance policies. Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, member ID and status.";
 
 export const writes = false;
 

@@ -6,7 +6,6 @@ import { toItems } from '../output';
 import { idParam, practiceOf } from '../params';
 import { patientLocator } from '../locators';
 import { findPolicy, lastResult, policyFields, policyRef, summary } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get Last Eligibility Result',
@@ -16,7 +15,8 @@ export const option = {
 		"Read a policy's eligibility status and the stored 271 of its last check (patient ID and insurance ID or sequence)",
 };
 
-export const toolDescription = `Get the last eligibility result athena stored for a patient's insurance policy (patient ID and insurance ID, ${ID}). Returns the status, message, copays and the X12 271.`;
+export const toolDescription =
+	"Get the last eligibility result athena stored for one of an athenahealth patient's insurance policies. Returns the status, message, copays and the X12 271.";
 
 export const writes = false;
 

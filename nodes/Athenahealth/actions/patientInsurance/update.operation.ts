@@ -19,7 +19,6 @@ import {
 	SEQUENCE_NAMES,
 	sequenceOptions,
 } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Update',
@@ -29,7 +28,8 @@ export const option = {
 		'Write: change details of a policy (member ID, dates, holder) by insurance ID or sequence number',
 };
 
-export const toolDescription = `Change fields of an athenahealth patient's insurance policy, by patient ID and insurance ID (${ID}) or sequence number. Returns the result.`;
+export const toolDescription =
+	"Change fields of one of an athenahealth patient's insurance policies. Returns the result.";
 
 export const writes = true;
 

@@ -6,7 +6,6 @@ import { show } from '../fields';
 import { toItems } from '../output';
 import { practiceOf } from '../params';
 import { flags } from './common';
-import { ID } from '../toolText';
 
 export const option = {
 	name: 'Get',
@@ -15,7 +14,8 @@ export const option = {
 	description: "Read one practice (the Practice ID below, or the credential's)",
 };
 
-export const toolDescription = `Get one athenahealth practice by practice ID (${ID}). Returns its name, address and settings.`;
+export const toolDescription =
+	'Get the details of one athenahealth practice. Returns its name, address and settings.';
 
 export const writes = false;
 

@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { appointmentTypeLocator, departmentLocator, providerLocator } from '../locators';
-import { ID } from '../toolText';
 import { referenceResource } from './referenceResource';
 
 const bool = (name: string, displayName: string, description: string): INodeProperties => ({
@@ -17,7 +16,7 @@ export const department = referenceResource({
 	label: 'Department',
 	plural: 'departments',
 	toolDescriptions: {
-		get: `Get one athenahealth department by department ID (${ID}). Returns its name, address, phone and time zone.`,
+		get: 'Get one department (practice location) of the athenahealth practice. Returns its name, address, phone and time zone.',
 		getAll:
 			'List the departments (practice locations) of the athenahealth practice. Returns departments with department ID and name.',
 	},
@@ -39,7 +38,7 @@ export const provider = referenceResource({
 	label: 'Provider',
 	plural: 'providers',
 	toolDescriptions: {
-		get: `Get one athenahealth provider by provider ID (${ID}). Returns the provider's name, type and specialty.`,
+		get: "Get one provider of the athenahealth practice. Returns the provider's name, type and specialty.",
 		getAll:
 			'List the providers of the athenahealth practice. Returns providers with provider ID, name and specialty.',
 	},
@@ -60,7 +59,7 @@ export const appointmentType = referenceResource({
 	label: 'Appointment Type',
 	plural: 'appointment types',
 	toolDescriptions: {
-		get: `Get one athenahealth appointment type by appointment type ID (${ID}). Returns its name and duration.`,
+		get: 'Get one appointment type of the athenahealth practice. Returns its name and duration.',
 		getAll:
 			'List the appointment types of the athenahealth practice. Returns types with appointment type ID, name and duration.',
 	},
