@@ -52,6 +52,62 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			displayOptions: { show: { environment: ['custom'] } },
 		},
 		{
+			displayName: 'Client Authentication',
+			name: 'clientAuthentication',
+			type: 'options',
+			default: 'clientSecret',
+			options: [
+				{ name: 'Client Secret', value: 'clientSecret' },
+				{ name: 'Private Key JWT', value: 'privateKeyJwt' },
+			],
+			description:
+				"How the app proves itself to athena's token endpoint: its secret, or a client assertion signed with its private key (for an app registered with a JWKS, which refuses secrets)",
+		},
+		{
+			// overrides the OAuth2 credential's field: shown only where a secret is used
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { clientAuthentication: ['clientSecret'] } },
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			required: true,
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description:
+				"The app's private key in PEM (RSA of 2048 bits or more; EC P-384 for ES384). It signs each token request and never leaves n8n; athena gets its public JWKS, which Practice → Get App Public Key gives.",
+			displayOptions: { show: { clientAuthentication: ['privateKeyJwt'] } },
+		},
+		{
+			displayName: 'Key ID',
+			name: 'keyId',
+			type: 'string',
+			default: '',
+			placeholder: 'n8n-athena-1',
+			description:
+				"The kid of the key in the JWKS registered with the athena app. Empty uses the key's RFC 7638 thumbprint.",
+			displayOptions: { show: { clientAuthentication: ['privateKeyJwt'] } },
+		},
+		{
+			displayName: 'Signing Algorithm',
+			name: 'signingAlgorithm',
+			type: 'options',
+			default: 'RS384',
+			options: [
+				{ name: 'RS384 (athena Default)', value: 'RS384' },
+				{ name: 'RS256', value: 'RS256' },
+				{ name: 'ES384', value: 'ES384' },
+			],
+			displayOptions: { show: { clientAuthentication: ['privateKeyJwt'] } },
+		},
+		{
 			displayName: 'Practice ID',
 			name: 'practiceId',
 			type: 'string',

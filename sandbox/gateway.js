@@ -7,6 +7,7 @@
 const crypto = require('node:crypto');
 
 const ATHENA_SCOPE = 'athena/service/Athenanet.MDP.*';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 const answer = (status, body, headers = {}) => ({ status, body, headers });
 
@@ -25,6 +26,13 @@ function createGateway(sb) {
 		const auth = req.headers.authorization || '';
 		if (auth.startsWith('Basic '))
 			[id, secret] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(/:(.*)/s);
+		// a JWT client assertion (RFC 7523) names its client in iss
+		const assertion = form.get('client_assertion');
+		let asserted;
+		if (assertion && form.get('client_assertion_type') === JWT_BEARER) {
+			asserted = verifyAssertion(assertion, `http://${req.headers.host}/oauth2/v1/token`);
+			id = asserted.iss ?? id;
+		}
 		const minute = Math.floor(Date.now() / 60000);
 		const win = tokenWindows.get(id) || { minute, count: 0 };
 		if (win.minute !== minute) Object.assign(win, { minute, count: 0 });
@@ -40,7 +48,10 @@ function createGateway(sb) {
 			return answer(400, body);
 		}
 		const client = clients.get(id);
-		if (!client || client.secret !== secret) {
+		// an app registered with a JWKS takes only assertions; one without, only its secret
+		const proven = client?.jwks ? asserted?.ok === true : !asserted && client?.secret === secret;
+		if (!client || !proven) {
+			counters.tokenRefusals++;
 			if (settings.tokenInvalidClientBody === 'empty')
 				return answer(401, '', { 'Content-Type': 'text/plain' });
 			return answer(401, {
@@ -89,6 +100,52 @@ function createGateway(sb) {
 		};
 		return answer(200, body, limitHeaders());
 	}
+	/**
+	 * Checks a client assertion against the JWKS registered for the client it names: signature
+	 * (RS256, RS384, ES384), aud = this token URL, iss = sub, not expired, at most 5 minutes long,
+	 * and a jti not seen before. Returns { ok, iss, why }.
+	 */
+	const seenJti = new Map(); // jti → exp (ms), forgotten once expired
+	function verifyAssertion(jwt, tokenUrl) {
+		const parts = String(jwt).split('.');
+		const decode = (p) => {
+			try {
+				return JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+			} catch {
+				return undefined;
+			}
+		};
+		const header = decode(parts[0] ?? '');
+		const claims = decode(parts[1] ?? '');
+		if (parts.length !== 3 || !header || !claims) return { ok: false, why: 'malformed' };
+		const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
+		const client = iss ? clients.get(iss) : undefined;
+		const jwk = client?.jwks?.keys?.find((k) => k.kid === header.kid);
+		const hash = { RS256: 'sha256', RS384: 'sha384', ES384: 'sha384' }[header.alg];
+		if (!jwk || !hash) return { ok: false, iss, why: 'unknown key or algorithm' };
+		let valid = false;
+		try {
+			const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+			valid = crypto.verify(
+				hash,
+				Buffer.from(`${parts[0]}.${parts[1]}`),
+				header.alg === 'ES384' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+				Buffer.from(parts[2], 'base64url'),
+			);
+		} catch {
+			valid = false;
+		}
+		const now = Math.floor(Date.now() / 1000);
+		for (const [j, exp] of seenJti) if (exp < Date.now()) seenJti.delete(j);
+		if (!valid) return { ok: false, iss, why: 'signature' };
+		if (claims.sub !== iss || claims.aud !== tokenUrl) return { ok: false, iss, why: 'claims' };
+		if (!(claims.exp > now) || claims.exp - now > 300 + 60) return { ok: false, iss, why: 'exp' };
+		if (!claims.jti || seenJti.has(claims.jti)) return { ok: false, iss, why: 'replayed jti' };
+		seenJti.set(claims.jti, claims.exp * 1000);
+		counters.assertionsAccepted++;
+		return { ok: true, iss };
+	}
+
 	sb.expireTokens = () => {
 		for (const t of tokens.values()) t.expiresAt = 0;
 	};

@@ -12,6 +12,8 @@ function newCounters() {
 	return {
 		tokenRequests: 0,
 		tokensIssued: 0,
+		tokenRefusals: 0,
+		assertionsAccepted: 0,
 		requests: 0,
 		byPath: {},
 		served429: 0,

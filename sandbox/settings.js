@@ -72,7 +72,8 @@ const SWITCHES = [
 		type: 'object',
 		default: () => [DEFAULT_CLIENT],
 		defaultText: 'one client: sandbox-client / sandbox-secret',
-		description: 'API clients: [{ id, secret, scopes?, number? }]; scopes null allows every scope',
+		description:
+			'API clients: [{ id, secret, scopes?, number?, jwks? }]; scopes null allows every scope; a client with a JWKS takes only JWT client assertions signed by its keys (also POST /_control/clients)',
 	},
 	// ---- seed data
 	{

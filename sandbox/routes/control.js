@@ -66,6 +66,13 @@ function register(router, sb) {
 		sb.faults.length = 0;
 		return { ok: true };
 	});
+	// adds or replaces an API client: { id, secret?, jwks?, scopes? }; with a JWKS it takes only
+	// JWT client assertions signed by one of its keys (docs/athena-behaviour.md#jwt-client-assertion)
+	r('POST', '/_control/clients', ({ body }) => {
+		if (!body?.id) throw new Error('a client needs an id');
+		sb.clients.set(String(body.id), { scopes: null, number: '2530', ...body });
+		return { ok: true };
+	});
 	r('POST', '/_control/expire-tokens', () => {
 		sb.expireTokens();
 		return { ok: true };

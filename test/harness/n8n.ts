@@ -214,6 +214,8 @@ export interface SandboxCredentialOptions {
 	clientId?: string;
 	clientSecret?: string;
 	enableFhir?: boolean;
+	/** More credential fields (e.g. a private key for Private Key JWT). */
+	extra?: IDataObject;
 }
 
 export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentials {
@@ -227,6 +229,7 @@ export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentia
 		clientId: o.clientId ?? 'sandbox-client',
 		clientSecret: o.clientSecret ?? 'sandbox-secret',
 		...(o.processesSharingLimit ? { processesSharingLimit: o.processesSharingLimit } : {}),
+		...o.extra,
 	});
 }
 

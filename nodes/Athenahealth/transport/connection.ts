@@ -35,7 +35,7 @@ export interface AthenaConnection {
 	scopes: string[];
 	/** Throttle key: one schedule per credential (base URL + client id), whatever the practice. */
 	credentialKey: string;
-	/** What the token request needs (client id and secret stay in memory, never in output). */
+	/** What the token request needs (client id, secret and key stay in memory, never in output). */
 	tokenCredentials: ICredentialDataDecryptedObject;
 }
 
@@ -90,6 +90,11 @@ export async function getConnection(ctx: AthenaContext): Promise<AthenaConnectio
 			clientId: c.clientId,
 			clientSecret: c.clientSecret,
 			scope: scopes.join(' '),
+			// Private Key JWT (docs/athena-behaviour.md#jwt-client-assertion)
+			clientAuthentication: c.clientAuthentication,
+			privateKey: c.privateKey,
+			keyId: c.keyId,
+			signingAlgorithm: c.signingAlgorithm,
 		},
 	};
 	connections.set(ctx, connection);

@@ -5,6 +5,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import {
+	clientAssertion,
+	JWT_BEARER,
+	keyFingerprint,
+	privateKeyOf,
+	usesPrivateKey,
+} from '../shared/clientAssertion';
 import { jsonOrText, scrub, type Failure } from './errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter } from './retryPolicy';
 import { sleep } from './sleep';
@@ -55,9 +62,44 @@ export interface TokenSource {
 }
 
 function keyOf(c: ICredentialDataDecryptedObject): string {
-	return [c.accessTokenUrl, c.clientId, c.scope, c.clientSecret]
-		.map((v) => String(v ?? ''))
-		.join('\n');
+	const secret = usesPrivateKey(c) ? `jwt:${keyFingerprint(c)}` : c.clientSecret;
+	return [c.accessTokenUrl, c.clientId, c.scope, secret].map((v) => String(v ?? '')).join('\n');
+}
+
+/**
+ * How the token request proves the app: the client id and secret in a Basic header, or a client
+ * assertion signed with the app's private key (docs/athena-behaviour.md#jwt-client-assertion),
+ * fresh for each request (athena refuses an assertion whose jti it has seen).
+ */
+function clientProof(
+	source: TokenSource,
+	url: string,
+): { form: Record<string, string>; headers: Record<string, string> } {
+	const c = source.credentials;
+	if (!usesPrivateKey(c)) {
+		// Basic credentials as UTF-8 (btoa alone takes only Latin-1)
+		const pair = new TextEncoder().encode(
+			`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`,
+		);
+		return { form: {}, headers: { Authorization: `Basic ${btoa(String.fromCharCode(...pair))}` } };
+	}
+	const key = privateKeyOf(c);
+	if ('problem' in key)
+		throw tokenError(
+			source.node,
+			{ cause: 'credential-invalid' },
+			'The private key in the credential cannot sign a client assertion',
+			`Nothing was sent: ${key.problem}. Put the app's private key (PEM) in the credential; its public JWKS is what you register with the athena app (Practice → Get App Public Key).`,
+		);
+	const assertion = clientAssertion(
+		key.key,
+		key.alg,
+		key.kid,
+		String(c.clientId ?? ''),
+		url,
+		clock.now(),
+	);
+	return { form: { client_assertion_type: JWT_BEARER, client_assertion: assertion }, headers: {} };
 }
 
 /**
@@ -110,20 +152,18 @@ function untilCancelled<T>(pending: Promise<T>, source: TokenSource): Promise<T>
 async function fetchToken(source: TokenSource): Promise<Held> {
 	const c = source.credentials;
 	const url = String(c.accessTokenUrl ?? '');
-	// Basic credentials as UTF-8 (btoa alone takes only Latin-1)
-	const pair = new TextEncoder().encode(
-		`${String(c.clientId ?? '')}:${String(c.clientSecret ?? '')}`,
-	);
-	const basic = `Basic ${btoa(String.fromCharCode(...pair))}`;
-	const form = new URLSearchParams({
-		grant_type: 'client_credentials',
-		scope: String(c.scope ?? ''),
-	}).toString();
+	const jwt = usesPrivateKey(c);
 	for (let attempt = 0; ; attempt++) {
+		const proof = clientProof(source, url);
+		const form = new URLSearchParams({
+			grant_type: 'client_credentials',
+			scope: String(c.scope ?? ''),
+			...proof.form,
+		}).toString();
 		let response: Awaited<ReturnType<TokenSource['post']>>;
 		try {
 			response = await source.post(url, form, {
-				Authorization: basic,
+				...proof.headers,
 				'Content-Type': 'application/x-www-form-urlencoded',
 				Accept: 'application/json',
 			});
@@ -181,6 +221,14 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 				{ cause: 'scope-denied' },
 				'athena refused the scopes this credential asks for',
 				`athena said: ${said}. The token request asked for: ${String(c.scope ?? '')}. Your app must hold every one of them: in the credential, choose only the FHIR scopes your app was granted (or turn FHIR off), and check that the app is 2-legged.`,
+			);
+		}
+		if ((code === 'invalid_client' || response.statusCode === 401) && jwt) {
+			throw tokenError(
+				source.node,
+				{ cause: 'credential-invalid' },
+				"athena did not accept the app's signed client assertion",
+				`athena said: ${said}. Check that the athena app (in this environment: preview and production are separate apps, each with its own JWKS) has the public JWKS of this private key registered under the same key ID, that the client ID is the app's, and that this machine's clock is right.`,
 			);
 		}
 		if (code === 'invalid_client' || response.statusCode === 401) {
