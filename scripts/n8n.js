@@ -260,7 +260,8 @@ function sandboxCredential(sandboxUrl) {
 			environment: 'custom',
 			customBaseUrl: sandboxUrl,
 			practiceId: '195900',
-			allowedPracticeIds: '',
+			// the sandbox's second practice, which example 2's cancellation trigger also watches
+			allowedPracticeIds: '1128700',
 			requestsPerSecond: 0,
 			clientId: 'sandbox-client',
 			clientSecret: 'sandbox-secret',

@@ -71,6 +71,40 @@ export class AthenahealthTrigger implements INodeType {
 				],
 			},
 			{
+				displayName: 'Practices',
+				name: 'practices',
+				type: 'options',
+				default: 'credential',
+				options: [
+					{
+						name: "The Credential's Practice",
+						value: 'credential',
+						description: "The credential's Practice ID",
+					},
+					{
+						name: 'Listed Practices',
+						value: 'list',
+						description: "Practices listed below (each must be in the credential's allowed list)",
+					},
+					{
+						name: 'Every Allowed Practice',
+						value: 'allowed',
+						description: "The credential's Practice ID and its Allowed Practice IDs",
+					},
+				],
+				description:
+					'Which practices to watch. Each is subscribed and read on its own, with its own delivery bookkeeping, within one poll; items carry practiceId.',
+			},
+			{
+				displayName: 'Practice IDs',
+				name: 'practiceIds',
+				type: 'string',
+				default: '',
+				placeholder: '195900, 1128700',
+				description: 'Comma-separated athena practice IDs to watch',
+				displayOptions: { show: { practices: ['list'] } },
+			},
+			{
 				displayName: 'Filters',
 				name: 'filters',
 				type: 'collection',

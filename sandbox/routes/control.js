@@ -94,27 +94,32 @@ function register(router, sb) {
 		})),
 	);
 
-	// Scenario events: what a front desk does in athena, each producing feed records (and HL7).
+	// Scenario events: what a front desk does in athena, each producing feed records (and HL7), in
+	// practice 195900 unless a step names `practiceid` (book, cancel, updatePatient, feedChange).
 	const booked = () => [...state.appointments.values()].filter((a) => a.appointmentstatus === 'f');
 	const open = () => [...state.appointments.values()].filter((a) => a.appointmentstatus === 'o');
 	const actions = {
 		book: (p) => {
 			const slot = p.appointmentid ? state.appointments.get(String(p.appointmentid)) : pick(open());
 			const patientid = p.patientid ?? pick([...state.patients.keys()]);
-			sb.invoke('PUT', `/appointments/${slot.appointmentid}`, {
-				patientid,
-				appointmenttypeid: slot.appointmenttypeid,
-			});
+			sb.invoke(
+				'PUT',
+				`/appointments/${slot.appointmentid}`,
+				{ patientid, appointmenttypeid: slot.appointmenttypeid },
+				String(p.practiceid ?? '195900'),
+			);
 			return { event: 'Appointment Scheduled', appointmentid: slot.appointmentid, patientid };
 		},
 		cancel: (p) => {
 			const appt = p.appointmentid
 				? state.appointments.get(String(p.appointmentid))
 				: pick(booked());
-			sb.invoke('PUT', `/appointments/${appt.appointmentid}/cancel`, {
-				patientid: appt.patientid,
-				appointmentcancelreasonid: p.noshow ? '2' : '1',
-			});
+			sb.invoke(
+				'PUT',
+				`/appointments/${appt.appointmentid}/cancel`,
+				{ patientid: appt.patientid, appointmentcancelreasonid: p.noshow ? '2' : '1' },
+				String(p.practiceid ?? '195900'),
+			);
 			return {
 				event: 'Appointment Cancelled',
 				appointmentid: appt.appointmentid,
@@ -151,9 +156,12 @@ function register(router, sb) {
 		},
 		updatePatient: (p) => {
 			const id = String(p.patientid ?? pick([...state.patients.keys()]));
-			sb.invoke('PUT', `/patients/${id}`, {
-				mobilephone: p.mobilephone ?? `556${String(1000000 + Math.floor(random() * 8999999))}`,
-			});
+			sb.invoke(
+				'PUT',
+				`/patients/${id}`,
+				{ mobilephone: p.mobilephone ?? `556${String(1000000 + Math.floor(random() * 8999999))}` },
+				String(p.practiceid ?? '195900'),
+			);
 			return { event: 'Patient Updated', patientid: id };
 		},
 		addPatient: (p) => {

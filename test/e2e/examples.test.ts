@@ -191,28 +191,33 @@ describe('with n8n running', () => {
 		});
 	});
 
-	test('example 2: the activated trigger turns a cancellation and a new patient into tickets', async () => {
+	test('example 2: the activated trigger turns a cancellation in each of two practices and a new patient into tickets', async () => {
 		await control(sb, 'POST', '/_control/settings', { hl7Url: '' });
-		// the activation poll has subscribed; wait until athena's queues exist for this key
+		// the activation poll has subscribed (cancellations in 195900 and 1128700, new patients in
+		// 195900); wait until athena's queues exist for this key
 		await waitFor(
 			'the subscriptions',
 			async () =>
-				(await control(sb, 'GET', '/_control/subscriptions')).length >= 2 ? true : undefined,
+				(await control(sb, 'GET', '/_control/subscriptions')).length >= 3 ? true : undefined,
 			300000,
 		);
 		const [cancelled] = await scenario(sb, { action: 'cancel' });
+		const [elsewhere] = await scenario(sb, { action: 'cancel', practiceid: '1128700' });
 		const [added] = await scenario(sb, { action: 'addPatient' });
 		const tickets = await waitFor(
-			'two tickets',
+			'three tickets',
 			async () => {
 				const list = await control(sb, 'GET', '/_sink/tickets');
-				return list.length >= 2 ? list : undefined;
+				return list.length >= 3 ? list : undefined;
 			},
 			150000,
 		);
-		expect(tickets.map((t: any) => t.body.title).sort()).toEqual([
-			`Appointment Cancelled: appointment ${cancelled.appointmentid}`,
-			`Patient Added: patient ${added.patientid}`,
-		]);
+		expect(tickets.map((t: any) => `${t.body.practiceId} ${t.body.title}`).sort()).toEqual(
+			[
+				`195900 Appointment Cancelled: appointment ${cancelled.appointmentid}`,
+				`1128700 Appointment Cancelled: appointment ${elsewhere.appointmentid}`,
+				`195900 Patient Added: patient ${added.patientid}`,
+			].sort(),
+		);
 	});
 });

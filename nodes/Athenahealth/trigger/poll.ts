@@ -13,6 +13,7 @@ import { normalizeRecord } from '../shared/records';
 import { asNodeError } from '../transport/errors';
 import { athenaList, recordsOf } from '../transport/paginate';
 import { athenaRequest, athenaSend, getConnection } from '../transport/request';
+import type { AthenaConnection } from '../transport/connection';
 import {
 	beginPoll,
 	deliveryKey,
@@ -95,11 +96,12 @@ async function ensureSubscription(
 	ctx: IPollFunctions,
 	s: Settings,
 	state: TriggerState,
+	practiceId: string,
 ): Promise<boolean> {
 	const key = `${s.feed}|${s.subscribe.join(',') || '*'}|${s.departmentIds.join(',')}`;
 	if (state.subscription === key) return false;
 	const path = `/${s.feed}/changed/subscription`;
-	const current = (await athenaRequest(ctx, { method: 'GET', path })) as {
+	const current = (await athenaRequest(ctx, { method: 'GET', path, practiceId })) as {
 		status?: string;
 		subscriptions?: Array<{ eventname?: string }>;
 	};
@@ -108,13 +110,20 @@ async function ensureSubscription(
 	const missing = s.subscribe.filter((e) => !have.has(e));
 	let changed = false;
 	if (s.subscribe.length === 0 && current.status !== 'ACTIVE') {
-		await athenaRequest(ctx, { method: 'POST', path, form: { departmentids }, idempotent: true });
+		await athenaRequest(ctx, {
+			method: 'POST',
+			path,
+			practiceId,
+			form: { departmentids },
+			idempotent: true,
+		});
 		changed = true;
 	}
 	for (const eventname of missing) {
 		await athenaRequest(ctx, {
 			method: 'POST',
 			path,
+			practiceId,
 			form: { eventname, departmentids },
 			idempotent: true,
 		});
@@ -123,7 +132,7 @@ async function ensureSubscription(
 	state.subscription = key;
 	if (changed)
 		ctx.logger.info(
-			`athenahealth Trigger: subscribed to ${s.feed} (${s.subscribe.join(', ') || 'all events'})`,
+			`athenahealth Trigger: subscribed to ${s.feed} (${s.subscribe.join(', ') || 'all events'}) in practice ${practiceId}`,
 		);
 	return changed;
 }
@@ -349,8 +358,8 @@ async function pollFeed(
 	ctx: IPollFunctions,
 	s: Settings,
 	practiceId: string,
+	state: TriggerState,
 ): Promise<INodeExecutionData[][] | null> {
-	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	// Leave a quarter of the budget for classifying and deduplicating what was read.
 	const deadline = Date.now() + s.budgetMs * 0.75;
 	if (ctx.getMode() === 'manual') {
@@ -370,7 +379,7 @@ async function pollFeed(
 	}
 
 	const session = sessionOf(ctx);
-	const subscribedNow = await ensureSubscription(ctx, s, state);
+	const subscribedNow = await ensureSubscription(ctx, s, state, practiceId);
 	const pollStart = Date.now();
 	const replayFrom = beginPoll(state, session, pollStart, s.lookbackMs);
 	if (running(state) >= MAX_UNFINISHED) {
@@ -393,7 +402,7 @@ async function pollFeed(
 		// again at once and keep polling, instead of failing the workflow's activation
 		const resubscribed =
 			!subscribedNow &&
-			(await ensureSubscription(ctx, s, ((state.subscription = undefined), state)));
+			(await ensureSubscription(ctx, s, ((state.subscription = undefined), state), practiceId));
 		if (subscribedNow || resubscribed) {
 			ctx.logger.warn(setupError(ctx, s, false).description ?? '');
 			return null;
@@ -424,9 +433,9 @@ async function pollLastModified(
 	ctx: IPollFunctions,
 	s: Settings,
 	practiceId: string,
+	state: TriggerState,
 ): Promise<INodeExecutionData[][] | null> {
 	const manual = ctx.getMode() === 'manual';
-	const state = ctx.getWorkflowStaticData('node') as TriggerState;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const session = sessionOf(ctx);
 	const pollStart = Date.now();
@@ -444,6 +453,7 @@ async function pollLastModified(
 	const records = await athenaList(ctx, {
 		method: 'GET',
 		path: '/appointments/booked',
+		practiceId,
 		wrapper: 'appointments',
 		qs: {
 			...s.qs,
@@ -474,18 +484,104 @@ async function pollLastModified(
 	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
 }
 
+/**
+ * The practices this trigger watches: the credential's, a list, or every practice the credential
+ * allows. Each must be allowed by the credential (refused before any request otherwise).
+ */
+function practicesOf(ctx: IPollFunctions, conn: AthenaConnection): string[] {
+	const choice = ctx.getNodeParameter('practices', 'credential') as string;
+	if (choice === 'allowed')
+		return [conn.practiceId, ...[...conn.allowedPracticeIds].filter((p) => p !== conn.practiceId)];
+	if (choice !== 'list') return [conn.practiceId];
+	const listed = [...new Set(ids(ctx, ctx.getNodeParameter('practiceIds', ''), 'Practice IDs'))];
+	if (!listed.length)
+		throw new NodeOperationError(ctx.getNode(), 'Practice IDs is empty', {
+			description: 'List the practices to watch, separated by commas (e.g. 195900, 1128700).',
+		});
+	const refused = listed.filter((p) => !conn.allowedPracticeIds.has(p));
+	if (refused.length)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Practice ${refused.join(', ')} is not allowed by this credential`,
+			{
+				description:
+					"Add it to the credential's Allowed Practice IDs, or remove it from Practice IDs. Nothing was read.",
+			},
+		);
+	return listed;
+}
+
+/**
+ * Each practice keeps its own delivery bookkeeping: the credential's practice in the node's static
+ * data itself (as before there were several), any other under `practices`. A change inside a
+ * practice's part marks the whole as changed, so n8n saves it as it saves the rest.
+ */
+function stateOf(
+	root: TriggerState & { practices?: Record<string, TriggerState> },
+	practiceId: string,
+	main: string,
+): TriggerState {
+	if (practiceId === main) return root;
+	const all = (root.practices ??= {});
+	const own = (all[practiceId] ??= {});
+	return new Proxy(own, {
+		set(target, name, value) {
+			Reflect.set(target, name, value);
+			// a write through the observed root, so n8n notes the change
+			root.practices = { ...root.practices };
+			return true;
+		},
+	});
+}
+
 export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const s = settingsOf(this);
 	const conn = await getConnection(this);
+	const practices = practicesOf(this, conn);
 	const source = this.getNodeParameter('source', 'feed') as string;
-	if (source === 'lastModified') {
-		if (s.feed !== 'appointments')
-			throw new NodeOperationError(
-				this.getNode(),
-				'The last-modified source only covers appointment events',
-				{ description: 'Choose an appointment event, or use the changed-data feed.' },
-			);
-		return await pollLastModified(this, s, conn.practiceId);
+	if (source === 'lastModified' && s.feed !== 'appointments')
+		throw new NodeOperationError(
+			this.getNode(),
+			'The last-modified source only covers appointment events',
+			{ description: 'Choose an appointment event, or use the changed-data feed.' },
+		);
+	const root = this.getWorkflowStaticData('node') as TriggerState;
+	const one = (practiceId: string, share: Settings) =>
+		source === 'lastModified'
+			? pollLastModified(this, share, practiceId, stateOf(root, practiceId, conn.practiceId))
+			: pollFeed(this, share, practiceId, stateOf(root, practiceId, conn.practiceId));
+	if (practices.length === 1) return await one(practices[0], s);
+
+	// several practices: each in turn, each with its share of the poll's budget (the throttle is the
+	// app's, shared by all of them); one practice's failure does not keep the others from being read
+	const share = { ...s, budgetMs: s.budgetMs / practices.length };
+	const returned: INodeExecutionData[] = [];
+	const failures: Array<{ practiceId: string; error: unknown }> = [];
+	for (const practiceId of practices) {
+		try {
+			const result = await one(practiceId, share);
+			if (result) returned.push(...result[0]);
+		} catch (error) {
+			failures.push({ practiceId, error });
+		}
 	}
-	return await pollFeed(this, s, conn.practiceId);
+	const manual = this.getMode() === 'manual';
+	if (manual && returned.length) return [returned.slice(0, MANUAL_SAMPLE)];
+	// a test fetch with nothing pending anywhere says so once
+	const real = failures.filter(
+		(f) => !(manual && /^No pending/.test(String((f.error as Error)?.message))),
+	);
+	if (real.length) {
+		if (real.length < practices.length || returned.length)
+			for (const f of real.slice(1))
+				this.logger.warn(
+					`athenahealth Trigger: practice ${f.practiceId}: ${String((f.error as Error)?.message)}`,
+				);
+		const first = real[0];
+		const error = asNodeError(this.getNode(), first.error);
+		error.message = `Practice ${first.practiceId}: ${error.message}`;
+		throw error;
+	}
+	if (manual && failures.length) throw asNodeError(this.getNode(), failures[0].error);
+	return returned.length ? [returned] : null;
 }
