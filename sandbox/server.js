@@ -163,6 +163,14 @@ async function startServer(sb, { gateway, routers, host, port }) {
 			);
 		}
 		const practice = found.match[1];
+		const listed = (value) =>
+			String(value ?? '')
+				.split(',')
+				.map((v) => v.trim());
+		if (path.startsWith('/v1/') && listed(settings.practicesNotEnabled).includes(practice)) {
+			const body = { detailedmessage: 'Bad auth.', error: 'Incorrect permissions.' };
+			return send(res, 401, body, headers);
+		}
 		if (path.startsWith('/v1/') && practice !== '1' && !['195900', '1128700'].includes(practice)) {
 			const body = {
 				error: 'Invalid practice.',

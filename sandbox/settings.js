@@ -746,6 +746,30 @@ const SWITCHES = [
 		inferred: 'no upload limit is documented',
 	},
 	{
+		name: 'practicesNotEnabled',
+		flag: '--practices-not-enabled',
+		kind: 'setting',
+		group: 'record',
+		type: 'string',
+		hint: 'ids',
+		default: '',
+		defaultText: '(none)',
+		description:
+			'comma-separated practices (of 195900, 1128700) that have not enabled the app: their athenaNet calls answer 401 "Incorrect permissions."',
+	},
+	{
+		name: 'practicesWithoutFhir',
+		flag: '--practices-without-fhir',
+		kind: 'setting',
+		group: 'record',
+		type: 'string',
+		hint: 'ids',
+		default: '',
+		defaultText: '(none)',
+		description:
+			'comma-separated practices whose FHIR tenancy the app does not hold: FHIR answers 403 forbidden for them',
+	},
+	{
 		name: 'practiceFlagsAsStrings',
 		flag: '--practice-flags-as-strings',
 		kind: 'setting',

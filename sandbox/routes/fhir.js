@@ -106,7 +106,7 @@ function fhirParams(ctx) {
 }
 const first = (params, k) => params.get(k)?.[0];
 
-function practiceOf(params) {
+function practiceOf(params, settings = {}) {
 	const raw = first(params, 'ah-practice') ?? first(params, 'ah-practice:Organization');
 	if (raw === undefined)
 		throw new FhirError(400, {
@@ -122,7 +122,10 @@ function practiceOf(params) {
 				`ah-practice must look like Organization/a-1.Practice-{practiceid}; got ${raw.slice(0, 60)}`,
 			),
 		);
-	if (!KNOWN_PRACTICES.includes(m[1]))
+	const withoutFhir = String(settings.practicesWithoutFhir ?? '')
+		.split(',')
+		.map((v) => v.trim());
+	if (!KNOWN_PRACTICES.includes(m[1]) || withoutFhir.includes(m[1]))
 		throw new FhirError(
 			403,
 			outcome('forbidden', `The client is not authorized for practice ${m[1]}.`),
@@ -272,7 +275,7 @@ function register(router, sb) {
 
 	async function search(ctx, type) {
 		const params = fhirParams(ctx);
-		const pid = practiceOf(params);
+		const pid = practiceOf(params, settings);
 		if (!hasScope(ctx.token, type)) {
 			searchError(
 				403,

@@ -3,3 +3,4 @@
 export * as get from './get.operation';
 export * as getAll from './getAll.operation';
 export * as getAppPublicKey from './getAppPublicKey.operation';
+export * as checkOnboarding from './checkOnboarding.operation';
