@@ -37,7 +37,8 @@ function jestArgs(suites, skip = [], extra = []) {
 		'--config',
 		'test/e2e/jest.config.js',
 		...suites,
-		...skip.flatMap((s) => ['--testPathIgnorePatterns', s]),
+		// the `=` form: jest reads any further word after a bare --testPathIgnorePatterns as one more pattern
+		...skip.map((s) => `--testPathIgnorePatterns=${s}`),
 		...extra,
 	];
 }
@@ -101,9 +102,12 @@ if (process.argv[2] === '--e2e') {
 	}
 	const built = spawnSync(NPM, ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 	if (built.status) process.exit(built.status);
+	// suites named on the command line (e.g. test/e2e/examples) replace the release's list
+	const extra = process.argv.slice(4);
+	const named = extra.filter((a, i) => !a.startsWith('-') && !extra[i - 1]?.startsWith('-'));
 	const { status } = spawnSync(
 		process.execPath,
-		jestArgs(release.suites, release.skip, process.argv.slice(4)),
+		named.length ? jestArgs([], [], extra) : jestArgs(release.suites, release.skip, extra),
 		{
 			cwd: ROOT,
 			stdio: 'inherit',
