@@ -9,7 +9,7 @@ import {
 	sandboxCredentials,
 	type MemoryCredentials,
 } from '../harness/n8n';
-import { control, sandbox, scenario, type Sandbox } from '../harness/sandbox';
+import { control, sandbox, scenario, settings, type Sandbox } from '../harness/sandbox';
 
 let sb: Sandbox;
 let ids: string[];
@@ -99,4 +99,27 @@ test('per practice: an execution lost in a crash is delivered again for its prac
 	);
 	expect(new Set(byPractice(again)).size).toBe(byPractice(again).length);
 	expect(await poll(creds, params, { staticData: saved })).toEqual([]);
+});
+
+test('a practice that has not enabled the app does not stop the others (nor the activation); its keys carry the practice', async () => {
+	const creds = app('d');
+	const params = patients({ practices: 'allowed' });
+	const state: IDataObject = {};
+	await settings(sb, { practicesNotEnabled: '1128700' });
+	try {
+		expect(await poll(creds, params, { staticData: state })).toEqual([]);
+		await scenario(sb, [{ action: 'updatePatient', patientid: ids[7] }]);
+		const items = await poll(creds, params, { staticData: state });
+		expect(byPractice(items)).toEqual([`195900:${ids[7]}`]);
+		// once the practice enables the app, it is subscribed and read too
+		await settings(sb, { practicesNotEnabled: '' });
+		expect(await poll(creds, params, { staticData: state })).toEqual([]);
+		await scenario(sb, [{ action: 'updatePatient', patientid: ids[8], practiceid: '1128700' }]);
+		const later = await poll(creds, params, { staticData: state });
+		expect(byPractice(later)).toEqual([`1128700:${ids[8]}`]);
+		expect(String(later[0].json.deliveryKey)).toMatch(/^1128700:/);
+		expect(String(items[0].json.deliveryKey)).not.toMatch(/^195900:/);
+	} finally {
+		await settings(sb, { practicesNotEnabled: '' });
+	}
 });

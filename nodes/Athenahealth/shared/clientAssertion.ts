@@ -22,6 +22,17 @@ export type Algorithm = (typeof ALGORITHMS)[number];
 export const usesPrivateKey = (c: ICredentialDataDecryptedObject) =>
 	c.clientAuthentication === 'privateKeyJwt';
 
+/** A PEM as pasted: with "\\n" escapes, or with its line breaks turned into spaces, made whole again. */
+function pemOf(text: string): string {
+	const pem = text.replace(/\\n/g, '\n').trim();
+	const m = /^(-----BEGIN [A-Z ]+-----)\s*([A-Za-z0-9+/=\s]+?)\s*(-----END [A-Z ]+-----)$/.exec(
+		pem,
+	);
+	if (!m) return pem;
+	const body = m[2].replace(/\s+/g, '');
+	return `${m[1]}\n${body.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n${m[3]}\n`;
+}
+
 /** Why the key cannot be used (never the key itself), or the key. */
 export function privateKeyOf(
 	c: ICredentialDataDecryptedObject,
@@ -29,9 +40,7 @@ export function privateKeyOf(
 	const alg = String(c.signingAlgorithm || 'RS384') as Algorithm;
 	if (!ALGORITHMS.includes(alg))
 		return { problem: `Signing Algorithm must be one of ${ALGORITHMS.join(', ')}` };
-	const pem = String(c.privateKey ?? '')
-		.replace(/\\n/g, '\n')
-		.trim();
+	const pem = pemOf(String(c.privateKey ?? ''));
 	if (!pem)
 		return {
 			problem: 'the credential has no Private Key (a PEM "-----BEGIN PRIVATE KEY-----" block)',
@@ -47,9 +56,14 @@ export function privateKeyOf(
 	}
 	const type = key.asymmetricKeyType;
 	if (alg.startsWith('RS') && type !== 'rsa')
-		return { problem: `${alg} needs an RSA key; the Private Key is ${String(type)}` };
+		return {
+			problem: `${alg} needs an RSA key and the Private Key is ${String(type).toUpperCase()}: set Signing Algorithm to ES384 for a P-384 EC key, or use an RSA key`,
+		};
 	if (alg === 'ES384' && (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'secp384r1'))
-		return { problem: 'ES384 needs an EC key on the P-384 curve' };
+		return {
+			problem:
+				'ES384 needs an EC key on the P-384 curve: set Signing Algorithm to RS384 for an RSA key, or use a P-384 key',
+		};
 	if (type === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
 		return { problem: 'the RSA key is shorter than 2048 bits' };
 	const kid = String(c.keyId ?? '').trim() || thumbprint(key);

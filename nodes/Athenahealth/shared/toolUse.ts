@@ -50,17 +50,26 @@ export function withArgumentNames(
 	displayNames: Record<string, string>,
 ): string {
 	let text = message;
-	for (const { parameter, key } of fromAiArguments(node)) {
-		const shown = displayNames[parameter];
-		if (!shown || text.includes(key) || !text.includes(shown)) continue;
-		text = text.replace(shown, `${key} (${shown})`);
+	const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	// longest names first, whole words only, so "Date" is not found inside "Birth Date"
+	const args = fromAiArguments(node)
+		.map((a) => ({ ...a, shown: displayNames[a.parameter] }))
+		.filter((a) => a.shown)
+		.sort((a, b) => b.shown.length - a.shown.length);
+	for (const { key, shown } of args) {
+		if (text.includes(`${key} (`)) continue; // named already (fieldLabel)
+		const re = new RegExp(`(^|[^\\w(])${escape(shown)}(?![\\w)])`);
+		text = text.replace(re, (_m, before: string) => `${before}${key} (${shown})`);
 	}
 	return text;
 }
 
 // A list cut at the tool's Limit. As a tool, a list asks athena for one record more than its
 // Limit; when that record comes, the model gets Limit records and one last item saying more exist.
-const cuts = new WeakMap<object, Map<number, { limit: number; total?: number }>>();
+const cuts = new WeakMap<
+	object,
+	Map<number, { limit: number; total?: number; totalUnknown?: boolean }>
+>();
 
 /** The number of records to ask for: `limit`, or one more when running as a tool. */
 export function toolListSize(ctx: IExecuteFunctions, itemIndex: number, limit: number): number {
@@ -74,7 +83,13 @@ export function toolListSize(ctx: IExecuteFunctions, itemIndex: number, limit: n
 /** Records the total athena reported for a list (athena's `totalcount`, FHIR's `Bundle.total`). */
 export function noteListTotal(ctx: object, itemIndex: number | undefined, total: number) {
 	const cut = cuts.get(ctx)?.get(itemIndex ?? 0);
-	if (cut && Number.isFinite(total)) cut.total = total;
+	if (cut && cut.total === undefined && Number.isFinite(total)) cut.total = total;
+}
+
+/** For a list put together from several searches: no one search's total is the list's. */
+export function listTotalUnknown(ctx: object, itemIndex: number) {
+	const cut = cuts.get(ctx)?.get(itemIndex);
+	if (cut) cut.totalUnknown = true;
 }
 
 /** Cuts a tool's list to its Limit, adding the item that tells the model more exist. */
@@ -85,13 +100,22 @@ export function cutToolList(
 ): INodeExecutionData[] {
 	const cut = cuts.get(ctx)?.get(itemIndex);
 	cuts.get(ctx)?.delete(itemIndex);
-	if (!cut || results.length <= cut.limit) return results;
-	const total = cut.total !== undefined && cut.total > cut.limit ? cut.total : undefined;
+	// resources a FHIR search added with _include are not results of their own
+	const isResult = (r: INodeExecutionData) => r.json._searchMode !== 'include';
+	if (!cut || results.filter(isResult).length <= cut.limit) return results;
+	const kept: INodeExecutionData[] = [];
+	let count = 0;
+	for (const r of results) {
+		if (isResult(r) && ++count > cut.limit) break;
+		kept.push(r);
+	}
+	const total =
+		cut.total !== undefined && !cut.totalUnknown && cut.total > cut.limit ? cut.total : undefined;
 	const shown = total
 		? `Only the first ${cut.limit} of ${total} results are shown`
 		: `Only the first ${cut.limit} results are shown; more exist`;
 	return [
-		...results.slice(0, cut.limit),
+		...kept,
 		{
 			json: {
 				moreResults: true,

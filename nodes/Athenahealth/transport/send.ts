@@ -165,7 +165,14 @@ export async function send(
 		try {
 			// Read every status ourselves: n8n 2.8 drops the headers (Retry-After) of a failed call.
 			let response = await call(token);
-			if (response.statusCode === 401 && !reauthenticated && source) {
+			// (athena's 401 "Incorrect permissions." refuses the practice or path, not the token: a new
+			// token would change nothing and spend athena's token limit; docs/athena-behaviour.md#practices)
+			if (
+				response.statusCode === 401 &&
+				!reauthenticated &&
+				source &&
+				!/Incorrect permissions/i.test(String(response.body ?? ''))
+			) {
 				// one new token per expiry: the first caller that saw this token refused fetches it,
 				// the others (pages in flight) wait for that one
 				reauthenticated = true;

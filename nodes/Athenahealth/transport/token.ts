@@ -211,7 +211,7 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 				source.node,
 				{ cause: 'credential-invalid' },
 				`athena's token endpoint answered a redirect (HTTP ${response.statusCode}), which was not followed`,
-				"The client secret goes only to the token endpoint itself. Check the credential's environment or Base URL.",
+				`The ${jwt ? 'signed client assertion' : 'client secret'} goes only to the token endpoint itself. Check the credential's environment or Base URL.`,
 			);
 		}
 		const code = typeof fields.error === 'string' ? fields.error : '';

@@ -33,6 +33,8 @@ const REQUIRES_SETUP = /require setup|requires setup/i;
 const MANUAL_SAMPLE = 5;
 
 interface Settings {
+	/** The credential's practice: its state and delivery keys keep the form they had before several. */
+	mainPractice?: string;
 	feed: string;
 	eventChoice: string;
 	subscribe: string[];
@@ -298,7 +300,11 @@ function itemMaker(s: Settings, practiceId: string, state: TriggerState, known?:
 	const items: INodeExecutionData[] = [];
 	const add = (records: IDataObject[]) => {
 		for (const record of records) {
-			const key = deliveryKey(s.feed, record);
+			// (another practice's ids are its own: its keys carry the practice, the credential's keep their form)
+			const key =
+				practiceId === s.mainPractice
+					? deliveryKey(s.feed, record)
+					: `${practiceId}:${deliveryKey(s.feed, record)}`;
 			if (known?.has(key)) continue; // emitted before, and finished or still running
 			known?.add(key);
 			const id =
@@ -535,8 +541,8 @@ function stateOf(
 }
 
 export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	const s = settingsOf(this);
 	const conn = await getConnection(this);
+	const s = { ...settingsOf(this), mainPractice: conn.practiceId };
 	const practices = practicesOf(this, conn);
 	const source = this.getNodeParameter('source', 'feed') as string;
 	if (source === 'lastModified' && s.feed !== 'appointments')
@@ -567,21 +573,22 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	}
 	const manual = this.getMode() === 'manual';
 	if (manual && returned.length) return [returned.slice(0, MANUAL_SAMPLE)];
-	// a test fetch with nothing pending anywhere says so once
 	const real = failures.filter(
 		(f) => !(manual && /^No pending/.test(String((f.error as Error)?.message))),
 	);
-	if (real.length) {
-		if (real.length < practices.length || returned.length)
-			for (const f of real.slice(1))
-				this.logger.warn(
-					`athenahealth Trigger: practice ${f.practiceId}: ${String((f.error as Error)?.message)}`,
-				);
-		const first = real[0];
-		const error = asNodeError(this.getNode(), first.error);
-		error.message = `Practice ${first.practiceId}: ${error.message}`;
+	// one practice's failure (not enabled yet, a subscription athena has not applied) must not stop
+	// the others, nor fail the workflow's activation: it is logged, poll after poll, until every
+	// practice fails
+	if (real.length && real.length === practices.length) {
+		const error = asNodeError(this.getNode(), real[0].error);
+		error.message = `Practice ${real[0].practiceId}: ${error.message}`;
 		throw error;
 	}
-	if (manual && failures.length) throw asNodeError(this.getNode(), failures[0].error);
+	for (const f of real)
+		this.logger.warn(
+			`athenahealth Trigger: practice ${f.practiceId} was not read: ${String((f.error as Error)?.message)}`,
+		);
+	if (manual && !returned.length && failures.length)
+		throw asNodeError(this.getNode(), failures[0].error);
 	return returned.length ? [returned] : null;
 }

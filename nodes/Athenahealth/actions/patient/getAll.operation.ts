@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { asNodeError } from '../../transport/errors';
+import { listTotalUnknown } from '../../shared/toolUse';
 import { athenaList } from '../../transport/paginate';
 import { returnAllAndLimit, show, simplifyField } from '../fields';
 import { simplified, toItems } from '../output';
@@ -76,6 +77,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		});
 
 	const split = async (athenaSaid: string): Promise<IDataObject[]> => {
+		listTotalUnknown(this, i); // the list is put together from several searches
 		const byId = new Map<string, IDataObject>();
 		const full = () => limit !== undefined && byId.size >= limit;
 		let searches = 0;
