@@ -498,9 +498,10 @@ function createPush(sb) {
 		return {
 			notifications: deliveries.length,
 			delivered: done.length,
-			pending: deliveries.filter(
-				(d) => !['delivered', 'dead-letter', 'unsubscribed'].includes(d.status),
-			).length,
+			pending:
+				[...pending.values()].reduce((n, l) => n + l.length, 0) +
+				deliveries.filter((d) => !['delivered', 'dead-letter', 'unsubscribed'].includes(d.status))
+					.length,
 			deadLetter: deliveries.filter((d) => d.status === 'dead-letter').length,
 			events: done.reduce((n, d) => n + d.events, 0),
 			redeliveries: deliveries.filter((d) => d.redelivery).length,
@@ -520,6 +521,14 @@ function createPush(sb) {
 		subscriptions: () =>
 			[...subscriptions.values()].map((s) => ({ ...s.resource, secret: undefined })),
 		deliveries: () => deliveries,
+		/** athena's view of a Subscription changes (e.g. to `error` after failed deliveries) or it is gone. */
+		setStatus(id, status) {
+			const sub = subscriptions.get(id);
+			if (!sub) throw new Error(`unknown subscription ${id}`);
+			if (status === 'deleted') subscriptions.delete(id);
+			else sub.resource.status = status;
+			return { ok: true };
+		},
 		reset: () => (deliveries.length = 0),
 		TOPIC_IDS,
 	};

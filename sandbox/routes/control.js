@@ -188,6 +188,10 @@ function register(router, sb) {
 
 	// athena's push platform: its subscriptions, what it delivered, and events or forgeries on demand
 	r('GET', '/_control/push/subscriptions', () => sb.push.subscriptions());
+	// { status: 'error' | 'off' | 'active' | 'deleted' }
+	r('POST', '/_control/push/subscriptions/([\\w-]+)', ({ m, body }) =>
+		sb.push.setStatus(m[1], body.status),
+	);
 	r('GET', '/_control/push/deliveries', ({ query }) =>
 		query.full ? sb.push.deliveries() : sb.push.summary(),
 	);

@@ -230,7 +230,7 @@ export function sandboxCredentials(o: SandboxCredentialOptions): MemoryCredentia
 	});
 }
 
-function additionalData(
+export function additionalData(
 	credentials: MemoryCredentials,
 	hooks: ExecutionLifecycleHooks,
 ): IWorkflowExecuteAdditionalData {
