@@ -1,0 +1,181 @@
+// athena's push platform into a real n8n: an active workflow with the Event Trigger (its
+// Subscriptions created by n8n's activation), a Wait of 3 seconds (longer than athena's 2-second
+// limit) and an HTTP Request into a sandbox sink. The sandbox pushes 500 events, batched (1 to 8 per
+// notification) and some notifications delivered twice, plus forged requests. Every event reaches
+// the sink exactly once, no forged one does, and every answer came inside 2 seconds.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { control, sandbox, type Sandbox } from '../harness/sandbox';
+import { freePort, n8n, waitFor } from './helpers';
+
+const EVENTS = 500;
+const FORGED = 40;
+let sb: Sandbox;
+let userFolder: string;
+let server: { ready: Promise<void>; stop: () => Promise<void>; output: string[] } | undefined;
+
+const workflow = {
+	id: 'athenaPushE2e',
+	name: 'athena push e2e',
+	active: true,
+	settings: { executionOrder: 'v1' },
+	pinData: {},
+	nodes: [
+		{
+			id: 'p-trigger',
+			name: 'Check-ins',
+			type: 'n8n-nodes-athenahealth.athenahealthEventTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: 'athena-push-e2e',
+			parameters: { topics: ['Appointment.check-in'] },
+			credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
+		},
+		{
+			id: 'p-wait',
+			name: 'Slower Than Two Seconds',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [220, 0],
+			parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' },
+		},
+		{
+			id: 'p-sink',
+			name: 'Sink',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [440, 0],
+			parameters: {
+				method: 'POST',
+				url: 'http://localhost:8899/_sink/push-events',
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody:
+					'={{ JSON.stringify({ eventId: $json.eventId, topic: $json.topic, appointmentid: $json.ids.appointmentid }) }}',
+				options: {},
+			},
+		},
+	],
+	connections: {
+		'Check-ins': { main: [[{ node: 'Slower Than Two Seconds', type: 'main', index: 0 }]] },
+		'Slower Than Two Seconds': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] },
+	},
+};
+
+beforeAll(
+	async () => {
+		sb = await sandbox({ qps: 0, booked: 300 });
+		const bin = n8n.ensureN8n() as string;
+		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-e2e-push-'));
+		n8n.installPackage(userFolder);
+		n8n.importWorkflows(bin, userFolder, sb.url, [workflow], {
+			credential: {
+				fhirExtraScopes:
+					'system/SubscriptionTopic.read system/Subscription.read system/Subscription.write',
+			},
+		});
+		const port = await freePort();
+		server = n8n.startN8n(bin, userFolder, port);
+		await server!.ready;
+	},
+	20 * 60 * 1000,
+);
+
+afterAll(async () => {
+	await server?.stop();
+	await sb?.close();
+	if (userFolder) n8n.removeFolder(userFolder);
+});
+
+test(
+	`n8n ${n8n.N8N_VERSION}: ${EVENTS} pushed events (batched, some delivered twice) each reach the workflow once, forged requests none, every answer inside 2 s`,
+	async () => {
+		// n8n's activation created the Subscription, to n8n's production webhook URL
+		const [subscription] = await waitFor(
+			'the Subscription',
+			async () => {
+				const subs = await control(sb, 'GET', '/_control/push/subscriptions');
+				return subs.length ? subs : undefined;
+			},
+			300000,
+		);
+		expect(subscription.channel.endpoint).toMatch(
+			/^http:\/\/localhost:\d+\/webhook\/athena-push-e2e\//,
+		);
+		// n8n registers the webhook just after it reports ready: wait until a (forged) request is refused
+		await waitFor(
+			'the webhook',
+			async () => {
+				const res = await fetch(subscription.channel.endpoint, { method: 'POST', body: '{}' });
+				return res.status === 401 ? true : undefined;
+			},
+			300000,
+		);
+		await control(sb, 'DELETE', '/_sink/push-events');
+
+		const { events } = await control(sb, 'POST', '/_control/push/emit', {
+			topic: 'Appointment.check-in',
+			count: EVENTS,
+			batchSizes: [1, 2, 3, 5, 8],
+			redeliverEvery: 4,
+		});
+		const forged = await control(sb, 'POST', '/_control/push/forge', { count: FORGED });
+		const summary = await waitFor(
+			'every notification answered',
+			async () => {
+				const s = await control(sb, 'GET', '/_control/push/deliveries');
+				return s.pending === 0 ? s : undefined;
+			},
+			600000,
+		);
+		const sunk = await waitFor(
+			'every event in the sink',
+			async () => {
+				const list = await control(sb, 'GET', '/_sink/push-events');
+				return list.length >= EVENTS ? list : undefined;
+			},
+			600000,
+		);
+		// executions still running would add duplicates: wait one Wait longer, then count
+		await new Promise((r) => setTimeout(r, 5000));
+		const final = (await control(sb, 'GET', '/_sink/push-events')).map((m: any) => m.body.eventId);
+		const ids = new Set(final);
+		const deliveries = await control(sb, 'GET', '/_control/push/deliveries?full=1');
+		const answers = deliveries.flatMap((d: any) => d.attempts);
+		if (process.env.PUSH_DEBUG)
+			process.stdout.write(
+				JSON.stringify(
+					deliveries
+						.map((d: any, i: number) => ({ i, events: d.events, attempts: d.attempts }))
+						.filter((d: any) => d.attempts.some((a: any) => a.ms > 700)),
+				) + '\n',
+			);
+		const times = [...answers, ...forged]
+			.map((a: any) => a.ms)
+			.sort((a: number, b: number) => a - b);
+		const maxMs = times[times.length - 1];
+		const p50 = times[Math.floor(times.length / 2)];
+		const p95 = times[Math.floor(times.length * 0.95)];
+		process.stdout.write(
+			`push e2e (n8n ${n8n.N8N_VERSION}): ${events.length} events in ${summary.notifications} notifications (${summary.redeliveries} delivered twice), ${ids.size} reached the sink, ${final.length - ids.size} twice; ${forged.filter((f: any) => f.status === 401).length}/${forged.length} forged refused (401); ${summary.retries} retries, ${summary.overLimit} answers over 2 s, answers in ${p50} ms (median), ${p95} ms (95th percentile), ${maxMs} ms (slowest)\n`,
+		);
+		expect(sunk.length).toBeGreaterThanOrEqual(EVENTS);
+		expect(summary.redeliveries).toBeGreaterThan(0);
+		expect(summary.notifications).toBeLessThan(EVENTS + summary.redeliveries); // some batched
+		expect(summary.delivered).toBe(summary.notifications);
+		expect(summary.deadLetter).toBe(0);
+		expect(final).toHaveLength(EVENTS);
+		expect([...ids].sort()).toEqual([...events].sort());
+		for (const f of forged) {
+			expect(f.status).toBe(401);
+			expect(ids.has(f.eventId)).toBe(false);
+		}
+		// athena's 2-second limit, with a workflow that takes 3: the answer comes before the run
+		expect(summary.overLimit).toBe(0);
+		expect(maxMs).toBeLessThan(2000);
+		for (const a of answers) expect(a.status).toBe(200);
+	},
+	20 * 60 * 1000,
+);
