@@ -87,6 +87,28 @@ export class AthenahealthEventTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Answer Athena',
+						name: 'answer',
+						type: 'options',
+						default: 'received',
+						options: [
+							{
+								name: 'On Receipt',
+								value: 'received',
+								description:
+									'Right after the signature check and the duplicate check, before n8n registers the execution (recommended: athena waits 2 seconds at most)',
+							},
+							{
+								name: 'Once the Execution Is Registered',
+								value: 'recorded',
+								description:
+									'The answer n8n sends once it has registered the execution (or queued it, in queue mode); slower under load, and athena resends what it answers late (the resent events are dropped as duplicates)',
+							},
+						],
+						description:
+							'When athena gets its 2xx. Either way it comes before the workflow runs. With Fetch Resource, the answer always comes before the records are read.',
+					},
+					{
 						displayName: 'Fetch Resource',
 						name: 'fetchResource',
 						type: 'options',

@@ -186,7 +186,7 @@ describe('signature', () => {
 		expect((await t.post(raw2, { 'X-Hub-Signature': sign(secret, raw2, 'sha512') })).status).toBe(
 			200,
 		);
-		expect(t.items().map((i) => i.eventId)).toEqual(['ok-1', 'ok-2']);
+		expect((await t.waitForItems(2)).map((i) => i.eventId)).toEqual(['ok-1', 'ok-2']);
 	});
 
 	test.each([
@@ -244,7 +244,7 @@ describe.each([
 		});
 		const summary = await settle();
 		expect(summary.redeliveries).toBeGreaterThan(0);
-		const items = t.items();
+		const items = await t.waitForItems(events.length);
 		expect(items.map((i) => i.eventId).sort()).toEqual([...events].sort());
 		if (reading.pushBatch !== 'one') expect(t.executions.some((e) => e.length > 1)).toBe(true);
 		const appointment = sb.state.appointments.get(
@@ -300,12 +300,30 @@ describe.each([
 	});
 });
 
+test.each(['received', 'recorded'])(
+	'Answer Athena %s: 200 before the execution, one item per event',
+	async (answer) => {
+		const t = await trigger({ topics: ['Appointment.check-in'], options: { answer } });
+		await t.activate();
+		const { events } = await control(sb, 'POST', '/_control/push/emit', {
+			topic: 'Appointment.check-in',
+			count: 6,
+			batchSizes: [2],
+		});
+		await settle();
+		const deliveries = await control(sb, 'GET', '/_control/push/deliveries?full=1');
+		const last = deliveries.slice(-3);
+		for (const d of last) expect(d.attempts.map((a: any) => a.status)).toEqual([200]);
+		expect((await t.waitForItems(6)).map((i) => i.eventId).sort()).toEqual([...events].sort());
+	},
+);
+
 test('a check-in made through the sandbox pushes Appointment.check-in and Encounter.check-in', async () => {
 	const t = await trigger({ topics: ['Appointment.check-in', 'Encounter.check-in'] });
 	await t.activate();
 	const [checked] = await scenario(sb, { action: 'checkin' });
 	await settle();
-	const items = t.items();
+	const items = await t.waitForItems(2);
 	expect(items.map((i) => i.topic).sort()).toEqual(['Appointment.check-in', 'Encounter.check-in']);
 	const encounter = items.find((i) => i.topic === 'Encounter.check-in')!;
 	expect((encounter.ids as IDataObject).patientid).toBe(

@@ -262,9 +262,13 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const fetch = String(options.fetchResource ?? 'none');
-	if (fetch === 'none') return { workflowData: [this.helpers.returnJsonArray(items)] };
+	// "recorded": n8n's onReceived answer, sent once n8n has registered the execution; under load
+	// that registration took up to 2 s in our tests, so by default the node answers itself first
+	if (fetch === 'none' && options.answer === 'recorded')
+		return { workflowData: [this.helpers.returnJsonArray(items)] };
 
-	// the answer goes out now: reading records may take longer than athena waits
+	// the answer goes out now: registering the execution, and reading records, may take longer than
+	// athena waits (docs/athena-behaviour.md#push-delivery)
 	answer(this, 200, { received: all.length, new: items.length });
 	for (const item of items) await attachRecord(this, item, fetch);
 	return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(items)] };
