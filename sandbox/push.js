@@ -10,7 +10,8 @@ const crypto = require('node:crypto');
 
 const { fhirRoute, fhir, outcome, FhirError, KNOWN_PRACTICES, segment } = require('./routes/fhir');
 
-// athena's documented topics (AONE README appendix); the package's registry must agree (test/package)
+// athena's documented topics (the appendix of https://github.com/athenahealth/aone-fhir-subscriptions);
+// the package's registry must agree (test/package/topics.test.ts)
 const TOPICS = {
 	Appointment: [
 		'cancel',
@@ -240,7 +241,7 @@ function createPush(sb) {
 				),
 			});
 		} else {
-			// appointments are athenaNet-only: an identifier, no FHIR reference (AONE sample)
+			// appointments are athenaNet-only: an identifier, no FHIR reference (athena's sample notifications)
 			focus = {
 				identifier: {
 					system: `urn:athenahealth:athenanet:appointment:${practice}`,

@@ -1,13 +1,14 @@
-// athena's push platform into a real n8n: an active workflow with the Event Trigger (its
-// Subscriptions created by n8n's activation), a Wait of 3 seconds (longer than athena's 2-second
-// limit) and an HTTP Request into a sandbox sink. The sandbox pushes 500 events, batched (1 to 8 per
+// athena's push platform into a real n8n. Example 9 (a check-in made in the sandbox → the patient's
+// record → a message to the front desk), and a load workflow: the Event Trigger (its Subscription
+// created by n8n's activation), a Wait of 3 seconds (longer than athena's 2-second limit) and an
+// HTTP Request into a sandbox sink. The sandbox pushes 500 events, batched (1 to 8 per
 // notification) and some notifications delivered twice, plus forged requests. Every event reaches
 // the sink exactly once, no forged one does, and every answer came inside 2 seconds.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { control, sandbox, type Sandbox } from '../harness/sandbox';
+import { control, sandbox, scenario, type Sandbox } from '../harness/sandbox';
 import { freePort, n8n, waitFor } from './helpers';
 
 const EVENTS = 500;
@@ -30,7 +31,7 @@ const workflow = {
 			typeVersion: 1,
 			position: [0, 0],
 			webhookId: 'athena-push-e2e',
-			parameters: { topics: ['Appointment.check-in'] },
+			parameters: { topics: ['Appointment.update'] },
 			credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
 		},
 		{
@@ -52,8 +53,7 @@ const workflow = {
 				url: 'http://localhost:8899/_sink/push-events',
 				sendBody: true,
 				specifyBody: 'json',
-				jsonBody:
-					'={{ JSON.stringify({ eventId: $json.eventId, topic: $json.topic, appointmentid: $json.ids.appointmentid }) }}',
+				jsonBody: '={{ JSON.stringify({ eventId: $json.eventId, topic: $json.topic }) }}',
 				options: {},
 			},
 		},
@@ -70,7 +70,13 @@ beforeAll(
 		const bin = n8n.ensureN8n() as string;
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-e2e-push-'));
 		n8n.installPackage(userFolder);
-		n8n.importWorkflows(bin, userFolder, sb.url, [workflow], {
+		const example9 = JSON.parse(
+			fs.readFileSync(
+				path.join(n8n.ROOT, 'examples', '9-check-in-push-to-front-desk.json'),
+				'utf8',
+			),
+		);
+		n8n.importWorkflows(bin, userFolder, sb.url, [workflow, { ...example9, active: true }], {
 			credential: {
 				fhirExtraScopes:
 					'system/SubscriptionTopic.read system/Subscription.read system/Subscription.write',
@@ -89,34 +95,61 @@ afterAll(async () => {
 	if (userFolder) n8n.removeFolder(userFolder);
 });
 
+/** The Subscriptions n8n's activation created, once the webhook answers (a forged request: 401). */
+async function subscriptionFor(topic: string) {
+	const subscription = await waitFor(
+		`the ${topic} Subscription`,
+		async () =>
+			(await control(sb, 'GET', '/_control/push/subscriptions')).find((s: any) =>
+				s.criteria.endsWith(`/${topic}`),
+			),
+		300000,
+	);
+	// n8n registers the webhook just after it reports ready: wait until a forged request is refused
+	await waitFor(
+		'the webhook',
+		async () => {
+			const res = await fetch(subscription.channel.endpoint, { method: 'POST', body: '{}' });
+			return res.status === 401 ? true : undefined;
+		},
+		300000,
+	);
+	return subscription;
+}
+
+test("example 9: a check-in pushed by athena becomes a message to the front desk with the patient's name", async () => {
+	await subscriptionFor('Appointment.check-in');
+	await control(sb, 'DELETE', '/_sink/front-desk');
+	const [checked] = await scenario(sb, { action: 'checkin' });
+	const [message] = await waitFor(
+		'the front-desk message',
+		async () => {
+			const list = await control(sb, 'GET', '/_sink/front-desk');
+			return list.length ? list : undefined;
+		},
+		300000,
+	);
+	const appointment = sb.state.appointments.get(String(checked.appointmentid));
+	const patient = sb.state.patients.get(String(appointment.patientid));
+	expect(message.body).toMatchObject({
+		patientid: String(appointment.patientid),
+		appointmentid: String(checked.appointmentid),
+		text: `${patient.firstname} ${patient.lastname} has checked in (appointment ${checked.appointmentid})`,
+	});
+});
+
 test(
 	`n8n ${n8n.N8N_VERSION}: ${EVENTS} pushed events (batched, some delivered twice) each reach the workflow once, forged requests none, every answer inside 2 s`,
 	async () => {
 		// n8n's activation created the Subscription, to n8n's production webhook URL
-		const [subscription] = await waitFor(
-			'the Subscription',
-			async () => {
-				const subs = await control(sb, 'GET', '/_control/push/subscriptions');
-				return subs.length ? subs : undefined;
-			},
-			300000,
-		);
+		const subscription = await subscriptionFor('Appointment.update');
 		expect(subscription.channel.endpoint).toMatch(
 			/^http:\/\/localhost:\d+\/webhook\/athena-push-e2e\//,
-		);
-		// n8n registers the webhook just after it reports ready: wait until a (forged) request is refused
-		await waitFor(
-			'the webhook',
-			async () => {
-				const res = await fetch(subscription.channel.endpoint, { method: 'POST', body: '{}' });
-				return res.status === 401 ? true : undefined;
-			},
-			300000,
 		);
 		await control(sb, 'DELETE', '/_sink/push-events');
 
 		const { events } = await control(sb, 'POST', '/_control/push/emit', {
-			topic: 'Appointment.check-in',
+			topic: 'Appointment.update',
 			count: EVENTS,
 			batchSizes: [1, 2, 3, 5, 8],
 			redeliverEvery: 4,
