@@ -17,52 +17,13 @@ let sb: Sandbox;
 let userFolder: string;
 let server: { ready: Promise<void>; stop: () => Promise<void>; output: string[] } | undefined;
 
-const workflow = {
-	id: 'athenaPushE2e',
-	name: 'athena push e2e',
-	active: true,
-	settings: { executionOrder: 'v1' },
-	pinData: {},
-	nodes: [
-		{
-			id: 'p-trigger',
-			name: 'Check-ins',
-			type: 'n8n-nodes-athenahealth.athenahealthEventTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			webhookId: 'athena-push-e2e',
-			parameters: { topics: ['Appointment.update'] },
-			credentials: { athenahealthOAuth2Api: { id: 'athenaSandboxCred1', name: 'athena sandbox' } },
-		},
-		{
-			id: 'p-wait',
-			name: 'Slower Than Two Seconds',
-			type: 'n8n-nodes-base.wait',
-			typeVersion: 1.1,
-			position: [220, 0],
-			parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' },
-		},
-		{
-			id: 'p-sink',
-			name: 'Sink',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [440, 0],
-			parameters: {
-				method: 'POST',
-				url: 'http://localhost:8899/_sink/push-events',
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody: '={{ JSON.stringify({ eventId: $json.eventId, topic: $json.topic }) }}',
-				options: {},
-			},
-		},
-	],
-	connections: {
-		'Check-ins': { main: [[{ node: 'Slower Than Two Seconds', type: 'main', index: 0 }]] },
-		'Slower Than Two Seconds': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] },
-	},
-};
+// the trigger on Appointment.update → a 3-second Wait → each event's id into the sink
+const workflow = JSON.parse(
+	fs.readFileSync(
+		path.join(n8n.ROOT, 'test', 'fixtures', 'workflows', 'push-slow-sink.json'),
+		'utf8',
+	),
+);
 
 beforeAll(
 	async () => {
