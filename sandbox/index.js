@@ -20,6 +20,7 @@ const fhir = require('./routes/fhir');
 const bulk = require('./routes/bulk');
 const { startSandboxProcess } = require('./process');
 const { createHl7Feed } = require('./hl7feed');
+const { createPush } = require('./push');
 
 async function startSandbox(options = {}) {
 	const settings = defaultSettings(options);
@@ -85,7 +86,12 @@ async function startSandbox(options = {}) {
 	const gateway = createGateway(sb);
 	sb.hl7 = createHl7Feed(sb);
 	sb.feeds = createFeeds(sb);
-	sb.changed = sb.feeds.changed;
+	sb.push = createPush(sb);
+	// a change reaches the feeds and, for its topics, athena's push subscribers
+	sb.changed = (practice, feed, event, record) => {
+		sb.feeds.changed(practice, feed, event, record);
+		sb.push.changed(practice, feed, event, record);
+	};
 
 	const api = new Router();
 	athenanet.register(api, sb);
@@ -93,6 +99,7 @@ async function startSandbox(options = {}) {
 	sb.feeds.register(api);
 	sb.apiRouter = api;
 	const fhirApi = new Router();
+	sb.push.register(fhirApi);
 	fhir.register(fhirApi, sb);
 	bulk.register(fhirApi, sb);
 	const ctrl = new Router();

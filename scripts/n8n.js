@@ -266,6 +266,9 @@ function sandboxCredential(sandboxUrl) {
 			clientId: 'sandbox-client',
 			clientSecret: 'sandbox-secret',
 			enableFhir: true,
+			// athena's push platform (example 9): athena grants these on request
+			fhirExtraScopes:
+				'system/SubscriptionTopic.read system/Subscription.read system/Subscription.write',
 			grantType: 'clientCredentials',
 			authentication: 'header',
 		},

@@ -9,7 +9,8 @@
 // - every suite on 2.8.4, the release `npm start` runs, except the AI tools suite;
 // - the loading, example and editor suites on every release;
 // - the AI tools suite (AI Agent and MCP Server Trigger) on the newest release, where n8n's AI
-//   features move fastest.
+//   features move fastest;
+// - the push trigger suite (athena's Event Subscription Platform) on 2.8.4 and the newest release.
 // The e2e suites run in two lanes at once, one n8n each: the long ones (the crash test spends most
 // of its time waiting for kills, restarts and feed reads) beside all the others, release by release.
 //
@@ -26,7 +27,7 @@ const EVERY_RELEASE = ['test/e2e/examples', 'test/e2e/example6', 'test/e2e/edito
 const LONG = ['test/e2e/trigger-crash', 'test/e2e/queueMode', 'test/e2e/mllp'];
 const RELEASES = [
 	{ version: '2.8.4', suites: ['test/e2e/'], skip: ['test/e2e/aiTools'] },
-	{ version: '2.41.1', suites: [...EVERY_RELEASE, 'test/e2e/aiTools'] },
+	{ version: '2.41.1', suites: [...EVERY_RELEASE, 'test/e2e/aiTools', 'test/e2e/eventTrigger'] },
 	{ version: '1.123.81', suites: EVERY_RELEASE },
 ];
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';

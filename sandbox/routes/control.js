@@ -201,6 +201,36 @@ function register(router, sb) {
 		});
 	});
 
+	// athena's push platform: its subscriptions, what it delivered, and events or forgeries on demand
+	r('GET', '/_control/push/subscriptions', () => sb.push.subscriptions());
+	// { status: 'error' | 'off' | 'active' | 'deleted' }
+	r('POST', '/_control/push/subscriptions/([\\w-]+)', ({ m, body }) =>
+		sb.push.setStatus(m[1], body.status),
+	);
+	r('GET', '/_control/push/deliveries', ({ query }) =>
+		query.full ? sb.push.deliveries() : sb.push.summary(),
+	);
+	r('DELETE', '/_control/push/deliveries', () => {
+		sb.push.reset();
+		return { ok: true };
+	});
+	// { topic, practice?, count, batchSizes?, redeliverEvery? }: `count` events about seeded
+	// appointments (or patients), sent now
+	r('POST', '/_control/push/emit', ({ body }) => {
+		const practice = String(body.practice ?? '195900');
+		const appointments = [...state.appointments.values()].filter((a) => a.patientid);
+		const records = Array.from({ length: Number(body.count ?? 1) }, (_, i) => {
+			const a = appointments[i % appointments.length];
+			return { ...a, encounterid: a.encounterid ?? String(Number(a.appointmentid) + 1000000) };
+		});
+		const events = sb.push.publish(body.topic, practice, records, {
+			now: true,
+			batchSizes: body.batchSizes,
+			redeliverEvery: body.redeliverEvery,
+		});
+		return { events: events.map((e) => e.id) };
+	});
+	r('POST', '/_control/push/forge', async ({ body }) => sb.push.forge(Number(body.count ?? 5)));
 	// Local sinks standing in for SMS, email or a ticket tracker in the example workflows.
 	r('POST', '/_sink/([a-z0-9-]+)', ({ m, raw, req }) => {
 		const list = state.sinks.get(m[1]) || [];

@@ -2,12 +2,13 @@
 // free ports), n8n main + 2 workers with the package installed, and 6 concurrent executions that
 // each page every booked appointment from one app limited to 5 requests/s and 5 tokens a minute.
 // Correctness only (every execution returns every record exactly once, none fails); the timing
-// table is in `npm run bench` (bench/scaleout.js).
+// table is in `npm run bench` (bench/scaleout.js). Then athena's push platform in queue mode: the
+// Event Trigger's answers inside 2 s while the workers run a 3-second workflow, each event once.
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { counters, sandbox, type Sandbox } from '../harness/sandbox';
-import { n8n } from './helpers';
+import { control, counters, sandbox, type Sandbox } from '../harness/sandbox';
+import { n8n, waitFor } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startQueueMode } = require('../../scripts/queue');
@@ -33,10 +34,16 @@ beforeAll(
 				'utf8',
 			),
 		);
+		const push = JSON.parse(
+			fs.readFileSync(
+				path.join(n8n.ROOT, 'test', 'fixtures', 'workflows', 'push-slow-sink.json'),
+				'utf8',
+			),
+		);
 		queue = await startQueueMode({
 			sandboxUrl: sb.url,
 			workers: 2,
-			workflows: [workflow],
+			workflows: [workflow, push],
 			credential: { requestsPerSecond: 5 },
 		});
 	},
@@ -77,4 +84,58 @@ test(
 		}
 	},
 	10 * 60 * 1000,
+);
+
+test(
+	'queue mode: 200 pushed events (batched, some twice) each reach the workers once, forged requests none, every answer inside 2 s',
+	async () => {
+		const subscription = await waitFor(
+			'the Subscription',
+			async () => (await control(sb, 'GET', '/_control/push/subscriptions'))[0],
+			300000,
+		);
+		await waitFor(
+			'the webhook',
+			async () =>
+				(await fetch(subscription.channel.endpoint, { method: 'POST', body: '{}' })).status === 401
+					? true
+					: undefined,
+			300000,
+		);
+		await control(sb, 'DELETE', '/_sink/push-events');
+		const { events } = await control(sb, 'POST', '/_control/push/emit', {
+			topic: 'Appointment.update',
+			count: 200,
+			batchSizes: [1, 2, 3, 5, 8],
+			redeliverEvery: 4,
+		});
+		const forged = await control(sb, 'POST', '/_control/push/forge', { count: 10 });
+		const summary = await waitFor(
+			'every notification answered',
+			async () => {
+				const s = await control(sb, 'GET', '/_control/push/deliveries');
+				return s.pending === 0 ? s : undefined;
+			},
+			600000,
+		);
+		await waitFor(
+			'every event in the sink',
+			async () =>
+				(await control(sb, 'GET', '/_sink/push-events')).length >= events.length ? true : undefined,
+			600000,
+		);
+		await new Promise((r) => setTimeout(r, 5000)); // executions still running would add duplicates
+		const sunk = (await control(sb, 'GET', '/_sink/push-events')).map((m: any) => m.body.eventId);
+		const deliveries = await control(sb, 'GET', '/_control/push/deliveries?full=1');
+		const times = [...deliveries.flatMap((d: any) => d.attempts), ...forged].map((a: any) => a.ms);
+		process.stdout.write(
+			`queue mode push: ${events.length} events in ${summary.notifications} notifications (${summary.redeliveries} twice), ${new Set(sunk).size} reached the sink, ${sunk.length - new Set(sunk).size} twice; ${forged.filter((f: any) => f.status === 401).length}/${forged.length} forged refused; slowest answer ${Math.max(...times)} ms\n`,
+		);
+		expect([...sunk].sort()).toEqual([...events].sort());
+		for (const f of forged) expect(f.status).toBe(401);
+		expect(summary.overLimit).toBe(0);
+		expect(summary.deadLetter).toBe(0);
+		expect(Math.max(...times)).toBeLessThan(2000);
+	},
+	20 * 60 * 1000,
 );

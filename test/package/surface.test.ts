@@ -14,6 +14,9 @@ const {
 	AthenahealthTrigger,
 } = require('../../dist/nodes/Athenahealth/AthenahealthTrigger.node.js');
 const {
+	AthenahealthEventTrigger,
+} = require('../../dist/nodes/Athenahealth/AthenahealthEventTrigger.node.js');
+const {
 	AthenahealthOAuth2Api,
 } = require('../../dist/credentials/AthenahealthOAuth2Api.credentials.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -26,6 +29,7 @@ test('node types, versions, parameter names, defaults and option values are unch
 		surface(new Athenahealth().description),
 		surface(new AthenahealthTrigger().description),
 		surface({ name: credential.name, version: 1, properties: credential.properties } as never),
+		surface(new AthenahealthEventTrigger().description),
 	];
 	if (process.env.UPDATE_SURFACE) fs.writeFileSync(FIXTURE, `${JSON.stringify(now, null, 1)}\n`);
 	const before: Surface[] = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));

@@ -2,8 +2,10 @@ import {
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type ILoadOptionsFunctions,
 	type IPollFunctions,
+	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { credentialScopes } from '../shared/fhirTypes';
@@ -12,7 +14,12 @@ import { athenaId } from '../shared/ids';
 // The credential, read once per execution context: athena's base URL, the practices it may reach,
 // the rate to pace at, the scopes the token asks for and what the token request needs.
 
-export type AthenaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type AthenaContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IPollFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 export const CREDENTIAL_TYPE = 'athenahealthOAuth2Api';
 
