@@ -639,6 +639,46 @@ const SWITCHES = [
 		default: 3600000,
 		description: 'a finished export and its files are forgotten after this long',
 	},
+	{
+		name: 'bulkFilesGone',
+		flag: '--bulk-files-gone',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
+		default: 0,
+		description:
+			'the files of the next N exports are gone when fetched (answered --bulk-gone-status); their status still gives the manifest',
+	},
+	{
+		name: 'bulkGoneStatus',
+		flag: '--bulk-gone-status',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'enum',
+		values: ['404', '410'],
+		default: '404',
+		description: 'what an expired export file (and an expired status URL) answers',
+		inferred:
+			"athena's answer for an expired export file was not captured; servers answer 404 or 410",
+		readings: { 404: '404 Not Found', 410: '410 Gone' },
+	},
+	{
+		name: 'bulkManifestExtension',
+		flag: '--bulk-manifest-extension',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'enum',
+		values: ['none', 'object', 'array'],
+		default: 'none',
+		description: "the manifest's extension, and a field this client does not know",
+		inferred:
+			"athena's manifest was not captured; Bulk Data 2.0 has extension as an object, the STU4 ballot an array",
+		readings: {
+			none: 'no extension',
+			object: 'extension as a JSON object, plus an unknown top-level field',
+			array: 'extension as an array of FHIR extensions, plus an unknown top-level field',
+		},
+	},
 	// ---- patient record
 	{
 		name: 'successAsString',

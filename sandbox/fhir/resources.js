@@ -71,7 +71,7 @@ function patientResource(pid, p) {
 	return {
 		resourceType: 'Patient',
 		id: `a-${pid}.E-${p.patientid}`,
-		meta: { lastUpdated: '2026-11-01T09:00:00.000-05:00' },
+		meta: { lastUpdated: p.fhirLastUpdated ?? '2026-11-01T09:00:00.000-05:00' },
 		extension: [practiceRef(pid)],
 		identifier: [
 			{ system: 'https://fhir.athena.io/sid/ah-patient', value: `a-${pid}.E-${p.patientid}` },
