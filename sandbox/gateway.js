@@ -61,7 +61,8 @@ function createGateway(sb) {
 		win.count++;
 		tokenWindows.set(id, win);
 		const scopes = (form.get('scope') || '').split(/\s+/).filter(Boolean);
-		const allowed = (s) => s === ATHENA_SCOPE || /^system\/[A-Za-z*]+\.(read|rs|r|s|\*)$/.test(s);
+		const allowed = (s) =>
+			s === ATHENA_SCOPE || /^system\/[A-Za-z*]+\.(read|rs|r|s|write|c[ruds]*|\*)$/.test(s);
 		const granted = !client.scopes || scopes.every((s) => client.scopes.includes(s));
 		if (!scopes.length || !scopes.every(allowed) || !granted) {
 			const body = {

@@ -475,6 +475,24 @@ const SWITCHES = [
 			true: '200 searchset with an OperationOutcome entry',
 		},
 	},
+	{
+		name: 'fhirNextLink',
+		flag: '--fhir-next-link',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'enum',
+		values: ['full', 'cursor-only', 'relative'],
+		default: 'full',
+		description: "how a searchset's link[next] carries athena's cursor",
+		inferred:
+			'no next link of athena was captured; its CapabilityStatement defines a cursor parameter',
+		readings: {
+			full: 'an absolute URL with the original parameters and cursor',
+			'cursor-only':
+				'an absolute URL with the cursor alone (the client sends the original parameters again)',
+			relative: 'a URL relative to the FHIR base, with the original parameters and cursor',
+		},
+	},
 	// ---- Bulk Data
 	{
 		name: 'bulkDurationMs',
