@@ -493,6 +493,23 @@ const SWITCHES = [
 			relative: 'a URL relative to the FHIR base, with the original parameters and cursor',
 		},
 	},
+	{
+		name: 'fhirDepartmentCap',
+		flag: '--fhir-department-cap',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'enum',
+		values: ['none', 'error', 'truncate'],
+		default: 'none',
+		description: 'Patient?ah-department= over 1,000 patients',
+		inferred:
+			"whether athena's FHIR caps a department's patients as athenaNet does is not documented",
+		readings: {
+			none: 'every patient, page by page',
+			error: '400 too-costly OperationOutcome',
+			truncate: 'the first 1,000, with total giving the true count',
+		},
+	},
 	// ---- Bulk Data
 	{
 		name: 'bulkDurationMs',

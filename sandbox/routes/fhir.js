@@ -18,6 +18,8 @@ const REQUIRED = {
 		['family', 'birthdate'],
 		['family', 'gender'],
 		['family', 'given'],
+		// the department's patients (docs/athena-behaviour.md#fhir-patient-department)
+		['ah-department'],
 	],
 	Condition: [['patient'], ['encounter'], ['_id']],
 	AllergyIntolerance: [['patient']],
@@ -300,8 +302,18 @@ function register(router, sb) {
 					].includes(k),
 			),
 		);
-		const all = [];
+		let all = [];
 		for (const r of resourcesOf(state, pid, type)) if (matches(type, r, filters)) all.push(r);
+		let total = all.length;
+		// whether FHIR caps a department's patients as athenaNet does (1,000) is not documented
+		if (type === 'Patient' && params.has('ah-department') && all.length > 1000) {
+			if (settings.fhirDepartmentCap === 'error')
+				throw new FhirError(
+					400,
+					outcome('too-costly', 'The search matched more than 1000 records. Narrow the search.'),
+				);
+			if (settings.fhirDepartmentCap === 'truncate') all = all.slice(0, 1000);
+		}
 		const page = all.slice(offset, offset + count);
 		const query = new URLSearchParams();
 		for (const [k, values] of params)
@@ -343,7 +355,7 @@ function register(router, sb) {
 			link,
 			resourceType: 'Bundle',
 			timestamp: new Date().toISOString(),
-			total: all.length,
+			total,
 			type: 'searchset',
 		};
 		if (!entry.length) delete bundle.entry;
