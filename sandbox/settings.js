@@ -682,7 +682,7 @@ const SWITCHES = [
 		type: 'number',
 		default: 0,
 		description:
-			'the files of the next N exports are gone when fetched (answered --bulk-gone-status); their status still gives the manifest',
+			'the next N exports expire between their manifest and the download: files and status answer --bulk-gone-status',
 	},
 	{
 		name: 'bulkGoneStatus',

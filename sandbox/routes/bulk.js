@@ -271,7 +271,12 @@ function register(router, sb) {
 	function findFile(jobId, name) {
 		const job = jobs.get(jobId);
 		const file = job?.files.find((f) => f.name === name);
-		if (!file || Date.now() < job.readyAt || job.filesGone) return undefined;
+		if (!file || Date.now() < job.readyAt) return undefined;
+		if (job.filesGone) {
+			// the export expired between its manifest and the download: its status is gone too
+			jobs.delete(job.id);
+			return undefined;
+		}
 		return { job, file };
 	}
 

@@ -341,9 +341,10 @@ export async function openFile(
 			const status = Number((error as { httpCode?: string }).httpCode);
 			if (status === 404 || status === 410) {
 				const name = new URL(url).pathname.split('/').pop() ?? 'an export file';
+				const said = (error as Error).message ?? '';
 				const gone = new NodeOperationError(
 					ctx.getNode(),
-					`The export file ${name} is no longer on athena's server (HTTP ${status})`,
+					`The export file ${name} is no longer on athena's server (HTTP ${status})${said ? `: ${said}` : ''}`,
 					{
 						itemIndex: access.itemIndex,
 						description:

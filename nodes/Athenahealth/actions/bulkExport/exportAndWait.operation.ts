@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import {
 	NodeApiError,
+	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -10,6 +11,7 @@ import {
 
 import {
 	cancelExport,
+	getStatus,
 	isFileGone,
 	isGone,
 	kickOff,
@@ -152,8 +154,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		}
 	}
 	let items: INodeExecutionData[] | undefined;
-	// Files that expired before they were fetched: athena says the output is gone, so export once
-	// more (docs/athena-behaviour.md#export-expiry); a second loss is reported.
+	// A file that answers 404/410: if the status URL says the export is gone too, its output expired
+	// before it was fetched, so export once more (docs/athena-behaviour.md#export-expiry; a second
+	// loss is reported). If the export is still there, the file is reported and the next run
+	// re-attaches and fetches it again.
 	for (let attempt = 1; !items; attempt++) {
 		if (!statusUrl || !manifest) {
 			statusUrl = await start();
@@ -163,10 +167,20 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			items = await deliverFiles(this, scope, statusUrl, manifest, i);
 		} catch (error) {
 			if (!isFileGone(error) || attempt >= 2) throw asNodeError(this.getNode(), error);
-			this.logger.info(
-				`athenahealth: the files of bulk export ${statusUrl} are gone; exporting again`,
+			const url = statusUrl;
+			const exportGone = await getStatus(this, scope, url, i).then(
+				() => false,
+				(statusError: unknown) => isGone(statusError),
 			);
-			forget(statusUrl);
+			if (!exportGone) {
+				const e = error as NodeOperationError;
+				throw new NodeOperationError(this.getNode(), e.message, {
+					itemIndex: i,
+					description: `athena still lists this export, so this node keeps it: run the node again to fetch the file again (finished files are kept). If athena answers the same, the file has expired: cancel the export with Bulk Export → Cancel (status URL ${url}) and run again to export anew.`,
+				});
+			}
+			this.logger.info(`athenahealth: the output of bulk export ${url} is gone; exporting again`);
+			forget(url);
 			statusUrl = undefined;
 			manifest = undefined;
 		}
