@@ -73,10 +73,7 @@ function createGateway(sb) {
 		tokenWindows.set(id, win);
 		const scopes = (form.get('scope') || '').split(/\s+/).filter(Boolean);
 		const allowed = (s) =>
-			s === ATHENA_SCOPE ||
-			/^system\/[A-Za-z*]+\.(read|rs|r|s|\*)$/.test(s) ||
-			// the Event Subscription Platform's one write scope
-			s === 'system/Subscription.write';
+			s === ATHENA_SCOPE || /^system\/[A-Za-z*]+\.(read|rs|r|s|write|c[ruds]*|\*)$/.test(s);
 		const granted = !client.scopes || scopes.every((s) => client.scopes.includes(s));
 		if (!scopes.length || !scopes.every(allowed) || !granted) {
 			const body = {

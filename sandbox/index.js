@@ -43,6 +43,8 @@ async function startSandbox(options = {}) {
 		reminders: new Map(),
 		problems: [],
 		sinks: new Map(),
+		// FHIR QuestionnaireResponses created through the API (id → resource)
+		questionnaireResponses: new Map(),
 	};
 	const tokens = new Map(); // token → { client, scopes, expiresAt }
 	const counters = newCounters();

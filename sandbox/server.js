@@ -23,6 +23,8 @@ function newCounters() {
 		status: {},
 		secondOriginTokens: 0,
 		bulkKickoffs: 0,
+		// the _since of each kick-off (null without one)
+		bulkKickoffSince: [],
 		bulkStatusPolls: 0,
 		bulkDeletes: 0,
 		bulkFileRequests: 0,

@@ -581,6 +581,41 @@ const SWITCHES = [
 			true: '200 searchset with an OperationOutcome entry',
 		},
 	},
+	{
+		name: 'fhirNextLink',
+		flag: '--fhir-next-link',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'enum',
+		values: ['full', 'cursor-only', 'relative'],
+		default: 'full',
+		description: "how a searchset's link[next] carries athena's cursor",
+		inferred:
+			'no next link of athena was captured; its CapabilityStatement defines a cursor parameter',
+		readings: {
+			full: 'an absolute URL with the original parameters and cursor',
+			'cursor-only':
+				'an absolute URL with the cursor alone (the client sends the original parameters again)',
+			relative: 'a URL relative to the FHIR base, with the original parameters and cursor',
+		},
+	},
+	{
+		name: 'fhirDepartmentCap',
+		flag: '--fhir-department-cap',
+		kind: 'setting',
+		group: 'fhir',
+		type: 'enum',
+		values: ['none', 'error', 'truncate'],
+		default: 'none',
+		description: 'Patient?ah-department= over 1,000 patients',
+		inferred:
+			"whether athena's FHIR caps a department's patients as athenaNet does is not documented",
+		readings: {
+			none: 'every patient, page by page',
+			error: '400 too-costly OperationOutcome',
+			truncate: 'the first 1,000, with total giving the true count',
+		},
+	},
 	// ---- Bulk Data
 	{
 		name: 'bulkDurationMs',
@@ -744,6 +779,46 @@ const SWITCHES = [
 		type: 'number',
 		default: 3600000,
 		description: 'a finished export and its files are forgotten after this long',
+	},
+	{
+		name: 'bulkFilesGone',
+		flag: '--bulk-files-gone',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'number',
+		default: 0,
+		description:
+			'the next N exports expire between their manifest and the download: files and status answer --bulk-gone-status',
+	},
+	{
+		name: 'bulkGoneStatus',
+		flag: '--bulk-gone-status',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'enum',
+		values: ['404', '410'],
+		default: '404',
+		description: 'what an expired export file (and an expired status URL) answers',
+		inferred:
+			"athena's answer for an expired export file was not captured; servers answer 404 or 410",
+		readings: { 404: '404 Not Found', 410: '410 Gone' },
+	},
+	{
+		name: 'bulkManifestExtension',
+		flag: '--bulk-manifest-extension',
+		kind: 'setting',
+		group: 'bulk',
+		type: 'enum',
+		values: ['none', 'object', 'array'],
+		default: 'none',
+		description: "the manifest's extension, and a field this client does not know",
+		inferred:
+			"athena's manifest was not captured; Bulk Data 2.0 has extension as an object, the STU4 ballot an array",
+		readings: {
+			none: 'no extension',
+			object: 'extension as a JSON object, plus an unknown top-level field',
+			array: 'extension as an array of FHIR extensions, plus an unknown top-level field',
+		},
 	},
 	// ---- patient record
 	{

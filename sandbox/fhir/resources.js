@@ -71,7 +71,7 @@ function patientResource(pid, p) {
 	return {
 		resourceType: 'Patient',
 		id: `a-${pid}.E-${p.patientid}`,
-		meta: { lastUpdated: '2026-11-01T09:00:00.000-05:00' },
+		meta: { lastUpdated: p.fhirLastUpdated ?? '2026-11-01T09:00:00.000-05:00' },
 		extension: [practiceRef(pid)],
 		identifier: [
 			{ system: 'https://fhir.athena.io/sid/ah-patient', value: `a-${pid}.E-${p.patientid}` },
@@ -312,6 +312,9 @@ function* resourcesOf(state, pid, type) {
 		yield organizationResource(pid);
 		for (const d of state.departments) yield organizationResource(pid, d);
 	} else if (type === 'Location') for (const d of state.departments) yield locationResource(pid, d);
+	else if (type === 'QuestionnaireResponse')
+		for (const r of state.questionnaireResponses?.values() ?? [])
+			if (r.id.startsWith(`a-${pid}.`)) yield r;
 }
 
 /** One resource by its athena FHIR id, or undefined. */
@@ -329,6 +332,7 @@ function readResource(state, type, id) {
 		const k = Number(local) % 10;
 		return p && k < PER_PATIENT[type].n ? clinicalResource(pid, type, p, k) : undefined;
 	}
+	if (type === 'QuestionnaireResponse') return state.questionnaireResponses?.get(id);
 	if (type === 'Practitioner' && prefix === 'Provider') {
 		const pr = state.providers.find((x) => x.providerid === local);
 		return pr && practitionerResource(pid, pr);

@@ -138,6 +138,13 @@ function register(router, sb) {
 	const touch = (rec) => {
 		rec.lastmodified = nowText();
 		rec.lastmodifiedby = `API-${sb.clientNumber}`;
+		// the FHIR view's meta.lastUpdated (what a bulk export's _since compares); not an athenaNet field
+		Object.defineProperty(rec, 'fhirLastUpdated', {
+			value: new Date().toISOString(),
+			enumerable: false,
+			writable: true,
+			configurable: true,
+		});
 	};
 	const withPatient = (appt, show) =>
 		show && appt.patientid

@@ -25,6 +25,7 @@ function register(router, sb) {
 			return { 'Retry-After': new Date(Date.now() + Math.max(1000, ms)).toUTCString() };
 		return { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) };
 	};
+	const goneStatus = () => Number(settings.bulkGoneStatus) || 404;
 	const prune = () => {
 		for (const [id, job] of jobs)
 			if (Date.now() - job.readyAt > settings.bulkFileExpiryMs) jobs.delete(id);
@@ -142,12 +143,17 @@ function register(router, sb) {
 			lines: new Map(),
 		};
 		job.files = filesOf(job);
+		if (settings.bulkFilesGone > 0) {
+			job.filesGone = true;
+			settings.bulkFilesGone--;
+		}
 		if (settings.bulkFail) {
 			job.failed = true;
 			settings.bulkFail = false;
 		}
 		jobs.set(id, job);
 		counters.bulkKickoffs = (counters.bulkKickoffs ?? 0) + 1;
+		counters.bulkKickoffSince.push(p._since ?? null);
 		return fhir(202, '', { 'Content-Location': `${sb.url}/fhir/r4/bulkstatus/${id}` });
 	}
 
@@ -198,7 +204,7 @@ function register(router, sb) {
 		const job = jobs.get(ctx.m[1]);
 		if (!job || job.client !== ctx.client)
 			throw new FhirError(
-				404,
+				goneStatus(),
 				outcome('not-found', 'No such export job (it may have been cancelled or expired).'),
 			);
 		counters.bulkStatusPolls = (counters.bulkStatusPolls ?? 0) + 1;
@@ -238,6 +244,13 @@ function register(router, sb) {
 				.filter((f) => f.error)
 				.map((f) => ({ type: 'OperationOutcome', url: fileUrl(job, f), count: f.count })),
 		};
+		if (settings.bulkManifestExtension === 'object') {
+			manifest.extension = { 'https://fhir.athena.io/bulk/job': job.id };
+			manifest.organizeOutputBy = '';
+		} else if (settings.bulkManifestExtension === 'array') {
+			manifest.extension = [{ url: 'https://fhir.athena.io/bulk/job', valueString: job.id }];
+			manifest.outputPeriod = { start: job.transactionTime };
+		}
 		return {
 			__response: true,
 			status: 200,
@@ -259,6 +272,11 @@ function register(router, sb) {
 		const job = jobs.get(jobId);
 		const file = job?.files.find((f) => f.name === name);
 		if (!file || Date.now() < job.readyAt) return undefined;
+		if (job.filesGone) {
+			// the export expired between its manifest and the download: its status is gone too
+			jobs.delete(job.id);
+			return undefined;
+		}
 		return { job, file };
 	}
 
@@ -364,7 +382,7 @@ function register(router, sb) {
 		const found = findFile(ctx.m[1], ctx.m[2]);
 		if (!found || found.job.client !== ctx.client)
 			throw new FhirError(
-				404,
+				goneStatus(),
 				outcome('not-found', 'No such file (the export may have been deleted or expired).'),
 			);
 		if (settings.bulkFileOrigin === 'redirect') {
@@ -391,7 +409,7 @@ function register(router, sb) {
 		const m = /^\/files\/([\w-]+)\/([\w-]+)\.ndjson$/.exec(new URL(req.url, 'http://x').pathname);
 		const found = m && findFile(m[1], m[2]);
 		if (!found) {
-			res.writeHead(404, { 'Content-Type': 'text/plain' });
+			res.writeHead(goneStatus(), { 'Content-Type': 'text/plain' });
 			return res.end('not found');
 		}
 		stream(res, found.job, found.file).catch(() => res.destroy());

@@ -4,7 +4,8 @@
 // combinations, athena id forms, Bundle paging with an opaque `cursor`, POST _search, and the
 // OperationOutcome-inside-a-200-Bundle behaviour (always for missing scopes; by switch for others).
 
-const { TYPES, resourcesOf, readResource } = require('../fhir/resources');
+const { resourcesOf, readResource } = require('../fhir/resources');
+const { DECLARED, declared } = require('../fhir/capability');
 
 const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 const KNOWN_PRACTICES = ['195900', '1128700'];
@@ -17,6 +18,8 @@ const REQUIRED = {
 		['family', 'birthdate'],
 		['family', 'gender'],
 		['family', 'given'],
+		// the department's patients (docs/athena-behaviour.md#fhir-patient-department)
+		['ah-department'],
 	],
 	Condition: [['patient'], ['encounter'], ['_id']],
 	AllergyIntolerance: [['patient']],
@@ -26,35 +29,6 @@ const REQUIRED = {
 	Location: [['_id']],
 };
 const requiredOf = (type) => REQUIRED[type] ?? [['patient'], ['_id']];
-const SEARCH_PARAMS = {
-	Patient: [
-		'_id',
-		'identifier',
-		'name',
-		'family',
-		'given',
-		'birthdate',
-		'gender',
-		'_lastUpdated',
-		'ah-department',
-	],
-	Practitioner: ['_id', 'identifier'],
-	Organization: ['_id'],
-	Location: ['_id'],
-};
-const searchParamsOf = (type) =>
-	SEARCH_PARAMS[type] ?? [
-		'patient',
-		'_id',
-		'category',
-		'code',
-		'date',
-		'status',
-		'encounter',
-		'_lastUpdated',
-		...(type === 'MedicationRequest' ? ['intent'] : []),
-	];
-
 class FhirError extends Error {
 	constructor(status, body, headers = {}) {
 		super('fhir');
@@ -231,6 +205,15 @@ function register(router, sb) {
 					)
 						return false;
 					break;
+				case 'ah-department': {
+					const dept = /(\d+)$/.exec(value)?.[1];
+					if (
+						r.managingOrganization?.reference !==
+						`Organization/a-${/^a-(\d+)\./.exec(r.id)?.[1]}.Department-${dept}`
+					)
+						return false;
+					break;
+				}
 				case 'birthdate':
 					if (r.birthDate !== value.replace(/^eq/, '')) return false;
 					break;
@@ -322,8 +305,18 @@ function register(router, sb) {
 					].includes(k),
 			),
 		);
-		const all = [];
+		let all = [];
 		for (const r of resourcesOf(state, pid, type)) if (matches(type, r, filters)) all.push(r);
+		let total = all.length;
+		// whether FHIR caps a department's patients as athenaNet does (1,000) is not documented
+		if (type === 'Patient' && params.has('ah-department') && all.length > 1000) {
+			if (settings.fhirDepartmentCap === 'error')
+				throw new FhirError(
+					400,
+					outcome('too-costly', 'The search matched more than 1000 records. Narrow the search.'),
+				);
+			if (settings.fhirDepartmentCap === 'truncate') all = all.slice(0, 1000);
+		}
 		const page = all.slice(offset, offset + count);
 		const query = new URLSearchParams();
 		for (const [k, values] of params)
@@ -336,11 +329,17 @@ function register(router, sb) {
 				url: `${base()}/${type}?ah-practice:Organization=a-1.Practice-${pid}${selfQuery.size ? `&${selfQuery}` : ''}`,
 			},
 		];
-		if (offset + count < all.length)
-			link.push({
-				relation: 'next',
-				url: `${base()}/${type}?${query}&cursor=${Buffer.from(`o${offset + count}`, 'latin1').toString('base64url')}`,
-			});
+		if (offset + count < all.length) {
+			const cursor = Buffer.from(`o${offset + count}`, 'latin1').toString('base64url');
+			// how athena's next link carries its cursor was not captured (docs/athena-behaviour.md#fhir-paging)
+			const url =
+				settings.fhirNextLink === 'cursor-only'
+					? `${base()}/${type}?cursor=${cursor}`
+					: settings.fhirNextLink === 'relative'
+						? `${type}?${query}&cursor=${cursor}`
+						: `${base()}/${type}?${query}&cursor=${cursor}`;
+			link.push({ relation: 'next', url });
+		}
 		const entry = [
 			...page.map((r) => ({
 				fullUrl: `${base()}/${type}/${r.id}`,
@@ -359,7 +358,7 @@ function register(router, sb) {
 			link,
 			resourceType: 'Bundle',
 			timestamp: new Date().toISOString(),
-			total: all.length,
+			total,
 			type: 'searchset',
 		};
 		if (!entry.length) delete bundle.entry;
@@ -379,10 +378,93 @@ function register(router, sb) {
 		return fhir(200, r);
 	}
 
-	const typeOf = (ctx) => {
+	const VALUE =
+		/^value(String|Boolean|Integer|Decimal|Date|DateTime|Time|Coding|Quantity|Reference|Attachment|Uri)$/;
+	/** QuestionnaireResponse items: each a linkId, answers with one value[x], nested items. */
+	function checkItems(items, where) {
+		if (!Array.isArray(items))
+			throw new FhirError(400, outcome('structure', `${where} must be an array`));
+		items.forEach((item, n) => {
+			if (typeof item?.linkId !== 'string' || !item.linkId)
+				throw new FhirError(400, outcome('required', `${where}[${n}].linkId is required`));
+			for (const [k, answer] of (item.answer ?? []).entries()) {
+				const values = Object.keys(answer ?? {}).filter((key) => key.startsWith('value'));
+				if (values.length !== 1 || !VALUE.test(values[0]))
+					throw new FhirError(
+						400,
+						outcome('value', `${where}[${n}].answer[${k}] needs exactly one value[x]`),
+					);
+				if (answer.item) checkItems(answer.item, `${where}[${n}].answer[${k}].item`);
+			}
+			if (item.item) checkItems(item.item, `${where}[${n}].item`);
+		});
+	}
+
+	/** Create (QuestionnaireResponse, the one type athena lets clients create; docs/athena-behaviour.md#fhir-writes). */
+	function create(ctx, type) {
+		const params = fhirParams(ctx);
+		const pid = practiceOf(params);
+		if (
+			ctx.token?.scopes &&
+			!ctx.token.scopes.some((s) =>
+				new RegExp(`^system/(${type}|\\*)\\.(write|c[ruds]*|\\*)$`).test(s),
+			)
+		)
+			throw new FhirError(
+				403,
+				outcome('forbidden', `The access token does not grant system/${type}.write.`),
+			);
+		let r;
+		try {
+			r = JSON.parse(ctx.raw || '');
+		} catch {
+			throw new FhirError(400, outcome('structure', 'The body must be a FHIR resource in JSON.'));
+		}
+		if (r?.resourceType !== type)
+			throw new FhirError(400, outcome('structure', `The body must be a ${type}.`));
+		if (!['in-progress', 'completed', 'amended', 'entered-in-error', 'stopped'].includes(r.status))
+			throw new FhirError(400, outcome('value', 'status is required (completed, in-progress, …).'));
+		if (typeof r.questionnaire !== 'string' || !r.questionnaire)
+			throw new FhirError(400, outcome('required', 'questionnaire is required.'));
+		const m = /^Patient\/a-(\d+)\.E-(\d+)$/.exec(r.subject?.reference ?? '');
+		if (!m || m[1] !== pid || !state.patients.has(m[2]))
+			throw new FhirError(
+				400,
+				outcome(
+					'invalid',
+					'subject must reference a patient of the practice (Patient/a-{practiceid}.E-{id}).',
+				),
+			);
+		checkItems(r.item ?? [], 'item');
+		sb.questionnaireSeq = (sb.questionnaireSeq ?? 0) + 1;
+		const id = `a-${pid}.questionnaireresponse-${sb.questionnaireSeq}`;
+		const stored = {
+			...r,
+			id,
+			meta: { lastUpdated: new Date().toISOString() },
+			extension: [
+				...(r.extension ?? []),
+				{
+					url: 'https://fhir.athena.io/StructureDefinition/ah-practice',
+					valueReference: { reference: `Organization/a-1.Practice-${pid}` },
+				},
+			],
+		};
+		state.questionnaireResponses.set(id, stored);
+		return fhir(201, stored, { Location: `${base()}/${type}/${id}/_history/1` });
+	}
+
+	/** A type athena declares, with the interaction asked for (read, search-type, create). */
+	const typeOf = (ctx, interaction) => {
 		const type = ctx.m[1];
-		if (!TYPES.includes(type))
+		const d = declared(type);
+		if (!d)
 			throw new FhirError(404, outcome('not-supported', `Resource type ${type} is not supported`));
+		if (!d.interaction.includes(interaction))
+			throw new FhirError(
+				405,
+				outcome('not-supported', `${interaction} is not supported for ${type}`),
+			);
 		return type;
 	};
 	sb.fhirUnauthenticated = (path) => {
@@ -391,9 +473,12 @@ function register(router, sb) {
 			return fhir(200, smartConfiguration(sb.url), { 'Content-Type': 'application/json' });
 		return undefined;
 	};
-	route('GET', '/([A-Z][A-Za-z]+)', (ctx) => search(ctx, typeOf(ctx)));
-	route('POST', '/([A-Z][A-Za-z]+)/_search', (ctx) => search(ctx, typeOf(ctx)));
-	route('GET', '/([A-Z][A-Za-z]+)/([^/$]+)', (ctx) => read(ctx, typeOf(ctx), segment(ctx.m[2])));
+	route('GET', '/([A-Z][A-Za-z]+)', (ctx) => search(ctx, typeOf(ctx, 'search-type')));
+	route('POST', '/([A-Z][A-Za-z]+)/_search', (ctx) => search(ctx, typeOf(ctx, 'search-type')));
+	route('POST', '/([A-Z][A-Za-z]+)', (ctx) => create(ctx, typeOf(ctx, 'create')));
+	route('GET', '/([A-Z][A-Za-z]+)/([^/$]+)', (ctx) =>
+		read(ctx, typeOf(ctx, 'read'), segment(ctx.m[2])),
+	);
 }
 
 function capabilityStatement(base) {
@@ -416,42 +501,51 @@ function capabilityStatement(base) {
 		rest: [
 			{
 				mode: 'server',
-				resource: [
-					...TYPES.map((type) => ({
-						type,
-						extension: [
-							{
-								url: 'https://fhir.athena.io/StructureDefinition/ah-search-parameter-metadata',
-								extension: requiredOf(type).map((combo) => ({
-									url: combo.length > 1 ? 'requiredAnySearchParams' : 'requiredSearchParams',
-									valueString: combo.join(','),
+				resource: DECLARED.map((d) => ({
+					type: d.type,
+					...(d.interaction.includes('search-type')
+						? {
+								extension: [
+									{
+										url: 'https://fhir.athena.io/StructureDefinition/ah-search-parameter-metadata',
+										extension: requiredOf(d.type).map((combo) => ({
+											url: combo.length > 1 ? 'requiredAnySearchParams' : 'requiredSearchParams',
+											valueString: combo.join(','),
+										})),
+									},
+								],
+							}
+						: {}),
+					interaction: d.interaction.map((code) => ({ code })),
+					...(d.interaction.includes('search-type')
+						? {
+								searchParam: [
+									...d.searchParams,
+									...d.ahParams,
+									'_security',
+									'_count',
+									'cursor',
+								].map((name) => ({
+									name,
+									type: name === 'cursor' ? 'string' : 'token',
+									...(name === 'cursor'
+										? {
+												definition: 'https://fhir.athena.io/SearchParameter/ah-cursor',
+												documentation: 'An identifier for the first resource to return',
+											}
+										: {}),
 								})),
-							},
-						],
-						interaction: [{ code: 'read' }, { code: 'search-type' }],
-						searchParam: [...searchParamsOf(type), 'ah-practice', '_count', 'cursor'].map(
-							(name) => ({
-								name,
-								type: name === 'cursor' ? 'string' : 'token',
-								...(name === 'cursor'
-									? {
-											definition: 'https://fhir.athena.io/SearchParameter/ah-cursor',
-											documentation: 'An identifier for the first resource to return',
-										}
-									: {}),
-							}),
-						),
-					})),
-					{
-						type: 'Group',
-						operation: [
-							{
-								name: 'export',
-								definition: 'https://fhir.athena.io/OperationDefinition/ah-group-export',
-							},
-						],
-					},
-				],
+							}
+						: {}),
+					...(d.operations.length
+						? {
+								operation: d.operations.map((name) => ({
+									name,
+									definition: `https://fhir.athena.io/OperationDefinition/ah-${d.type.toLowerCase()}-${name}`,
+								})),
+							}
+						: {}),
+				})),
 			},
 		],
 	};

@@ -7,7 +7,14 @@ import { control, counters, sandbox, type Sandbox } from '../harness/sandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const registry = require(path.join(ROOT, 'dist/nodes/Athenahealth/shared/fhirTypes.js')) as {
-	FHIR_TYPES: Array<{ type: string; search: boolean; bulk: boolean; common: boolean }>;
+	FHIR_TYPES: Array<{
+		type: string;
+		search: boolean;
+		bulk: boolean;
+		common: boolean;
+		interactions: string[];
+		operations: string[];
+	}>;
 	credentialScopes: (c: object) => string[];
 };
 
@@ -49,9 +56,14 @@ test("the node's FHIR Search/Read types, the Bulk Export types and the credentia
 	expect(optionValues(node.description.properties, 'resourceTypes')).toEqual(
 		types.filter((t) => t.bulk).map((t) => t.type),
 	);
-	expect(optionValues(cred.properties, 'fhirScopes')).toEqual(
-		types.map((t) => `system/${t.type}.read`),
-	);
+	// a read scope for each type athena reads, searches or exports; a write scope for each it creates
+	expect(optionValues(cred.properties, 'fhirScopes')).toEqual([
+		...types
+			.filter((t) => t.search || t.bulk || t.operations.includes('export'))
+			.map((t) => `system/${t.type}.read`),
+		...types.filter((t) => t.interactions.includes('create')).map((t) => `system/${t.type}.write`),
+	]);
+	expect(types).toHaveLength(32);
 	expect(cred.properties.find((p) => p.name === 'fhirScopes')?.default).toEqual(
 		types.filter((t) => t.common).map((t) => `system/${t.type}.read`),
 	);

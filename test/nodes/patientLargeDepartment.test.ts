@@ -3,7 +3,7 @@
 // name, under each reading of how athena matches a last name (inferred: by its beginning, or the
 // whole name; docs/athena-behaviour.md#name-matching).
 import { runNodes, sandboxCredentials } from '../harness/n8n';
-import { control, counters, sandbox, type Sandbox } from '../harness/sandbox';
+import { control, counters, sandbox, settings, type Sandbox } from '../harness/sandbox';
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const getMany = (departmentId: string, more: object = { returnAll: true }) => ({
@@ -69,8 +69,52 @@ describe.each(['prefix', 'exact'])('athena matches last names: %s', (patientName
 				/Patient Search: Department ID 1 plus a Last Name or a Date of Birth/,
 			);
 			expect(error?.description).toMatch(/larger than 1000 records/); // athena's own words
+			expect(error?.description).toMatch(/With FHIR turned on in the credential/);
 			expect(output('athenahealth')).toEqual([]);
 		});
+
+		// with FHIR on, the department is read through FHIR Patient?ah-department= and mapped back to
+		// athenaNet records; whether FHIR caps that search is not documented (each reading)
+		const fhirCreds = () => sandboxCredentials({ url: sb.url, enableFhir: true });
+		test('with FHIR on and no FHIR cap: every patient of the department once, as athenaNet records', async () => {
+			await settings(sb, { fhirDepartmentCap: 'none' });
+			const { error, output } = await runNodes(fhirCreds(), [getMany('1')]);
+			expect(error).toBeUndefined();
+			const ids = output('athenahealth').map((item: any) => item.json.patientid);
+			expect(new Set(ids).size).toBe(ids.length);
+			expect(ids.sort()).toEqual(activeIn('1').sort());
+			// athenaNet's own records (departmentid, status), not FHIR resources
+			for (const item of output('athenahealth'))
+				expect(item.json).toMatchObject({ departmentid: '1', status: 'active' });
+			expect((await counters(sb)).byPath['GET /fhir/r4/Patient']).toBeGreaterThanOrEqual(2);
+		});
+
+		test('with FHIR on and a Limit: stops at the Limit', async () => {
+			await settings(sb, { fhirDepartmentCap: 'none' });
+			const { error, output } = await runNodes(fhirCreds(), [
+				getMany('1', { returnAll: false, limit: 1010 }),
+			]);
+			expect(error).toBeUndefined();
+			const ids = output('athenahealth').map((item: any) => item.json.patientid);
+			expect(ids).toHaveLength(1010);
+			expect(ids.every((id: string) => activeIn('1').includes(id))).toBe(true);
+		});
+
+		test.each([
+			['error', /FHIR search of the department failed too/],
+			['truncate', /FHIR search of the department stopped at 1000 of \d+ patients/],
+		])(
+			'with FHIR on and FHIR capping the search (%s): refused, nothing partial',
+			async (fhirDepartmentCap, why) => {
+				await settings(sb, { fhirDepartmentCap });
+				const { error, output } = await runNodes(fhirCreds(), [getMany('1')]);
+				expect(error?.message).toBe(
+					'Department 1 has more than 1,000 active patients, more than athena returns for one search',
+				);
+				expect(error?.description).toMatch(why);
+				expect(output('athenahealth')).toEqual([]);
+			},
+		);
 	}
 
 	test('a smaller department comes back whole with one search', async () => {

@@ -32,7 +32,21 @@ export interface Manifest {
 	requiresAccessToken?: boolean;
 	output: ManifestFile[];
 	error: ManifestFile[];
+	/** The manifest's `extension`, as an object whatever form athena sent (docs/athena-behaviour.md#bulk-manifest). */
+	extension?: IDataObject;
 }
+
+/**
+ * Errors saying an export file is gone: export files expire (docs/athena-behaviour.md#export-expiry).
+ * Export and Wait catches them and exports again; other operations report them with what to do.
+ */
+const goneFiles = new WeakSet<object>();
+export const isFileGone = (error: unknown) =>
+	typeof error === 'object' && error !== null && goneFiles.has(error);
+
+/** Whether an error is athena saying the export or its file is gone (404 or 410). */
+export const isGone = (error: unknown) =>
+	isFileGone(error) || ['404', '410'].includes(String((error as { httpCode?: string })?.httpCode));
 
 export type ExportStatus =
 	| { state: 'in-progress'; progress?: string; retryAfterMs?: number }
@@ -182,13 +196,33 @@ function parseManifest(response: FullResponse): Manifest | undefined {
 				url: String(f.url),
 				count: typeof f.count === 'number' ? f.count : undefined,
 			}));
+	// fields this client does not know (newer Bulk Data versions add some) are ignored
 	return {
 		transactionTime: typeof m.transactionTime === 'string' ? m.transactionTime : undefined,
 		request: typeof m.request === 'string' ? m.request : undefined,
 		requiresAccessToken: m.requiresAccessToken !== false,
 		output: files(m.output),
 		error: files(m.error),
+		extension: extensionOf(m.extension),
 	};
+}
+
+/**
+ * Bulk Data 2.0 sends `extension` as a JSON object, the STU4 ballot as an array of FHIR extensions
+ * (`{url, value[x]}`): both become one object keyed by name or url (docs/athena-behaviour.md#bulk-manifest).
+ */
+export function extensionOf(value: unknown): IDataObject | undefined {
+	if (Array.isArray(value)) {
+		const out: IDataObject = {};
+		for (const entry of value as IDataObject[]) {
+			if (!entry || typeof entry !== 'object' || typeof entry.url !== 'string') continue;
+			const key = Object.keys(entry).find((k) => k.startsWith('value'));
+			out[entry.url] = key ? entry[key] : (entry.extension as IDataObject);
+		}
+		return Object.keys(out).length ? out : undefined;
+	}
+	if (value && typeof value === 'object') return value as IDataObject;
+	return undefined;
 }
 
 /**
@@ -305,6 +339,21 @@ export async function openFile(
 			});
 		} catch (error) {
 			const status = Number((error as { httpCode?: string }).httpCode);
+			if (status === 404 || status === 410) {
+				const name = new URL(url).pathname.split('/').pop() ?? 'an export file';
+				const said = (error as Error).message ?? '';
+				const gone = new NodeOperationError(
+					ctx.getNode(),
+					`The export file ${name} is no longer on athena's server (HTTP ${status})${said ? `: ${said}` : ''}`,
+					{
+						itemIndex: access.itemIndex,
+						description:
+							'athena keeps export files only for a while after the export completes. Start the export again and download its files soon after it completes: Export and Wait does this by itself; with Start and Download Files, run Start again (with the same Since) and Download Files with the new status URL.',
+					},
+				);
+				goneFiles.add(gone);
+				throw gone;
+			}
 			if (!withToken && access.requiresAccessToken && (status === 401 || status === 403)) {
 				throw new NodeOperationError(
 					ctx.getNode(),

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
 
-import { coversType, readScope } from '../shared/fhirTypes';
+import { coversType, coversWrite, readScope, writeScope } from '../shared/fhirTypes';
 import { noteListTotal } from '../shared/toolUse';
 import {
 	getConnection,
@@ -53,6 +53,24 @@ export async function fhirScope(
 	const scope = { conn, practiceId, base: fhirBaseUrl(conn) };
 	requireScopes(ctx, scope, types, itemIndex);
 	return scope;
+}
+
+/** Refuses, before any call, to create a type the credential's token will not carry a write scope for. */
+export function requireWriteScope(
+	ctx: AthenaContext,
+	scope: FhirScope,
+	type: string,
+	itemIndex?: number,
+) {
+	if (coversWrite(scope.conn.scopes, type)) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`The credential does not ask for ${writeScope(type)}`,
+		{
+			itemIndex,
+			description: `Creating a ${type} needs that scope: pick it in the credential's FHIR Scopes (or add your app's form of it, such as system/${type}.c, to Other Scopes) if your athena app holds it, and save.`,
+		},
+	);
 }
 
 /** Refuses, before any call, to read types the credential's token will not carry a scope for. */
@@ -141,9 +159,55 @@ export async function fhirRequest(
 	return body ?? {};
 }
 
+/**
+ * Creates a resource (POST {base}/{type}?ah-practice=…; docs/athena-behaviour.md#fhir-writes). Never
+ * repeated: an answer lost on the way leaves the outcome unknown, which the caller checks.
+ */
+export async function fhirCreate(
+	ctx: AthenaContext,
+	scope: FhirScope,
+	type: string,
+	resource: IDataObject,
+	itemIndex: number,
+): Promise<{ body: IDataObject; location?: string }> {
+	const url = `${scope.base}/${type}?ah-practice=${encodeURIComponent(practiceParam(scope.practiceId))}`;
+	const response = await send(ctx, scope.conn, {
+		method: 'POST',
+		url,
+		practiceId: scope.practiceId,
+		body: JSON.stringify(resource),
+		headers: { Accept: FHIR_ACCEPT, 'Content-Type': FHIR_ACCEPT },
+		idempotent: false,
+		itemIndex,
+	});
+	const parsed = typeof response.body === 'string' ? jsonOrText(response.body) : response.body;
+	const body = (parsed && typeof parsed === 'object' ? parsed : {}) as IDataObject;
+	return { body, location: header(response.headers, 'location') };
+}
+
 export interface PageLimits {
 	maxPages: number;
 	itemIndex?: number;
+}
+
+/**
+ * The URL of a searchset's next page. athena pages with an opaque `cursor`; how its next link
+ * carries it was not captured (docs/athena-behaviour.md#fhir-paging): a relative link is resolved
+ * against the FHIR base, and a link without the search's own parameters (the cursor alone) gets
+ * them again, so every reading reads the same pages.
+ */
+export function nextPageUrl(link: string, base: string, params: Array<[string, string]>): string {
+	let url: URL;
+	try {
+		url = new URL(link, `${base}/`);
+	} catch {
+		return link;
+	}
+	const names = new Set([...url.searchParams.keys()].map((k) => k.split(':')[0]));
+	if (!names.has('ah-practice'))
+		for (const [name, value] of params)
+			if (!names.has(name.split(':')[0])) url.searchParams.append(name, value);
+	return url.href;
 }
 
 /**
@@ -182,8 +246,9 @@ export async function* fhirSearchPages(
 		}
 		yield bundle;
 		const links = Array.isArray(bundle.link) ? (bundle.link as IDataObject[]) : [];
-		const next = links.find((l) => l.relation === 'next')?.url;
-		if (typeof next !== 'string' || !next) return;
+		const link = links.find((l) => l.relation === 'next')?.url;
+		if (typeof link !== 'string' || !link) return;
+		const next = nextPageUrl(link, scope.base, params);
 		if (originOf(next) !== origin) {
 			throw new NodeOperationError(
 				ctx.getNode(),

@@ -41,6 +41,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				requiresAccessToken: manifest.requiresAccessToken,
 				output: manifest.output,
 				error: manifest.error,
+				...(manifest.extension ? { extension: manifest.extension } : {}),
 			},
 		},
 	];

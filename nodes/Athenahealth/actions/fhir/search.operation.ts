@@ -5,6 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { fhirType, TENANCY_PARAMS } from '../../shared/fhirTypes';
 import { fhirId } from '../../shared/ids';
 import { fhirScope, fhirSearchPages, practiceParam } from '../../transport/fhir';
 import { returnAllAndLimit, show } from '../fields';
@@ -180,6 +181,30 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 		default: {},
 		options: [
 			{
+				displayName: 'Brand (Ah-Brand)',
+				name: 'ahBrand',
+				type: 'string',
+				default: '',
+				description:
+					"Only records of this brand (athena's ah-brand tenancy parameter; types that take it: see the docs)",
+			},
+			{
+				displayName: 'Chart Sharing Group (Ah-Chart-Sharing-Group)',
+				name: 'ahChartSharingGroup',
+				type: 'string',
+				default: '',
+				description: "Only records of this chart sharing group (athena's ah-chart-sharing-group)",
+			},
+			{
+				displayName: 'Department (Ah-Department)',
+				name: 'ahDepartment',
+				type: 'string',
+				default: '',
+				placeholder: '1 or a-195900.Department-1',
+				description:
+					"Only records of this department (athena's ah-department): an athena department ID or its FHIR ID",
+			},
+			{
 				displayName: 'Include',
 				name: 'include',
 				type: 'string',
@@ -214,16 +239,95 @@ export const description = updateDisplayOptions(show('fhir', 'search'), [
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				description: 'Resources per page (_count)',
 			},
+			{
+				displayName: 'Provider Group (Ah-Provider-Group)',
+				name: 'ahProviderGroup',
+				type: 'string',
+				default: '',
+				description: "Only records of this provider group (athena's ah-provider-group)",
+			},
+			{
+				displayName: 'Security Label (_Security)',
+				name: 'security',
+				type: 'string',
+				default: '',
+				placeholder: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R',
+				description:
+					'Only resources with this security label (_security, system|code); athena declares it on most types',
+			},
 		],
 	},
 ]);
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_\-:.]{0,63}$/;
 
+// The tenancy options and the parameter each sends (docs/athena-behaviour.md#fhir-tenancy).
+const TENANCY: Array<[string, string, string]> = [
+	['ahDepartment', 'ah-department', 'Department'],
+	['ahBrand', 'ah-brand', 'Brand'],
+	['ahProviderGroup', 'ah-provider-group', 'Provider Group'],
+	['ahChartSharingGroup', 'ah-chart-sharing-group', 'Chart Sharing Group'],
+];
+const TENANCY_VALUE = /^[A-Za-z0-9][A-Za-z0-9.\-/:|_]{0,127}$/;
+
+/** The tenancy and _security options as search parameters, checked against what athena declares for the type. */
+function tenancyParams(
+	ctx: IExecuteFunctions,
+	i: number,
+	type: string,
+	pid: string,
+	options: IDataObject,
+): Array<[string, string]> {
+	const declared = fhirType(type);
+	const out: Array<[string, string]> = [];
+	for (const [option, param, label] of TENANCY) {
+		const value = String(options[option] ?? '').trim();
+		if (!value) continue;
+		if (!declared?.ahParams.includes(param)) {
+			const takes = (declared?.ahParams ?? []).filter((p) =>
+				(TENANCY_PARAMS as readonly string[]).includes(p),
+			);
+			throw inputError(
+				ctx,
+				i,
+				`${label} (${param}) is not a search parameter of ${type} at athena`,
+				takes.length
+					? `${type} takes ${takes.join(', ')}; remove ${label} from the options.`
+					: `${type} takes no tenancy parameter besides the practice; remove ${label} from the options.`,
+			);
+		}
+		if (!TENANCY_VALUE.test(value))
+			throw inputError(
+				ctx,
+				i,
+				`${label} "${value.slice(0, 40)}" is not an id`,
+				param === 'ah-department'
+					? 'Use an athena department ID such as 1, or its FHIR ID such as a-195900.Department-1.'
+					: 'Use the id athena gives it (letters, digits, dots and dashes).',
+			);
+		out.push([
+			param,
+			param === 'ah-department' && /^\d+$/.test(value)
+				? `Organization/a-${pid}.Department-${value}`
+				: value,
+		]);
+	}
+	const security = String(options.security ?? '').trim();
+	if (security) out.push(['_security', security]);
+	return out;
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const scope = await fhirScope(this, practiceOf(this, i), i, [resourceTypeOf(this, i)]);
-	const node = this.getNode();
 	const type = resourceTypeOf(this, i);
+	if (!fhirType(type)?.interactions.includes('search-type'))
+		throw inputError(
+			this,
+			i,
+			`athena offers ${type} for Read only, not Search`,
+			`Use FHIR → Read with the ${type}'s ID (it is referenced from other resources).`,
+		);
+	const scope = await fhirScope(this, practiceOf(this, i), i, [type]);
+	const node = this.getNode();
 	const pid = scope.practiceId;
 	const params: Array<[string, string]> = [['ah-practice', practiceParam(pid)]];
 
@@ -273,6 +377,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	}
 
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	params.push(...tenancyParams(this, i, type, pid, options));
 	const limit = maxItems(this, i);
 	const pageSize = Math.min(1000, Number(options.pageSize ?? 100), limit ?? 1000);
 	params.push(['_count', String(pageSize)]);

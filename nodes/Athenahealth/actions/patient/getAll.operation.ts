@@ -6,11 +6,15 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { coversType } from '../../shared/fhirTypes';
+import { getConnection } from '../../transport/connection';
 import { asNodeError } from '../../transport/errors';
 import { listTotalUnknown } from '../../shared/toolUse';
+import { fhirScope, fhirSearchPages, practiceParam } from '../../transport/fhir';
 import { athenaList } from '../../transport/paginate';
+import { athenaRequest } from '../../transport/request';
 import { returnAllAndLimit, show, simplifyField } from '../fields';
-import { simplified, toItems } from '../output';
+import { simplified, single, toItems } from '../output';
 import { idParam, maxItems, practiceOf } from '../params';
 import { departmentLocator } from '../locators';
 import { patientStatusField } from './fields';
@@ -107,14 +111,105 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		};
 		for (const initial of INITIALS) await read(initial);
 		// over 1,000 in the department but not in the parts: athena did not match the last name by
-		// its beginning, so the parts are not the whole department
+		// its beginning, so the parts are not the whole department; FHIR can still read it
 		if (!full() && byId.size <= ATHENA_MAX) {
+			const read = await viaFhir(athenaSaid, byId);
+			if (read) return read;
 			throw refuse(
 				athenaSaid,
-				'athena did not match names by their first letters, so the department cannot be read in parts automatically.',
+				'athena did not match names by their first letters, so the department cannot be read in parts automatically. With FHIR turned on in the credential (and system/Patient.read), this node reads such a department through FHIR instead.',
 			);
 		}
 		return [...byId.values()];
+	};
+
+	// The department through FHIR (Patient?ah-department=…, docs/athena-behaviour.md#fhir-patient-department):
+	// its patients' ids, mapped back to athenaNet records by exact last name (the match athena
+	// does), one by one for the rest. Whether FHIR caps this search is not documented: a capped or
+	// refused search is reported, never returned in part. Undefined when FHIR is not on.
+	const viaFhir = async (
+		athenaSaid: string,
+		have: Map<string, IDataObject>,
+	): Promise<IDataObject[] | undefined> => {
+		const conn = await getConnection(this);
+		if (!conn.fhirEnabled || !coversType(conn.scopes, 'Patient')) return undefined;
+		const scope = await fhirScope(this, practiceOf(this, i), i, ['Patient']);
+		const pid = scope.practiceId;
+		const params: Array<[string, string]> = [
+			['ah-practice', practiceParam(pid)],
+			['ah-department', `Organization/a-${pid}.Department-${departmentid}`],
+			['_count', '1000'],
+		];
+		const ids = new Set<string>();
+		const byFamily = new Map<string, string[]>();
+		let total: number | undefined;
+		try {
+			for await (const bundle of fhirSearchPages(this, scope, 'Patient', params, {
+				maxPages: 1000,
+				itemIndex: i,
+			})) {
+				if (typeof bundle.total === 'number') total ??= bundle.total;
+				for (const entry of (bundle.entry as IDataObject[] | undefined) ?? []) {
+					const r = entry.resource as IDataObject | undefined;
+					const m = /^a-\d+\.E-(\d+)$/.exec(String(r?.id ?? ''));
+					if (r?.resourceType !== 'Patient' || !m || ids.has(m[1])) continue;
+					// FHIR's active is athena's status active (inactive: false); others are read one by one
+					if (
+						(status === 'active' && r.active === false) ||
+						(status === 'inactive' && r.active === true)
+					)
+						continue;
+					ids.add(m[1]);
+					const family = String((r.name as IDataObject[] | undefined)?.[0]?.family ?? '');
+					byFamily.set(family, [...(byFamily.get(family) ?? []), m[1]]);
+				}
+			}
+		} catch (error) {
+			throw refuse(
+				athenaSaid,
+				`athena did not match names by their first letters, and its FHIR search of the department failed too: ${(error as Error).message}.`,
+			);
+		}
+		if (total !== undefined && total > ids.size)
+			throw refuse(
+				athenaSaid,
+				`athena did not match names by their first letters, and its FHIR search of the department stopped at ${ids.size} of ${total} patients.`,
+			);
+		const out = new Map<string, IDataObject>();
+		const full = () => limit !== undefined && out.size >= limit;
+		for (const [id, record] of have) if (ids.has(id) && !full()) out.set(id, record);
+		const rest: string[] = [];
+		for (const [family, members] of [...byFamily].sort(([a], [b]) => a.localeCompare(b))) {
+			if (full()) break;
+			if (members.every((id) => out.has(id))) continue;
+			let found: IDataObject[] = [];
+			try {
+				if (family) found = await list({ lastname: family }, undefined);
+			} catch (error) {
+				if (!tooBroad(error)) throw asNodeError(this.getNode(), error);
+			}
+			const wanted = new Set(members);
+			for (const record of found) {
+				const id = String(record.patientid);
+				if (wanted.has(id) && !full()) out.set(id, record);
+			}
+			rest.push(...members.filter((id) => !out.has(id)));
+		}
+		// not found by name (spelled otherwise in athenaNet, or not of this status): one by one
+		for (const id of rest) {
+			if (full()) break;
+			if (out.has(id)) continue;
+			const record = single(
+				await athenaRequest(this, {
+					method: 'GET',
+					path: `/patients/${id}`,
+					practiceId: practiceOf(this, i),
+					itemIndex: i,
+				}),
+			);
+			if (String(record.status ?? '') === status) out.set(id, record);
+		}
+		return [...out.values()];
 	};
 
 	let records: IDataObject[];
