@@ -40,12 +40,13 @@ function expectUnconfirmed(
 
 test('a booking athena applies after the timeout and after the check: the error says the slot may be booked and how to check', async () => {
 	const slot = openSlots()[0];
-	// athena holds the PUT for 2.5 s, then books; the node gives up after 1 s and its check sees an open slot
+	// athena holds the PUT for 10 s, then books; the node gives up after 1 s and its check sees an
+	// open slot (the long hold keeps the check before the booking even on a loaded machine)
 	await fault(sb, {
 		method: 'PUT',
 		path: `/appointments/${slot.appointmentid}$`,
 		phase: 'before',
-		delayMs: 2500,
+		delayMs: 10000,
 	});
 	const { error } = await runNodes(creds, [
 		{
@@ -90,7 +91,7 @@ test('a late cancel: the error says the appointment may be cancelled', async () 
 		method: 'PUT',
 		path: `/appointments/${booked.appointmentid}/cancel$`,
 		phase: 'before',
-		delayMs: 2500,
+		delayMs: 10000,
 	});
 	const { error } = await runNodes(creds, [
 		{
