@@ -15,6 +15,18 @@ const RATE_PER_S = 3.5; // changes per second, until the kills are done and at l
 const MAX_CHANGES = 1100;
 const WORKFLOW_ID = 'athenaCrashTest1';
 const FEED_READS = 'GET /v1/{id}/patients/changed';
+const [MAJOR, MINOR] = String(n8n.N8N_VERSION).split('.').map(Number);
+/**
+ * n8n's durable scheduler for poll triggers, with poll cursors saved in the same transaction as
+ * their execution (opt-in since n8n 2.36; see docs/trigger.md#n8ns-durable-scheduler).
+ */
+const DURABLE: Record<string, string> = {
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+};
+const HAS_DURABLE = MAJOR > 2 || (MAJOR === 2 && MINOR >= 36);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,7 +118,12 @@ function workflow(sandboxUrl: string, backlog = false) {
 }
 
 /** A user folder with the package, the sandbox credential and the crash workflow, active. */
-function prepare(bin: string, sandboxUrl: string, backlog = false): string {
+function prepare(
+	bin: string,
+	sandboxUrl: string,
+	backlog: boolean,
+	env: Record<string, string>,
+): string {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-'));
 	n8n.installPackage(userFolder);
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-crash-import-'));
@@ -115,12 +132,14 @@ function prepare(bin: string, sandboxUrl: string, backlog = false): string {
 		JSON.stringify([n8n.sandboxCredential(sandboxUrl)]),
 	);
 	fs.writeFileSync(path.join(work, 'workflow.json'), JSON.stringify(workflow(sandboxUrl, backlog)));
-	n8n.cli(bin, userFolder, [
-		'import:credentials',
-		`--input=${path.join(work, 'credentials.json')}`,
-	]);
-	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'workflow.json')}`]);
-	n8n.cli(bin, userFolder, ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']);
+	n8n.cli(
+		bin,
+		userFolder,
+		['import:credentials', `--input=${path.join(work, 'credentials.json')}`],
+		env,
+	);
+	n8n.cli(bin, userFolder, ['import:workflow', `--input=${path.join(work, 'workflow.json')}`], env);
+	n8n.cli(bin, userFolder, ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'], env);
 	fs.rmSync(work, { recursive: true, force: true });
 	return userFolder;
 }
@@ -166,13 +185,13 @@ afterEach(() => {
 });
 
 /** Starts n8n with the crash workflow active and waits for its subscription; `start` restarts it on the same user folder. */
-async function activate(sb: Sandbox, backlog = false) {
+async function activate(sb: Sandbox, backlog: boolean, env: Record<string, string>) {
 	const bin = n8n.ensureN8n() as string;
-	const userFolder = prepare(bin, sb.url, backlog);
+	const userFolder = prepare(bin, sb.url, backlog, env);
 	folders.push(userFolder);
 	const port = await freePort();
 	const start = async () => {
-		server = n8n.startN8n(bin, userFolder, port);
+		server = n8n.startN8n(bin, userFolder, port, env);
 		await server!.ready;
 	};
 	await start();
@@ -189,10 +208,23 @@ async function activate(sb: Sandbox, backlog = false) {
 	return { userFolder, start };
 }
 
-describe.each([
+type Variant = { feedReplay: string; feedPaging: string; scheduler: 'classic' | 'durable' };
+const READINGS = [
 	{ feedReplay: 'with-next', feedPaging: 'page' },
 	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
-])('replay $feedReplay, paging $feedPaging', (semantics) => {
+];
+// Where n8n has the durable scheduler (2.36+): each feed reading with it on, and the classic poll
+// path once (each run takes minutes; the classic path is covered under both readings on 2.8.4).
+const STEADY: Variant[] = HAS_DURABLE
+	? [
+			...READINGS.map((r) => ({ ...r, scheduler: 'durable' as const })),
+			{ ...READINGS[0], scheduler: 'classic' },
+		]
+	: READINGS.map((r) => ({ ...r, scheduler: 'classic' as const }));
+const envOf = (v: Variant) => (v.scheduler === 'durable' ? DURABLE : {});
+
+describe.each(STEADY)('replay $feedReplay, paging $feedPaging, $scheduler scheduler', (variant) => {
+	const { scheduler, ...semantics } = variant;
 	let sb: Sandbox;
 	beforeAll(async () => {
 		sb = await sandbox({
@@ -208,7 +240,7 @@ describe.each([
 	test(
 		`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`,
 		async () => {
-			const { userFolder, start } = await activate(sb);
+			const { userFolder, start } = await activate(sb, false, envOf(variant));
 
 			// a steady flow: one patient update per change, each patient once, until the kills are done
 			const ids = [...sb.state.patients.keys()].slice(0, MAX_CHANGES);
@@ -303,7 +335,7 @@ describe.each([
 				(id) => statuses.get(id) === 'success',
 			).length;
 			process.stdout.write(
-				`[crash ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
+				`[crash ${semantics.feedReplay}/${semantics.feedPaging} ${scheduler}] queued ${want.size}, delivered ${new Set(sink.map((m: any) => m.patientid)).size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; executions that delivered: ${new Set(sink.map((m: any) => m.execution)).size}, finished ${finished}; kills: ${killedAt.join(', ')}\n`,
 			);
 			expect(delivered.length).toBeGreaterThanOrEqual(made);
 			expect(want.size).toBe(made);
@@ -325,12 +357,15 @@ const deliveries = async (sb: Sandbox) =>
 	) as Array<{ deliveryKey: string; patientid: string; execution: string }>;
 
 const BACKLOG = 10000;
-describe.each([
-	{ feedReplay: 'with-next', feedPaging: 'page' },
-	{ feedReplay: 'processed-only', feedPaging: 'snapshot' },
-])(
-	'a 10,000-change backlog at 5 requests/s; replay $feedReplay, paging $feedPaging',
-	(semantics) => {
+// the backlog once per release where n8n has the durable scheduler (with it on, under the reading
+// whose consuming reads take the whole snapshot)
+const BACKLOGS: Variant[] = HAS_DURABLE
+	? [{ ...READINGS[1], scheduler: 'durable' }]
+	: READINGS.map((r) => ({ ...r, scheduler: 'classic' as const }));
+describe.each(BACKLOGS)(
+	'a 10,000-change backlog at 5 requests/s; replay $feedReplay, paging $feedPaging, $scheduler scheduler',
+	(variant) => {
+		const { scheduler, ...semantics } = variant;
 		let sb: Sandbox;
 		beforeAll(async () => {
 			sb = await sandbox({
@@ -346,7 +381,7 @@ describe.each([
 		test(
 			`${KILLS} SIGKILLs while it drains (right after feed reads, during an execution): none lost, duplicates only from unfinished executions`,
 			async () => {
-				const { userFolder, start } = await activate(sb, true);
+				const { userFolder, start } = await activate(sb, true, envOf(variant));
 				await scenario(
 					sb,
 					[...sb.state.patients.keys()]
@@ -414,7 +449,7 @@ describe.each([
 				const got = new Set(sink.map((d) => d.patientid));
 				const lost = [...want].filter((id) => !got.has(id));
 				process.stdout.write(
-					`[crash backlog ${semantics.feedReplay}/${semantics.feedPaging}] queued ${want.size}, delivered ${got.size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; feed reads ${(await counters(sb)).byPath[FEED_READS]}; kills: ${killedAt.join(', ')}\n`,
+					`[crash backlog ${semantics.feedReplay}/${semantics.feedPaging} ${scheduler}] queued ${want.size}, delivered ${got.size} (${sink.length} deliveries), lost ${lost.length}, duplicated ${duplicates.length}, duplicated by two finished executions ${finishedTwice.length}; feed reads ${(await counters(sb)).byPath[FEED_READS]}; kills: ${killedAt.join(', ')}\n`,
 				);
 				expect(want.size).toBe(BACKLOG);
 				expect(lost).toEqual([]);

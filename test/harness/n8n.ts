@@ -440,6 +440,10 @@ export async function pollOnce(
 	const staticData = opts.staticData ?? {};
 	let activation = mode === 'manual' ? undefined : activations.get(staticData);
 	if (!activation) {
+		// a new activation here stands for a restarted n8n: the trigger's process memory starts empty
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		if (mode !== 'manual')
+			require(path.join(ROOT, 'dist/nodes/Athenahealth/trigger/memory.js')).newProcess();
 		activation = await pollContext(credentials, parameters, mode, staticData, opts.budgetMs);
 		if (mode !== 'manual') activations.set(staticData, activation);
 	}
