@@ -75,6 +75,8 @@ export function deliver(
 		(run) => outcome(run, false),
 		() => outcome(undefined, true),
 	);
+	// n8n takes this poll's copy of the state to save with the execution: with every outcome known now
+	catchUp(node, state);
 	emit.call(ctx, [items], undefined, { promise, resolve, reject });
 	return null;
 }

@@ -114,12 +114,16 @@ export function settled(node: string, batch: Batch, status: Batch['status'], sta
 }
 
 /**
- * Before saving `state` (the copy of an earlier poll): makes it the latest poll's state, with every
- * outcome this process knows, so that saving it does not put back an older state.
+ * Before n8n saves `state`: gives it every outcome this process knows and, when it is the copy of an
+ * earlier poll, makes it the latest poll's state, so that saving it does not put back an older state.
  */
 export function catchUp(node: string, state: TriggerState) {
 	const m = memoryOf(node);
 	const latest = m.latest;
+	for (const b of state.batches ?? []) {
+		const mine = m.batches.get(batchId(b));
+		if (mine && b !== mine && b.status === 'running') b.status = mine.status;
+	}
 	if (latest && latest !== state) {
 		for (const b of latest.batches ?? []) {
 			const mine = m.batches.get(batchId(b));
