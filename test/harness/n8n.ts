@@ -441,8 +441,8 @@ export async function pollOnce(
 	let activation = mode === 'manual' ? undefined : activations.get(staticData);
 	if (!activation) {
 		// a new activation here stands for a restarted n8n: the trigger's process memory starts empty
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		if (mode !== 'manual')
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			require(path.join(ROOT, 'dist/nodes/Athenahealth/trigger/memory.js')).newProcess();
 		activation = await pollContext(credentials, parameters, mode, staticData, opts.budgetMs);
 		if (mode !== 'manual') activations.set(staticData, activation);
