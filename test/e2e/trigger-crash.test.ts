@@ -531,12 +531,10 @@ const deliveries = async (sb: Sandbox) =>
 	) as Array<{ deliveryKey: string; patientid: string; execution: string }>;
 
 const BACKLOG = 10000;
-// the backlog once per release where n8n has the durable scheduler (with it on, under the reading
-// whose consuming reads take the whole snapshot)
-const BACKLOGS: Variant[] = HAS_DURABLE
-	? [{ ...READINGS[1], scheduler: 'durable' }]
-	: READINGS.map((r) => ({ ...r, scheduler: 'classic' as const }));
-describe.each(BACKLOGS)(
+// the backlog on the classic poll path, on releases without the durable scheduler (on 2.41.1 the
+// steady flow's variants and the republish test fill the long lane's share of CI time)
+const BACKLOGS: Variant[] = READINGS.map((r) => ({ ...r, scheduler: 'classic' as const }));
+(HAS_DURABLE ? describe.skip : describe).each(BACKLOGS)(
 	'a 10,000-change backlog at 5 requests/s; replay $feedReplay, paging $feedPaging, $scheduler scheduler',
 	(variant) => {
 		const { scheduler, ...semantics } = variant;
