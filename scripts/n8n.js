@@ -419,13 +419,13 @@ function removeFolder(dir) {
 
 /**
  * Runs a workflow once with `n8n execute` (as n8n runs a manual execution) and resolves with the
- * run data n8n prints. Spawned with pipes, and the process group is stopped after.
+ * run data n8n prints; `extra` is more environment (e.g. the binary data mode). Spawned with pipes, and the process group is stopped after.
  */
-function execute(bin, userFolder, workflowId, timeoutMs = 10 * 60 * 1000) {
+function execute(bin, userFolder, workflowId, timeoutMs = 10 * 60 * 1000, extra = {}) {
 	return new Promise((resolve, reject) => {
 		// n8n prints the run data at log level info
 		const child = spawn(NODE, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-			env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info' }),
+			env: env(userFolder, 0, { N8N_LOG_LEVEL: 'info', ...extra }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: process.platform !== 'win32',
 		});
@@ -467,6 +467,7 @@ function execute(bin, userFolder, workflowId, timeoutMs = 10 * 60 * 1000) {
 
 module.exports = {
 	NODE,
+	nodeEnv,
 	freePortSync,
 	stopProcess,
 	removeFolder,

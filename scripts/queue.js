@@ -71,17 +71,107 @@ function runAsDbUser(bin, args) {
 }
 
 /**
+ * A local npm registry that serves this package's packed tarball (name and version from
+ * package.json), for n8n's env-managed install (N8N_COMMUNITY_PACKAGES). Resolves with { url, name,
+ * version, close() }.
+ */
+async function localRegistry(dir) {
+	const { name, version } = JSON.parse(
+		fs.readFileSync(path.join(n8n.ROOT, 'package.json'), 'utf8'),
+	);
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+		cwd: n8n.ROOT,
+		stdio: 'ignore',
+	});
+	const tarball = fs.readdirSync(dir).find((f) => f.endsWith('.tgz'));
+	const bytes = fs.readFileSync(path.join(dir, tarball));
+	const crypto = require('node:crypto');
+	const server = require('node:http').createServer((req, res) => {
+		const url = new URL(req.url, 'http://localhost');
+		const base = `http://127.0.0.1:${server.address().port}`;
+		const manifest = {
+			name,
+			version,
+			dist: {
+				tarball: `${base}/${name}/-/${tarball}`,
+				shasum: crypto.createHash('sha1').update(bytes).digest('hex'),
+				integrity: `sha512-${crypto.createHash('sha512').update(bytes).digest('base64')}`,
+			},
+		};
+		const json = (body) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		};
+		const pathname = decodeURIComponent(url.pathname);
+		if (pathname === `/${name}`)
+			return json({ name, 'dist-tags': { latest: version }, versions: { [version]: manifest } });
+		if (pathname === `/${name}/${version}` || pathname === `/${name}/latest`) return json(manifest);
+		if (pathname === `/${name}/-/${tarball}`) {
+			res.writeHead(200, { 'content-type': 'application/octet-stream' });
+			return res.end(bytes);
+		}
+		res.writeHead(404, { 'content-type': 'application/json' });
+		res.end('{"error":"not found"}');
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		name,
+		version,
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
+/**
+ * n8n 2.41 runs `npm ... --registry=<N8N_COMMUNITY_PACKAGES_REGISTRY>` and accepts a registry other
+ * than registry.npmjs.org only with a license for custom registries. This folder's `npm`, first on
+ * n8n's PATH, stands in for that setting: the same npm command, with the local registry instead.
+ */
+function npmToRegistry(dir, registryUrl) {
+	const bin = path.join(dir, 'npm-shim');
+	fs.mkdirSync(bin, { recursive: true });
+	const real = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
+	fs.writeFileSync(
+		path.join(bin, 'npm'),
+		[
+			'#!/bin/sh',
+			'for a in "$@"; do',
+			'  shift',
+			`  case "$a" in --registry=*) a="--registry=${registryUrl}" ;; esac`,
+			'  set -- "$@" "$a"',
+			'done',
+			`exec "${real}" "$@"`,
+			'',
+		].join('\n'),
+		{ mode: 0o755 },
+	);
+	return bin;
+}
+
+/**
  * Starts Redis, PostgreSQL, n8n main and `workers` workers; imports the credential for `sandboxUrl`
  * and the given workflows (activated). Resolves with { mainUrl, stop() }.
+ *
+ * `install`: 'folder' (default) installs the package by hand into the one user folder all processes
+ * share; 'env' gives every process a user folder of its own and lets n8n install the package itself
+ * from N8N_COMMUNITY_PACKAGES (n8n 2.21+; docs/queue-mode.md#installing-the-package).
  */
-async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} }) {
+async function startQueueMode({
+	sandboxUrl,
+	workers,
+	workflows,
+	credential = {},
+	install = 'folder',
+}) {
 	ensureServices();
 	const bin = n8n.ensureN8n();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-athena-queue-'));
 	fs.chmodSync(dir, 0o755);
 	const children = [];
 	const stop = async () => {
-		await Promise.all(children.reverse().map((child) => n8n.stopProcess(child)));
+		await Promise.all(
+			children.reverse().map((child) => (child.close ? child.close() : n8n.stopProcess(child))),
+		);
 		n8n.removeFolder(dir);
 	};
 	try {
@@ -158,7 +248,23 @@ async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} 
 
 		const userFolder = path.join(dir, 'n8n-user');
 		fs.mkdirSync(userFolder);
-		n8n.installPackage(userFolder);
+		let fromEnv = {};
+		if (install === 'env') {
+			const registry = await localRegistry(dir);
+			children.push({ close: registry.close });
+			fromEnv = {
+				N8N_COMMUNITY_PACKAGES: JSON.stringify([
+					{ name: registry.name, version: registry.version },
+				]),
+				N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+				// no checksum: n8n's list of verified packages does not have it
+				N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+				// a worker installs what main installed (recorded in the database) when it starts
+				N8N_REINSTALL_MISSING_PACKAGES: 'true',
+				PATH: `${npmToRegistry(dir, registry.url)}${path.delimiter}${n8n.nodeEnv().PATH}`,
+				npm_config_cache: path.join(dir, 'npm-cache'),
+			};
+		} else n8n.installPackage(userFolder);
 		const shared = {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -170,6 +276,7 @@ async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} 
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: '',
 			N8N_ENCRYPTION_KEY: 'queue-mode-test-key',
+			...fromEnv,
 		};
 		n8n.importWorkflows(bin, userFolder, sandboxUrl, workflows, { credential, extra: shared });
 
@@ -179,7 +286,9 @@ async function startQueueMode({ sandboxUrl, workers, workflows, credential = {} 
 		await main.ready;
 		for (let w = 0; w < workers; w++) {
 			const healthPort = n8n.freePortSync();
-			const worker = n8n.spawnN8n(bin, userFolder, ['worker', '--concurrency=10'], {
+			const workerFolder = install === 'env' ? path.join(dir, `n8n-worker-${w + 1}`) : userFolder;
+			fs.mkdirSync(workerFolder, { recursive: true });
+			const worker = n8n.spawnN8n(bin, workerFolder, ['worker', '--concurrency=10'], {
 				...shared,
 				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 				QUEUE_HEALTH_CHECK_PORT: String(healthPort),

@@ -1,5 +1,8 @@
 // n8n's queue mode for real: Redis and PostgreSQL (Debian's packages, run as our own processes on
-// free ports), n8n main + 2 workers with the package installed, and 6 concurrent executions that
+// free ports), n8n main + 2 workers with the package installed (on n8n 2.21+ the way the README
+// shows first: each process has a user folder of its own, and n8n installs the package from
+// N8N_COMMUNITY_PACKAGES, here from a local registry; before that by hand into the user folder all
+// processes share), and 6 concurrent executions that
 // each page every booked appointment from one app limited to 5 requests/s and 5 tokens a minute.
 // Correctness only (every execution returns every record exactly once, none fails); the timing
 // table is in `npm run bench` (bench/scaleout.js). Then athena's push platform in queue mode: the
@@ -14,6 +17,8 @@ import { n8n, waitFor } from './helpers';
 const { startQueueMode } = require('../../scripts/queue');
 
 const BOOKED = 3000;
+const [MAJOR, MINOR] = String(n8n.N8N_VERSION).split('.').map(Number);
+const INSTALL = MAJOR > 2 || (MAJOR === 2 && MINOR >= 21) ? 'env' : 'folder';
 let sb: Sandbox;
 let queue: { mainUrl: string; stop: () => Promise<void> } | undefined;
 
@@ -45,6 +50,7 @@ beforeAll(
 			workers: 2,
 			workflows: [workflow, push],
 			credential: { requestsPerSecond: 5 },
+			install: INSTALL,
 		});
 	},
 	15 * 60 * 1000,
@@ -56,7 +62,7 @@ afterAll(async () => {
 });
 
 test(
-	'queue mode, 2 workers, 6 concurrent executions: every execution returns every booked appointment exactly once',
+	`queue mode, 2 workers (package installed ${INSTALL === 'env' ? 'by n8n from N8N_COMMUNITY_PACKAGES' : 'into the shared user folder'}), 6 concurrent executions: every execution returns every booked appointment exactly once`,
 	async () => {
 		const url = `${queue!.mainUrl}/webhook/athena-booked`;
 		const answers = await Promise.all(
@@ -74,7 +80,7 @@ test(
 			(a: any) => a.appointmentstatus !== 'o' && a.appointmentstatus !== 'x',
 		).length;
 		process.stdout.write(
-			`queue mode: ${answers.length} executions, ${c.byPath['GET /v1/{id}/appointments/booked']} page requests, ${c.served429} 429s served, ${c.tokenRequests} token requests\n`,
+			`queue mode (${INSTALL} install): ${answers.length} executions, ${c.byPath['GET /v1/{id}/appointments/booked']} page requests, ${c.served429} 429s served, ${c.tokenRequests} token requests\n`,
 		);
 		for (const answer of answers) {
 			expect(answer.status).toBe(200);

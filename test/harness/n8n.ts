@@ -443,6 +443,10 @@ export async function pollOnce(
 	const staticData = opts.staticData ?? {};
 	let activation = mode === 'manual' ? undefined : activations.get(staticData);
 	if (!activation) {
+		// a new activation here stands for a restarted n8n: the trigger's process memory starts empty
+		if (mode !== 'manual')
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			require(path.join(ROOT, 'dist/nodes/Athenahealth/trigger/memory.js')).newProcess();
 		activation = await pollContext(credentials, parameters, mode, staticData, opts.budgetMs);
 		if (mode !== 'manual') activations.set(staticData, activation);
 	}

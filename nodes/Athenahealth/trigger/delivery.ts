@@ -1,6 +1,7 @@
 import type { IDeferredPromise, INodeExecutionData, IPollFunctions, IRun } from 'n8n-workflow';
 
 import type { Batch, TriggerState } from './checkpoint';
+import { catchUp, settled } from './memory';
 
 // How a poll hands its changes to n8n so that it learns when their execution has finished.
 //
@@ -13,7 +14,13 @@ import type { Batch, TriggerState } from './checkpoint';
 //
 // n8n saves static data only when something is emitted. To save "this batch finished" at once,
 // the trigger can emit an empty execution right after (option Save Finished Deliveries At Once);
-// otherwise that fact reaches the database with the next poll that emits.
+// otherwise that fact reaches the database with the next poll that emits. Under n8n's durable
+// scheduler each poll has its own copy of the state: the mark is saved with the latest poll's state
+// (memory.ts), never with the older copy of the poll that emitted the batch.
+//
+// A donePromise resolved without a run means n8n started no execution (under the durable scheduler:
+// the poll lost its lease, so n8n refused to save its cursor and execution): the changes are
+// delivered again whatever *When An Execution Fails* says.
 
 export type OnExecutionError = 'leave' | 'redeliver';
 
@@ -22,12 +29,6 @@ type Emit = (
 	responsePromise?: undefined,
 	donePromise?: IDeferredPromise<IRun>,
 ) => void;
-
-function settle(state: TriggerState, batch: Batch, status: Batch['status']) {
-	batch.status = status;
-	// assigning through the static-data object marks it changed, so n8n saves it with the next save
-	state.batches = (state.batches ?? []).slice();
-}
 
 const failed = (run: IRun | undefined) =>
 	!run ||
@@ -44,15 +45,22 @@ export function deliver(
 	items: INodeExecutionData[],
 	onError: OnExecutionError,
 	saveAtOnce: boolean,
+	node: string,
 ): INodeExecutionData[][] | null {
 	const emit = (ctx as unknown as { __emit?: Emit }).__emit;
 	if (typeof emit !== 'function') {
 		batch.status = 'done';
 		return [items];
 	}
-	const outcome = (ok: boolean) => {
-		const status = ok || onError === 'leave' ? 'done' : 'redeliver';
-		settle(state, batch, status);
+	const outcome = (run: IRun | undefined, rejected: boolean) => {
+		const started = rejected || run !== undefined;
+		const status = !started
+			? 'redeliver'
+			: (!rejected && !failed(run)) || onError === 'leave'
+				? 'done'
+				: 'redeliver';
+		settled(node, batch, status, started);
+		catchUp(node, state);
 		// an execution with no items runs no node; emitting it is what makes n8n save the state now
 		if (status === 'done' && saveAtOnce) emit.call(ctx, [[]]);
 	};
@@ -64,9 +72,11 @@ export function deliver(
 		reject = rej;
 	});
 	promise.then(
-		(run) => outcome(!failed(run)),
-		() => outcome(false),
+		(run) => outcome(run, false),
+		() => outcome(undefined, true),
 	);
+	// n8n takes this poll's copy of the state to save with the execution: with every outcome known now
+	catchUp(node, state);
 	emit.call(ctx, [items], undefined, { promise, resolve, reject });
 	return null;
 }

@@ -1,5 +1,3 @@
-import { randomUUID } from 'crypto';
-
 import {
 	NodeOperationError,
 	type IDataObject,
@@ -27,6 +25,7 @@ import {
 	type TriggerState,
 } from './checkpoint';
 import { deliver, type OnExecutionError } from './delivery';
+import { currentSession, recall, rememberPoll, replayLater } from './memory';
 import { EVENTS, feedOf, RAW_FEED_OPTIONS } from './feeds';
 
 const REQUIRES_SETUP = /require setup|requires setup/i;
@@ -352,12 +351,11 @@ function isSetupError(error: unknown): boolean {
 	return e?.httpCode === '403' && REQUIRES_SETUP.test(String(e.message));
 }
 
-/** One id per activation: n8n makes one poll context per activation of a workflow. */
-const sessions = new WeakMap<object, string>();
-function sessionOf(ctx: IPollFunctions): string {
-	let id = sessions.get(ctx);
-	if (!id) sessions.set(ctx, (id = randomUUID()));
-	return id;
+/** The trigger node of one workflow (and practice), as this process's memory of its batches knows it. */
+function nodeKey(ctx: IPollFunctions, s: Settings, practiceId: string): string {
+	const node = ctx.getNode();
+	const key = `${ctx.getWorkflow().id ?? ''}|${node.id ?? node.name}`;
+	return practiceId === s.mainPractice ? key : `${key}|${practiceId}`;
 }
 
 async function pollFeed(
@@ -384,9 +382,11 @@ async function pollFeed(
 		});
 	}
 
-	const session = sessionOf(ctx);
+	const session = currentSession();
+	const node = nodeKey(ctx, s, practiceId);
 	const subscribedNow = await ensureSubscription(ctx, s, state, practiceId);
 	const pollStart = Date.now();
+	recall(node, state, pollStart);
 	const replayFrom = beginPoll(state, session, pollStart, s.lookbackMs);
 	if (running(state) >= MAX_UNFINISHED) {
 		ctx.logger.warn(
@@ -400,8 +400,11 @@ async function pollFeed(
 		read = await readFeed(ctx, s, practiceId, maker.add, { replayFrom, deadline });
 	} catch (error) {
 		if (!isSetupError(error)) {
-			// an answer lost on the way may have been consumed at athena: the next poll looks back at this one
+			// an answer lost on the way may have been consumed at athena: the next poll looks back at this
+			// one (also when n8n does not save this state: under its durable scheduler a failed poll's
+			// state is dropped)
 			state.replayFrom = earliest(state.replayFrom, new Date(pollStart).toISOString());
+			replayLater(node, state.replayFrom);
 			throw asNodeError(ctx.getNode(), error);
 		}
 		// athena lost the subscription this state remembers (a fresh sandbox, a reset key): subscribe
@@ -431,7 +434,8 @@ async function pollFeed(
 		ctx.logger.info(
 			`athenahealth Trigger: ${s.feed} backlog not drained within the poll budget; the next poll continues`,
 		);
-	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
+	rememberPoll(node, state, batch, read.replayed);
+	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce, node) : null;
 }
 
 /** For credentials without feed access: booked appointments by last-modified window, same bookkeeping. */
@@ -443,8 +447,10 @@ async function pollLastModified(
 ): Promise<INodeExecutionData[][] | null> {
 	const manual = ctx.getMode() === 'manual';
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const session = sessionOf(ctx);
+	const session = currentSession();
+	const node = nodeKey(ctx, s, practiceId);
 	const pollStart = Date.now();
+	if (!manual) recall(node, state, pollStart);
 	// re-reading a window consumes nothing: each poll reads from its own last poll (or a redelivery) on
 	const replayFrom = manual ? undefined : beginPoll(state, session, pollStart, s.lookbackMs);
 	if (!manual && running(state) >= MAX_UNFINISHED) return null;
@@ -487,7 +493,8 @@ async function pollLastModified(
 		items.map((i) => i.json.deliveryKey as string),
 		true,
 	);
-	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce) : null;
+	rememberPoll(node, state, batch, true);
+	return batch ? deliver(ctx, state, batch, items, s.onError, s.saveAtOnce, node) : null;
 }
 
 /**
