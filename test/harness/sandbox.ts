@@ -31,6 +31,9 @@ export async function control(
 	body?: unknown,
 ): Promise<any> {
 	const res = await request(`${sb.url}${path}`, {
+		// a new connection each time: a pooled one may have been closed by the sandbox while a test
+		// blocked the event loop (an e2e suite's npm install), and reusing it fails with ECONNRESET
+		reset: true,
 		method: method as 'GET',
 		body: body === undefined ? undefined : JSON.stringify(body),
 		headers: { 'content-type': 'application/json' },
