@@ -321,7 +321,7 @@ describe.each(STEADY)('replay $feedReplay, paging $feedPaging, $scheduler schedu
 	afterAll(() => sb?.close());
 
 	test(
-		`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost, duplicates only from unfinished executions`,
+		`at least ${CHANGES} changes, ${KILLS} SIGKILLs (some right after a feed read was answered): none lost; on the classic poll path duplicates only from unfinished executions`,
 		async () => {
 			const { userFolder, start, failedStarts } = await activate(sb, false, envOf(variant));
 
