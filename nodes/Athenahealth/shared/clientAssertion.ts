@@ -51,7 +51,8 @@ export function privateKeyOf(
 	} catch {
 		return {
 			problem:
-				'the Private Key in the credential is not a PEM private key (expected "-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----", without a passphrase)',
+				'the Private Key in the credential is not a PEM private key (expected ' +
+				'"-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----", without a passphrase)',
 		};
 	}
 	const type = key.asymmetricKeyType;

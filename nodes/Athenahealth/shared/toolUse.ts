@@ -121,7 +121,9 @@ export function cutToolList(
 				moreResults: true,
 				returned: cut.limit,
 				...(total ? { total } : {}),
-				note: `${shown} (this tool's limit). Do not treat them as all; narrow the search (for example a shorter date range, or one department, provider or patient) to see the others.`,
+				note:
+					`${shown} (this tool's limit). Do not treat them as all; narrow the search ` +
+					'(for example a shorter date range, or one department, provider or patient) to see the others.',
 			},
 			pairedItem: { item: itemIndex },
 		},

@@ -46,7 +46,9 @@ export const description = updateDisplayOptions(show('bulkExport', 'exportAndWai
 		type: 'boolean',
 		default: false,
 		description:
-			"Whether to export only what changed since this node's last completed export of the same practice and types: its transactionTime is sent as _since. The first run exports everything (or from Since); a failed run keeps the mark. Kept in the workflow's static data, which n8n saves for production executions, not manual ones.",
+			"Whether to export only what changed since this node's last completed export of the same practice and types: its transactionTime is sent as _since. " +
+			'The first run exports everything (or from Since); a failed run keeps the mark. ' +
+			"Kept in the workflow's static data, which n8n saves for production executions, not manual ones.",
 	},
 	{
 		displayName: 'Max Wait (Minutes)',
