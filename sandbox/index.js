@@ -14,6 +14,7 @@ const { createGateway, ATHENA_SCOPE } = require('./gateway');
 const { startServer, newCounters } = require('./server');
 const athenanet = require('./routes/athenanet');
 const record = require('./routes/record');
+const chartWrites = require('./routes/chartWrites');
 const { createFeeds } = require('./routes/feeds');
 const control = require('./routes/control');
 const fhir = require('./routes/fhir');
@@ -98,6 +99,7 @@ async function startSandbox(options = {}) {
 	const api = new Router();
 	athenanet.register(api, sb);
 	record.register(api, sb);
+	chartWrites.register(api, sb);
 	sb.feeds.register(api);
 	sb.apiRouter = api;
 	const fhirApi = new Router();

@@ -836,6 +836,36 @@ const SWITCHES = [
 		},
 	},
 	{
+		name: 'chartWriteIds',
+		flag: '--chart-write-ids',
+		kind: 'setting',
+		group: 'record',
+		type: 'boolean',
+		default: true,
+		description:
+			'whether chart and lab result writes answer with the new id (problemid, medicationentryid, labresultid, …)',
+		inferred: 'recorded answers of 2016 carry only success; newer clients expect the id',
+		readings: {
+			true: '{"success":true,"problemid":"…"} (and medicationentryid, labresultid, diagnosisid, allergyid)',
+			false: '{"success":true} only',
+		},
+	},
+	{
+		name: 'vitalsSourceCheck',
+		flag: '--vitals-source-check',
+		kind: 'setting',
+		group: 'record',
+		type: 'boolean',
+		default: true,
+		description: 'whether POST …/vitals refuses a source other than DEVICEGENERATED',
+		inferred:
+			'athena says only device-generated vitals are allowed; how it refuses others is not recorded',
+		readings: {
+			true: 'HTTP 200 {"success":false,"errormessage":…} for another source',
+			false: 'any source is stored',
+		},
+	},
+	{
 		name: 'insuranceCreateLegacy',
 		flag: '--insurance-create-legacy',
 		kind: 'setting',

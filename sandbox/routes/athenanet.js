@@ -802,26 +802,7 @@ function register(router, sb) {
 		r.status = 'Deleted';
 		return { success: 'true' };
 	});
-	// A documented HTTP-200 failure body: problems with an invalid SNOMED code.
-	route('POST', '/chart/(\\d+)/problems', (ctx) => {
-		patient(ctx.m[2]);
-		if (!/^\d{6,18}$/.test(String(ctx.params.snomedcode ?? '')))
-			return {
-				success: 'false',
-				errormessage: `Submitted snomedcode of '${ctx.params.snomedcode ?? ''}' is not valid.`,
-			};
-		const rec = {
-			patientid: ctx.m[2],
-			problemid: String(3800 + state.problems.length),
-			name: ctx.params.note || 'Problem',
-			codeset: 'SNOMED',
-			code: ctx.params.snomedcode,
-			events: [{ eventtype: 'START', startdate: athenaDate(parts(new Date())) }],
-		};
-		state.problems.push(rec);
-		sb.changed(ctx.practice, 'chart/healthhistory/problems', 'ProblemAdd', rec);
-		return { success: 'true', problemid: rec.problemid };
-	});
+	// POST /chart/{id}/problems (a documented HTTP-200 failure body) is in chartWrites.js.
 	// A documented bare-value endpoint: 1 on success, a bare string on failure.
 	route('PUT', '/appointments/booked/(\\d+)', (ctx) => {
 		const appt = appointment(ctx.m[2]);

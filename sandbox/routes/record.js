@@ -829,17 +829,20 @@ function register(router, sb) {
 			departmentOf(ctx);
 			return handler(ctx, r);
 		});
+	// deactivated problems (chartWrites.js) come back only with showinactive
+	const problemsShown = (ctx, r) =>
+		truthy(ctx.params.showinactive) ? r.problems : r.problems.filter((p) => !p.deactivateddate);
 	chart('/problems', (ctx, r) => ({
-		problems: r.problems,
-		totalcount: r.problems.length,
+		problems: problemsShown(ctx, r),
+		totalcount: problemsShown(ctx, r).length,
 		lastupdated: '01/11/2026',
 		lastmodifiedby: 'fterragna',
 	}));
 	chart('/socialhistory', (ctx, r) => r.socialhistory);
 	chart('/allergies', (ctx, r) => ({
 		allergies: r.allergies,
-		nkda: false,
-		sectionnote: 'confirmed',
+		nkda: r.nkda ?? false,
+		sectionnote: r.allergySectionNote ?? 'confirmed',
 		lastupdated: '06/13/2026',
 	}));
 	chart('/medications', (ctx, r) => ({
@@ -857,7 +860,13 @@ function register(router, sb) {
 			rows = rows.filter((e) => ['VISIT', 'ORDERSONLY'].includes(e.encountertype));
 		return listResponse(ctx, 'encounters', rows, 'big');
 	});
-	chart('/labresults', (ctx, r) => listResponse(ctx, 'results', r.labresults, 'big'));
+	// what only the lab result document carries (filed through chartWrites.js) stays off the list
+	chart('/labresults', (ctx, r) =>
+		listResponse(ctx, 'results', r.labresults, 'big', {}, (lab) => {
+			const { externalaccessionid, resultstatus, reportstatus, internalnote, ...rest } = lab;
+			return rest;
+		}),
+	);
 	const encounter = (id) => {
 		for (const r of state.records.values()) {
 			const e = r.encounters.find((x) => x.encounterid === id);
@@ -874,6 +883,11 @@ function register(router, sb) {
 			summaryhtml: `<html><div class="clinicalsummary"><h1>${e.encountervisitname ?? 'Encounter'}</h1><p>Date: ${e.encounterdate}</p><p>Status: ${e.status}</p></div></html>`,
 		};
 	});
+
+	// the chart writes (chartWrites.js) change the same records
+	sb.chartRecord = record;
+	sb.chartDepartment = departmentOf;
+	sb.chartEncounter = encounter;
 
 	// ---- documents
 	route('GET', '/patients/(\\d+)/documents', (ctx) => {

@@ -325,6 +325,7 @@ test('another feed (problems) is emitted as raw records, labelled with the feed'
 				path: '/chart/7/problems',
 				form: {
 					field: [
+						{ name: 'departmentid', value: '1' },
 						{ name: 'snomedcode', value: '84229001' },
 						{ name: 'note', value: 'Fatigue' },
 					],
