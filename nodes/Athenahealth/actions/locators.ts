@@ -44,3 +44,5 @@ export const appointmentTypeLocator = (required = true, name = 'appointmentTypeI
 	locator(name, 'Appointment Type', 'searchAppointmentTypes', required);
 export const patientLocator = (required = true, name = 'patientId') =>
 	locator(name, 'Patient', 'searchPatients', required);
+export const medicationLocator = (required = true, name = 'medicationId') =>
+	locator(name, 'Medication', 'searchMedications', required);

@@ -7,6 +7,7 @@ import {
 
 import { reachablePractices } from '../actions/practice/common';
 import { athenaList } from '../transport/paginate';
+import { athenaRequest } from '../transport/request';
 
 /**
  * The node's Practice ID, so the list shows ids of the practice the call will go to (the transport
@@ -133,4 +134,25 @@ export async function searchPractices(
 		}))
 		.filter((r) => !needle || r.name.toLowerCase().includes(needle));
 	return { results };
+}
+
+/** athena's medication reference search (a bare array; athena wants a search term). */
+export async function searchMedications(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const term = (filter ?? '').trim();
+	if (term.length < 2) return { results: [] };
+	const records = (await athenaRequest(this, {
+		method: 'GET',
+		path: '/reference/medications',
+		qs: { searchvalue: term },
+		practiceId: practiceOf(this),
+	})) as IDataObject[];
+	return {
+		results: (Array.isArray(records) ? records : []).slice(0, 100).map((r) => ({
+			name: `${String(r.medication ?? '')} (${String(r.medicationid)})`,
+			value: String(r.medicationid),
+		})),
+	};
 }

@@ -1,0 +1,106 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { toItems } from '../output';
+import { compact, dateValue, inputError } from '../params';
+import {
+	chartTarget,
+	chartWrite,
+	chartWriteFields,
+	idFrom,
+	lateralityField,
+	outcome,
+	problems,
+	snomedParam,
+	statusField,
+} from './writes';
+
+export const option = {
+	name: 'Add Problem',
+	value: 'addProblem',
+	action: 'Add a problem to a patient chart',
+	description: "Add a problem (SNOMED code) to a patient's problem list",
+};
+
+export const toolDescription =
+	"Add a problem (condition) by SNOMED code to an athenahealth patient's problem list. Returns the new problem ID.";
+
+export const writes = true;
+
+export const description = chartWriteFields('addProblem', [
+	{
+		displayName: 'SNOMED Code',
+		name: 'snomedCode',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 44054006',
+		description: 'The SNOMED CT concept ID of the problem (digits)',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			lateralityField(),
+			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
+			{
+				displayName: 'Start Date',
+				name: 'startdate',
+				type: 'string',
+				default: '',
+				placeholder: '2026-01-31',
+				description: 'When the problem started (onset)',
+			},
+			statusField(),
+		],
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const t = chartTarget(this, i);
+	const snomedcode = snomedParam(this, 'snomedCode', i, 'SNOMED Code');
+	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	const startdate = dateValue(this, extra.startdate, i, 'Start Date', { optional: true });
+	if (typeof extra.note === 'string' && extra.note.length > 4000)
+		throw inputError(this, i, 'Note is longer than 4000 characters', 'Shorten the note.');
+	const form = compact({ ...extra, departmentid: t.departmentId, snomedcode, startdate });
+	// the problems already there, so a problem this call made can be told apart afterwards
+	const before = new Set((await problems(this, i, t)).map((p) => String(p.problemid)));
+	const added = async () =>
+		(await problems(this, i, t)).find(
+			(p) => !before.has(String(p.problemid)) && String(p.code) === snomedcode,
+		);
+	const result = await chartWrite(
+		this,
+		i,
+		{ method: 'POST', path: `/chart/${t.patientId}/problems`, form, practiceId: t.practiceId },
+		{
+			what: `the addition of problem ${snomedcode} to patient ${t.patientId}'s chart`,
+			check: `Look for it with Chart → Get Problems (patient ${t.patientId}, department ${t.departmentId}) before adding it again.`,
+			verify: added,
+		},
+	);
+	let problemid = idFrom(result.body.problemid);
+	let checked = false;
+	if (result.recovered && result.recovered !== true) problemid = idFrom(result.recovered.problemid);
+	else if (!problemid) {
+		// some answers carry only success (docs/athena-behaviour.md#chart-writes): read the id back
+		problemid = idFrom((await added())?.problemid);
+		checked = true;
+	}
+	return toItems(
+		[
+			{
+				patientid: t.patientId,
+				departmentid: t.departmentId,
+				problemid,
+				snomedcode,
+				added: true,
+				...outcome(result, checked),
+			},
+		],
+		i,
+	);
+}

@@ -1,0 +1,70 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { toItems } from '../output';
+import {
+	chartTarget,
+	chartWrite,
+	chartWriteFields,
+	entryIdParam,
+	medicationEntries,
+	outcome,
+} from './writes';
+
+export const option = {
+	name: 'Remove Historical Medication',
+	value: 'removeHistoricalMedication',
+	action: 'Remove a historical medication from a patient chart',
+	description: 'Delete a medication entry from the chart',
+};
+
+export const toolDescription =
+	"Delete a medication entry from an athenahealth patient's chart (to record that a medication was stopped, update it with a stop date instead).";
+
+export const writes = true;
+
+export const description = chartWriteFields('removeHistoricalMedication', [
+	{
+		displayName: 'Medication Entry ID',
+		name: 'medicationEntryId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. H228145',
+		description: 'The entry (medicationentryid from Get Medications)',
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const t = chartTarget(this, i);
+	const entry = entryIdParam(this, 'medicationEntryId', i);
+	const result = await chartWrite(
+		this,
+		i,
+		{
+			method: 'DELETE',
+			path: `/chart/${t.patientId}/medications/${entry}`,
+			qs: { departmentid: t.departmentId },
+			practiceId: t.practiceId,
+		},
+		{
+			what: `the removal of medication entry ${entry}`,
+			check: `Look for it with Chart → Get Medications (patient ${t.patientId}).`,
+			verify: async () =>
+				!(await medicationEntries(this, i, t)).some(
+					(e) => String(e.medicationentryid).toUpperCase() === entry,
+				),
+		},
+	);
+	return toItems(
+		[
+			{
+				patientid: t.patientId,
+				departmentid: t.departmentId,
+				medicationentryid: entry,
+				removed: true,
+				...outcome(result),
+			},
+		],
+		i,
+	);
+}

@@ -1,0 +1,98 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { toItems } from '../output';
+import { compact, dateValue, idParam, inputError } from '../params';
+import {
+	chartTarget,
+	chartWrite,
+	chartWriteFields,
+	lateralityField,
+	outcome,
+	statusField,
+} from './writes';
+
+export const option = {
+	name: 'Update Problem',
+	value: 'updateProblem',
+	action: 'Update a problem in a patient chart',
+	description: "Change a problem's status, laterality, note or start date",
+};
+
+export const toolDescription =
+	"Change the status, laterality, note or start date of a problem on an athenahealth patient's problem list.";
+
+export const writes = true;
+
+export const description = chartWriteFields('updateProblem', [
+	{
+		displayName: 'Problem ID',
+		name: 'problemId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The problem to change (problemid from Get Problems)',
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			lateralityField(),
+			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
+			{
+				displayName: 'Start Date',
+				name: 'startdate',
+				type: 'string',
+				default: '',
+				placeholder: '2026-01-31',
+			},
+			statusField(),
+		],
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const t = chartTarget(this, i);
+	const problemId = idParam(this, 'problemId', i, 'Problem ID')!;
+	const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
+	const startdate = dateValue(this, fields.startdate, i, 'Start Date', { optional: true });
+	const changes = compact({ ...fields, startdate });
+	if (!Object.keys(changes).length)
+		throw inputError(
+			this,
+			i,
+			'Nothing to update',
+			'Add at least one of Status, Laterality, Note or Start Date under Update Fields.',
+		);
+	// setting the same values again is harmless, so a dropped connection may be retried
+	const result = await chartWrite(
+		this,
+		i,
+		{
+			method: 'PUT',
+			path: `/chart/${t.patientId}/problems/${problemId}`,
+			form: { ...changes, departmentid: t.departmentId },
+			practiceId: t.practiceId,
+			idempotent: true,
+		},
+		{
+			what: `the update of problem ${problemId}`,
+			check: `Look at it with Chart → Get Problems (patient ${t.patientId}).`,
+		},
+	);
+	return toItems(
+		[
+			{
+				patientid: t.patientId,
+				departmentid: t.departmentId,
+				problemid: problemId,
+				updated: true,
+				updatedFields: Object.keys(changes),
+				...outcome(result),
+			},
+		],
+		i,
+	);
+}
