@@ -151,7 +151,8 @@ function register(router, sb) {
 		const q = ctx.params;
 		sb.chartRecord(ctx.m[2]);
 		// recorded: an unusable code is an HTTP-200 failure, whatever else is missing
-		if (!/^\d{6,18}$/.test(String(q.snomedcode ?? '')))
+		// the sandbox knows the codes of its SNOMED table only (athena knows them all)
+		if (!/^\d{6,18}$/.test(String(q.snomedcode ?? '')) || !SNOMED[q.snomedcode])
 			return refused(`Submitted snomedcode of '${q.snomedcode ?? ''}' is not valid.`);
 		const r = chart(ctx);
 		const code = String(q.snomedcode);
@@ -160,7 +161,7 @@ function register(router, sb) {
 		const problemid = nextId++;
 		const problem = {
 			problemid,
-			name: SNOMED[code] ?? (q.note || 'Problem'),
+			name: SNOMED[code],
 			codeset: 'SNOMED',
 			code,
 			lastmodifieddatetime: new Date().toISOString(),
@@ -407,10 +408,13 @@ function register(router, sb) {
 	});
 
 	// ---- lab result documents
-	const analytesOf = (q) => {
+	const analytesOf = (q, update = false) => {
 		const list = json(q, 'analytes');
 		if (!Array.isArray(list)) return 'analytes must be a list.';
-		if (list.some((a) => !a || !a.analytename)) return 'Each analyte requires an analytename.';
+		if (!update && list.some((a) => !a || !a.analytename))
+			return 'Each analyte requires an analytename.';
+		if (update && list.some((a) => !a || !a.analyteid))
+			return 'Each analyte requires an analyteid.';
 		return list;
 	};
 	route('POST', '/patients/(\\d+)/documents/labresult', (ctx) => {
@@ -461,7 +465,7 @@ function register(router, sb) {
 		const lab =
 			r.labresults.find((x) => String(x.labresultid) === ctx.m[3]) ||
 			fail(404, { error: 'The document ID is invalid.' });
-		const analytes = q.analytes === undefined ? [] : analytesOf(q);
+		const analytes = q.analytes === undefined ? [] : analytesOf(q, true);
 		if (typeof analytes === 'string') return refused(analytes);
 		for (const a of analytes)
 			if (!lab.analytes.some((x) => String(x.analyteid) === String(a.analyteid)))

@@ -118,6 +118,16 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			((v.readings as IDataObject[][]) ?? []).flat(),
 		);
 	const before = new Set((await ids()).map((r) => String(r.vitalid)));
+	/** The readings of this group among those that were not there before, if all are there. */
+	const written = async () => {
+		const fresh = (await ids()).filter((r) => !before.has(String(r.vitalid)));
+		const found = group.map((g) =>
+			fresh.find((r) => r.clinicalelementid === g.clinicalelementid && String(r.value) === g.value),
+		);
+		return found.every(Boolean)
+			? found.map((r) => ({ vitalid: String(r!.vitalid), clinicalelementid: r!.clinicalelementid }))
+			: undefined;
+	};
 	const result = await chartWrite(
 		this,
 		i,
@@ -143,19 +153,25 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			what: `the vitals of patient ${t.patientId} taken ${readingtaken}`,
 			check: `Look for them with Chart → Get Vitals (patient ${t.patientId}) before sending them again.`,
 			verify: async () => {
-				const fresh = (await ids()).filter((r) => !before.has(String(r.vitalid)));
-				return group.every((g) =>
-					fresh.some(
-						(r) => r.clinicalelementid === g.clinicalelementid && String(r.value) === g.value,
-					),
-				);
+				const found = await written();
+				return found ? { vitalids: found } : undefined;
 			},
 		},
 	);
-	const vitalids = ((result.body.vitalids as IDataObject[]) ?? []).map((v) => ({
-		vitalid: String(v.vitalid),
-		clinicalelementid: v.clinicalelementid,
-	}));
+	let vitalids: IDataObject[] | undefined;
+	let checked = false;
+	if (result.recovered && result.recovered !== true)
+		vitalids = result.recovered.vitalids as IDataObject[];
+	else if (Array.isArray(result.body.vitalids))
+		vitalids = (result.body.vitalids as IDataObject[]).map((v) => ({
+			vitalid: String(v.vitalid),
+			clinicalelementid: v.clinicalelementid,
+		}));
+	else {
+		// some answers carry only success (docs/athena-behaviour.md#chart-writes): read the ids back
+		vitalids = await written();
+		checked = true;
+	}
 	return toItems(
 		[
 			{
@@ -164,8 +180,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				readingtaken,
 				added: true,
 				readings: group,
-				...(vitalids.length ? { vitalids } : {}),
-				...outcome(result),
+				...(vitalids ? { vitalids } : {}),
+				...outcome(result, checked),
 			},
 		],
 		i,

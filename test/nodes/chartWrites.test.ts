@@ -1,0 +1,733 @@
+// Chart writes and lab result documents through n8n's engine against the sandbox, under each
+// reading of the inferred points (docs/athena-behaviour.md#chart-writes): what each write sends,
+// that the chart then shows it, athena's refusals in athena's words, input refused before any
+// request, and writes whose answer was lost (looked up, never sent twice).
+import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
+
+import {
+	extraNodeTypes,
+	listSearch,
+	runNodes,
+	sandboxCredentials,
+	type MemoryCredentials,
+} from '../harness/n8n';
+import { control, counters, fault, sandbox, settings, type Sandbox } from '../harness/sandbox';
+
+// A stand-in for a node that hands over a file (Read File, HTTP Request).
+const makePdf: INodeType = {
+	description: {
+		displayName: 'Make PDF',
+		name: 'test.makePdf',
+		group: ['input'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Make PDF' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as never,
+	async execute(this: IExecuteFunctions) {
+		const data = await this.helpers.prepareBinaryData(
+			Buffer.from('%PDF-1.4 lab report'),
+			'report.pdf',
+			'application/pdf',
+		);
+		return [[{ json: {}, binary: { report: data } }]];
+	},
+};
+extraNodeTypes['test.makePdf'] = makePdf;
+
+let sb: Sandbox;
+let creds: MemoryCredentials;
+beforeAll(async () => {
+	sb = await sandbox({ patients: 40 });
+	creds = sandboxCredentials({ url: sb.url });
+});
+afterAll(() => sb.close());
+beforeEach(async () => {
+	await control(sb, 'DELETE', '/_control/faults');
+	await control(sb, 'POST', '/_control/reset-counters');
+});
+
+const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+const chart = (operation: string, patient: string, p: object = {}) => ({
+	resource: 'chart',
+	operation,
+	patientId: byId(patient),
+	departmentId: byId('1'),
+	...p,
+});
+const run = async (parameters: object, input: IDataObject[] = [{}]) => {
+	const { output, error } = await runNodes(creds, [{ parameters }], input);
+	expect(error).toBeUndefined();
+	return output('athenahealth').map((i) => i.json);
+};
+const fails = async (parameters: object, input: IDataObject[] = [{}]) => {
+	const { error } = await runNodes(creds, [{ parameters }], input);
+	expect(error).toBeDefined();
+	return error!;
+};
+const posts = async (key: string) => (await counters(sb)).byPath[key] ?? 0;
+const requests = async () => (await counters(sb)).requests as number;
+/** How many times a request reached the sandbox, faults included (its raw log). */
+const sent = async (line: string) =>
+	((await counters(sb)).log as string[]).filter((l) => l === line).length;
+
+// one patient per reading, so what one reading wrote never meets the other's checks
+const READINGS = [
+	{ name: 'current answers', successAsString: false, chartWriteIds: true, patient: '60178' },
+	{
+		name: '2016 answers (success "true", no ids)',
+		successAsString: true,
+		chartWriteIds: false,
+		patient: '60179',
+	},
+];
+
+describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) => {
+	beforeAll(() => settings(sb, { successAsString, chartWriteIds, vitalsSourceCheck: true }));
+
+	test('Add Problem: the new problem id (from the answer or read back), and the chart shows it', async () => {
+		const [item] = await run(
+			chart('addProblem', patient, {
+				snomedCode: '44054006',
+				additionalFields: {
+					status: 'CHRONIC',
+					laterality: 'LEFT',
+					note: 'from device',
+					startdate: '2026-01-31',
+				},
+			}),
+		);
+		expect(item).toMatchObject({ patientid: patient, snomedcode: '44054006', added: true });
+		expect(item.problemid).toMatch(/^\d+$/);
+		expect(item.confirmedBy).toBe(chartWriteIds ? 'athena' : 'athena and reading the chart');
+		const problems = await run(chart('getProblems', patient));
+		const p = problems.find((x) => x.problemid === item.problemid)!;
+		expect(p).toMatchObject({ code: '44054006', name: 'Type 2 diabetes mellitus' });
+		expect((p.events as IDataObject[])[0]).toMatchObject({
+			status: 'CHRONIC',
+			laterality: 'LEFT',
+			note: 'from device',
+			startdate: '01/31/2026',
+		});
+	});
+
+	test("Add Problem: athena's refusal of a code is an error in athena's words; a malformed code never leaves", async () => {
+		const error = await fails(chart('addProblem', patient, { snomedCode: '123456789' }));
+		expect(error.message).toBe("Submitted snomedcode of '123456789' is not valid.");
+		const before = await requests();
+		const bad = await fails(chart('addProblem', patient, { snomedCode: 'E11.9' }));
+		expect(bad.message).toMatch(/^SNOMED Code must be a SNOMED CT concept ID/);
+		expect(await requests()).toBe(before);
+	});
+
+	test('Update, Deactivate and Delete Problem Added in Error', async () => {
+		const [a] = await run(chart('addProblem', patient, { snomedCode: '195967001' }));
+		const [b] = await run(chart('addProblem', patient, { snomedCode: '35489007' }));
+		const [u] = await run(
+			chart('updateProblem', patient, {
+				problemId: a.problemid,
+				updateFields: { status: 'ACUTE', note: 'seasonal' },
+			}),
+		);
+		expect(u).toMatchObject({ updated: true });
+		expect((u.updatedFields as string[]).sort()).toEqual(['note', 'status']);
+		const nothing = await fails(chart('updateProblem', patient, { problemId: a.problemid }));
+		expect(nothing.message).toBe('Nothing to update');
+		const unknown = await fails(
+			chart('updateProblem', patient, { problemId: '1', updateFields: { note: 'x' } }),
+		);
+		expect(unknown.message).toBe('The problem ID is invalid.');
+
+		const [d] = await run(chart('deactivateProblem', patient, { problemId: a.problemid }));
+		expect(d).toMatchObject({ problemid: a.problemid, deactivated: true });
+		const [e] = await run(chart('deleteProblemAddedInError', patient, { problemId: b.problemid }));
+		expect(e).toMatchObject({ problemid: b.problemid, deleted: true });
+
+		const active = await run(chart('getProblems', patient));
+		expect(active.map((p) => p.problemid)).not.toContain(a.problemid);
+		const all = await run(chart('getProblems', patient, { options: { showinactive: true } }));
+		const hidden = all.find((p) => p.problemid === a.problemid)!;
+		expect(hidden.deactivateddate).toBeDefined();
+		expect((hidden.events as IDataObject[])[0]).toMatchObject({
+			status: 'ACUTE',
+			note: 'seasonal',
+		});
+		expect(all.map((p) => p.problemid)).not.toContain(b.problemid);
+	});
+
+	test('Update Allergies: adds, keeps what was not sent, looks up reaction and severity codes', async () => {
+		const [item] = await run(
+			chart('updateAllergies', patient, {
+				allergies: {
+					allergy: [
+						{
+							allergenid: '10075',
+							reactions: 'hives, anaphylaxis',
+							severity: 'severe',
+							onsetdate: '2001-05-02',
+						},
+					],
+				},
+			}),
+		);
+		expect(item).toMatchObject({
+			updated: true,
+			allergenids: ['10075'],
+			allergiesNotSentAreKept: true,
+		});
+		const allergies = await run(chart('getAllergies', patient));
+		expect(allergies.map((a) => a.allergenname)).toEqual(['weed pollen', 'latex', 'penicillin']);
+		expect(allergies[2]).toMatchObject({ onsetdate: '05/02/2001' });
+		expect(allergies[2].reactions).toEqual([
+			{
+				reactionname: 'hives',
+				snomedcode: '247472004',
+				severity: 'severe',
+				severitysnomedcode: '24484000',
+			},
+			{
+				reactionname: 'anaphylaxis',
+				snomedcode: '39579001',
+				severity: 'severe',
+				severitysnomedcode: '24484000',
+			},
+		]);
+	});
+
+	test("Update Allergies: without Merge With Chart a chart allergen's reactions are replaced; with it they are merged", async () => {
+		await run(
+			chart('updateAllergies', patient, {
+				allergies: { allergy: [{ allergenid: '18939', reactions: 'rash' }] },
+				options: { mergeWithChart: true },
+			}),
+		);
+		let latex = (await run(chart('getAllergies', patient))).find((a) => a.allergenid === '18939')!;
+		expect((latex.reactions as IDataObject[]).map((r) => r.reactionname)).toEqual([
+			'hives',
+			'rash',
+		]);
+		await run(
+			chart('updateAllergies', patient, {
+				allergies: { allergy: [{ allergenid: '18939', reactions: 'chest pain' }] },
+			}),
+		);
+		latex = (await run(chart('getAllergies', patient))).find((a) => a.allergenid === '18939')!;
+		expect((latex.reactions as IDataObject[]).map((r) => r.reactionname)).toEqual(['chest pain']);
+	});
+
+	test("Update Allergies: an unknown reaction is refused before the write; athena's refusal of an allergen in its words", async () => {
+		const bad = await fails(
+			chart('updateAllergies', patient, {
+				allergies: { allergy: [{ allergenid: '18939', reactions: 'sneezes' }] },
+			}),
+		);
+		expect(bad.message).toBe('Allergy 1: athena has no reaction "sneezes"');
+		expect(await posts('PUT /v1/{id}/chart/{id}/allergies')).toBe(0);
+		const error = await fails(
+			chart('updateAllergies', patient, { allergies: { allergy: [{ allergenid: '1' }] } }),
+		);
+		expect(error.message).toBe('Allergen ID 1 is not valid.');
+	});
+
+	test('Add, Update and Remove Historical Medication', async () => {
+		const [added] = await run(
+			chart('addHistoricalMedication', patient, {
+				medicationId: byId('205710'),
+				additionalFields: {
+					startdate: '2026-02-01',
+					unstructuredsig: 'Take 1 tablet twice daily.',
+				},
+			}),
+		);
+		expect(added).toMatchObject({ medicationid: '205710', added: true });
+		expect(added.medicationentryid).toMatch(/^H\d+$/);
+		const entry = added.medicationentryid as string;
+		const [u] = await run(
+			chart('updateHistoricalMedication', patient, {
+				medicationEntryId: entry,
+				updateFields: { stopdate: '2026-03-01', stopreason: 'course finished' },
+			}),
+		);
+		expect(u).toMatchObject({ medicationentryid: entry, updated: true });
+		let meds = await run(chart('getMedications', patient));
+		const m = meds.find((x) => x.medicationentryid === entry)!;
+		expect(m).toMatchObject({
+			medication: 'metformin 500 mg tablet',
+			stopreason: 'course finished',
+		});
+		expect((m.events as IDataObject[]).map((e) => [e.type, e.eventdate])).toEqual(
+			expect.arrayContaining([
+				['START', '02/01/2026'],
+				['END', '03/01/2026'],
+			]),
+		);
+		const [r] = await run(
+			chart('removeHistoricalMedication', patient, { medicationEntryId: entry }),
+		);
+		expect(r).toMatchObject({ medicationentryid: entry, removed: true });
+		meds = await run(chart('getMedications', patient));
+		expect(meds.map((x) => x.medicationentryid)).not.toContain(entry);
+	});
+
+	test("Historical Medication: athena's refusal of an unknown medication; dates checked before any request", async () => {
+		const error = await fails(
+			chart('addHistoricalMedication', patient, { medicationId: byId('1') }),
+		);
+		expect(error.message).toBe('MedicationID 1 does not match any known medications.');
+		const before = await requests();
+		const range = await fails(
+			chart('addHistoricalMedication', patient, {
+				medicationId: byId('205710'),
+				additionalFields: { startdate: '2026-03-01', stopdate: '2026-02-01' },
+			}),
+		);
+		expect(range.message).toBe('Stop Date is before Start Date');
+		const entry = await fails(
+			chart('removeHistoricalMedication', patient, { medicationEntryId: '../H1' }),
+		);
+		expect(entry.message).toMatch(/^Medication Entry ID must be athena's entry ID/);
+		expect(await requests()).toBe(before);
+	});
+
+	test('Add Vitals: one reading group per item, LOINC mapped to athena keys, units converted', async () => {
+		const [bp] = await run(
+			chart('addVitals', patient, {
+				readingTaken: '2026-02-03',
+				readings: {
+					reading: [
+						{ loinc: '8480-6', value: '121', unit: 'mm[Hg]' },
+						{ loinc: '8462-4', value: '79' },
+					],
+				},
+			}),
+		);
+		expect(bp).toMatchObject({ added: true, readingtaken: '02/03/2026' });
+		expect((bp.vitalids as IDataObject[]).length).toBe(2);
+		const [wt] = await run(
+			chart('addVitals', patient, {
+				readingTaken: '2026-02-03',
+				readings: {
+					reading: [
+						{ loinc: '29463-7', value: '154.3', unit: '[lb_av]' },
+						{ loinc: '8310-5', value: '37', unit: 'Cel' },
+						{ loinc: '8302-2', value: '70', unit: '[in_i]' },
+					],
+				},
+			}),
+		);
+		expect(wt.readings).toMatchObject([
+			{ clinicalelementid: 'VITALS.WEIGHT', readingtaken: '02/03/2026', value: '69989', unit: 'g' },
+			{
+				clinicalelementid: 'VITALS.TEMPERATURE',
+				readingtaken: '02/03/2026',
+				value: '98.6',
+				unit: '°F',
+			},
+			{
+				clinicalelementid: 'VITALS.HEIGHT',
+				readingtaken: '02/03/2026',
+				value: '177.8',
+				unit: 'cm',
+			},
+		]);
+		const vitals = await run(chart('getVitals', patient));
+		const values = vitals.map((v) => [v.clinicalelementid, v.value, v.readingtaken]);
+		expect(values).toEqual(
+			expect.arrayContaining([
+				['VITALS.BLOODPRESSURE.SYSTOLIC', '121', '02/03/2026'],
+				['VITALS.BLOODPRESSURE.DIASTOLIC', '79', '02/03/2026'],
+				['VITALS.WEIGHT', '69989', '02/03/2026'],
+				['VITALS.TEMPERATURE', '98.6', '02/03/2026'],
+			]),
+		);
+		// the systolic and diastolic readings of one item share athena's reading id
+		const sys = vitals.find((v) => v.vitalid === (bp.vitalids as IDataObject[])[0].vitalid)!;
+		const dia = vitals.find((v) => v.vitalid === (bp.vitalids as IDataObject[])[1].vitalid)!;
+		expect(sys.readingid).toBe(dia.readingid);
+	});
+
+	test("Add Vitals: bad units and unknown codes never leave; athena's department error", async () => {
+		const before = await requests();
+		const unit = await fails(
+			chart('addVitals', patient, {
+				readingTaken: '2026-02-03',
+				readings: { reading: [{ loinc: '29463-7', value: '70', unit: 'stone' }] },
+			}),
+		);
+		expect(unit.message).toMatch(/^Reading 1: Body Weight: unit "stone" cannot be converted to g/);
+		const value = await fails(
+			chart('addVitals', patient, {
+				readingTaken: '2026-02-03',
+				readings: { reading: [{ loinc: '8867-4', value: 'fast' }] },
+			}),
+		);
+		expect(value.message).toMatch(/the value must be a number/);
+		expect(await requests()).toBe(before);
+		const dept = await fails({
+			...chart('addVitals', patient, {
+				readingTaken: '2026-02-03',
+				readings: { reading: [{ loinc: '8867-4', value: '60' }] },
+			}),
+			departmentId: byId('9999'),
+		});
+		expect(dept.message).toBe('The Patient ID or Department ID is invalid.');
+	});
+
+	test("Add and Remove Encounter Diagnosis; a closed encounter is refused in athena's words", async () => {
+		const open = `${patient}06`;
+		const [d] = await run({
+			resource: 'chart',
+			operation: 'addEncounterDiagnosis',
+			encounterId: open,
+			snomedCode: '44054006',
+			additionalFields: { icd10codes: 'e11.9, I10', laterality: 'RIGHT' },
+		});
+		expect(d).toMatchObject({ encounterid: open, added: true, icd10codes: ['E11.9', 'I10'] });
+		if (chartWriteIds) expect(d.diagnosisid).toMatch(/^\d+$/);
+		const stored = sb.state.records
+			.get(patient)
+			.encounters.find((e: any) => e.encounterid === open);
+		expect(stored.diagnoses.map((x: any) => x.icdcodes.map((c: any) => c.code))).toEqual([
+			['E11.9', 'I10'],
+		]);
+		const id = String(stored.diagnoses[0].diagnosisid);
+		const [r] = await run({
+			resource: 'chart',
+			operation: 'removeEncounterDiagnosis',
+			encounterId: open,
+			diagnosisId: id,
+		});
+		expect(r).toMatchObject({ diagnosisid: id, removed: true });
+		expect(stored.diagnoses).toEqual([]);
+		const closed = await fails({
+			resource: 'chart',
+			operation: 'addEncounterDiagnosis',
+			encounterId: `${patient}05`,
+			snomedCode: '44054006',
+		});
+		expect(closed.message).toBe(`Encounter ${patient}05 is closed and cannot be changed.`);
+		const before = await requests();
+		const icd = await fails({
+			resource: 'chart',
+			operation: 'addEncounterDiagnosis',
+			encounterId: open,
+			snomedCode: '44054006',
+			additionalFields: { icd10codes: '250.00' },
+		});
+		expect(icd.message).toBe('ICD-10 Codes: "250.00" is not an ICD-10 code');
+		expect(await requests()).toBe(before);
+	});
+
+	test('File Lab Result: analytes and a PDF, closed; the chart lists it; a second filing of the accession is skipped', async () => {
+		const params = chart('fileLabResult', patient, {
+			analytes: {
+				analyte: [
+					{
+						analytename: 'Glucose',
+						value: '105',
+						units: 'mg/dL',
+						referencerange: '70-99',
+						abnormalflag: 'HIGH',
+						loinc: '2345-7',
+					},
+					{ analytename: 'Potassium', value: '4.1', units: 'mmol/L' },
+				],
+			},
+			additionalFields: {
+				accessionid: `ACC-${patient}-1`,
+				observationdate: '2026-02-04T08:30:00',
+				resultstatus: 'Final',
+			},
+			options: { binaryPropertyName: 'report', autoclose: true },
+		});
+		const first = await runNodes(creds, [
+			{ name: 'Make PDF', type: 'test.makePdf', credentials: false, parameters: {} },
+			{ name: 'athenahealth', parameters: params },
+		]);
+		expect(first.error).toBeUndefined();
+		const [item] = first.output('athenahealth').map((i) => i.json);
+		expect(item).toMatchObject({
+			filed: true,
+			alreadyFiled: false,
+			accessionid: `ACC-${patient}-1`,
+			analytes: 2,
+		});
+		expect(item.labresultid).toMatch(/^\d+$/);
+		const lab = sb.state.records
+			.get(patient)
+			.labresults.find((l: any) => String(l.labresultid) === item.labresultid);
+		expect(lab).toMatchObject({
+			status: 'CLOSED',
+			labresultdate: '02/04/2026',
+			labresultdatetime: '02/04/2026 08:30:00',
+			attachmentexists: true,
+			attachment: { contenttype: 'PDF' },
+		});
+		const listed = await run(chart('getLabResults', patient));
+		expect(listed.map((l) => l.labresultid)).toContain(item.labresultid);
+
+		const again = await runNodes(creds, [
+			{ name: 'Make PDF', type: 'test.makePdf', credentials: false, parameters: {} },
+			{ name: 'athenahealth', parameters: params },
+		]);
+		const [second] = again.output('athenahealth').map((i) => i.json);
+		expect(second).toMatchObject({
+			filed: false,
+			alreadyFiled: true,
+			labresultid: item.labresultid,
+		});
+		expect(await posts('POST /v1/{id}/patients/{id}/documents/labresult')).toBe(1);
+	});
+
+	test("File Lab Result: input checked before any request; athena's refusal of a large attachment in its words", async () => {
+		const before = await requests();
+		const none = await fails(chart('fileLabResult', patient, {}));
+		expect(none.message).toBe('Add at least one analyte or an attachment');
+		const unnamed = await fails(
+			chart('fileLabResult', patient, { analytes: { analyte: [{ value: '1' }] } }),
+		);
+		expect(unnamed.message).toBe('Analyte 1: Name is required');
+		expect(await requests()).toBe(before);
+		await settings(sb, { maxUploadBytes: 4 });
+		try {
+			const { error } = await runNodes(creds, [
+				{ name: 'Make PDF', type: 'test.makePdf', credentials: false, parameters: {} },
+				{
+					name: 'athenahealth',
+					parameters: chart('fileLabResult', patient, {
+						options: { binaryPropertyName: 'report' },
+					}),
+				},
+			]);
+			expect(error?.message).toBe('The attachment is too large.');
+		} finally {
+			await settings(sb, { maxUploadBytes: 4 * 1024 * 1024 });
+		}
+	});
+
+	test("Update Lab Result Analytes: the document shows the new value; athena's refusal of an unknown analyte", async () => {
+		const [filed] = await run(
+			chart('fileLabResult', patient, {
+				analytes: { analyte: [{ analytename: 'TSH', value: '2.0', units: 'mIU/L' }] },
+				additionalFields: { accessionid: `ACC-${patient}-2` },
+			}),
+		);
+		const lab = sb.state.records
+			.get(patient)
+			.labresults.find((l: any) => String(l.labresultid) === filed.labresultid);
+		const analyteid = String(lab.analytes[0].analyteid);
+		const [u] = await run(
+			chart('updateLabResultAnalytes', patient, {
+				labResultId: filed.labresultid,
+				analytes: {
+					analyte: [{ analyteid, value: '5.2', abnormalflag: 'HIGH', resultstatus: 'Corrected' }],
+				},
+			}),
+		);
+		expect(u).toMatchObject({ updated: true, analyteids: [analyteid] });
+		expect(lab.analytes[0]).toMatchObject({
+			analytename: 'TSH',
+			value: '5.2',
+			abnormalflag: 'HIGH',
+		});
+		const error = await fails(
+			chart('updateLabResultAnalytes', patient, {
+				labResultId: filed.labresultid,
+				analytes: { analyte: [{ analyteid: '1', value: '1' }] },
+			}),
+		);
+		expect(error.message).toBe(`Analyte ID 1 is not on lab result ${filed.labresultid}.`);
+	});
+});
+
+// ---- an ORU^R01 from a reference lab → File Lab Result
+
+const oru = (patient: string, accession: string) =>
+	[
+		'MSH|^~\\&|REFLAB|LAB^Reference Lab|ATHENA|195900|20260205101500||ORU^R01|CTRL' +
+			accession +
+			'|P|2.5.1',
+		`PID|1|${patient}^^^athena|MRN77^^^LAB||DOE^JANE||19800407|F`,
+		`OBR|1|ORD1|${accession}-A|24323-8^Comprehensive metabolic panel^LN|||202602050830|||||||||||||||202602051000||CH|F`,
+		'OBX|1|NM|2345-7^Glucose^LN||105|mg/dL^mg/dL|70-99|H|||F',
+		'NTE|1||Fasting specimen',
+		'OBX|2|NM|2823-3^Potassium^LN||4.1|mmol/L|3.5-5.1|N|||F',
+		`OBR|2|ORD2|${accession}-B|4548-4^Hemoglobin A1c^LN|||202602050830|||||||||||||||202602051000||CH|P`,
+		'OBX|1|NM|4548-4^Hemoglobin A1c^LN||6.1|%|4.0-5.6|H|||P',
+		`OBX|2|ED|PDF^Report^L||^application^pdf^Base64^${Buffer.from('%PDF-1.4 A1c').toString('base64')}||||||F`,
+	].join('\r');
+
+describe('File Lab Result from an HL7 ORU', () => {
+	beforeAll(() => settings(sb, { successAsString: false, chartWriteIds: true }));
+
+	test("an MLLP trigger's item: one lab result per order, analytes and the embedded PDF; a re-sent message files nothing again", async () => {
+		const params = chart('fileLabResult', '1', { source: 'hl7' });
+		const input = [{ message: oru('60182', 'L100'), messageType: 'ORU^R01' }];
+		const items = await run(params, input);
+		expect(items).toHaveLength(2);
+		expect(items[0]).toMatchObject({
+			patientid: '60182',
+			accessionid: 'L100-A',
+			filed: true,
+			analytes: 2,
+			orderedtest: 'Comprehensive metabolic panel',
+			controlId: 'CTRLL100',
+		});
+		expect(items[1]).toMatchObject({
+			accessionid: 'L100-B',
+			filed: true,
+			analytes: 1,
+			attachment: 'PDF',
+		});
+		const labs = sb.state.records.get('60182').labresults;
+		const a = labs.find((l: any) => String(l.labresultid) === items[0].labresultid);
+		expect(a).toMatchObject({
+			externalaccessionid: 'L100-A',
+			labresultdatetime: '02/05/2026 08:30:00',
+			resultstatus: 'Final',
+			status: 'REVIEW',
+		});
+		expect(a.analytes[0]).toMatchObject({
+			analytename: 'Glucose',
+			value: '105',
+			units: 'mg/dL',
+			referencerange: '70-99',
+			abnormalflag: 'HIGH',
+			loinc: '2345-7',
+			resultstatus: 'Final',
+			note: 'Fasting specimen',
+		});
+		const b = labs.find((l: any) => String(l.labresultid) === items[1].labresultid);
+		expect(b).toMatchObject({ resultstatus: 'Preliminary', attachmentexists: true });
+
+		const again = await run(params, input);
+		expect(again.map((i) => [i.accessionid, i.alreadyFiled])).toEqual([
+			['L100-A', true],
+			['L100-B', true],
+		]);
+		expect(await posts('POST /v1/{id}/patients/{id}/documents/labresult')).toBe(2);
+	});
+
+	test('HL7 Message → Parse → File Lab Result (the path map), and the patient set on the node', async () => {
+		const { output, error } = await runNodes(creds, [
+			{ parameters: { resource: 'hl7', operation: 'parse', message: oru('999', 'L200') } },
+			{
+				name: 'File',
+				parameters: chart('fileLabResult', '60183', { source: 'hl7', patientFromMessage: false }),
+			},
+		]);
+		expect(error).toBeUndefined();
+		const items = output('File').map((i) => i.json);
+		expect(items.map((i) => [i.patientid, i.accessionid, i.filed])).toEqual([
+			['60183', 'L200-A', true],
+			['60183', 'L200-B', true],
+		]);
+	});
+
+	test('not an ORU, or no athena patient id: refused before any request', async () => {
+		const before = await requests();
+		const adt = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [
+			{ message: 'MSH|^~\\&|A|B|C|D|20260101||ADT^A04|1|P|2.5.1\rPID|1|5' },
+		]);
+		expect(adt.message).toBe('The HL7 message is ADT^A04, not an ORU^R01 result');
+		const nopid = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [
+			{ message: oru('ABC', 'L300').replace('MRN77^^^LAB', '') },
+		]);
+		expect(nopid.message).toBe(
+			'The ORU message does not carry an athena patient ID in PID-2, PID-3 or PID-4',
+		);
+		const none = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [{ other: 1 }]);
+		expect(none.message).toBe('No HL7 message in the input item');
+		expect(await requests()).toBe(before);
+	});
+});
+
+// ---- writes whose answer was lost
+
+describe.each(READINGS)('lost answers, $name', ({ successAsString, chartWriteIds }) => {
+	beforeAll(() => settings(sb, { successAsString, chartWriteIds }));
+	const patient = chartWriteIds ? '60180' : '60181';
+
+	test('Add Problem applied, answer lost: found in the chart, not sent again', async () => {
+		await fault(sb, {
+			method: 'POST',
+			path: `/chart/${patient}/problems$`,
+			phase: 'after',
+			status: 503,
+		});
+		const [item] = await run(chart('addProblem', patient, { snomedCode: '271737000' }));
+		expect(item).toMatchObject({ added: true, recoveredAfterUnconfirmedWrite: true });
+		expect(item.problemid).toMatch(/^\d+$/);
+		expect(await posts('POST /v1/{id}/chart/{id}/problems')).toBe(1);
+	});
+
+	test('Add Historical Medication not applied, answer lost: the error says it may have happened and how to check', async () => {
+		await fault(sb, { method: 'POST', path: `/chart/${patient}/medications$`, status: 503 });
+		const error = await fails(
+			chart('addHistoricalMedication', patient, { medicationId: byId('206411') }),
+		);
+		expect(error.message).toBe(
+			`athena did not confirm the addition of medication 206411 to patient ${patient}'s chart: it may have taken effect`,
+		);
+		expect(error.description).toMatch(/Chart → Get Medications/);
+		expect(error.description).toMatch(/do not repeat it before checking/);
+		expect(await sent(`POST /v1/195900/chart/${patient}/medications`)).toBe(1);
+	});
+
+	test('Add Vitals applied, answer lost: found by reading the vitals', async () => {
+		await fault(sb, {
+			method: 'POST',
+			path: `/chart/${patient}/vitals$`,
+			phase: 'after',
+			status: 502,
+		});
+		const [item] = await run(
+			chart('addVitals', patient, {
+				readingTaken: '2026-02-06',
+				readings: { reading: [{ loinc: '8867-4', value: '64' }] },
+			}),
+		);
+		expect(item).toMatchObject({ added: true, recoveredAfterUnconfirmedWrite: true });
+		expect(await posts('POST /v1/{id}/chart/{id}/vitals')).toBe(1);
+	});
+
+	test('File Lab Result applied, answer lost: found by patient, date and accession', async () => {
+		await fault(sb, {
+			method: 'POST',
+			path: `/patients/${patient}/documents/labresult$`,
+			phase: 'after',
+			status: 504,
+		});
+		const [item] = await run(
+			chart('fileLabResult', patient, {
+				analytes: { analyte: [{ analytename: 'Sodium', value: '140' }] },
+				additionalFields: { accessionid: `LOST-${patient}`, observationdate: '2026-02-07' },
+			}),
+		);
+		expect(item).toMatchObject({ filed: true, recoveredAfterUnconfirmedWrite: true });
+		expect(item.labresultid).toMatch(/^\d+$/);
+		expect(await posts('POST /v1/{id}/patients/{id}/documents/labresult')).toBe(1);
+	});
+
+	test('Add Encounter Diagnosis, answer lost: cannot be checked, so the error says so', async () => {
+		await fault(sb, { method: 'POST', path: '/diagnoses$', status: 503 });
+		const error = await fails({
+			resource: 'chart',
+			operation: 'addEncounterDiagnosis',
+			encounterId: `${patient}06`,
+			snomedCode: '44054006',
+		});
+		expect(error.message).toMatch(
+			/^athena did not confirm the addition of diagnosis 44054006 to encounter \d+: it may have taken effect$/,
+		);
+		expect(await sent(`POST /v1/195900/chart/encounter/${patient}06/diagnoses`)).toBe(1);
+	});
+});
+
+test("the medication picker searches athena's medication reference", async () => {
+	const found = await listSearch(creds, 'searchMedications', 'lisino');
+	expect(found.results.map((r: any) => r.value)).toEqual(['244370', '244371']);
+	expect((await listSearch(creds, 'searchMedications', 'l')).results).toEqual([]);
+});
