@@ -85,7 +85,7 @@ const READINGS = [
 ];
 
 describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) => {
-	beforeAll(() => settings(sb, { successAsString, chartWriteIds, vitalsSourceCheck: true }));
+	beforeAll(() => settings(sb, { successAsString, chartWriteIds, vitalsSourceCheck: chartWriteIds }));
 
 	test('Add Problem: the new problem id (from the answer or read back), and the chart shows it', async () => {
 		const [item] = await run(

@@ -13,7 +13,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Record device-generated vital signs (one reading group: e.g. a blood pressure's systolic and diastolic) in an athenahealth patient's chart. Values are converted to the units athena stores.";
+	"Record device-generated vital signs (one reading group: e.g. a blood pressure's systolic and diastolic) in an athenahealth patient's chart. Values are converted to the units athena stores. Returns the readings as sent (converted) and their vital IDs.";
 
 export const writes = true;
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { compact, dateValue, checkRange } from '../params';
 
-// The fields of a historical medication entry (docs/athena-behaviour.md#medications).
+// The fields of a historical medication entry (docs/athena-behaviour.md#chart-sections).
 
 export const medicationFields: INodeProperties[] = [
 	{

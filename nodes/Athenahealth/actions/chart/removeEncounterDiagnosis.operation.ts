@@ -12,7 +12,8 @@ export const option = {
 	description: 'Remove a diagnosis from an open encounter',
 };
 
-export const toolDescription = 'Remove a diagnosis from an open athenahealth encounter.';
+export const toolDescription =
+	'Remove a diagnosis from an open athenahealth encounter. Returns the encounter and diagnosis IDs.';
 
 export const writes = true;
 

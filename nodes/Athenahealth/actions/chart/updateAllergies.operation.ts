@@ -13,7 +13,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Add or update allergies in an athenahealth patient's chart. athena merges: allergies not sent stay in the chart unchanged; nothing is removed.";
+	"Add or update allergies in an athenahealth patient's chart. athena merges: allergies not sent stay in the chart unchanged; nothing is removed. Returns the allergen IDs sent.";
 
 export const writes = true;
 

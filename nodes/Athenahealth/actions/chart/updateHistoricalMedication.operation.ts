@@ -13,7 +13,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Change a medication entry in an athenahealth patient's chart: start and stop dates, sig, notes, stop reason.";
+	"Change a medication entry in an athenahealth patient's chart: start and stop dates, sig, notes, stop reason. Returns the entry ID and the fields changed.";
 
 export const writes = true;
 

@@ -19,7 +19,7 @@ export const option = {
 };
 
 export const toolDescription =
-	"Change the status, laterality, note or start date of a problem on an athenahealth patient's problem list.";
+	"Change the status, laterality, note or start date of a problem on an athenahealth patient's problem list. Returns the problem ID and the fields changed.";
 
 export const writes = true;
 

@@ -115,7 +115,7 @@ export async function medicationEntries(
 ): Promise<IDataObject[]> {
 	const body = await chartRead(ctx, i, t, 'medications');
 	const groups = (body.medications as unknown[]) ?? [];
-	// athena nests each medication's entries in an array (docs/athena-behaviour.md#medications)
+	// athena nests each medication's entries in an array (docs/athena-behaviour.md#chart-sections)
 	return groups.flatMap((g) => (Array.isArray(g) ? g : [g])) as IDataObject[];
 }
 
