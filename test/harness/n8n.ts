@@ -530,3 +530,37 @@ export async function listSearch(
 	).methods;
 	return await methods.listSearch[method].call(context, filter);
 }
+
+/** A node's load-options method (a dropdown's list), called as the editor does. */
+export async function loadOptions(
+	credentials: MemoryCredentials,
+	method: string,
+	parameters: IDataObject = {},
+): Promise<Array<{ name: string; value: string }>> {
+	const methods = (await loadPackage()).loader.nodeTypes.athenahealth.type as unknown as {
+		methods: {
+			loadOptions: Record<
+				string,
+				(this: unknown) => Promise<Array<{ name: string; value: string }>>
+			>;
+			listSearch: Record<string, (this: unknown, f?: string) => Promise<unknown>>;
+		};
+	};
+	// the same context a list search gets (a load-options context of the node)
+	let context: unknown;
+	const original = methods.methods.listSearch;
+	const capture = {
+		...original,
+		__capture: async function (this: unknown) {
+			context = this;
+			return { results: [] };
+		},
+	};
+	methods.methods.listSearch = capture;
+	try {
+		await listSearch(credentials, '__capture', undefined, parameters);
+	} finally {
+		methods.methods.listSearch = original;
+	}
+	return await methods.methods.loadOptions[method].call(context);
+}

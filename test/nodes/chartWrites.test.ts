@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 import {
 	extraNodeTypes,
 	listSearch,
+	loadOptions,
 	runNodes,
 	sandboxCredentials,
 	type MemoryCredentials,
@@ -85,7 +86,9 @@ const READINGS = [
 ];
 
 describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) => {
-	beforeAll(() => settings(sb, { successAsString, chartWriteIds, vitalsSourceCheck: chartWriteIds }));
+	beforeAll(() =>
+		settings(sb, { successAsString, chartWriteIds, vitalsSourceCheck: chartWriteIds }),
+	);
 
 	test('Add Problem: the new problem id (from the answer or read back), and the chart shows it', async () => {
 		const [item] = await run(
@@ -164,7 +167,7 @@ describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) =
 					allergy: [
 						{
 							allergenid: '10075',
-							reactions: 'hives, anaphylaxis',
+							reactions: ['hives', 'anaphylaxis'],
 							severity: 'severe',
 							onsetdate: '2001-05-02',
 						},
@@ -730,4 +733,19 @@ test("the medication picker searches athena's medication reference", async () =>
 	const found = await listSearch(creds, 'searchMedications', 'lisino');
 	expect(found.results.map((r: any) => r.value)).toEqual(['244370', '244371']);
 	expect((await listSearch(creds, 'searchMedications', 'l')).results).toEqual([]);
+});
+
+test("the reaction and severity lists are athena's reference lists, by name", async () => {
+	expect((await loadOptions(creds, 'getAllergyReactions')).map((o) => o.value)).toEqual([
+		'anaphylaxis',
+		'chest pain',
+		'hives',
+		'rash',
+		'sneezing',
+	]);
+	expect((await loadOptions(creds, 'getAllergySeverities')).map((o) => o.value)).toEqual([
+		'mild',
+		'moderate',
+		'severe',
+	]);
 });

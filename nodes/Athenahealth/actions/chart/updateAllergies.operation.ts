@@ -72,21 +72,22 @@ export const description = chartWriteFields('updateAllergies', [
 						placeholder: '2010-01-01',
 					},
 					{
-						displayName: 'Reactions',
+						displayName: 'Reaction Names or IDs',
 						name: 'reactions',
-						type: 'string',
-						default: '',
-						placeholder: 'hives, rash',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'getAllergyReactions' },
+						default: [],
 						description:
-							"Reaction names as athena's reaction list spells them, comma-separated (athena needs each reaction's SNOMED code; the node looks it up)",
+							'Reactions from athena\'s list (the node adds each one\'s SNOMED code); an expression may give names, comma-separated. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
-						displayName: 'Severity',
+						displayName: 'Severity Name or ID',
 						name: 'severity',
-						type: 'string',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getAllergySeverities' },
 						default: '',
-						placeholder: 'mild',
-						description: "Of every reaction of this allergy, as athena's severity list spells it",
+						description:
+							'Of every reaction of this allergy, from athena\'s list. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 				],
 			},
@@ -169,8 +170,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				`${label}: Allergen ID must be athena's allergen ID (digits)`,
 				`Got ${allergenid ? `"${allergenid}"` : 'nothing'}. Find it with athena's allergy reference search.`,
 			);
-		const names = String(e.reactions ?? '')
-			.split(',')
+		const names = (
+			Array.isArray(e.reactions) ? e.reactions.map(String) : String(e.reactions ?? '').split(',')
+		)
 			.map((s) => s.trim())
 			.filter(Boolean);
 		let list: Reaction[] | undefined;
