@@ -80,14 +80,18 @@ function createHl7Feed(sb) {
 	}
 
 	function onChange(practice, feed, event, record) {
-		const url = sb.settings.hl7Url;
-		if (!url) return;
+		if (!sb.settings.hl7Url) return;
 		const text = message(practice, feed, event, record);
-		if (!text) return;
+		if (text) deliver(text, event);
+	}
+
+	/** Sends one message to --hl7-url (HTTP POST, or MLLP(S)), recording the delivery and its ACK. */
+	function deliver(text, event) {
+		const url = sb.settings.hl7Url;
 		const delivery = {
 			at: new Date().toISOString(),
 			event,
-			type: /\|(ADT|SIU)\^(\w+)/.exec(text)?.slice(1).join('^'),
+			type: /\|(ADT|SIU|ORU)\^(\w+)/.exec(text)?.slice(1).join('^'),
 			control: text.split('|')[9],
 			status: 'sending',
 		};
@@ -95,7 +99,7 @@ function createHl7Feed(sb) {
 		if (deliveries.length > 1000) deliveries.shift();
 		const mllp = /^(mllps?):\/\/([^:/]+):(\d+)/.exec(url);
 		if (mllp) {
-			sendMllp({
+			return sendMllp({
 				host: mllp[2],
 				port: Number(mllp[3]),
 				tls: mllp[1] === 'mllps' ? sb.settings.hl7Tls || {} : undefined,
@@ -109,9 +113,8 @@ function createHl7Feed(sb) {
 					delivery.status = 'failed';
 					delivery.error = String(error.message);
 				});
-			return;
 		}
-		fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text })
+		return fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text })
 			.then(async (res) => {
 				delivery.httpStatus = res.status;
 				delivery.ack = await res.text();
@@ -124,7 +127,46 @@ function createHl7Feed(sb) {
 			});
 	}
 
-	return { onChange, message, deliveries };
+	/**
+	 * A reference lab's ORU^R01 for a patient (athena's patient id in PID-2, as in an order athena
+	 * sent): a basic metabolic panel with its observations, one NTE and an embedded PDF report.
+	 */
+	function oru(patientId, accession) {
+		const p = sb.state.patients.get(String(patientId));
+		const now = ts(parts(new Date()));
+		const control = `ORU${++seq}`;
+		const pdf = Buffer.from(`%PDF-1.4 sandbox report ${accession}`).toString('base64');
+		return {
+			control,
+			text:
+				[
+					`MSH|^~\\&|REFLAB|REFLAB^Reference Lab|ATHENANET|195900|${now}||ORU^R01|${control}|T|2.5.1`,
+					`PID|1|${patientId}^^^athena|L${patientId}^^^REFLAB||${esc(p?.lastname)}^${esc(p?.firstname)}||${hl7Date(p?.dob)}|${p?.sex || ''}`,
+					`OBR|1|${accession}P|${accession}|51990-0^Basic metabolic panel^LN|||${now}|||||||||||||||${now}||CH|F`,
+					'OBX|1|NM|2345-7^Glucose^LN||98|mg/dL^mg/dL|70-99|N|||F',
+					'NTE|1||Fasting specimen',
+					'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L^mmol/L|3.5-5.1|H|||F',
+					'OBX|3|NM|2951-2^Sodium^LN||139|mmol/L^mmol/L|135-145|N|||F',
+					`OBX|4|ED|PDF^Report^L||^application^pdf^Base64^${pdf}||||||F`,
+				].join('\r') + '\r',
+		};
+	}
+
+	/** Sends `count` ORUs for a patient (or the same one `count` times, as a lab re-sending). */
+	async function sendOru({ patientId, count = 1, resendSame = false }) {
+		if (!sb.settings.hl7Url) throw new Error('No --hl7-url is set: nowhere to send the ORU.');
+		if (!sb.state.patients.has(String(patientId))) throw new Error(`No patient ${patientId}.`);
+		const sent = [];
+		let message;
+		for (let n = 0; n < Math.max(1, Number(count) || 1); n++) {
+			if (!message || !resendSame) message = oru(patientId, `ACC${Date.now()}${n}`);
+			await deliver(message.text, 'LabResult');
+			sent.push(message.control);
+		}
+		return { sent: sent.length, controls: sent };
+	}
+
+	return { onChange, message, deliveries, oru, sendOru };
 }
 
 module.exports = { createHl7Feed };

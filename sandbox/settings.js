@@ -512,7 +512,7 @@ const SWITCHES = [
 		default: '',
 		defaultText: '(empty: off)',
 		description:
-			'where ADT/SIU messages go: http(s):// (POST), mllp://host:port or mllps://host:port',
+			'where ADT/SIU messages (and ORUs asked for with POST /_control/hl7/oru) go: http(s):// (POST), mllp://host:port or mllps://host:port',
 	},
 	{
 		name: 'hl7Tls',

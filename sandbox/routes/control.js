@@ -85,6 +85,8 @@ function register(router, sb) {
 		return { ok: true };
 	});
 	r('GET', '/_control/hl7/deliveries', () => sb.hl7.deliveries);
+	// a reference lab's ORU^R01 for a patient, sent over --hl7-url (resendSame: the same message again)
+	r('POST', '/_control/hl7/oru', ({ body }) => sb.hl7.sendOru(body));
 	r('GET', '/_control/feeds/([a-z0-9-]+)/enqueued', ({ m }) => sb.feeds.enqueued(m[1]));
 	r('GET', '/_control/subscriptions', () =>
 		[...sb.feeds.subscriptions].map(([key, s]) => ({

@@ -2,6 +2,8 @@
 // reading of the inferred points (docs/athena-behaviour.md#chart-writes): what each write sends,
 // that the chart then shows it, athena's refusals in athena's words, input refused before any
 // request, and writes whose answer was lost (looked up, never sent twice).
+import http from 'node:http';
+
 import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import {
@@ -748,4 +750,54 @@ test("the reaction and severity lists are athena's reference lists, by name", as
 		'moderate',
 		'severe',
 	]);
+});
+
+test("the sandbox's HL7 feed sends a reference lab's ORU (and re-sends it); File Lab Result files it once", async () => {
+	const received: string[] = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (c) => (body += c));
+		req.on('end', () => {
+			received.push(body);
+			const control = body.split('|')[9];
+			res.end(`MSH|^~\\&|N8N||REFLAB||20260101||ACK|A${control}|P|2.5.1\rMSA|AA|${control}\r`);
+		});
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+	try {
+		const port = (server.address() as { port: number }).port;
+		await settings(sb, {
+			hl7Url: `http://127.0.0.1:${port}/hl7`,
+			successAsString: false,
+			chartWriteIds: true,
+		});
+		const sent = await control(sb, 'POST', '/_control/hl7/oru', {
+			patientId: '60184',
+			count: 2,
+			resendSame: true,
+		});
+		expect(sent.sent).toBe(2);
+		expect(received).toHaveLength(2);
+		expect(received[0]).toBe(received[1]);
+		expect(received[0]).toMatch(/\|ORU\^R01\|/);
+		const params = chart('fileLabResult', '1', { source: 'hl7' });
+		const items = [
+			...(await run(params, [{ message: received[0] }])),
+			...(await run(params, [{ message: received[1] }])),
+		];
+		expect(
+			items.map((i) => [i.patientid, i.filed, i.alreadyFiled, i.analytes, i.attachment]),
+		).toEqual([
+			['60184', true, false, 3, 'PDF'],
+			['60184', false, true, 3, 'PDF'],
+		]);
+		const deliveries = await control(sb, 'GET', '/_control/hl7/deliveries');
+		expect(deliveries.filter((d: any) => d.type === 'ORU^R01').map((d: any) => d.ackCode)).toEqual([
+			'AA',
+			'AA',
+		]);
+	} finally {
+		await settings(sb, { hl7Url: '' });
+		server.close();
+	}
 });
