@@ -863,7 +863,9 @@ function register(router, sb) {
 	// what only the lab result document carries (filed through chartWrites.js) stays off the list
 	chart('/labresults', (ctx, r) =>
 		listResponse(ctx, 'results', r.labresults, 'big', {}, (lab) => {
-			const { externalaccessionid, resultstatus, reportstatus, internalnote, ...rest } = lab;
+			const rest = { ...lab };
+			for (const k of ['externalaccessionid', 'resultstatus', 'reportstatus', 'internalnote'])
+				delete rest[k];
 			return rest;
 		}),
 	);

@@ -546,21 +546,17 @@ export async function loadOptions(
 			listSearch: Record<string, (this: unknown, f?: string) => Promise<unknown>>;
 		};
 	};
-	// the same context a list search gets (a load-options context of the node)
-	let context: unknown;
+	// called from a list search, so it gets the context the editor gives the node's methods
 	const original = methods.methods.listSearch;
-	const capture = {
+	methods.methods.listSearch = {
 		...original,
-		__capture: async function (this: unknown) {
-			context = this;
-			return { results: [] };
+		__loadOptions: async function (this: unknown) {
+			return { results: await methods.methods.loadOptions[method].call(this) };
 		},
 	};
-	methods.methods.listSearch = capture;
 	try {
-		await listSearch(credentials, '__capture', undefined, parameters);
+		return (await listSearch(credentials, '__loadOptions', undefined, parameters)).results;
 	} finally {
 		methods.methods.listSearch = original;
 	}
-	return await methods.methods.loadOptions[method].call(context);
 }
