@@ -13,14 +13,18 @@ export const option = {
 };
 
 export const toolDescription =
-	"Record device-generated vital signs (one reading group: e.g. a blood pressure's systolic and diastolic) in an athenahealth patient's chart. Values are converted to the units athena stores. Returns the readings as sent (converted) and their vital IDs.";
+	"Record device-generated vital signs (one reading group: e.g. a blood pressure's systolic and " +
+	"diastolic) in an athenahealth patient's chart. Values are converted to the units athena stores. " +
+	'Returns the readings as sent (converted) and their vital IDs.';
 
 export const writes = true;
 
 export const description = chartWriteFields('addVitals', [
 	{
 		displayName:
-			"Each input item is one reading group (readings taken together, e.g. systolic and diastolic). athena accepts device-generated vitals only. Weight is stored in grams, height in centimetres and temperature in °F: give the device's unit and the node converts.",
+			'Each input item is one reading group (readings taken together, e.g. systolic and diastolic). athena ' +
+			'accepts device-generated vitals only. Weight is stored in grams, height in centimetres and ' +
+			"temperature in °F: give the device's unit and the node converts.",
 		name: 'vitalsNotice',
 		type: 'notice',
 		default: '',

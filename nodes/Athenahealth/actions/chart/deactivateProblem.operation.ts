@@ -11,7 +11,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Deactivate (hide) a problem on an athenahealth patient's problem list; it stays in the chart as inactive. Returns the problem ID and whether it was deactivated.";
+	"Deactivate (hide) a problem on an athenahealth patient's problem list; it stays in the chart as " +
+	'inactive. Returns the problem ID and whether it was deactivated.';
 
 export const writes = true;
 

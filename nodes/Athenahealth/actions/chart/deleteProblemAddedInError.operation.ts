@@ -11,7 +11,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Permanently delete a problem that was added to an athenahealth patient's chart by mistake. Use only for errors; to end a real problem, deactivate it. Returns the problem ID and whether it was deleted.";
+	"Permanently delete a problem that was added to an athenahealth patient's chart by mistake. Use only " +
+	'for errors; to end a real problem, deactivate it. Returns the problem ID and whether it was deleted.';
 
 export const writes = true;
 

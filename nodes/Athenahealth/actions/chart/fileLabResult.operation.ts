@@ -23,7 +23,9 @@ export const option = {
 };
 
 export const toolDescription =
-	"File a lab result (analytes, optional attachment) in an athenahealth patient's chart, open in the clinical inbox or closed. Skips a result already filed with the same accession ID. Returns the lab result ID.";
+	"File a lab result (analytes, optional attachment) in an athenahealth patient's chart, open in the " +
+	'clinical inbox or closed. Skips a result already filed with the same accession ID. Returns the lab ' +
+	'result ID.';
 
 export const writes = true;
 
@@ -65,7 +67,9 @@ export const description = chartWriteFields('fileLabResult', [
 	},
 	{
 		displayName:
-			"The ORU is read from the input item: the HL7 MLLP Trigger's message, the paths of HL7 Message → Parse, or a Webhook's body. Each order (OBR) is filed as one lab result with its observations (OBX) as analytes; an embedded PDF or image (OBX type ED, base64) is attached.",
+			"The ORU is read from the input item: the HL7 MLLP Trigger's message, the paths of HL7 Message → " +
+			"Parse, or a Webhook's body. Each order (OBR) is filed as one lab result with its observations (OBX) " +
+			'as analytes; an embedded PDF or image (OBX type ED, base64) is attached.',
 		name: 'oruNotice',
 		type: 'notice',
 		default: '',
@@ -283,7 +287,8 @@ async function fileOne(
 		{
 			what: `the filing of a lab result${accessionid ? ` (accession ID ${accessionid})` : ''} for patient ${t.patientId}`,
 			check: accessionid
-				? `Look for it with Chart → Get Lab Results (patient ${t.patientId}); running this node again with Skip When Already Filed on files it only if it is not there.`
+				? `Look for it with Chart → Get Lab Results (patient ${t.patientId}); running this node again with Skip ` +
+					`When Already Filed on files it only if it is not there.`
 				: `Look for it with Chart → Get Lab Results (patient ${t.patientId}) before filing it again; with an Accession ID the node can check by itself.`,
 			verify: accessionid
 				? async () => {

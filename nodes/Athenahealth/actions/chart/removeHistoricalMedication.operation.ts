@@ -18,7 +18,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Delete a medication entry from an athenahealth patient's chart (to record that a medication was stopped, update it with a stop date instead). Returns the medication entry ID.";
+	"Delete a medication entry from an athenahealth patient's chart (to record that a medication was " +
+	'stopped, update it with a stop date instead). Returns the medication entry ID.';
 
 export const writes = true;
 

@@ -13,14 +13,17 @@ export const option = {
 };
 
 export const toolDescription =
-	"Add or update allergies in an athenahealth patient's chart. athena merges: allergies not sent stay in the chart unchanged; nothing is removed. Returns the allergen IDs sent.";
+	"Add or update allergies in an athenahealth patient's chart. athena merges: allergies not sent stay " +
+	'in the chart unchanged; nothing is removed. Returns the allergen IDs sent.';
 
 export const writes = true;
 
 export const description = chartWriteFields('updateAllergies', [
 	{
 		displayName:
-			'athena adds the allergens you send and updates those already in the chart (matched by allergen ID). Allergens you leave out are NOT removed. A chart allergen you send replaces its reactions unless Merge With Chart is on.',
+			'athena adds the allergens you send and updates those already in the chart (matched by allergen ID). ' +
+			'Allergens you leave out are NOT removed. A chart allergen you send replaces its reactions unless ' +
+			'Merge With Chart is on.',
 		name: 'mergeNotice',
 		type: 'notice',
 		default: '',
@@ -78,7 +81,7 @@ export const description = chartWriteFields('updateAllergies', [
 						typeOptions: { loadOptionsMethod: 'getAllergyReactions' },
 						default: [],
 						description:
-							'Reactions from athena\'s list (the node adds each one\'s SNOMED code); an expression may give names, comma-separated. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							'Names, comma-separated. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
 						displayName: 'Severity Name or ID',
@@ -87,7 +90,7 @@ export const description = chartWriteFields('updateAllergies', [
 						typeOptions: { loadOptionsMethod: 'getAllergySeverities' },
 						default: '',
 						description:
-							'Of every reaction of this allergy, from athena\'s list. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							'For all its reactions. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 				],
 			},

@@ -13,7 +13,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Change analytes (value, units, flags, status, note) of a lab result already filed in an athenahealth patient's chart. Returns the lab result ID and the analyte IDs changed.";
+	'Change analytes (value, units, flags, status, note) of a lab result already filed in an athenahealth ' +
+	"patient's chart. Returns the lab result ID and the analyte IDs changed.";
 
 export const writes = true;
 
