@@ -128,14 +128,14 @@ export function oruFromPaths(paths: Record<string, string>): OruMessage {
 			out.patientid = get(k, 2) ?? get(k, 3) ?? get(k, 4);
 		} else if (s.name === 'OBR') {
 			const when = hl7Date(get(k, 7));
-			current = {
+			current = strip({
 				accessionid: get(k, 3) ?? get(k, 2),
 				observationdate: when.date,
 				observationtime: when.time,
 				resultstatus: STATUS[get(k, 25) ?? ''] ?? get(k, 25),
 				orderedtest: get(k, 4, 2) ?? get(k, 4),
 				analytes: [],
-			};
+			} as OruLabResult);
 			out.results.push(current);
 			lastAnalyte = undefined;
 		} else if (s.name === 'OBX') {
