@@ -4,6 +4,8 @@
 // request, and writes whose answer was lost (looked up, never sent twice).
 import http from 'node:http';
 
+import { startMllpServer } from '../../mllp/nodes/Mllp/server';
+
 import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import {
@@ -799,5 +801,46 @@ test("the sandbox's HL7 feed sends a reference lab's ORU (and re-sends it); File
 	} finally {
 		await settings(sb, { hl7Url: '' });
 		server.close();
+	}
+});
+
+test('ORU over MLLP from the sandbox, acknowledged after File Lab Result ran (as the MLLP trigger does): re-sent, filed once', async () => {
+	const outcomes: string[] = [];
+	const listener = await startMllpServer({
+		host: '127.0.0.1',
+		port: 0,
+		maxBytes: 1e6,
+		encoding: 'utf8',
+		warn: () => {},
+		onMessage: async (_m, text) => {
+			const { output, error } = await runNodes(
+				creds,
+				[{ parameters: chart('fileLabResult', '1', { source: 'hl7' }) }],
+				[{ message: text }],
+			);
+			const [item] = output('athenahealth').map((i) => i.json);
+			outcomes.push(
+				error ? `error ${error.message}` : item.alreadyFiled ? 'already filed' : 'filed',
+			);
+			return error ? { code: 'AE', text: error.message } : { code: 'AA' };
+		},
+	});
+	try {
+		await settings(sb, {
+			hl7Url: `mllp://127.0.0.1:${listener.port}`,
+			successAsString: false,
+			chartWriteIds: true,
+		});
+		const before = sb.state.records.get('100013')?.labresults.length ?? 2;
+		await control(sb, 'POST', '/_control/hl7/oru', {
+			patientId: '100013',
+			count: 3,
+			resendSame: true,
+		});
+		expect(outcomes).toEqual(['filed', 'already filed', 'already filed']);
+		expect(sb.state.records.get('100013').labresults.length).toBe(before + 1);
+	} finally {
+		await settings(sb, { hl7Url: '' });
+		await listener.close(0);
 	}
 });
