@@ -335,6 +335,21 @@ const SWITCHES = [
 		inferred: 'athena does not document how names are matched',
 		readings: { prefix: 'the beginning of the name, case-insensitively', exact: 'the whole name' },
 	},
+	{
+		name: 'customFieldSearchMatch',
+		flag: '--custom-field-search-match',
+		kind: 'setting',
+		group: 'athenanet',
+		type: 'enum',
+		values: ['by-field', 'exact'],
+		default: 'by-field',
+		description: 'how GET /patients/customfields/{id}/{value} matches a text value',
+		inferred: "athena does not document whether the search follows the field's casesensitive flag",
+		readings: {
+			'by-field': 'case-insensitively unless the field is marked casesensitive',
+			exact: 'the exact value, whatever the field says',
+		},
+	},
 	// ---- changed-data feeds
 	{
 		name: 'activationDelayMs',

@@ -1,0 +1,4 @@
+'use strict';
+// placeholder
+function register() {}
+module.exports = { register };
