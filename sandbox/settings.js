@@ -851,6 +851,38 @@ const SWITCHES = [
 		},
 	},
 	{
+		name: 'appointmentClaimAnswer',
+		flag: '--appointment-claim-answer',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['claimid', 'claimids', 'success-only'],
+		default: 'claimid',
+		description: 'what POST /appointments/{id}/claim answers besides success',
+		inferred: 'athena documents "Success: True along with the ClaimID", not the keys',
+		readings: {
+			claimid: '{"success":true,"claimid":"…"}',
+			claimids: '{"success":true,"claimids":["…"]} (as POST /claims answers)',
+			'success-only': '{"success":true} (no id: the claim is found by its appointment)',
+		},
+	},
+	{
+		name: 'ccdaAnswer',
+		flag: '--ccda-answer',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['object', 'array'],
+		default: 'object',
+		description: 'how GET /patients/{id}/ccda wraps the XML in JSON (without xmloutput)',
+		inferred:
+			'athena says "the CCDA format (XML) wrapped in a JSON response"; no response was recorded',
+		readings: {
+			object: '{"ccda":"<ClinicalDocument…>"}',
+			array: '[{"ccda":"<ClinicalDocument…>"}]',
+		},
+	},
+	{
 		name: 'insuranceCreateLegacy',
 		flag: '--insurance-create-legacy',
 		kind: 'setting',

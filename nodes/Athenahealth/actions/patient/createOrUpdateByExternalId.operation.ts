@@ -33,7 +33,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Keep one athenahealth patient per patient of another system: finds the patient by the other system's ID held in a searchable patient custom field, updates only the fields that differ, or creates the patient and stores the ID. Returns the patient ID and whether it was created, updated or unchanged.";
+	"Keep one athenahealth patient per patient of another system: finds the patient by the other system's ID held in a searchable patient custom field, " +
+	'updates only the fields that differ, or creates the patient and stores the ID. Returns the patient ID and whether it was created, updated or unchanged.';
 
 export const writes = true;
 
@@ -68,7 +69,8 @@ export const description = updateDisplayOptions(show('patient', 'createOrUpdateB
 	},
 	{
 		displayName:
-			'A new patient also needs one of Email, SSN, a phone number or ZIP Code (Additional Fields). An existing patient is updated only where a given field differs; fields not given are left as they are. athena has no idempotency key: the custom field is the key, so it must hold one patient per ID.',
+			'A new patient also needs one of Email, SSN, a phone number or ZIP Code (Additional Fields). An existing patient is updated only where a given ' +
+			'field differs; fields not given are left as they are. athena has no idempotency key: the custom field is the key, so it must hold one patient per ID.',
 		name: 'externalIdNotice',
 		type: 'notice',
 		default: '',
@@ -158,7 +160,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				{
 					itemIndex: i,
 					description:
-						'Nothing was changed. An external ID must belong to one patient: merge the duplicate charts in athenaNet or clear the ID on all but one (Patient → Set Custom Fields).',
+						'Nothing was changed. An external ID must belong to one patient: merge the duplicate charts in athenaNet or clear the ID on all but one (Patient ' +
+						'→ Set Custom Fields).',
 				},
 			);
 		if (found.length) patientid = String(found[0].patientid);
@@ -209,7 +212,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			this,
 			i,
 			'Add a way to reach the patient',
-			`No patient holds ${label}, so one would be created, and athena requires at least one of Email, SSN, Home/Mobile/Work Phone or ZIP Code for a new patient (Additional Fields).`,
+			`No patient holds ${label}, so one would be created, and athena requires at least one of Email, SSN, Home/Mobile/Work Phone or ZIP Code for a new ` +
+				`patient (Additional Fields).`,
 		);
 	const form = { ...fields, departmentid };
 	const sameName = { firstname: fields.firstname, lastname: fields.lastname, dob: fields.dob };
@@ -254,7 +258,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				this.getNode(),
 				error,
 				`the creation of the patient with ${label}`,
-				`The patient may have been created without the external ID. Look for them with Patient Search (name and date of birth) and set the ID with Patient → Set Custom Fields, rather than running this item again.`,
+				`The patient may have been created without the external ID. Look for them with Patient Search (name and date of birth) and set the ID with Patient ` +
+					`→ Set Custom Fields, rather than running this item again.`,
 				i,
 			);
 		}
@@ -275,7 +280,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				`athena matched existing patient ${patientid}, who already holds another external ID in custom field ${fieldId}`,
 				{
 					itemIndex: i,
-					description: `athena returns an existing patient with the same name and date of birth instead of creating one. That patient holds "${held}", not "${externalId}"; nothing was changed. Check whether both IDs are the same person in the other system.`,
+					description:
+						`athena returns an existing patient with the same name and date of birth instead of creating one. That patient holds "${held}", not ` +
+						`"${externalId}"; nothing was changed. Check whether both IDs are the same person in the other system.`,
 				},
 			);
 		}
@@ -290,8 +297,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	).catch((error: unknown) => {
 		const e = asNodeError(this.getNode(), error);
 		e.message = `Patient ${patientid} is in athena, but storing ${label} on it failed: ${e.message}`;
-		e.description =
-			`Set it with Patient → Set Custom Fields on patient ${patientid}; running this item again would not find the patient by the ID. ${e.description ?? ''}`.trim();
+		e.description = (
+			`Set it with Patient → Set Custom Fields on patient ${patientid}; running this item again would not find the patient by the ID. ` +
+			(e.description ?? '')
+		).trim();
 		throw e;
 	});
 	if (notApplied.length)
@@ -300,7 +309,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			`Patient ${patientid} is in athena, but athena did not store ${label} on it`,
 			{
 				itemIndex: i,
-				description: `Reading the patient's custom fields back shows another value (a field that disallows updates keeps its first value). Set it in athenaNet; running this item again would not find the patient by the ID.`,
+				description:
+					`Reading the patient's custom fields back shows another value (a field that disallows updates keeps its first value). Set it in ` +
+					`athenaNet; running this item again would not find the patient by the ID.`,
 			},
 		);
 	return toItems(

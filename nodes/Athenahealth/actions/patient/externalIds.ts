@@ -14,7 +14,8 @@ export function pathValue(ctx: IExecuteFunctions, i: number, raw: unknown, label
 			ctx,
 			i,
 			`${label} cannot be used to search athena`,
-			`Got ${value === '' ? 'nothing' : `"${value.slice(0, 40)}"`}. athena searches custom fields with the value in the URL path: it must be one value without slashes, backslashes or spaces.`,
+			`Got ${value === '' ? 'nothing' : `"${value.slice(0, 40)}"`}. athena searches custom fields with the value in the URL path: it must be one value ` +
+				`without slashes, backslashes or spaces.`,
 		);
 	return value;
 }

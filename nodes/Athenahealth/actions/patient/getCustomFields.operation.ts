@@ -15,7 +15,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Get an athenahealth patient's custom field values (such as another system's patient ID). Returns one item per field that has a value: field ID, name, value or chosen option.";
+	"Get an athenahealth patient's custom field values (such as another system's patient ID). Returns one item per field that has a value: field ID, " +
+	'name, value or chosen option.';
 
 export const writes = false;
 

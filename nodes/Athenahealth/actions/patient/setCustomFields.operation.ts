@@ -26,7 +26,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Set custom field values on an athenahealth patient (for example another system's patient ID, or a select field's option). Returns the fields set, read back from athena to confirm.";
+	"Set custom field values on an athenahealth patient (for example another system's patient ID, or a select field's option). Returns the fields set, " +
+	'read back from athena to confirm.';
 
 export const writes = true;
 
