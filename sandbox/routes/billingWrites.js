@@ -282,7 +282,7 @@ function register(router, sb) {
 		const r = sb.patientRecord(ctx.m[2]);
 		if (!department(q.departmentid))
 			fail(404, { error: 'The Patient ID or Department ID is invalid.' });
-		if (!/<ClinicalDocument[\s>]/.test(String(q.ccda)))
+		if (!/<ClinicalDocument[\s/>]/.test(String(q.ccda)))
 			return ok({
 				success: settings.successAsString ? 'false' : false,
 				errormessage: 'The CCDA could not be parsed.',

@@ -316,3 +316,47 @@ test('Create or Update by External ID refuses a select or non-searchable field a
 	expect(noContact.error?.message).toBe('Add a way to reach the patient');
 	expect(await writesSeen()).toEqual([]);
 });
+
+test('athena matches an existing patient without an external id: linked, no new patient; one holding another id: an error, nothing set', async () => {
+	await settings(sb, READINGS[0]);
+	const seeded = (id: string) => sb.state.patients.get(id);
+	const item = (p: any, id: string) => ({
+		id,
+		first: p.firstname,
+		last: p.lastname,
+		dob: p.dob,
+		mobile: '5550107070',
+	});
+	const before = sb.state.patients.size;
+	const [linked] = await run(upsert(), [item(seeded('60183'), 'LINK-1')]);
+	expect(linked).toMatchObject({
+		patientid: '60183',
+		action: 'linked',
+		created: false,
+		matchedExisting: true,
+		externalIdVerified: true,
+	});
+	expect(sb.state.patients.size).toBe(before);
+	expect(withId('LINK-1').map(([pid]) => pid)).toEqual(['60183']);
+
+	await run(
+		patient('setCustomFields', {
+			patientId: byId('60184'),
+			departmentId: byId('1'),
+			customFields: { field: [{ customFieldId: '1', value: 'HELD-1' }] },
+		}),
+	);
+	await control(sb, 'POST', '/_control/reset-counters');
+	const { error } = await runNodes(
+		creds,
+		[{ parameters: upsert() }],
+		[item(seeded('60184'), 'OTHER-2')],
+	);
+	expect(error?.message).toBe(
+		'athena matched existing patient 60184, who already holds another external ID in custom field 1',
+	);
+	expect(error?.description).toMatch(/holds "HELD-1", not "OTHER-2"; nothing was changed/);
+	expect((await writesSeen()).filter((l) => l.includes('customfields'))).toEqual([]);
+	expect(withId('OTHER-2')).toEqual([]);
+	expect(sb.state.patients.size).toBe(before);
+});

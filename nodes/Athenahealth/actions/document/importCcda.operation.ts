@@ -65,7 +65,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		xml = (await this.helpers.getBinaryDataBuffer(i, property)).toString('utf8');
 	}
 	xml = xml.replace(/^\uFEFF/, '').trim();
-	if (!/<ClinicalDocument[\s>]/.test(xml))
+	if (!/<ClinicalDocument[\s/>]/.test(xml))
 		throw inputError(
 			this,
 			i,

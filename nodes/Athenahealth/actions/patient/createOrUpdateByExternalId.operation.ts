@@ -268,6 +268,18 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	}
 	// the patient exists from here on: later items with this id must not create another
 	known.set(key, { patientid });
+	// athena's match ignores accents and case: a patient spelled otherwise existed before
+	if (!matchedExisting && !recovered) {
+		const made = single(
+			await athenaRequest(this, {
+				method: 'GET',
+				path: `/patients/${patientid}`,
+				practiceId,
+				itemIndex: i,
+			}),
+		);
+		matchedExisting = made.firstname !== fields.firstname || made.lastname !== fields.lastname;
+	}
 	if (matchedExisting) {
 		const current = (await patientCustomFields(this, patientid, departmentid, practiceId, i)).get(
 			fieldId,
