@@ -360,3 +360,28 @@ test('athena matches an existing patient without an external id: linked, no new 
 	expect(withId('OTHER-2')).toEqual([]);
 	expect(sb.state.patients.size).toBe(before);
 });
+
+test('storing the external id fails after the create: the item says which patient; a later item with that id stores it on the same patient', async () => {
+	await settings(sb, READINGS[0]);
+	const item = {
+		id: 'STORE-1',
+		first: 'Store',
+		last: 'Failed',
+		dob: '1977-07-07',
+		mobile: '5550108080',
+	};
+	await fault(sb, { method: 'PUT', path: '/customfields$', status: 400, count: 1 });
+	const { output } = await runNodes(
+		creds,
+		[{ parameters: upsert(), onError: 'continueRegularOutput' }],
+		[item, { ...item }],
+	);
+	const [a, b] = output('athenahealth').map((i) => i.json);
+	expect(a.error).toMatch(
+		/^Patient \d+ is in athena, but storing external ID STORE-1 \(custom field 1\) on it failed/,
+	);
+	expect(b).toMatchObject({ action: 'unchanged', externalIdVerified: true });
+	expect(String(a.error)).toContain(`Patient ${String(b.patientid)} `);
+	expect(await posts()).toBe(1);
+	expect(withId('STORE-1').map(([pid]) => pid)).toEqual([String(b.patientid)]);
+});

@@ -167,7 +167,42 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		if (found.length) patientid = String(found[0].patientid);
 	}
 
+	const storeId = async (pid: string) => {
+		known.set(key, { patientid: pid, idMissing: true });
+		const { notApplied } = await setCustomFields(
+			this,
+			pid,
+			departmentid,
+			[{ customfieldid: fieldId, customfieldvalue: externalId }],
+			practiceId,
+			i,
+		).catch((error: unknown) => {
+			const e = asNodeError(this.getNode(), error);
+			e.message = `Patient ${pid} is in athena, but storing ${label} on it failed: ${e.message}`;
+			e.description = (
+				`Set it with Patient → Set Custom Fields on patient ${pid}; running this item again would not find the patient by the ID. ` +
+				(e.description ?? '')
+			).trim();
+			throw e;
+		});
+		if (notApplied.length)
+			throw new NodeOperationError(
+				this.getNode(),
+				`Patient ${pid} is in athena, but athena did not store ${label} on it`,
+				{
+					itemIndex: i,
+					description:
+						"Reading the patient's custom fields back shows another value (a field that disallows updates keeps its first value). Set it in athenaNet; " +
+						'running this item again would not find the patient by the ID.',
+				},
+			);
+		known.set(key, { patientid: pid });
+	};
+
 	if (patientid) {
+		// an earlier item of this run made the patient but could not store the id: store it now
+		const storedNow = Boolean(known.get(key)?.idMissing);
+		if (storedNow) await storeId(patientid);
 		const record = single(
 			await athenaRequest(this, {
 				method: 'GET',
@@ -187,7 +222,6 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				itemIndex: i,
 				idempotent: true,
 			});
-		known.set(key, { patientid });
 		return toItems(
 			[
 				{
@@ -197,6 +231,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 					action: changed.length ? 'updated' : 'unchanged',
 					created: false,
 					updatedFields: changed,
+					...(storedNow ? { externalIdVerified: true } : {}),
 					message: changed.length
 						? `Updated ${changed.join(', ')} of patient ${patientid} (${label})`
 						: `Patient ${patientid} (${label}) already has these values; nothing sent`,
@@ -267,7 +302,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		recovered = true;
 	}
 	// the patient exists from here on: later items with this id must not create another
-	known.set(key, { patientid });
+	known.set(key, { patientid, idMissing: true });
 	// athena's match ignores accents and case: a patient spelled otherwise existed before
 	if (!matchedExisting && !recovered) {
 		const made = single(
@@ -299,33 +334,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			);
 		}
 	}
-	const { notApplied } = await setCustomFields(
-		this,
-		patientid,
-		departmentid,
-		[{ customfieldid: fieldId, customfieldvalue: externalId }],
-		practiceId,
-		i,
-	).catch((error: unknown) => {
-		const e = asNodeError(this.getNode(), error);
-		e.message = `Patient ${patientid} is in athena, but storing ${label} on it failed: ${e.message}`;
-		e.description = (
-			`Set it with Patient → Set Custom Fields on patient ${patientid}; running this item again would not find the patient by the ID. ` +
-			(e.description ?? '')
-		).trim();
-		throw e;
-	});
-	if (notApplied.length)
-		throw new NodeOperationError(
-			this.getNode(),
-			`Patient ${patientid} is in athena, but athena did not store ${label} on it`,
-			{
-				itemIndex: i,
-				description:
-					`Reading the patient's custom fields back shows another value (a field that disallows updates keeps its first value). Set it in ` +
-					`athenaNet; running this item again would not find the patient by the ID.`,
-			},
-		);
+	await storeId(patientid);
 	return toItems(
 		[
 			{

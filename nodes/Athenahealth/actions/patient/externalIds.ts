@@ -47,6 +47,8 @@ export function requireSearchable(
 export interface Known {
 	patientid?: string;
 	unconfirmed?: boolean;
+	/** The patient was made in this run but storing the external id on it failed. */
+	idMissing?: boolean;
 }
 
 // Per node run (n8n calls the node's execute once per run; the router calls an operation once per
