@@ -89,6 +89,10 @@ describe.each(READINGS)('custom field readings %o', (reading) => {
 			['22', 'Test Patient Field', `T-${tag}`, undefined],
 			['162', 'Healthkit Enabled', undefined, 'Yes'],
 		]);
+		const bySelect = await run(
+			patient('findByCustomField', { customFieldId: byId('162'), value: 'Yes', returnAll: true }),
+		);
+		expect(bySelect.map((p) => p.patientid)).toContain('60178');
 	});
 
 	test('Set Custom Fields refuses an unknown option and a too long value before any write', async () => {
