@@ -209,6 +209,10 @@ describe.each(READINGS)('custom field readings %o', (reading) => {
 		expect(second.map((r) => r.patientid)).toEqual(first.map((r) => r.patientid));
 		expect(await posts()).toBe(0);
 		expect(await writesSeen()).toEqual([`PUT /v1/195900/patients/${String(first[1].patientid)}`]);
+		// the practice's custom fields are read once per run, not per item
+		expect(
+			((await counters(sb)).log as string[]).filter((l) => l === 'GET /v1/195900/customfields'),
+		).toHaveLength(1);
 		expect(sb.state.patients.get(String(first[1].patientid)).mobilephone).toBe('5550109999');
 	});
 

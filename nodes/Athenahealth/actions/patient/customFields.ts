@@ -22,7 +22,24 @@ export interface CustomFieldDefinition extends IDataObject {
 
 const yes = (v: unknown) => v === true || v === 'true';
 
+// read once per node run and practice: every item of a list would otherwise ask again
+const definitionsOfRun = new WeakMap<object, Map<string, CustomFieldDefinition[]>>();
+
 export async function customFieldDefinitions(
+	ctx: IExecuteFunctions,
+	practiceId: string | undefined,
+	i: number,
+): Promise<CustomFieldDefinition[]> {
+	let cache = definitionsOfRun.get(ctx);
+	if (!cache) definitionsOfRun.set(ctx, (cache = new Map()));
+	const cached = cache.get(practiceId ?? '');
+	if (cached) return cached;
+	const defs = await readDefinitions(ctx, practiceId, i);
+	cache.set(practiceId ?? '', defs);
+	return defs;
+}
+
+async function readDefinitions(
 	ctx: IExecuteFunctions,
 	practiceId: string | undefined,
 	i: number,
