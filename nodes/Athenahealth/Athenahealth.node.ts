@@ -10,7 +10,7 @@ import { OPERATIONS, RESOURCES } from './actions/resources';
 import { route } from './actions/router';
 import { toolDescriptionFields, withToolDefaults } from './actions/toolDescriptions';
 import type { ResourceDefinition } from './actions/types';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
@@ -126,7 +126,7 @@ export class Athenahealth implements INodeType {
 		]),
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions) {
 		return await route.call(this, OPERATIONS);

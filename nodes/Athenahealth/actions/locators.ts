@@ -44,3 +44,9 @@ export const appointmentTypeLocator = (required = true, name = 'appointmentTypeI
 	locator(name, 'Appointment Type', 'searchAppointmentTypes', required);
 export const patientLocator = (required = true, name = 'patientId') =>
 	locator(name, 'Patient', 'searchPatients', required);
+export const customFieldLocator = (name = 'customFieldId', searchableOnly = false) =>
+	locator(
+		name,
+		'Custom Field',
+		searchableOnly ? 'searchSearchableCustomFields' : 'searchCustomFields',
+	);
