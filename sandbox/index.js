@@ -19,6 +19,8 @@ const { createFeeds } = require('./routes/feeds');
 const control = require('./routes/control');
 const fhir = require('./routes/fhir');
 const bulk = require('./routes/bulk');
+const customFields = require('./routes/customFields');
+const billingWrites = require('./routes/billingWrites');
 const { startSandboxProcess } = require('./process');
 const { createHl7Feed } = require('./hl7feed');
 const { createPush } = require('./push');
@@ -100,6 +102,8 @@ async function startSandbox(options = {}) {
 	athenanet.register(api, sb);
 	record.register(api, sb);
 	chartWrites.register(api, sb);
+	customFields.register(api, sb);
+	billingWrites.register(api, sb);
 	sb.feeds.register(api);
 	sb.apiRouter = api;
 	const fhirApi = new Router();

@@ -335,6 +335,21 @@ const SWITCHES = [
 		inferred: 'athena does not document how names are matched',
 		readings: { prefix: 'the beginning of the name, case-insensitively', exact: 'the whole name' },
 	},
+	{
+		name: 'customFieldSearchMatch',
+		flag: '--custom-field-search-match',
+		kind: 'setting',
+		group: 'athenanet',
+		type: 'enum',
+		values: ['by-field', 'exact'],
+		default: 'by-field',
+		description: 'how GET /patients/customfields/{id}/{value} matches a text value',
+		inferred: "athena does not document whether the search follows the field's casesensitive flag",
+		readings: {
+			'by-field': 'case-insensitively unless the field is marked casesensitive',
+			exact: 'the exact value, whatever the field says',
+		},
+	},
 	// ---- changed-data feeds
 	{
 		name: 'activationDelayMs',
@@ -863,6 +878,38 @@ const SWITCHES = [
 		readings: {
 			true: 'HTTP 200 {"success":false,"errormessage":…} for another source',
 			false: 'any source is stored',
+		},
+	},
+	{
+		name: 'appointmentClaimAnswer',
+		flag: '--appointment-claim-answer',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['claimid', 'claimids', 'success-only'],
+		default: 'claimid',
+		description: 'what POST /appointments/{id}/claim answers besides success',
+		inferred: 'athena documents "Success: True along with the ClaimID", not the keys',
+		readings: {
+			claimid: '{"success":true,"claimid":"…"}',
+			claimids: '{"success":true,"claimids":["…"]} (as POST /claims answers)',
+			'success-only': '{"success":true} (no id: the claim is found by its appointment)',
+		},
+	},
+	{
+		name: 'ccdaAnswer',
+		flag: '--ccda-answer',
+		kind: 'setting',
+		group: 'record',
+		type: 'enum',
+		values: ['object', 'array'],
+		default: 'object',
+		description: 'how GET /patients/{id}/ccda wraps the XML in JSON (without xmloutput)',
+		inferred:
+			'athena says "the CCDA format (XML) wrapped in a JSON response"; no response was recorded',
+		readings: {
+			object: '{"ccda":"<ClinicalDocument…>"}',
+			array: '[{"ccda":"<ClinicalDocument…>"}]',
 		},
 	},
 	{

@@ -7,7 +7,7 @@
 const crypto = require('node:crypto');
 
 const { listResponse } = require('../paging');
-const { athenaDate, parts } = require('../clock');
+const { athenaDate, dayOf, parts } = require('../clock');
 const { fail, missing, truthy } = require('./athenanet');
 
 const PACKAGES = [
@@ -126,6 +126,9 @@ function register(router, sb) {
 			fail(404, { error: 'The Patient ID or Department ID is invalid.' });
 		return String(id);
 	};
+	// the billing and CCDA writes (routes/billingWrites.js) add to the same record
+	sb.patientRecord = (pid) => record(pid);
+	sb.newRecordId = () => String(nextId++);
 	const insuranceError = (status, text) =>
 		fail(
 			status,
@@ -799,13 +802,27 @@ function register(router, sb) {
 			.flatMap((id) => state.records.get(id).claims);
 	route('GET', '/claims', (ctx) => {
 		const q = ctx.params;
-		if (!q.patientid && !q.departmentid && !q.servicestartdate && !q.createdstartdate)
+		if (
+			!q.patientid &&
+			!q.departmentid &&
+			!q.servicestartdate &&
+			!q.createdstartdate &&
+			!q.appointmentid
+		)
 			missing('patientid');
 		if (q.patientid) record(q.patientid);
 		let rows = allClaims();
 		if (q.patientid) rows = rows.filter((c) => String(c.patientid) === String(q.patientid));
 		if (q.departmentid)
 			rows = rows.filter((c) => String(c.departmentid) === String(q.departmentid));
+		if (q.appointmentid) {
+			const ids = String(q.appointmentid).split(',');
+			rows = rows.filter((c) => c.appointmentid && ids.includes(String(c.appointmentid)));
+		}
+		if (q.servicestartdate)
+			rows = rows.filter((c) => dayOf(c.billedservicedate) >= dayOf(q.servicestartdate));
+		if (q.serviceenddate)
+			rows = rows.filter((c) => dayOf(c.billedservicedate) <= dayOf(q.serviceenddate));
 		return listResponse(ctx, 'claims', rows);
 	});
 	route('GET', '/claims/(\\d+)', (ctx) => {

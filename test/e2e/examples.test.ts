@@ -1,4 +1,4 @@
-// The README's examples, run by a real n8n against the sandbox: 1, 4, 5 with `n8n execute`; 3 (webhook) and 2 (trigger) on a running server.
+// The README's examples, run by a real n8n against the sandbox: 1, 4, 5, 11, 12 with `n8n execute`; 3 (webhook) and 2 (trigger) on a running server.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -115,6 +115,61 @@ describe('run once with n8n execute', () => {
 				firstname: 'Renée',
 				lastname: 'Example-Núñez',
 			});
+		},
+		10 * 60 * 1000,
+	);
+
+	test(
+		'example 11: one athena patient per external id, run twice; the second run changes only what changed',
+		async () => {
+			const holders = (id: string) =>
+				[...sb.state.patientCustomFields.entries()]
+					.filter(([, m]: [string, Map<string, any>]) => m.get('1')?.customfieldvalue === id)
+					.map(([pid]) => pid);
+			const first = await n8n.execute(bin, userFolder, 'athenaExample11Upsert');
+			expect(first.run.data.resultData.error).toBeUndefined();
+			const made = itemsOf(first.run, 'Create or Update by External ID');
+			expect(made.map((r: any) => r.action)).toEqual([
+				'created',
+				'created',
+				'created',
+				'unchanged',
+			]);
+			expect(made[3].patientid).toBe(made[0].patientid);
+			for (const id of ['EHR-1001', 'EHR-1002', 'EHR-1003']) expect(holders(id)).toHaveLength(1);
+			const patients = sb.state.patients.size;
+			// athena drifts: someone changes EHR-1002's mobile phone in athena
+			sb.state.patients.get(String(made[1].patientid)).mobilephone = '5550000000';
+			const second = await n8n.execute(bin, userFolder, 'athenaExample11Upsert');
+			expect(second.run.data.resultData.error).toBeUndefined();
+			const again = itemsOf(second.run, 'Create or Update by External ID');
+			expect(again.map((r: any) => [r.action, r.updatedFields])).toEqual([
+				['unchanged', []],
+				['updated', ['mobilephone']],
+				['unchanged', []],
+				['unchanged', []],
+			]);
+			expect(sb.state.patients.size).toBe(patients);
+			expect(sb.state.patients.get(String(made[1].patientid)).mobilephone).toBe('5550191002');
+		},
+		10 * 60 * 1000,
+	);
+
+	test(
+		"example 12: tomorrow's appointments beside the other system's list, one drift of each kind in the sink",
+		async () => {
+			await control(sb, 'DELETE', '/_sink/drift');
+			const { run } = await n8n.execute(bin, userFolder, 'athenaExample12Reconcile');
+			expect(run.data.resultData.error).toBeUndefined();
+			const tomorrow = itemsOf(run, 'athena Schedule');
+			expect(tomorrow.length).toBeGreaterThanOrEqual(2);
+			const drift = (await control(sb, 'GET', '/_sink/drift')).map((d: any) => d.body);
+			expect(drift.map((d: any) => d.kind).sort()).toEqual(['changed', 'extra', 'missing']);
+			const byKind = Object.fromEntries(drift.map((d: any) => [d.kind, d]));
+			expect(byKind.extra.appointmentid).toBe(tomorrow[0].appointmentid);
+			expect(byKind.changed.appointmentid).toBe(tomorrow[1].appointmentid);
+			expect(Object.keys(byKind.changed.different)).toEqual(['starttime']);
+			expect(byKind.missing.appointmentid).toBe('OTHER-1');
 		},
 		10 * 60 * 1000,
 	);

@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { withTable, README } = require('../../scripts/docs-operations.js');
+const {
+	withTable,
+	withOperations,
+	README,
+	OPERATIONS,
+} = require('../../scripts/docs-operations.js');
 const { ALL_OPERATIONS } = require('../../dist/nodes/Athenahealth/actions/resources.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -14,11 +19,16 @@ const ROOT = path.join(__dirname, '..', '..');
 const OUTSIDE =
 	/\b(reference( part 2)?|peers) §|\bpeers\.md\b|athena-api(-more)?\.md|\b(reference|shared)\/(athena-api|peers|n8n-conventions|field-2026|DESIGN|hl7-samples)/;
 
-test('the README operations table is the one the code generates (node scripts/docs-operations.js)', () => {
+test('the README and docs/operations.md list the operations the code has (node scripts/docs-operations.js)', () => {
 	const readme = fs.readFileSync(README, 'utf8');
 	expect(readme).toBe(withTable(readme));
-	for (const { resource, operation } of ALL_OPERATIONS)
-		expect(readme).toContain(`| ${resource.name} | ${operation.option.name} |`);
+	const doc = fs.readFileSync(OPERATIONS, 'utf8');
+	expect(doc).toBe(withOperations(doc));
+	for (const { resource, operation } of ALL_OPERATIONS) {
+		expect(doc).toContain(`| ${resource.name} | ${operation.option.name} |`);
+		const row = readme.split('\n').find((line) => line.startsWith(`| ${resource.name} | `));
+		expect(row).toContain(operation.option.name);
+	}
 });
 
 test('no code, comment or doc cites a document outside the repository', () => {

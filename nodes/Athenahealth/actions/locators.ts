@@ -46,3 +46,9 @@ export const patientLocator = (required = true, name = 'patientId') =>
 	locator(name, 'Patient', 'searchPatients', required);
 export const medicationLocator = (required = true, name = 'medicationId') =>
 	locator(name, 'Medication', 'searchMedications', required);
+export const customFieldLocator = (name = 'customFieldId', searchableOnly = false) =>
+	locator(
+		name,
+		'Custom Field',
+		searchableOnly ? 'searchSearchableCustomFields' : 'searchCustomFields',
+	);

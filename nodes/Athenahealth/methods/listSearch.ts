@@ -66,6 +66,39 @@ export async function searchAppointmentTypes(this: ILoadOptionsFunctions, filter
 	);
 }
 
+/** The practice's patient custom fields (athena answers a bare array). */
+export async function searchCustomFields(this: ILoadOptionsFunctions, filter?: string) {
+	return await customFields(this, filter, false);
+}
+
+/** Only the searchable ones: what Find by Custom Field and Create or Update by External ID use. */
+export async function searchSearchableCustomFields(this: ILoadOptionsFunctions, filter?: string) {
+	return await customFields(this, filter, true);
+}
+
+async function customFields(
+	ctx: ILoadOptionsFunctions,
+	filter: string | undefined,
+	searchableOnly: boolean,
+): Promise<INodeListSearchResult> {
+	const records = await athenaList(ctx, {
+		method: 'GET',
+		path: '/customfields',
+		practiceId: practiceOf(ctx),
+		maxItems: 1000,
+	});
+	const needle = (filter ?? '').toLowerCase();
+	const yes = (v: unknown) => v === true || v === 'true';
+	const results = records
+		.filter((r) => !searchableOnly || yes(r.searchable) || yes(r.select))
+		.map((r) => ({
+			name: `${String(r.name ?? '')}${yes(r.select) ? ' (select)' : ''}${yes(r.searchable) ? ' (searchable)' : ''} (${String(r.customfieldid)})`,
+			value: String(r.customfieldid),
+		}))
+		.filter((r) => !needle || r.name.toLowerCase().includes(needle));
+	return { results };
+}
+
 /** Patients need a search term (athena refuses an unfiltered patient search). */
 export async function searchPatients(
 	this: ILoadOptionsFunctions,

@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { athenaRequest } from '../transport/request';
+import { searchCustomFields } from './listSearch';
 import { practiceOf } from './practice';
 
 // Short reference lists athena serves whole (bare arrays): allergy reactions and severities
@@ -28,4 +29,12 @@ export async function getAllergyReactions(this: ILoadOptionsFunctions) {
 
 export async function getAllergySeverities(this: ILoadOptionsFunctions) {
 	return await reference(this, '/reference/allergies/severities', 'severity');
+}
+
+/** The practice's patient custom fields, for lists inside a collection (where a locator is not used). */
+export async function getCustomFields(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	const { results } = await searchCustomFields.call(this);
+	return results.map((r) => ({ name: r.name, value: r.value }));
 }

@@ -2,4 +2,6 @@
 
 export * as get from './get.operation';
 export * as getAll from './getAll.operation';
+export * as getClinicalSummary from './getClinicalSummary.operation';
+export * as importCcda from './importCcda.operation';
 export * as upload from './upload.operation';
