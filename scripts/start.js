@@ -30,6 +30,8 @@ const USER_FOLDER = process.env.N8N_ATHENA_USER_FOLDER || path.join(n8n.ROOT, '.
 	const bin = n8n.ensureN8n();
 	const firstRun = !fs.existsSync(path.join(USER_FOLDER, '.n8n', 'database.sqlite'));
 	n8n.installPackage(USER_FOLDER);
+	// the companion package too: example 10 starts from its HL7 MLLP Trigger
+	n8n.installPackage(USER_FOLDER, path.join(n8n.ROOT, 'mllp'));
 	if (firstRun) {
 		n8n.log('importing the sandbox credential and the example workflows…');
 		n8n.importExamples(bin, USER_FOLDER, sandbox.url, { activate: true });

@@ -116,6 +116,12 @@ test('the first start prints the editor URL once the editor page is served, with
 			),
 		).toBe(true);
 		expect(fs.existsSync(path.join(copy, 'node_modules', 'n8n-nodes-athenahealth'))).toBe(false);
+		// and the companion package beside it (example 10's trigger)
+		expect(
+			fs.existsSync(
+				path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-hl7-mllp', 'dist'),
+			),
+		).toBe(true);
 		// a user at work: the trigger subscribed, then turned a change into a ticket, so n8n saved its static data
 		const sandboxUrl = await polled(first.printed());
 		await waitFor(
