@@ -52,6 +52,8 @@ export interface Journal {
 	backlog(): number;
 	/** The earlier record's seq when this key was stored within the duplicate window. */
 	duplicateOf(key: string): number | undefined;
+	/** Resolves once the record with this seq is on disk. */
+	durable(seq: number): Promise<void>;
 	/** Drops fully delivered segments past the retention size or age. */
 	prune(): Promise<number>;
 	close(): Promise<void>;
@@ -330,6 +332,9 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 	let closed = false;
 	let failure: Error | undefined;
 	let idle: (() => void) | undefined;
+	/** every seq below this is on disk */
+	let flushedBelow = nextSeq;
+	let waiters: Array<{ seq: number; resolve(): void; reject(e: Error): void }> = [];
 
 	const flush = () => {
 		if (flushing || !queue.length) {
@@ -345,7 +350,12 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 			if (error) {
 				failure = error;
 				for (const g of group) g.reject(error);
+				for (const w of waiters.splice(0)) w.reject(error);
 			} else {
+				flushedBelow = group[group.length - 1].seq + 1;
+				const ready = waiters.filter((w) => w.seq < flushedBelow);
+				waiters = waiters.filter((w) => w.seq >= flushedBelow);
+				for (const w of ready) w.resolve();
 				active.bytes += buf.length;
 				active.last = group[group.length - 1].seq;
 				active.newest = Math.max(active.newest, group[group.length - 1].at);
@@ -449,7 +459,7 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 			});
 		},
 		markDelivered(seq) {
-			if (!pending.delete(seq)) return;
+			if (closed || !pending.delete(seq)) return;
 			above.add(seq);
 			markQueue.push(seq);
 			writeMarks();
@@ -457,6 +467,11 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 		recovered: () => recovered.slice(),
 		backlog: () => pending.size,
 		duplicateOf: (key) => dup.get(key),
+		durable(seq) {
+			if (seq < flushedBelow) return Promise.resolve();
+			if (failure) return Promise.reject(failure);
+			return new Promise((resolve, reject) => waiters.push({ seq, resolve, reject }));
+		},
 		prune,
 		async close() {
 			if (closed) return;
