@@ -599,8 +599,9 @@ export class Hl7MllpTrigger implements INodeType {
 				await listening.close(grace);
 				clearTimeout(pressureTimer);
 				clearTimeout(diagTimer);
-				// stored messages not yet handed over stay in the journal for the next activation
-				await dispatcher.stop(journal ? grace : 0);
+				// stored messages not yet handed over stay in the journal for the next activation; running
+				// executions get a few seconds to be marked delivered (else they are handed over again)
+				await dispatcher.stop(journal ? 5000 : 0);
 				await journal?.close();
 			},
 		};
