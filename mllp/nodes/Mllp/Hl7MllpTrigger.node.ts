@@ -127,16 +127,6 @@ export class Hl7MllpTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Character Set',
-						name: 'encoding',
-						type: 'options',
-						default: 'utf8',
-						options: [
-							{ name: 'UTF-8', value: 'utf8' },
-							{ name: 'ISO 8859-1 (Latin-1)', value: 'latin1' },
-						],
-					},
-					{
 						displayName: 'Batch Size',
 						name: 'batchSize',
 						type: 'number',
@@ -152,6 +142,16 @@ export class Hl7MllpTrigger implements INodeType {
 						default: 50,
 						typeOptions: { minValue: 0 },
 						description: 'How long a batch that is not full waits for more messages',
+					},
+					{
+						displayName: 'Character Set',
+						name: 'encoding',
+						type: 'options',
+						default: 'utf8',
+						options: [
+							{ name: 'UTF-8', value: 'utf8' },
+							{ name: 'ISO 8859-1 (Latin-1)', value: 'latin1' },
+						],
 					},
 					{
 						displayName: 'Diagnostics Output',
@@ -207,7 +207,7 @@ export class Hl7MllpTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						description:
-							'Where After Storing keeps messages; empty: hl7-mllp-journal/<workflow ID>-<node ID> in the n8n user folder',
+							'Where After Storing keeps messages; empty: hl7-mllp-journal/(workflow ID)-(node ID) in the n8n user folder',
 					},
 					{
 						displayName: 'Journal Retention (Hours)',
@@ -245,6 +245,14 @@ export class Hl7MllpTrigger implements INodeType {
 						description: 'Connections beyond this many are closed at once (0 = no cap)',
 					},
 					{
+						displayName: 'Maximum Message Size (MB)',
+						name: 'maxMb',
+						type: 'number',
+						default: 16,
+						typeOptions: { minValue: 1 },
+						description: 'Larger messages are refused with an AR',
+					},
+					{
 						displayName: 'Maximum Messages per Minute',
 						name: 'maxPerMinute',
 						type: 'number',
@@ -261,14 +269,6 @@ export class Hl7MllpTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						description:
 							'Memory held by frames still arriving, across all connections; the connection that passes it is closed',
-					},
-					{
-						displayName: 'Maximum Message Size (MB)',
-						name: 'maxMb',
-						type: 'number',
-						default: 16,
-						typeOptions: { minValue: 1 },
-						description: 'Larger messages are refused with an AR',
 					},
 					{
 						displayName: 'Parallel Executions',
@@ -570,7 +570,7 @@ export class Hl7MllpTrigger implements INodeType {
 			});
 		} catch (error) {
 			await journal?.close();
-			throw error;
+			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 		// stored messages not delivered before go first, in their order; executions start once the trigger is up
 		if (journal) {
