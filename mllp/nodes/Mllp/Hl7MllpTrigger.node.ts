@@ -10,6 +10,7 @@ import {
 	type IRun,
 	type ITriggerFunctions,
 	type ITriggerResponse,
+	type IDataObject,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
@@ -351,8 +352,8 @@ export class Hl7MllpTrigger implements INodeType {
 			peer: Peer,
 			receivedAt: string,
 			seq?: number,
-		) => ({
-			json: {
+		) => {
+			const json: IDataObject = {
 				message: text,
 				messageType: [message.get('MSH.9.1'), message.get('MSH.9.2')].filter(Boolean).join('^'),
 				controlId: message.get('MSH.10') ?? '',
@@ -362,9 +363,20 @@ export class Hl7MllpTrigger implements INodeType {
 				peer,
 				...(seq !== undefined ? { journalSeq: seq } : {}),
 				duplicate: false,
-				...(o.paths === false ? {} : { paths: message.pathMap() }),
-			},
-		});
+			};
+			// the path map is built when first read (as n8n copies the item into the execution), not
+			// while the listener answers the sender
+			if (o.paths !== false) {
+				let paths: IDataObject | undefined;
+				Object.defineProperty(json, 'paths', {
+					enumerable: true,
+					configurable: true,
+					get: () => (paths ??= message.pathMap()),
+					set: (value: IDataObject) => (paths = value),
+				});
+			}
+			return { json };
+		};
 		const keyOf = (message: Hl7Message) =>
 			`${message.get('MSH.3') ?? ''}|${message.get('MSH.4') ?? ''}|${message.get('MSH.10') ?? ''}`;
 		const laneOf = (message: Hl7Message) => (partitionKey ? (message.get(partitionKey) ?? '') : '');
