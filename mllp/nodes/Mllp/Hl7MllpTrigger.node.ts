@@ -465,7 +465,9 @@ export class Hl7MllpTrigger implements INodeType {
 		const pressure = () => {
 			if (!server) return;
 			const now = Date.now();
-			while (arrivals.length && now - arrivals[0] >= 60000) arrivals.shift();
+			let gone = 0;
+			while (gone < arrivals.length && now - arrivals[gone] >= 60000) gone++;
+			if (gone) arrivals.splice(0, gone);
 			const overRate = maxPerMinute > 0 && arrivals.length >= maxPerMinute;
 			const overBacklog = backlog() >= maxBacklog;
 			if ((overRate || overBacklog) && !server.paused) {
