@@ -184,6 +184,20 @@ function markBytes(seqs: number[]): Buffer {
 	return buf;
 }
 
+/** Makes a new or renamed file's directory entry durable (power loss); best effort. */
+function syncFolder(folder: string) {
+	try {
+		const fd = fs.openSync(folder, 'r');
+		try {
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		// not supported on this platform
+	}
+}
+
 function writeAtomic(file: string, data: string | Buffer) {
 	const tmp = `${file}.tmp`;
 	const fd = fs.openSync(tmp, 'w');
@@ -194,6 +208,7 @@ function writeAtomic(file: string, data: string | Buffer) {
 		fs.closeSync(fd);
 	}
 	fs.renameSync(tmp, file);
+	syncFolder(path.dirname(file));
 }
 
 interface SegmentInfo {
@@ -322,6 +337,7 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 		infos.push(active);
 	}
 	let fd = fs.openSync(active.file, 'a');
+	syncFolder(folder);
 
 	let queue: Array<{
 		buf: Buffer;
@@ -376,6 +392,7 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 					};
 					infos.push(active);
 					fd = fs.openSync(active.file, 'a');
+					syncFolder(folder);
 				}
 			}
 			flush();
