@@ -43,7 +43,11 @@ export class Hl7MllpTrigger implements INodeType {
 		description: 'Receives HL7 v2 messages over MLLP or MLLPS and acknowledges each one',
 		defaults: { name: 'HL7 MLLP Trigger' },
 		inputs: [],
-		outputs: `={{ ($parameter.options || {}).diagnosticsOutput ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Messages" }, { type: "${NodeConnectionTypes.Main}", displayName: "Diagnostics" }] : ["${NodeConnectionTypes.Main}"] }}`,
+		// a second output, Diagnostics, when the option is on
+		outputs: `={{ ($parameter.options || {}).diagnosticsOutput
+			? [{ type: "${NodeConnectionTypes.Main}", displayName: "Messages" },
+				{ type: "${NodeConnectionTypes.Main}", displayName: "Diagnostics" }]
+			: ["${NodeConnectionTypes.Main}"] }}`,
 		credentials: [
 			{ name: 'mllpTlsApi', required: true, displayOptions: { show: { tls: [true] } } },
 		],
@@ -473,7 +477,11 @@ export class Hl7MllpTrigger implements INodeType {
 			if ((overRate || overBacklog) && !server.paused) {
 				server.pause();
 				logger.warn(
-					`MLLP: stopped reading from senders (${overRate ? `${maxPerMinute} messages in the last minute` : `${backlog()} messages not yet delivered`}); resuming when below`,
+					`MLLP: stopped reading from senders (${
+						overRate
+							? `${maxPerMinute} messages in the last minute`
+							: `${backlog()} messages not yet delivered`
+					}); resuming when below`,
 				);
 			} else if (!overRate && !overBacklog && server.paused) {
 				server.resume();
