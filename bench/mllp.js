@@ -2,23 +2,27 @@
 // MLLP: messages per second acknowledged by the HL7 MLLP Trigger's listener (unframe, parse, hand
 // over, build and frame the ACK; the hand-over answers AA at once, so n8n's own execution cost is
 // left out), beside a bare Node `net` server that echoes the same frames, at 1 and 10 connections.
-// The sender runs in a child process (bench/mllpClient.js).
+// The sender runs in a child process (bench/mllpClient.js). Then the same end to end through a real
+// n8n, per acknowledge mode and batch size (bench/mllpN8n.js; MLLP_N8N_BENCH=0 leaves it out).
 const net = require('node:net');
 const { fork } = require('node:child_process');
 const path = require('node:path');
 
 const { startMllpServer } = require('../mllp/nodes/Mllp/server.ts');
 const { corpus } = require('./hl7');
+const { benchMllpN8n } = require('./mllpN8n');
 
-function load(port, connections, count, message) {
+/** Resolves with { ms, acked } (acked: AA answers, counted when `prefix` gives each message its own control ID). */
+function load(port, connections, count, message, prefix, maxMs) {
 	return new Promise((resolve, reject) => {
 		const child = fork(path.join(__dirname, 'mllpClient.js'), { stdio: 'inherit' });
 		child.once('message', (m) => {
 			child.kill();
-			resolve(m.ms);
+			resolve(m);
 		});
 		child.once('error', reject);
-		child.send({ port, connections, count, message });
+		child.once('exit', (code) => code && reject(new Error(`the MLLP sender exited with ${code}`)));
+		child.send({ port, connections, count, message, prefix, maxMs });
 	});
 }
 
@@ -42,8 +46,8 @@ async function benchMllp() {
 	for (const connections of [1, 10]) {
 		await load(ours.port, connections, 500, message); // warm-up
 		await load(echo.address().port, connections, 500, message);
-		const base = await load(echo.address().port, connections, count, message);
-		const mine = await load(ours.port, connections, count, message);
+		const base = (await load(echo.address().port, connections, count, message)).ms;
+		const mine = (await load(ours.port, connections, count, message)).ms;
 		rows.push([
 			connections,
 			Math.round((count / mine) * 1000),
@@ -53,11 +57,13 @@ async function benchMllp() {
 	}
 	await ours.close(0);
 	echo.close();
-	return {
+	const socket = {
 		title: `MLLP: ${count} messages (${Buffer.byteLength(message)} bytes each) acknowledged, one at a time per connection (goal: ≥ 0.5× the bare net echo at 10 connections)`,
 		columns: ['connections', 'ours: ACKs/s', 'net echo: msgs/s', 'ours ÷ echo'],
 		rows,
 	};
+	if (process.env.MLLP_N8N_BENCH === '0') return socket;
+	return [socket, await benchMllpN8n({ load, message })];
 }
 
 module.exports = { benchMllp };
