@@ -1,3 +1,6 @@
+import os from 'node:os';
+import path from 'node:path';
+
 import {
 	createDeferredPromise,
 	NodeConnectionTypes,
@@ -7,14 +10,17 @@ import {
 	type IRun,
 	type ITriggerFunctions,
 	type ITriggerResponse,
+	type INodeExecutionData,
 } from 'n8n-workflow';
 
 import type { AckCode } from '../hl7/ack';
-import type { Hl7Message } from '../hl7/codec';
+import { Hl7Message } from '../hl7/codec';
+import { Dispatcher, type Verdict } from './dispatcher';
+import { DuplicateWindow, openJournal, type Journal } from './journal';
 import { startMllpServer } from './server';
 import { tlsMaterial } from './tlsOptions';
 
-type AckMode = 'onReceipt' | 'afterWorkflow';
+type AckMode = 'onReceipt' | 'afterWorkflow' | 'afterStoring';
 
 /** AA when the execution finished without an error, AE with the error's message otherwise. */
 export function verdictOf(run: IRun): { code: AckCode; text?: string } {
@@ -36,7 +42,7 @@ export class Hl7MllpTrigger implements INodeType {
 		description: 'Receives HL7 v2 messages over MLLP or MLLPS and acknowledges each one',
 		defaults: { name: 'HL7 MLLP Trigger' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: `={{ ($parameter.options || {}).diagnosticsOutput ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Messages" }, { type: "${NodeConnectionTypes.Main}", displayName: "Diagnostics" }] : ["${NodeConnectionTypes.Main}"] }}`,
 		credentials: [
 			{ name: 'mllpTlsApi', required: true, displayOptions: { show: { tls: [true] } } },
 		],
@@ -83,12 +89,23 @@ export class Hl7MllpTrigger implements INodeType {
 					{
 						name: 'After the Workflow Finishes',
 						value: 'afterWorkflow',
-						description: 'AA when the execution succeeds, AE with its error when it fails',
+						description:
+							'AA when the execution succeeds, AE with its error when it fails. Nothing is lost and the sender ' +
+							'learns of failures, but a connection moves at one execution at a time.',
+					},
+					{
+						name: 'After Storing (Durable)',
+						value: 'afterStoring',
+						description:
+							'AA once the message is flushed to a local journal; the journal then hands it to the workflow at ' +
+							'least once, again after a crash. Fast and safe; failures show in n8n, not in the ACK.',
 					},
 					{
 						name: 'On Receipt',
 						value: 'onReceipt',
-						description: 'AA as soon as the message is handed to n8n',
+						description:
+							'AA as soon as the message is handed to n8n, nothing stored: a crash or restart before the ' +
+							'execution loses the message, and the sender will not re-send it',
 					},
 				],
 			},
@@ -120,11 +137,130 @@ export class Hl7MllpTrigger implements INodeType {
 						],
 					},
 					{
+						displayName: 'Batch Size',
+						name: 'batchSize',
+						type: 'number',
+						default: 1,
+						typeOptions: { minValue: 1 },
+						description:
+							'Most messages per execution, one item each; each is acknowledged per the mode after its execution',
+					},
+					{
+						displayName: 'Batch Wait (Ms)',
+						name: 'batchWaitMs',
+						type: 'number',
+						default: 50,
+						typeOptions: { minValue: 0 },
+						description: 'How long a batch that is not full waits for more messages',
+					},
+					{
+						displayName: 'Diagnostics Output',
+						name: 'diagnosticsOutput',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to add a second output with unparsable messages, refused frames, duplicates and failed ' +
+							'deliveries as {reason, peer, controlId}, never the message itself',
+					},
+					{
+						displayName: 'Duplicate Answer',
+						name: 'duplicateAnswer',
+						type: 'options',
+						default: 'repeatAck',
+						options: [
+							{
+								name: 'Repeat the Earlier ACK',
+								value: 'repeatAck',
+								description: 'AA again, not handed over again',
+							},
+							{ name: 'Reject (AR)', value: 'reject', description: 'AR naming the duplicate' },
+						],
+					},
+					{
+						displayName: 'Duplicate Window (Minutes)',
+						name: 'duplicateWindowMinutes',
+						type: 'number',
+						default: 1440,
+						typeOptions: { minValue: 0 },
+						description:
+							'A message with the same sending application, facility and control ID (MSH-3, MSH-4, MSH-10) ' +
+							'within this window is not handed over again (0 = off; at most 100,000 keys kept)',
+					},
+					{
+						displayName: 'Idle Timeout (Seconds)',
+						name: 'idleTimeoutSeconds',
+						type: 'number',
+						default: 3600,
+						typeOptions: { minValue: 0 },
+						description: 'A connection with no traffic for this long is closed (0 = never)',
+					},
+					{
 						displayName: 'Include Path Map',
 						name: 'paths',
 						type: 'boolean',
 						default: true,
 						description: 'Whether to add every value by path, e.g. "PID.5.1"',
+					},
+					{
+						displayName: 'Journal Folder',
+						name: 'journalFolder',
+						type: 'string',
+						default: '',
+						description:
+							'Where After Storing keeps messages; empty: hl7-mllp-journal/<workflow ID>-<node ID> in the n8n user folder',
+					},
+					{
+						displayName: 'Journal Retention (Hours)',
+						name: 'retentionHours',
+						type: 'number',
+						default: 72,
+						typeOptions: { minValue: 0 },
+						description:
+							'Delivered messages older than this are pruned (undelivered ones never are)',
+					},
+					{
+						displayName: 'Journal Retention (MB)',
+						name: 'retentionMb',
+						type: 'number',
+						default: 512,
+						typeOptions: { minValue: 1 },
+						description: 'Delivered messages are pruned, oldest first, once the journal is larger',
+					},
+					{
+						displayName: 'Maximum Backlog',
+						name: 'maxBacklog',
+						type: 'number',
+						default: 10000,
+						typeOptions: { minValue: 1 },
+						description:
+							'Messages received and not yet delivered; past it the listener stops reading from the senders until ' +
+							'it drains (TCP back-pressure, nothing refused)',
+					},
+					{
+						displayName: 'Maximum Connections',
+						name: 'maxConnections',
+						type: 'number',
+						default: 100,
+						typeOptions: { minValue: 0 },
+						description: 'Connections beyond this many are closed at once (0 = no cap)',
+					},
+					{
+						displayName: 'Maximum Messages per Minute',
+						name: 'maxPerMinute',
+						type: 'number',
+						default: 0,
+						typeOptions: { minValue: 0 },
+						description:
+							'Past it the listener stops reading until the minute allows more (0 = no cap; nothing refused)',
+					},
+					{
+						displayName: 'Maximum Unfinished Frames (MB)',
+						name: 'maxPendingMb',
+						type: 'number',
+						default: 256,
+						typeOptions: { minValue: 1 },
+						description:
+							'Memory held by frames still arriving, across all connections; the connection that passes it is closed',
 					},
 					{
 						displayName: 'Maximum Message Size (MB)',
@@ -133,6 +269,25 @@ export class Hl7MllpTrigger implements INodeType {
 						default: 16,
 						typeOptions: { minValue: 1 },
 						description: 'Larger messages are refused with an AR',
+					},
+					{
+						displayName: 'Parallel Executions',
+						name: 'parallelExecutions',
+						type: 'number',
+						default: 4,
+						typeOptions: { minValue: 1 },
+						description:
+							'Executions at once for different partition keys (with a partition key, or After Storing without one: 1)',
+					},
+					{
+						displayName: 'Partition Key',
+						name: 'partitionKey',
+						type: 'string',
+						default: '',
+						placeholder: 'PID.3.1',
+						description:
+							'Path whose value keeps order: messages with the same value are handed over in arrival order, one ' +
+							'execution at a time; empty: order per connection. A clinical-safety choice, see the README.',
 					},
 				],
 			},
@@ -150,11 +305,7 @@ export class Hl7MllpTrigger implements INodeType {
 			: (this.getNodeParameter('ackMode', 'afterWorkflow') as AckMode);
 		let taken = false;
 		const timeoutMs = (this.getNodeParameter('timeout', 60) as number) * 1000;
-		const o = this.getNodeParameter('options', {}) as {
-			encoding?: BufferEncoding;
-			paths?: boolean;
-			maxMb?: number;
-		};
+		const o = this.getNodeParameter('options', {}) as TriggerOptions;
 		const material = tls ? tlsMaterial(await this.getCredentials('mllpTlsApi')) : undefined;
 		if (material && (!material.cert || !material.key))
 			throw new NodeOperationError(
@@ -162,11 +313,44 @@ export class Hl7MllpTrigger implements INodeType {
 				'The MLLP TLS credential needs a certificate and a private key for the trigger',
 			);
 		const requestCert = tls && (this.getNodeParameter('requestCert', false) as boolean);
+		const withDiagnostics = Boolean(o.diagnosticsOutput);
+		const partitionKey = (o.partitionKey ?? '').trim();
+		const windowMs = manual ? 0 : (o.duplicateWindowMinutes ?? 1440) * 60000;
+		const reject = o.duplicateAnswer === 'reject';
+		const maxBacklog = o.maxBacklog ?? 10000;
+		const maxPerMinute = o.maxPerMinute ?? 0;
+		const logger = this.logger;
+
+		const out = (items: INodeExecutionData[], diagnostics = false): INodeExecutionData[][] =>
+			withDiagnostics ? (diagnostics ? [[], items] : [items, []]) : [items];
+
+		// diagnostics: collected for a second and handed over together (a flood of garbage is one execution a second)
+		let diag: INodeExecutionData[] = [];
+		let diagTimer: NodeJS.Timeout | undefined;
+		const diagnostic = (reason: string, peer: Peer, controlId?: string) => {
+			if (!withDiagnostics || manual) return;
+			diag.push({
+				json: {
+					reason,
+					peer,
+					...(controlId !== undefined ? { controlId } : {}),
+					at: new Date().toISOString(),
+				},
+			});
+			diagTimer ??= setTimeout(() => {
+				diagTimer = undefined;
+				const items = diag;
+				diag = [];
+				this.emit(out(items, true));
+			}, 1000);
+		};
 
 		const item = (
 			message: Hl7Message,
 			text: string,
-			peer: { address?: string; port?: number },
+			peer: Peer,
+			receivedAt: string,
+			seq?: number,
 		) => ({
 			json: {
 				message: text,
@@ -174,56 +358,275 @@ export class Hl7MllpTrigger implements INodeType {
 				controlId: message.get('MSH.10') ?? '',
 				sendingApplication: message.get('MSH.3.1') ?? '',
 				sendingFacility: message.get('MSH.4.1') ?? '',
-				receivedAt: new Date().toISOString(),
+				receivedAt,
 				peer,
+				...(seq !== undefined ? { journalSeq: seq } : {}),
+				duplicate: false,
 				...(o.paths === false ? {} : { paths: message.pathMap() }),
 			},
 		});
+		const keyOf = (message: Hl7Message) =>
+			`${message.get('MSH.3') ?? ''}|${message.get('MSH.4') ?? ''}|${message.get('MSH.10') ?? ''}`;
+		const laneOf = (message: Hl7Message) => (partitionKey ? (message.get(partitionKey) ?? '') : '');
 
-		const server = await startMllpServer({
-			host: this.getNodeParameter('host', '0.0.0.0') as string,
-			port: this.getNodeParameter('port', 2575) as number,
-			tls: material && { ...material, requestCert },
-			maxBytes: (o.maxMb ?? 16) * 1024 * 1024,
-			encoding: o.encoding ?? 'utf8',
-			warn: (m) => this.logger.warn(m),
-			onMessage: async (message, text, peer) => {
-				if (manual && taken) return undefined;
-				taken = true;
-				if (ackMode === 'onReceipt') {
-					this.emit([[item(message, text, peer)]]);
-					return { code: 'AA' };
-				}
-				const done = createDeferredPromise<IRun>();
-				this.emit([[item(message, text, peer)]], undefined, done);
-				let timer: NodeJS.Timeout | undefined;
-				const timedOut = new Promise<{ code: AckCode; text: string }>((resolve) => {
-					timer = setTimeout(
-						() =>
-							resolve({
-								code: 'AE',
-								text: `The workflow did not finish within ${timeoutMs / 1000} s`,
-							}),
-						timeoutMs,
-					);
-				});
-				try {
-					return await Promise.race([
-						done.promise.then(verdictOf, (error: Error) => ({
-							code: 'AE' as const,
-							text: error.message,
-						})),
-						timedOut,
-					]);
-				} finally {
-					clearTimeout(timer);
-				}
-			},
+		// one execution per batch; its verdict acknowledges (afterWorkflow) or marks delivered (afterStoring)
+		const run = (items: INodeExecutionData[]): Promise<Verdict> => {
+			if (ackMode === 'onReceipt') {
+				this.emit(out(items));
+				return Promise.resolve({ code: 'AA' });
+			}
+			const done = createDeferredPromise<IRun>();
+			this.emit(out(items), undefined, done);
+			return done.promise.then(verdictOf, (error: Error) => ({
+				code: 'AE' as const,
+				text: error.message,
+			}));
+		};
+		const ordered = ackMode === 'afterStoring' || Boolean(partitionKey);
+		const dispatcher = new Dispatcher<INodeExecutionData>({
+			batchSize: Math.max(1, Math.floor(o.batchSize ?? 1)),
+			batchWaitMs: o.batchWaitMs ?? 50,
+			// without a key, After Storing keeps one global arrival order: one execution at a time
+			parallel: partitionKey
+				? Math.max(1, o.parallelExecutions ?? 4)
+				: ackMode === 'afterStoring'
+					? 1
+					: Infinity,
+			ordered,
+			held: true,
+			run,
+			onProgress: () => pressure(),
 		});
+
+		// After Storing: the journal, and what it holds undelivered from before is handed over first
+		let journal: Journal | undefined;
+		if (ackMode === 'afterStoring') {
+			const folder =
+				o.journalFolder?.trim() ||
+				path.join(
+					process.env.N8N_USER_FOLDER || path.join(os.homedir(), '.n8n'),
+					'hl7-mllp-journal',
+					`${this.getWorkflow().id ?? 'workflow'}-${this.getNode().id ?? 'node'}`,
+				);
+			try {
+				journal = await openJournal(folder, {
+					retentionMb: o.retentionMb,
+					retentionHours: o.retentionHours,
+					duplicateWindowMs: windowMs,
+					warn: (m) => logger.warn(m),
+				});
+			} catch (error) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The MLLP journal folder cannot be used: ${(error as Error).message}`,
+				);
+			}
+		}
+		function deliverStored(
+			message: Hl7Message,
+			text: string,
+			peer: Peer,
+			receivedAt: string,
+			seq: number,
+		) {
+			dispatcher.push({
+				item: item(message, text, peer, receivedAt, seq),
+				key: laneOf(message),
+				settle: (verdict) => {
+					// an execution that ran counts as delivered, also when it failed
+					journal?.markDelivered(seq);
+					if (verdict.code !== 'AA') {
+						logger.warn(
+							`MLLP: the execution of stored message ${seq} failed (it is not handed over again)`,
+						);
+						diagnostic('execution failed', peer, message.get('MSH.10') ?? '');
+					}
+				},
+			});
+		}
+
+		// back-pressure: past the backlog or the rate the listener stops reading; nothing is refused
+		const arrivals: number[] = [];
+		let pressureTimer: NodeJS.Timeout | undefined;
+		let server: Awaited<ReturnType<typeof startMllpServer>> | undefined;
+		const backlog = () => (journal ? journal.backlog() : dispatcher.queued + dispatcher.active);
+		const pressure = () => {
+			if (!server) return;
+			const now = Date.now();
+			while (arrivals.length && now - arrivals[0] >= 60000) arrivals.shift();
+			const overRate = maxPerMinute > 0 && arrivals.length >= maxPerMinute;
+			const overBacklog = backlog() >= maxBacklog;
+			if ((overRate || overBacklog) && !server.paused) {
+				server.pause();
+				logger.warn(
+					`MLLP: stopped reading from senders (${overRate ? `${maxPerMinute} messages in the last minute` : `${backlog()} messages not yet delivered`}); resuming when below`,
+				);
+			} else if (!overRate && !overBacklog && server.paused) {
+				server.resume();
+				logger.info('MLLP: reading from senders again');
+			}
+			if (overRate && !pressureTimer) {
+				pressureTimer = setTimeout(
+					() => {
+						pressureTimer = undefined;
+						pressure();
+					},
+					Math.max(10, 60000 - (now - arrivals[0])),
+				);
+			}
+		};
+
+		// duplicates outside the journal (After the Workflow Finishes, On Receipt): the earlier verdict
+		const seen = new DuplicateWindow<Promise<Verdict>>(windowMs);
+		const duplicateVerdict = (message: Hl7Message, peer: Peer, earlier: string): Verdict => {
+			diagnostic('duplicate', peer, message.get('MSH.10') ?? '');
+			return reject
+				? { code: 'AR', text: `Duplicate of a message received earlier (${earlier})` }
+				: { code: 'AA' };
+		};
+
+		const onMessage = async (
+			message: Hl7Message,
+			text: string,
+			peer: Peer,
+		): Promise<Verdict | undefined> => {
+			if (manual && taken) return undefined;
+			taken = true;
+			if (maxPerMinute > 0) arrivals.push(Date.now());
+			const receivedAt = new Date().toISOString();
+			const key = windowMs > 0 ? keyOf(message) : '';
+			if (journal) {
+				const earlier = key ? journal.duplicateOf(key) : undefined;
+				if (earlier !== undefined) {
+					// answered only once the earlier copy is on disk
+					await journal.durable(earlier);
+					return duplicateVerdict(message, peer, `stored as ${earlier}`);
+				}
+				const seq = await journal.append({
+					receivedAt,
+					controlId: message.get('MSH.10') ?? '',
+					sendingApplication: message.get('MSH.3.1') ?? '',
+					sendingFacility: message.get('MSH.4.1') ?? '',
+					peer: peer.address,
+					key: key || undefined,
+					message: text,
+				});
+				deliverStored(message, text, peer, receivedAt, seq);
+				pressure();
+				return { code: 'AA' };
+			}
+			if (key) {
+				const earlier = seen.get(key);
+				if (earlier) {
+					const verdict = await earlier;
+					// a message that failed before is handed over again
+					if (verdict.code === 'AA') return duplicateVerdict(message, peer, 'and acknowledged AA');
+				}
+			}
+			const verdict = new Promise<Verdict>((settle) =>
+				dispatcher.push({
+					item: item(message, text, peer, receivedAt),
+					key: laneOf(message),
+					settle,
+				}),
+			);
+			pressure();
+			if (ackMode === 'onReceipt') {
+				if (key) seen.set(key, Promise.resolve({ code: 'AA' }));
+				return { code: 'AA' };
+			}
+			if (key) seen.set(key, verdict);
+			let timer: NodeJS.Timeout | undefined;
+			const timedOut = new Promise<Verdict>((resolve) => {
+				timer = setTimeout(
+					() =>
+						resolve({
+							code: 'AE',
+							text: `The workflow did not finish within ${timeoutMs / 1000} s`,
+						}),
+					timeoutMs,
+				);
+			});
+			try {
+				return await Promise.race([verdict, timedOut]);
+			} finally {
+				clearTimeout(timer);
+			}
+		};
+
+		try {
+			server = await startMllpServer({
+				host: this.getNodeParameter('host', '0.0.0.0') as string,
+				port: this.getNodeParameter('port', 2575) as number,
+				tls: material && { ...material, requestCert },
+				maxBytes: (o.maxMb ?? 16) * 1024 * 1024,
+				encoding: o.encoding ?? 'utf8',
+				idleTimeoutMs: (o.idleTimeoutSeconds ?? 3600) * 1000,
+				maxConnections: o.maxConnections ?? 100,
+				maxPendingBytes: (o.maxPendingMb ?? 256) * 1024 * 1024,
+				warn: (m) => logger.warn(m),
+				diagnostic,
+				onMessage,
+			});
+		} catch (error) {
+			await journal?.close();
+			throw error;
+		}
+		// stored messages not delivered before go first, in their order; executions start once the trigger is up
+		if (journal) {
+			const recovered = journal.recovered();
+			if (recovered.length)
+				logger.info(`MLLP: handing over ${recovered.length} stored messages not delivered before`);
+			for (const r of recovered) {
+				let message: Hl7Message;
+				try {
+					message = Hl7Message.parse(r.message);
+				} catch {
+					journal.markDelivered(r.seq);
+					continue;
+				}
+				deliverStored(message, r.message, { address: r.peer }, r.receivedAt, r.seq);
+			}
+		}
+		setImmediate(() => dispatcher.start());
+		pressure();
+		const listening = server;
 
 		return {
 			// executions already running answer their senders before the connections close
-			closeFunction: async () => await server.close(Math.min(timeoutMs, 30000)),
+			closeFunction: async () => {
+				const grace = Math.min(timeoutMs, 30000);
+				await listening.close(grace);
+				clearTimeout(pressureTimer);
+				clearTimeout(diagTimer);
+				// stored messages not yet handed over stay in the journal for the next activation; running
+				// executions get a few seconds to be marked delivered (else they are handed over again)
+				await dispatcher.stop(journal ? 5000 : 0);
+				await journal?.close();
+			},
 		};
 	}
+}
+
+type Peer = { address?: string; port?: number };
+
+interface TriggerOptions {
+	encoding?: BufferEncoding;
+	paths?: boolean;
+	maxMb?: number;
+	journalFolder?: string;
+	retentionMb?: number;
+	retentionHours?: number;
+	duplicateWindowMinutes?: number;
+	duplicateAnswer?: 'repeatAck' | 'reject';
+	batchSize?: number;
+	batchWaitMs?: number;
+	partitionKey?: string;
+	parallelExecutions?: number;
+	maxPerMinute?: number;
+	maxBacklog?: number;
+	idleTimeoutSeconds?: number;
+	maxConnections?: number;
+	maxPendingMb?: number;
+	diagnosticsOutput?: boolean;
 }

@@ -31,6 +31,11 @@ export class MllpDecoder {
 
 	constructor(private readonly maxBytes: number) {}
 
+	/** Bytes held for the frame not yet ended (0 outside a frame or once it passed the limit). */
+	get pending(): number {
+		return this.inside && !this.oversize ? this.size : 0;
+	}
+
 	push(chunk: Buffer): Frame[] {
 		const out: Frame[] = [];
 		let i = 0;

@@ -3,6 +3,7 @@
 // what a sender sees acknowledged is always a prefix of what it sent.
 import net from 'node:net';
 import tls from 'node:tls';
+import { TextDecoder } from 'node:util';
 
 import { createAck, hl7Timestamp, type AckCode } from '../hl7/ack';
 import { Hl7Error, Hl7Message } from '../hl7/codec';
@@ -23,12 +24,99 @@ export interface MllpServerOptions {
 	): Promise<{ code: AckCode; text?: string } | undefined>;
 	/** Problems worth a log line; never message contents. */
 	warn(message: string): void;
+	/** Close a connection with no traffic for this long, unless a message of it is still being handled (0 = never). */
+	idleTimeoutMs?: number;
+	/** Connections beyond this many are closed at once with a log line (0 = no cap). */
+	maxConnections?: number;
+	/** Bytes held by unfinished frames across all connections; the connection that passes it is closed. */
+	maxPendingBytes?: number;
+	/** Reports what the application should see without the message: refused frames, undecodable bytes. */
+	diagnostic?(reason: string, peer: { address?: string; port?: number }, controlId?: string): void;
 }
 
 export interface MllpServer {
 	port: number;
 	/** Stops accepting; answers what was already handed over (up to graceMs), then closes connections. */
 	close(graceMs: number): Promise<void>;
+	/** Stops reading from every connection (TCP back-pressure: senders wait, nothing is refused). */
+	pause(): void;
+	resume(): void;
+	readonly paused: boolean;
+	readonly connections: number;
+}
+
+/** The character set a message declares in MSH-18 (first repetition), read from its raw bytes. */
+export function declaredCharset(data: Buffer): string | undefined {
+	// MSH|^~\&|... : the field separator is the byte after "MSH"; MSH-18 is the 17th separator on
+	if (data.length < 8 || data.toString('latin1', 0, 3) !== 'MSH') return undefined;
+	const sep = data[3];
+	let end = data.indexOf(0x0d);
+	if (end === -1) end = data.length;
+	let at = 3;
+	for (let n = 1; n < 17; n++) {
+		at = data.indexOf(sep, at + 1);
+		if (at === -1 || at >= end) return undefined;
+	}
+	let stop = data.indexOf(sep, at + 1);
+	if (stop === -1 || stop > end) stop = end;
+	const value = data.toString('latin1', at + 1, stop);
+	const rep = value.split(data.toString('latin1', 5, 6) || '~')[0].trim();
+	return rep || undefined;
+}
+
+const LABELS: Record<string, string> = {
+	'UNICODE UTF-8': 'utf-8',
+	UTF8: 'utf-8',
+	'UTF-8': 'utf-8',
+	'8859/1': 'latin1',
+	'8859/2': 'iso-8859-2',
+	'8859/3': 'iso-8859-3',
+	'8859/4': 'iso-8859-4',
+	'8859/5': 'iso-8859-5',
+	'8859/6': 'iso-8859-6',
+	'8859/7': 'iso-8859-7',
+	'8859/8': 'iso-8859-8',
+	'8859/9': 'iso-8859-9',
+	'8859/15': 'iso-8859-15',
+	ASCII: 'ascii',
+};
+
+const decoders = new Map<string, TextDecoder>();
+/**
+ * The message text in its declared character set (MSH-18), or the configured one when none is
+ * declared; an error when the bytes do not decode in it (answered AR rather than mangled).
+ */
+export function decodeMessage(
+	data: Buffer,
+	configured: BufferEncoding,
+): { text: string } | { error: string } {
+	const declared = declaredCharset(data);
+	const label = declared
+		? LABELS[declared.toUpperCase()]
+		: configured === 'latin1'
+			? 'latin1'
+			: 'utf-8';
+	if (!label)
+		return { error: `Character set ${(declared ?? '').slice(0, 40)} (MSH-18) is not supported` };
+	const named = declared ? `${declared.slice(0, 40)} (MSH-18)` : label.toUpperCase();
+	if (label === 'latin1') return { text: data.toString('latin1') };
+	if (label === 'ascii') {
+		for (let i = 0; i < data.length; i++)
+			if (data[i] > 0x7f) return { error: `Byte ${i} does not decode as ${named}` };
+		return { text: data.toString('latin1') };
+	}
+	let decoder = decoders.get(label);
+	try {
+		if (!decoder) decoders.set(label, (decoder = new TextDecoder(label, { fatal: true })));
+		return { text: decoder.decode(data) };
+	} catch (error) {
+		return {
+			error:
+				error instanceof RangeError
+					? `Character set ${named} is not supported here`
+					: `The bytes do not decode as ${named}`,
+		};
+	}
 }
 
 const COMMIT: Partial<Record<AckCode, AckCode>> = { AA: 'CA', AE: 'CE', AR: 'CR' };
@@ -46,19 +134,49 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 	const sockets = new Set<net.Socket>();
 	/** The last job of each connection: it settles after every earlier one on that connection. */
 	const tails = new Map<net.Socket, Promise<unknown>>();
+	/** bytes of unfinished frames per connection */
+	const pendingBytes = new Map<net.Socket, number>();
+	let pendingTotal = 0;
 	let closing = false;
+	let paused = false;
 
 	const onConnection = (socket: net.Socket) => {
+		const peer = { address: socket.remoteAddress, port: socket.remotePort };
+		if (o.maxConnections && sockets.size >= o.maxConnections) {
+			o.warn(
+				`MLLP: refused a connection from ${peer.address}: ${o.maxConnections} connections are open (the cap)`,
+			);
+			o.diagnostic?.('connection cap reached', peer);
+			socket.destroy();
+			return;
+		}
 		sockets.add(socket);
 		socket.setNoDelay(true);
-		const peer = { address: socket.remoteAddress, port: socket.remotePort };
+		if (paused) socket.pause();
 		const decoder = new MllpDecoder(o.maxBytes);
 		let chain: Promise<unknown> = Promise.resolve();
+		let busy = 0;
+		if (o.idleTimeoutMs)
+			socket.setTimeout(o.idleTimeoutMs, () => {
+				if (busy || paused) return;
+				o.warn(
+					`MLLP: closed a connection from ${peer.address} idle for ${o.idleTimeoutMs! / 1000} s`,
+				);
+				socket.destroy();
+			});
 		const answer = (ack: string | undefined) => {
 			if (ack !== undefined && !socket.destroyed) socket.write(frame(ack, o.encoding));
 		};
 		const handle = async (data: Buffer): Promise<string | undefined> => {
-			const text = data.toString(o.encoding);
+			const decoded = decodeMessage(data, o.encoding);
+			if ('error' in decoded) {
+				o.warn(
+					`MLLP: rejected a message (${data.length} bytes) from ${peer.address}: ${decoded.error}`,
+				);
+				o.diagnostic?.(decoded.error, peer);
+				return rejection(decoded.error);
+			}
+			const text = decoded.text;
 			let message: Hl7Message;
 			try {
 				message = Hl7Message.parse(text);
@@ -66,6 +184,10 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 				// the codec quotes the offending text; the log keeps only the reason (no message contents)
 				o.warn(
 					`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`,
+				);
+				o.diagnostic?.(
+					`unparsable: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`,
+					peer,
 				);
 				return rejection(error instanceof Hl7Error ? error.message : 'The message is not HL7');
 			}
@@ -87,13 +209,30 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 			return commit.required ? commit.message : undefined;
 		};
 		socket.on('data', (chunk: Buffer) => {
-			for (const f of decoder.push(chunk)) {
+			const frames = decoder.push(chunk);
+			if (o.maxPendingBytes) {
+				const now = decoder.pending;
+				pendingTotal += now - (pendingBytes.get(socket) ?? 0);
+				pendingBytes.set(socket, now);
+				if (pendingTotal > o.maxPendingBytes && now > 0) {
+					o.warn(
+						`MLLP: closed a connection from ${peer.address}: unfinished frames across connections hold more than ${o.maxPendingBytes} bytes`,
+					);
+					o.diagnostic?.('unfinished frames past the memory cap', peer);
+					socket.destroy();
+					return;
+				}
+			}
+			for (const f of frames) {
 				if (f.kind === 'garbage') {
 					o.warn(`MLLP: ignored ${f.bytes} bytes outside a frame from ${peer.address}`);
 					continue;
 				}
-				if (f.kind === 'bad')
+				if (f.kind === 'bad') {
 					o.warn(`MLLP: rejected a frame (${f.bytes} bytes) from ${peer.address}: ${f.reason}`);
+					o.diagnostic?.(`refused frame: ${f.reason}`, peer);
+				}
+				busy++;
 				const job = chain.then(() => {
 					// once closing, frames not yet handed over stay unanswered: the sender re-sends them
 					if (closing) return;
@@ -101,10 +240,12 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 						answer,
 					);
 				});
-				chain = job.catch((error) => {
-					o.warn(`MLLP: closing a connection from ${peer.address}: ${(error as Error).message}`);
-					socket.destroy();
-				});
+				chain = job
+					.catch((error) => {
+						o.warn(`MLLP: closing a connection from ${peer.address}: ${(error as Error).message}`);
+						socket.destroy();
+					})
+					.finally(() => busy--);
 				tails.set(socket, chain);
 			}
 		});
@@ -119,6 +260,8 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 		socket.on('close', () => {
 			sockets.delete(socket);
 			tails.delete(socket);
+			pendingTotal -= pendingBytes.get(socket) ?? 0;
+			pendingBytes.delete(socket);
 		});
 	};
 
@@ -157,6 +300,20 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 
 	return {
 		port: (server.address() as net.AddressInfo).port,
+		pause() {
+			paused = true;
+			for (const s of sockets) s.pause();
+		},
+		resume() {
+			paused = false;
+			if (!closing) for (const s of sockets) s.resume();
+		},
+		get paused() {
+			return paused;
+		},
+		get connections() {
+			return sockets.size;
+		},
 		async close(graceMs: number) {
 			closing = true;
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
