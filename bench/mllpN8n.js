@@ -135,6 +135,10 @@ async function benchMllpN8n({ load, message }) {
 					maxMs,
 				);
 				const { n, at } = await waitDelivered(delivered, cell.id, acked, 120000);
+				// progress on stderr: the whole matrix takes minutes
+				process.stderr.write(
+					`[mllp n8n] ${cell.mode} batch ${cell.batch}, ${connections} conn.: ${acked} ACKed, ${n} delivered\n`,
+				);
 				rows.push([
 					cell.mode,
 					cell.batch,
