@@ -2,11 +2,12 @@
 // MLLP end to end through a real n8n (the release the e2e suites use, 2.8.4 by default): one active
 // workflow per acknowledge mode and batch size, each the HL7 MLLP Trigger (plain MLLP, path map off)
 // and one HTTP Request that runs once per execution and posts how many messages the execution got
-// to a counter in this process. For each workflow at 1 and 10 connections: messages acknowledged
+// (and the first one's control ID, whose prefix names the row) to a counter in this process. For each workflow at 1 and 10 connections: messages acknowledged
 // AA per second (one at a time per connection, as an interface engine sends; each message its own
 // control ID) and messages delivered per second (counted when their execution posts, from the first
-// send to the last delivery). Each cell sends until MLLP_N8N_BENCH_COUNT messages are acknowledged or
-// MLLP_N8N_BENCH_SECONDS have passed, then waits for what was acknowledged to be delivered.
+// send to the last delivery). Each row sends until its count of messages is acknowledged (batch 1:
+// MLLP_N8N_BENCH_COUNT_BATCH1, default 500; batch 100: MLLP_N8N_BENCH_COUNT, default 5,000) or
+// MLLP_N8N_BENCH_SECONDS (default 20) have passed, then waits for them to be delivered.
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -62,7 +63,8 @@ function workflow(id, mllpPort, ackMode, batchSize, sinkUrl) {
 					url: `${sinkUrl}/${id}`,
 					sendBody: true,
 					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ n: $input.all().length }) }}',
+					jsonBody:
+						"={{ JSON.stringify({ n: $input.all().length, row: $input.first().json.controlId.split('-')[0] }) }}",
 					options: {},
 				},
 			},
@@ -72,19 +74,22 @@ function workflow(id, mllpPort, ackMode, batchSize, sinkUrl) {
 }
 
 async function benchMllpN8n({ load, message }) {
-	const count = Number(process.env.MLLP_N8N_BENCH_COUNT || 3000);
+	const counts = {
+		1: Number(process.env.MLLP_N8N_BENCH_COUNT_BATCH1 || 500),
+		100: Number(process.env.MLLP_N8N_BENCH_COUNT || 5000),
+	};
 	const maxMs = Number(process.env.MLLP_N8N_BENCH_SECONDS || 20) * 1000;
-	// delivered messages per workflow, and when the last ones came
+	// delivered messages per row, and when the last ones came
 	const delivered = new Map();
 	const sink = http.createServer((req, res) => {
 		let body = '';
 		req.on('data', (d) => (body += d));
 		req.on('end', () => {
-			const id = req.url.slice(1);
-			const d = delivered.get(id) ?? { n: 0, at: 0 };
-			d.n += Number(JSON.parse(body).n) || 0;
+			const { n, row } = JSON.parse(body);
+			const d = delivered.get(row) ?? { n: 0, at: 0 };
+			d.n += Number(n) || 0;
 			d.at = Date.now();
-			delivered.set(id, d);
+			delivered.set(row, d);
 			res.setHeader('content-type', 'application/json');
 			res.end('{"ok":true}');
 		});
@@ -117,24 +122,27 @@ async function benchMllpN8n({ load, message }) {
 		for (const cell of cells) {
 			// the listener is up once a frame is answered (a warm-up of 20 messages, counted apart)
 			for (let tries = 0; ; tries++) {
-				const warm = await load(cell.port, 1, 20, message, `W${run++}-`, 10000).catch(() => null);
-				if (warm?.acked === 20) break;
+				const row = `W${run++}`;
+				const warm = await load(cell.port, 1, 20, message, `${row}-`, 10000).catch(() => null);
+				if (warm?.acked === 20) {
+					await waitDelivered(delivered, row, 20, 30000);
+					break;
+				}
 				if (tries > 60) throw new Error(`${cell.id} does not answer:\n${server.output.join('')}`);
 				await sleep(1000);
 			}
-			await waitDelivered(delivered, cell.id, 20, 30000);
 			for (const connections of CONNECTIONS) {
-				delivered.set(cell.id, { n: 0, at: 0 });
+				const row = `B${run++}`;
 				const started = Date.now();
 				const { ms, acked } = await load(
 					cell.port,
 					connections,
-					count,
+					counts[cell.batch],
 					message,
-					`B${run++}-`,
+					`${row}-`,
 					maxMs,
 				);
-				const { n, at } = await waitDelivered(delivered, cell.id, acked, 120000);
+				const { n, at } = await waitDelivered(delivered, row, acked, 180000);
 				// progress on stderr: the whole matrix takes minutes
 				process.stderr.write(
 					`[mllp n8n] ${cell.mode} batch ${cell.batch}, ${connections} conn.: ${acked} ACKed, ${n} delivered\n`,
@@ -156,7 +164,7 @@ async function benchMllpN8n({ load, message }) {
 		n8n.removeFolder(userFolder);
 	}
 	return {
-		title: `MLLP through n8n ${n8n.N8N_VERSION}: trigger (path map off) + one count post per execution; up to ${count} messages or ${maxMs / 1000} s of sending per row (goal: afterStoring with batching ≥ 1,000 delivered/s; 1 connection afterStoring ≥ 20× afterWorkflow)`,
+		title: `MLLP through n8n ${n8n.N8N_VERSION}: trigger (path map off) + one count post per execution; up to ${counts[1]} (batch 1) or ${counts[100]} (batch 100) messages, at most ${maxMs / 1000} s of sending, per row (goal: afterStoring with batching ≥ 1,000 delivered/s; 1 connection afterStoring ≥ 20× afterWorkflow)`,
 		columns: [
 			'ack mode',
 			'batch',
@@ -170,7 +178,7 @@ async function benchMllpN8n({ load, message }) {
 	};
 }
 
-/** Waits until `want` messages of workflow `id` are delivered, or no more come for 10 s, or `timeoutMs`. */
+/** Waits until `want` messages of row `id` are delivered, or no more come for 10 s, or `timeoutMs`. */
 async function waitDelivered(delivered, id, want, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
