@@ -504,7 +504,9 @@ export class Hl7Message {
 
 	/** Every non-empty leaf value by path, e.g. {"PID.5.1": "DOE", "OBX[2].5": "7.2"}. */
 	pathMap(opts?: DecodeOptions): Record<string, string> {
+		// plain loops and one escape check per field: this runs for every received message
 		const d = this.delimiters;
+		const e = d.escape;
 		const map: Record<string, string> = {};
 		const seen = new Map<string, number>();
 		for (let i = 0; i < this.lines.length; i++) {
@@ -512,32 +514,47 @@ export class Hl7Message {
 			const name = fields[0];
 			const n = (seen.get(name) ?? 0) + 1;
 			seen.set(name, n);
-			const seg = n === 1 ? name : `${name}[${n}]`;
+			const seg = n === 1 ? name : name + '[' + n + ']';
 			const header = name === 'MSH' || name === 'FHS' || name === 'BHS';
 			for (let f = 1; f < fields.length; f++) {
-				if (!fields[f]) continue;
+				const field = fields[f];
+				if (!field) continue;
 				if (header && f <= 2) {
-					map[`${seg}.${f}`] = fields[f];
+					map[seg + '.' + f] = field;
 					continue;
 				}
-				const reps = fields[f].split(d.repetition);
-				reps.forEach((rep, r) => {
-					const base = reps.length > 1 ? `${seg}.${f}[${r + 1}]` : `${seg}.${f}`;
+				const escaped = Boolean(e) && field.includes(e);
+				const value = escaped ? (v: string) => unescapeValue(v, d, opts) : (v: string) => v;
+				const fieldPath = seg + '.' + f;
+				if (
+					!field.includes(d.repetition) &&
+					!field.includes(d.component) &&
+					!(d.subcomponent && field.includes(d.subcomponent))
+				) {
+					map[fieldPath] = value(field);
+					continue;
+				}
+				const reps = field.split(d.repetition);
+				for (let r = 0; r < reps.length; r++) {
+					const rep = reps[r];
+					const base = reps.length > 1 ? fieldPath + '[' + (r + 1) + ']' : fieldPath;
 					const comps = rep.split(d.component);
 					if (comps.length === 1 && !(d.subcomponent && rep.includes(d.subcomponent))) {
-						if (rep) map[base] = unescapeValue(rep, d, opts);
-						return;
+						if (rep) map[base] = value(rep);
+						continue;
 					}
-					comps.forEach((c, ci) => {
-						const subs = d.subcomponent ? c.split(d.subcomponent) : [c];
-						if (subs.length === 1) {
-							if (c) map[`${base}.${ci + 1}`] = unescapeValue(c, d, opts);
-						} else
-							subs.forEach(
-								(s, si) => s && (map[`${base}.${ci + 1}.${si + 1}`] = unescapeValue(s, d, opts)),
-							);
-					});
-				});
+					for (let ci = 0; ci < comps.length; ci++) {
+						const c = comps[ci];
+						if (!c) continue;
+						if (!d.subcomponent || !c.includes(d.subcomponent)) {
+							map[base + '.' + (ci + 1)] = value(c);
+							continue;
+						}
+						const subs = c.split(d.subcomponent);
+						for (let si = 0; si < subs.length; si++)
+							if (subs[si]) map[base + '.' + (ci + 1) + '.' + (si + 1)] = value(subs[si]);
+					}
+				}
 			}
 		}
 		return map;

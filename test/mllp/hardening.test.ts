@@ -89,6 +89,21 @@ test('an idle connection is closed after the idle timeout, with a log line', asy
 	expect(h.warnings.join()).toMatch(/idle for 0.2 s/);
 });
 
+test('a connection whose message is still being handled is not idle; it is closed once idle after', async () => {
+	const h = await listen({
+		idleTimeoutMs: 150,
+		onMessage: async () => {
+			await new Promise((r) => setTimeout(r, 500));
+			return { code: 'AA' };
+		},
+	});
+	const c = await client(h.server.port);
+	c.socket.write(frame(msg('I2')));
+	await until(() => c.acks.length === 1);
+	expect(c.closed()).toBe(false);
+	await until(() => c.closed(), 2000);
+});
+
 test('connections past the cap are closed at once with a log line; the others keep working', async () => {
 	const h = await listen({ maxConnections: 2 });
 	const a = await client(h.server.port);

@@ -1,12 +1,14 @@
 // The built MLLP package as n8n's loader sees it, and MLLP Send run by n8n's engine against the
 // sandbox's MLLP(S) receiver: AA returns the parsed ACK; AE/AR and a missing ACK are errors with the ACK's text.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 
 import { PackageDirectoryLoader } from 'n8n-core';
 
 import { verdictOf } from '../../mllp/nodes/Mllp/Hl7MllpTrigger.node';
+import { openJournal } from '../../mllp/nodes/Mllp/journal';
 import { extraNodeTypes, MemoryCredentials, ROOT, runNodes } from '../harness/n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,6 +26,7 @@ beforeAll(async () => {
 	loader = new PackageDirectoryLoader(DIR);
 	await loader.loadAll();
 	extraNodeTypes['n8n-nodes-hl7-mllp.mllpSend'] = loader.nodeTypes.mllpSend.type;
+	extraNodeTypes['n8n-nodes-hl7-mllp.hl7MllpReprocess'] = loader.nodeTypes.hl7MllpReprocess.type;
 });
 
 test('the package: community keyword, no runtime dependencies, optional peer, loads in n8n', () => {
@@ -33,7 +36,11 @@ test('the package: community keyword, no runtime dependencies, optional peer, lo
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 	expect(loader.packageName).toBe('n8n-nodes-hl7-mllp');
-	expect(Object.keys(loader.nodeTypes).sort()).toEqual(['hl7MllpTrigger', 'mllpSend']);
+	expect(Object.keys(loader.nodeTypes).sort()).toEqual([
+		'hl7MllpReprocess',
+		'hl7MllpTrigger',
+		'mllpSend',
+	]);
 	expect(Object.keys(loader.credentialTypes)).toEqual(['mllpTlsApi']);
 	for (const node of loader.types.nodes)
 		expect(node.iconUrl).toEqual({
@@ -173,5 +180,59 @@ test('MLLPS: the credential CA trusts the sandbox receiver', async () => {
 		expect(untrusted.error?.message).toMatch(/certificate/);
 	} finally {
 		await rx.close();
+	}
+});
+
+test('HL7 MLLP Reprocess: stored messages by control ID or time range, one item each as the trigger gives them', async () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'mllp-reprocess-'));
+	try {
+		const j = await openJournal(dir, { pruneEveryMs: 0 });
+		const t0 = Date.now() - 3600000;
+		for (let i = 0; i < 3; i++)
+			await j.append({
+				receivedAt: new Date(t0 + i * 60000).toISOString(),
+				controlId: `J${i}`,
+				sendingApplication: 'N8N',
+				sendingFacility: 'ATHENA',
+				peer: '127.0.0.1',
+				message: message(`J${i}`),
+			});
+		j.markDelivered(1);
+		await j.close();
+		const run = (p: object) =>
+			runNodes(
+				new MemoryCredentials({}),
+				[
+					{
+						name: 'Reprocess',
+						type: 'n8n-nodes-hl7-mllp.hl7MllpReprocess',
+						credentials: false,
+						parameters: { journalFolder: dir, ...p },
+					},
+				],
+				[{}],
+			);
+		const byId = await run({ controlIds: 'J0, J2' });
+		expect(byId.error).toBeUndefined();
+		expect(byId.output('Reprocess').map((i) => i.json)).toMatchObject([
+			{
+				controlId: 'J0',
+				delivered: true,
+				journalSeq: 1,
+				messageType: 'ADT^A04',
+				paths: { 'PID.3': 'J0' },
+			},
+			{ controlId: 'J2', delivered: false, journalSeq: 3 },
+		]);
+		const range = await run({
+			from: new Date(t0 + 30000).toISOString(),
+			to: new Date(t0 + 90000).toISOString(),
+		});
+		expect(range.output('Reprocess').map((i) => i.json.controlId)).toEqual(['J1']);
+		const undelivered = await run({ onlyUndelivered: true, paths: false });
+		expect(undelivered.output('Reprocess').map((i) => i.json.controlId)).toEqual(['J1', 'J2']);
+		expect(undelivered.output('Reprocess')[0].json.paths).toBeUndefined();
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
 	}
 });

@@ -131,6 +131,11 @@ describe('After Storing', () => {
 			duplicate: false,
 			sendingApplication: 'SND',
 		});
+		// the path map is there when the item is read (built lazily, off the ACK path)
+		expect(JSON.parse(JSON.stringify(t.delivered()[3])).paths).toMatchObject({
+			'PID.3.1': 'A3',
+			'MSH.10': 'A3',
+		});
 		await t.close();
 		const stored = await readJournal(dir);
 		expect(stored).toHaveLength(20);

@@ -10,6 +10,7 @@ import {
 	type IRun,
 	type ITriggerFunctions,
 	type ITriggerResponse,
+	type IDataObject,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
@@ -127,16 +128,6 @@ export class Hl7MllpTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Character Set',
-						name: 'encoding',
-						type: 'options',
-						default: 'utf8',
-						options: [
-							{ name: 'UTF-8', value: 'utf8' },
-							{ name: 'ISO 8859-1 (Latin-1)', value: 'latin1' },
-						],
-					},
-					{
 						displayName: 'Batch Size',
 						name: 'batchSize',
 						type: 'number',
@@ -152,6 +143,16 @@ export class Hl7MllpTrigger implements INodeType {
 						default: 50,
 						typeOptions: { minValue: 0 },
 						description: 'How long a batch that is not full waits for more messages',
+					},
+					{
+						displayName: 'Character Set',
+						name: 'encoding',
+						type: 'options',
+						default: 'utf8',
+						options: [
+							{ name: 'UTF-8', value: 'utf8' },
+							{ name: 'ISO 8859-1 (Latin-1)', value: 'latin1' },
+						],
 					},
 					{
 						displayName: 'Diagnostics Output',
@@ -207,7 +208,7 @@ export class Hl7MllpTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						description:
-							'Where After Storing keeps messages; empty: hl7-mllp-journal/<workflow ID>-<node ID> in the n8n user folder',
+							'Where After Storing keeps messages; empty: hl7-mllp-journal/(workflow ID)-(node ID) in the n8n user folder',
 					},
 					{
 						displayName: 'Journal Retention (Hours)',
@@ -245,6 +246,14 @@ export class Hl7MllpTrigger implements INodeType {
 						description: 'Connections beyond this many are closed at once (0 = no cap)',
 					},
 					{
+						displayName: 'Maximum Message Size (MB)',
+						name: 'maxMb',
+						type: 'number',
+						default: 16,
+						typeOptions: { minValue: 1 },
+						description: 'Larger messages are refused with an AR',
+					},
+					{
 						displayName: 'Maximum Messages per Minute',
 						name: 'maxPerMinute',
 						type: 'number',
@@ -261,14 +270,6 @@ export class Hl7MllpTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						description:
 							'Memory held by frames still arriving, across all connections; the connection that passes it is closed',
-					},
-					{
-						displayName: 'Maximum Message Size (MB)',
-						name: 'maxMb',
-						type: 'number',
-						default: 16,
-						typeOptions: { minValue: 1 },
-						description: 'Larger messages are refused with an AR',
 					},
 					{
 						displayName: 'Parallel Executions',
@@ -351,8 +352,8 @@ export class Hl7MllpTrigger implements INodeType {
 			peer: Peer,
 			receivedAt: string,
 			seq?: number,
-		) => ({
-			json: {
+		) => {
+			const json: IDataObject = {
 				message: text,
 				messageType: [message.get('MSH.9.1'), message.get('MSH.9.2')].filter(Boolean).join('^'),
 				controlId: message.get('MSH.10') ?? '',
@@ -362,9 +363,20 @@ export class Hl7MllpTrigger implements INodeType {
 				peer,
 				...(seq !== undefined ? { journalSeq: seq } : {}),
 				duplicate: false,
-				...(o.paths === false ? {} : { paths: message.pathMap() }),
-			},
-		});
+			};
+			// the path map is built when first read (as n8n copies the item into the execution), not
+			// while the listener answers the sender
+			if (o.paths !== false) {
+				let paths: IDataObject | undefined;
+				Object.defineProperty(json, 'paths', {
+					enumerable: true,
+					configurable: true,
+					get: () => (paths ??= message.pathMap()),
+					set: (value: IDataObject) => (paths = value),
+				});
+			}
+			return { json };
+		};
 		const keyOf = (message: Hl7Message) =>
 			`${message.get('MSH.3') ?? ''}|${message.get('MSH.4') ?? ''}|${message.get('MSH.10') ?? ''}`;
 		const laneOf = (message: Hl7Message) => (partitionKey ? (message.get(partitionKey) ?? '') : '');
@@ -453,7 +465,9 @@ export class Hl7MllpTrigger implements INodeType {
 		const pressure = () => {
 			if (!server) return;
 			const now = Date.now();
-			while (arrivals.length && now - arrivals[0] >= 60000) arrivals.shift();
+			let gone = 0;
+			while (gone < arrivals.length && now - arrivals[gone] >= 60000) gone++;
+			if (gone) arrivals.splice(0, gone);
 			const overRate = maxPerMinute > 0 && arrivals.length >= maxPerMinute;
 			const overBacklog = backlog() >= maxBacklog;
 			if ((overRate || overBacklog) && !server.paused) {
@@ -570,7 +584,7 @@ export class Hl7MllpTrigger implements INodeType {
 			});
 		} catch (error) {
 			await journal?.close();
-			throw error;
+			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 		// stored messages not delivered before go first, in their order; executions start once the trigger is up
 		if (journal) {

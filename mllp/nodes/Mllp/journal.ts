@@ -54,6 +54,8 @@ export interface Journal {
 	duplicateOf(key: string): number | undefined;
 	/** Resolves once the record with this seq is on disk. */
 	durable(seq: number): Promise<void>;
+	/** Flushes (fsyncs) made since open: fewer than appends when appends share a flush. */
+	flushes(): number;
 	/** Drops fully delivered segments past the retention size or age. */
 	prune(): Promise<number>;
 	close(): Promise<void>;
@@ -329,6 +331,7 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 		reject(e: Error): void;
 	}> = [];
 	let flushing = false;
+	let flushCount = 0;
 	let closed = false;
 	let failure: Error | undefined;
 	let idle: (() => void) | undefined;
@@ -342,6 +345,7 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 			return;
 		}
 		flushing = true;
+		flushCount++;
 		const group = queue;
 		queue = [];
 		const buf = group.length === 1 ? group[0].buf : Buffer.concat(group.map((g) => g.buf));
@@ -466,6 +470,7 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 		},
 		recovered: () => recovered.slice(),
 		backlog: () => pending.size,
+		flushes: () => flushCount,
 		duplicateOf: (key) => dup.get(key),
 		durable(seq) {
 			if (seq < flushedBelow) return Promise.resolve();

@@ -156,14 +156,18 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 		const decoder = new MllpDecoder(o.maxBytes);
 		let chain: Promise<unknown> = Promise.resolve();
 		let busy = 0;
-		if (o.idleTimeoutMs)
-			socket.setTimeout(o.idleTimeoutMs, () => {
-				if (busy || paused) return;
+		if (o.idleTimeoutMs) {
+			socket.setTimeout(o.idleTimeoutMs);
+			// 'on', not setTimeout's callback (that one is called once only)
+			socket.on('timeout', () => {
+				// a connection waiting on its execution, or held by back-pressure, is not idle: look again later
+				if (busy || paused) return void socket.setTimeout(o.idleTimeoutMs!);
 				o.warn(
 					`MLLP: closed a connection from ${peer.address} idle for ${o.idleTimeoutMs! / 1000} s`,
 				);
 				socket.destroy();
 			});
+		}
 		const answer = (ack: string | undefined) => {
 			if (ack !== undefined && !socket.destroyed) socket.write(frame(ack, o.encoding));
 		};
