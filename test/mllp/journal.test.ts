@@ -219,3 +219,35 @@ test('readJournal filters by time range and control ids', async () => {
 		['F5', false],
 	]);
 });
+
+test('on open, delivered segments older than the duplicate window are not read; numbering and keys stay right', async () => {
+	const dir = folder();
+	const j = await journal(dir, { segmentBytes: 2000, duplicateWindowMs: 60000 });
+	for (let i = 0; i < 40; i++) await j.append(entry(`O${i}`));
+	for (let s = 1; s <= 35; s++) j.markDelivered(s);
+	await closeAll();
+	// within the window: every segment is read, so the keys are known
+	const within = await journal(dir, { segmentBytes: 2000, duplicateWindowMs: 60000 });
+	expect(within.duplicateOf('SND|FAC|O1')).toBe(2);
+	expect(within.recovered().map((r) => r.seq)).toEqual([36, 37, 38, 39, 40]);
+	await closeAll();
+	// window off: the delivered segments are only looked at, not read
+	const [first] = segmentFiles(dir);
+	const size = fs.statSync(first).size;
+	const bytes = fs.readFileSync(first);
+	bytes[size - 5] ^= 0xff; // would fail its CRC (and be cut) if the segment were read
+	fs.writeFileSync(first, bytes);
+	const past = new Date(Date.now() - 120000);
+	fs.utimesSync(first, past, past);
+	const warnings: string[] = [];
+	const off = await journal(dir, { segmentBytes: 2000, warn: (m) => warnings.push(m) });
+	expect(warnings).toEqual([]);
+	expect(fs.statSync(first).size).toBe(size);
+	expect(off.recovered().map((r) => r.seq)).toEqual([36, 37, 38, 39, 40]);
+	expect(await off.append(entry('O40'))).toBe(41);
+	await closeAll();
+	// readJournal leaves out what it cannot read (the corrupted last record of the first segment)
+	const seqs = (await readJournal(dir)).map((r) => r.seq);
+	expect(seqs).toHaveLength(40);
+	expect(seqs.slice(-6)).toEqual([36, 37, 38, 39, 40, 41]);
+});

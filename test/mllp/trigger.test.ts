@@ -236,6 +236,19 @@ describe('duplicates', () => {
 		expect(t.delivered().map((j) => j.controlId)).toEqual(['W1', 'W2', 'W2']);
 	});
 
+	test('a re-send while the earlier copy still runs waits for its verdict, up to the timeout', async () => {
+		const t = await start({ ackMode: 'afterWorkflow', timeout: 1 }, () => {});
+		const [a, b] = [await t.connect(), await t.connect()];
+		const first = a.send(msg('H1'), 5000);
+		await until(() => t.executions.length === 1);
+		const again = await b.send(msg('H1'), 5000);
+		expect(msa(again)).toBe('AE:H1');
+		expect(again).toMatch(/earlier copy of this message is still being processed/);
+		expect(msa(await first)).toBe('AE:H1');
+		expect(t.executions).toHaveLength(1);
+		t.executions[0].done?.resolve(ok);
+	});
+
 	test('a window of 0 turns recognition off', async () => {
 		const t = await start({ ackMode: 'afterWorkflow', options: { duplicateWindowMinutes: 0 } });
 		const c = await t.connect();

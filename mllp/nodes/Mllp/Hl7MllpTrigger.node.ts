@@ -43,7 +43,11 @@ export class Hl7MllpTrigger implements INodeType {
 		description: 'Receives HL7 v2 messages over MLLP or MLLPS and acknowledges each one',
 		defaults: { name: 'HL7 MLLP Trigger' },
 		inputs: [],
-		outputs: `={{ ($parameter.options || {}).diagnosticsOutput ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Messages" }, { type: "${NodeConnectionTypes.Main}", displayName: "Diagnostics" }] : ["${NodeConnectionTypes.Main}"] }}`,
+		// a second output, Diagnostics, when the option is on
+		outputs: `={{ ($parameter.options || {}).diagnosticsOutput
+			? [{ type: "${NodeConnectionTypes.Main}", displayName: "Messages" },
+				{ type: "${NodeConnectionTypes.Main}", displayName: "Diagnostics" }]
+			: ["${NodeConnectionTypes.Main}"] }}`,
 		credentials: [
 			{ name: 'mllpTlsApi', required: true, displayOptions: { show: { tls: [true] } } },
 		],
@@ -473,7 +477,11 @@ export class Hl7MllpTrigger implements INodeType {
 			if ((overRate || overBacklog) && !server.paused) {
 				server.pause();
 				logger.warn(
-					`MLLP: stopped reading from senders (${overRate ? `${maxPerMinute} messages in the last minute` : `${backlog()} messages not yet delivered`}); resuming when below`,
+					`MLLP: stopped reading from senders (${
+						overRate
+							? `${maxPerMinute} messages in the last minute`
+							: `${backlog()} messages not yet delivered`
+					}); resuming when below`,
 				);
 			} else if (!overRate && !overBacklog && server.paused) {
 				server.resume();
@@ -511,20 +519,28 @@ export class Hl7MllpTrigger implements INodeType {
 			const key = windowMs > 0 ? keyOf(message) : '';
 			if (journal) {
 				const earlier = key ? journal.duplicateOf(key) : undefined;
-				if (earlier !== undefined) {
-					// answered only once the earlier copy is on disk
-					await journal.durable(earlier);
-					return duplicateVerdict(message, peer, `stored as ${earlier}`);
+				let seq: number;
+				try {
+					if (earlier !== undefined) {
+						// answered only once the earlier copy is on disk
+						await journal.durable(earlier);
+						return duplicateVerdict(message, peer, `stored as ${earlier}`);
+					}
+					seq = await journal.append({
+						receivedAt,
+						controlId: message.get('MSH.10') ?? '',
+						sendingApplication: message.get('MSH.3.1') ?? '',
+						sendingFacility: message.get('MSH.4.1') ?? '',
+						peer: peer.address,
+						key: key || undefined,
+						message: text,
+					});
+				} catch (error) {
+					// not stored: the sender is told so (AE) and may re-send
+					logger.warn(`MLLP: could not store a message: ${(error as Error).message}`);
+					diagnostic('not stored', peer, message.get('MSH.10') ?? '');
+					return { code: 'AE', text: 'The message could not be stored' };
 				}
-				const seq = await journal.append({
-					receivedAt,
-					controlId: message.get('MSH.10') ?? '',
-					sendingApplication: message.get('MSH.3.1') ?? '',
-					sendingFacility: message.get('MSH.4.1') ?? '',
-					peer: peer.address,
-					key: key || undefined,
-					message: text,
-				});
 				deliverStored(message, text, peer, receivedAt, seq);
 				pressure();
 				return { code: 'AA' };
@@ -532,7 +548,16 @@ export class Hl7MllpTrigger implements INodeType {
 			if (key) {
 				const earlier = seen.get(key);
 				if (earlier) {
-					const verdict = await earlier;
+					// an earlier copy still running: wait for its verdict, up to the timeout
+					let timer: NodeJS.Timeout | undefined;
+					const verdict = await Promise.race([
+						earlier,
+						new Promise<Verdict>((resolve) => {
+							timer = setTimeout(() => resolve(STILL_RUNNING), timeoutMs);
+						}),
+					]);
+					clearTimeout(timer);
+					if (verdict === STILL_RUNNING) return verdict;
 					// a message that failed before is handed over again
 					if (verdict.code === 'AA') return duplicateVerdict(message, peer, 'and acknowledged AA');
 				}
@@ -623,6 +648,11 @@ export class Hl7MllpTrigger implements INodeType {
 }
 
 type Peer = { address?: string; port?: number };
+
+const STILL_RUNNING: Verdict = {
+	code: 'AE',
+	text: 'An earlier copy of this message is still being processed',
+};
 
 interface TriggerOptions {
 	encoding?: BufferEncoding;

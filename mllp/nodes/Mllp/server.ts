@@ -186,13 +186,14 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 				message = Hl7Message.parse(text);
 			} catch (error) {
 				// the codec quotes the offending text; the log keeps only the reason (no message contents)
+				const reason =
+					error instanceof Hl7Error
+						? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200)
+						: 'not HL7';
 				o.warn(
-					`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`,
+					`MLLP: rejected an unparsable message (${data.length} bytes) from ${peer.address}: ${reason}`,
 				);
-				o.diagnostic?.(
-					`unparsable: ${error instanceof Hl7Error ? error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200) : 'not HL7'}`,
-					peer,
-				);
+				o.diagnostic?.(`unparsable: ${reason}`, peer);
 				return rejection(error instanceof Hl7Error ? error.message : 'The message is not HL7');
 			}
 			const verdict = await o.onMessage(message, text, peer);
