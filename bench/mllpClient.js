@@ -1,13 +1,22 @@
 'use strict';
 // The load side of the MLLP benchmark, in its own process so the listener measured does not share
 // an event loop with it: `connections` sockets, each sending a frame and waiting for one frame back.
+// With `prefix`, each message gets its own control ID (MSH-10 = prefix + a counter), and only AA
+// answers are counted as acknowledged; with `maxMs`, no message is sent after that many ms.
 const net = require('node:net');
 const { frame, unframer } = require('../sandbox/mllp');
 
-process.on('message', async ({ port, connections, count, message }) => {
-	const bytes = frame(message);
+process.on('message', async ({ port, connections, count, message, prefix, maxMs }) => {
+	const fixed = frame(message);
+	const parts = message.split('|');
+	const bytes = (n) =>
+		prefix === undefined
+			? fixed
+			: frame([...parts.slice(0, 9), `${prefix}${n}`, ...parts.slice(10)].join('|'));
 	let left = count;
+	let acked = 0;
 	const started = process.hrtime.bigint();
+	const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
 	await Promise.all(
 		Array.from({ length: connections }, async () => {
 			const socket = net.connect({ host: '127.0.0.1', port });
@@ -16,17 +25,18 @@ process.on('message', async ({ port, connections, count, message }) => {
 			let next;
 			socket.on(
 				'data',
-				unframer(() => next()),
+				unframer((ack) => next(ack)),
 			);
-			while (left > 0) {
-				left--;
-				await new Promise((r) => {
+			while (left > 0 && !(maxMs && elapsed() > maxMs)) {
+				const n = left--;
+				const ack = await new Promise((r) => {
 					next = r;
-					socket.write(bytes);
+					socket.write(bytes(n));
 				});
+				if (prefix === undefined || /\rMSA\|AA\|/.test(ack)) acked++;
 			}
 			socket.destroy();
 		}),
 	);
-	process.send({ ms: Number(process.hrtime.bigint() - started) / 1e6 });
+	process.send({ ms: elapsed(), acked });
 });

@@ -33,8 +33,8 @@ function table(title, columns, rows) {
 	};
 	for (const [name, run] of Object.entries(benches)) {
 		if (only && only !== name) continue;
-		const { title, columns, rows } = await run();
-		table(title, columns, rows);
+		// a bench may print more than one table
+		for (const { title, columns, rows } of [await run()].flat()) table(title, columns, rows);
 	}
 	process.exit(0);
 })().catch((e) => {

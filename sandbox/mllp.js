@@ -61,8 +61,11 @@ function connect({ host = '127.0.0.1', port, tls: tlsOptions }) {
 /**
  * Delivers `messages` over `connections` connections (each takes the next unsent message, sends it,
  * waits for its ACK). A message counts as delivered only on AA; on an AE/AR, a timeout, a refused or
- * dropped connection, it goes back to the queue and is sent again after `retryMs`.
- * Returns { acked (control id → ACK code), sent (frames written), resent, errors }.
+ * dropped connection, it goes back to the queue and is sent again after `retryMs`: at its end, or
+ * with `ordered` at its head (nothing after it is sent before it is acknowledged, as an interface
+ * engine keeps a feed's order). `onAck(control)` is called on each AA.
+ * Returns { acked (control id → ACK code), sent (frames written), resent, errors, attempts (control
+ * id → the times, in ms, each of its frames was written) }.
  */
 async function sendMllp({
 	host,
@@ -73,11 +76,13 @@ async function sendMllp({
 	ackTimeoutMs = 30000,
 	retryMs = 200,
 	giveUpMs = 120000,
+	ordered = false,
+	onAck = () => {},
 }) {
 	const queue = messages.map((text) => ({ text, control: field(text, 'MSH', 10) }));
-	const stats = { acked: new Map(), sent: 0, resent: 0, errors: [] };
+	const stats = { acked: new Map(), sent: 0, resent: 0, errors: [], attempts: new Map() };
 	const started = Date.now();
-	const attempts = new Map();
+	const { attempts } = stats;
 	const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 	async function worker() {
@@ -104,9 +109,10 @@ async function sendMllp({
 			socket.on('close', () => ((closed = true), wake()));
 			while (queue.length && !closed) {
 				const m = queue.shift();
-				const n = (attempts.get(m.control) ?? 0) + 1;
-				attempts.set(m.control, n);
-				if (n > 1) stats.resent++;
+				const times = attempts.get(m.control) ?? [];
+				times.push(Date.now());
+				attempts.set(m.control, times);
+				if (times.length > 1) stats.resent++;
 				socket.write(frame(m.text));
 				stats.sent++;
 				const ack = await new Promise((resolve) => {
@@ -123,9 +129,11 @@ async function sendMllp({
 				const code = ack && field(ack, 'MSA', 1);
 				if (code === 'AA' && field(ack, 'MSA', 2) === m.control) {
 					stats.acked.set(m.control, code);
+					onAck(m.control);
 					continue;
 				}
-				queue.push(m); // not acknowledged: send again later
+				if (ordered) queue.unshift(m);
+				else queue.push(m); // not acknowledged: send again later
 				stats.errors.push(code || (closed ? 'closed' : 'timeout'));
 				if (!ack) break; // the connection is in an unknown state: reconnect
 				await pause(retryMs);

@@ -30,7 +30,12 @@ const readline = require('node:readline');
 
 const ROOT = path.resolve(__dirname, '..');
 const EVERY_RELEASE = ['test/e2e/examples', 'test/e2e/example6', 'test/e2e/editor'];
-const LONG = ['test/e2e/trigger-crash', 'test/e2e/queueMode', 'test/e2e/mllp'];
+const LONG = [
+	'test/e2e/trigger-crash',
+	'test/e2e/queueMode',
+	'test/e2e/mllp',
+	'test/e2e/mllpDurable',
+];
 // `long`: suites of that release that run in the long lane (2.8.4's are LONG, within its `suites`)
 const RELEASES = [
 	{ version: '2.8.4', suites: ['test/e2e/'], skip: ['test/e2e/aiTools'] },
