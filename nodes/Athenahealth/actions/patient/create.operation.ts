@@ -1,14 +1,12 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { CONTACT_FIELDS, patientFieldTooLong } from '../../shared/patientFields';
-import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
-import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { single, toItems } from '../output';
-import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf } from '../params';
+import { compact, idParam, practiceOf } from '../params';
 import { departmentLocator } from '../locators';
 import { patientFieldOptions } from './fields';
+import { createPatient, newPatientFields, requireContact } from './newPatient';
 
 export const option = {
 	name: 'Create',
@@ -62,80 +60,22 @@ export const description = updateDisplayOptions(show('patient', 'create'), [
 ]);
 
 export async function execute(this: IExecuteFunctions, i: number) {
-	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const form = compact({
-		firstname: (this.getNodeParameter('firstname', i) as string).trim(),
-		lastname: (this.getNodeParameter('lastname', i) as string).trim(),
-		dob: dateParam(this, 'dob', i, 'Date of Birth'),
+		...newPatientFields(this, i),
 		departmentid: idParam(this, 'departmentId', i, 'Department'),
-		...extra,
 	});
-	checkNotFuture(this, i, form.dob as string, 'Date of Birth');
-	if (!form.firstname || !form.lastname)
-		throw inputError(
-			this,
-			i,
-			'First Name and Last Name are required',
-			'athena will not create a patient without both names.',
-		);
-	if (!CONTACT_FIELDS.some((f) => form[f])) {
-		throw inputError(
-			this,
-			i,
-			'Add a way to reach the patient',
-			'athena requires at least one of Email, SSN, Home/Mobile/Work Phone or ZIP Code for a new patient (Additional Fields).',
-		);
-	}
-	const tooLong = patientFieldTooLong(form);
-	if (tooLong) throw inputError(this, i, tooLong);
+	requireContact(this, i, form);
 	const practiceId = practiceOf(this, i);
 
 	// athena answers a create that matches an existing patient with that patient's id, and its
 	// match ignores accents and case. A patient athena just made carries exactly the names we sent;
-	// one that existed before is either in the search below or spelled differently.
-	const sameName = { firstname: form.firstname, lastname: form.lastname, dob: form.dob };
-	const search = async () =>
-		await athenaList(this, {
-			method: 'GET',
-			path: '/patients',
-			wrapper: 'patients',
-			qs: sameName,
-			practiceId,
-			itemIndex: i,
-			maxItems: 100,
-		});
-	const existing = new Set(
-		(form.bypasspatientmatching ? [] : await search()).map((p) => String(p.patientid)),
-	);
-	let patientid: string;
-	let recovered = false;
-	try {
-		const body = await athenaRequest(this, {
-			method: 'POST',
-			path: '/patients',
-			form,
-			practiceId,
-			itemIndex: i,
-		});
-		patientid = String(single(body).patientid ?? '');
-	} catch (error) {
-		if (!isAmbiguousFailure(error)) throw asNodeError(this.getNode(), error);
-		// the answer was lost: a patient with these names that was not there before is the one made
-		const made = (await search().catch(() => []))
-			.map((p) => String(p.patientid))
-			.filter((id) => !existing.has(id));
-		if (made.length !== 1) {
-			throw unconfirmedWriteError(
-				this.getNode(),
-				error,
-				`the creation of patient ${String(form.firstname)} ${String(form.lastname)}`,
-				`The patient may have been created. Look for them with Patient Search (name and date of birth) or Find Best Match before creating them again, so there is no duplicate chart.`,
-				i,
-			);
-		}
-		[patientid] = made;
-		recovered = true;
-	}
+	// one that existed before is either in the search made before the create or spelled differently.
+	const { patientid, existing, recovered } = await createPatient(this, i, form, {
+		practiceId,
+		noSearchBefore: Boolean(form.bypasspatientmatching),
+		what: `the creation of patient ${String(form.firstname)} ${String(form.lastname)}`,
+		howToCheck: `The patient may have been created. Look for them with Patient Search (name and date of birth) or Find Best Match before creating them again, so there is no duplicate chart.`,
+	});
 	const record = single(
 		await athenaRequest(this, {
 			method: 'GET',

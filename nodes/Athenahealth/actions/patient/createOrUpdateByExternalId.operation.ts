@@ -6,13 +6,11 @@ import {
 } from 'n8n-workflow';
 
 import { parseDateInput, toAthenaDate } from '../../shared/dates';
-import { CONTACT_FIELDS, patientFieldTooLong } from '../../shared/patientFields';
-import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../transport/errors';
-import { athenaList } from '../../transport/paginate';
+import { asNodeError } from '../../transport/errors';
 import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { single, toItems } from '../output';
-import { checkNotFuture, compact, dateParam, idParam, inputError, practiceOf } from '../params';
+import { idParam, inputError, practiceOf } from '../params';
 import { customFieldLocator, departmentLocator } from '../locators';
 import {
 	customFieldDefinitions,
@@ -23,6 +21,7 @@ import {
 } from './customFields';
 import { knownIds, pathValue, requireSearchable } from './externalIds';
 import { patientFieldOptions } from './fields';
+import { createPatient, newPatientFields, requireContact } from './newPatient';
 
 export const option = {
 	name: 'Create or Update by External ID',
@@ -106,23 +105,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const fieldId = idParam(this, 'customFieldId', i, 'Custom Field')!;
 	const externalId = pathValue(this, i, this.getNodeParameter('externalId', i, ''), 'External ID');
 	const departmentid = idParam(this, 'departmentId', i, 'Department')!;
-	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-	const fields = compact({
-		firstname: String(this.getNodeParameter('firstname', i, '')).trim(),
-		lastname: String(this.getNodeParameter('lastname', i, '')).trim(),
-		dob: dateParam(this, 'dob', i, 'Date of Birth'),
-		...extra,
-	});
-	checkNotFuture(this, i, fields.dob as string, 'Date of Birth');
-	if (!fields.firstname || !fields.lastname)
-		throw inputError(
-			this,
-			i,
-			'First Name and Last Name are required',
-			'athena will not create a patient without both names.',
-		);
-	const tooLong = patientFieldTooLong(fields);
-	if (tooLong) throw inputError(this, i, tooLong);
+	const fields = newPatientFields(this, i);
 	const practiceId = practiceOf(this, i);
 
 	const def = definitionOf(this, i, await customFieldDefinitions(this, practiceId, i), fieldId);
@@ -242,65 +225,23 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	}
 
 	// not found: create the patient, then store the external id on it
-	if (!CONTACT_FIELDS.some((f) => fields[f]))
-		throw inputError(
-			this,
-			i,
-			'Add a way to reach the patient',
-			`No patient holds ${label}, so one would be created, and athena requires at least one of Email, SSN, Home/Mobile/Work Phone or ZIP Code for a new ` +
-				`patient (Additional Fields).`,
-		);
+	requireContact(this, i, fields, `No patient holds ${label}, so one would be created, and `);
 	const form = { ...fields, departmentid };
-	const sameName = { firstname: fields.firstname, lastname: fields.lastname, dob: fields.dob };
-	const byName = async () =>
-		await athenaList(this, {
-			method: 'GET',
-			path: '/patients',
-			wrapper: 'patients',
-			qs: sameName,
-			practiceId,
-			itemIndex: i,
-			maxItems: 100,
-		});
-	const before = new Set((await byName()).map((p) => String(p.patientid)));
-	let recovered = false;
-	let matchedExisting = false;
-	try {
-		const body = await athenaRequest(this, {
-			method: 'POST',
-			path: '/patients',
-			form,
-			practiceId,
-			itemIndex: i,
-		});
-		patientid = String(single(body).patientid ?? '');
-		// athena answers a create that matches an existing patient with that patient's id
-		// (docs/athena-behaviour.md#patient-create)
-		matchedExisting = before.has(patientid);
-	} catch (error) {
-		if (!isAmbiguousFailure(error)) throw asNodeError(this.getNode(), error);
-		// the answer was lost: look again before anything is repeated, by the external id first
-		// (a patient that holds it is the one), then for a new patient with these names
-		const again = await byExternalId().catch(() => undefined);
-		const made = again?.length
-			? again.map((p) => String(p.patientid))
-			: (await byName().catch(() => []))
-					.map((p) => String(p.patientid))
-					.filter((id) => !before.has(id));
-		if (made.length !== 1) {
-			known.set(key, { unconfirmed: true });
-			throw unconfirmedWriteError(
-				this.getNode(),
-				error,
-				`the creation of the patient with ${label}`,
-				`The patient may have been created without the external ID. Look for them with Patient Search (name and date of birth) and set the ID with Patient ` +
-					`→ Set Custom Fields, rather than running this item again.`,
-				i,
-			);
-		}
-		[patientid] = made;
-		recovered = true;
-	}
+	// after a lost answer, a patient that holds the external id is the one; else the one new patient
+	// with these names (never a second create)
+	const creation = await createPatient(this, i, form, {
+		practiceId,
+		lookAgain: async () => (await byExternalId()).map((p) => String(p.patientid)),
+		what: `the creation of the patient with ${label}`,
+		howToCheck:
+			`The patient may have been created without the external ID. Look for them with Patient Search (name and date of birth) and set the ID with Patient ` +
+			`→ Set Custom Fields, rather than running this item again.`,
+		onUnconfirmed: () => known.set(key, { unconfirmed: true }),
+	});
+	const created = creation.patientid;
+	patientid = created;
+	const { recovered } = creation;
+	let matchedExisting = !recovered && creation.existing.has(patientid);
 	// the patient exists from here on: later items with this id must not create another
 	known.set(key, { patientid, idMissing: true });
 	// athena's match ignores accents and case: a patient spelled otherwise existed before
