@@ -119,7 +119,9 @@ export class Dispatcher<T> {
 				for (const d of batch) d.settle(verdict);
 				if (!this.inflight) this.idle.splice(0).forEach((r) => r());
 				this.o.onProgress?.();
-				this.pump(true);
+				// the next execution also waits (up to batchWaitMs) for a full batch: fewer, fuller
+				// executions leave the process's event loop to the listener and its ACKs
+				this.pump(false);
 			};
 			let result: Promise<Verdict>;
 			try {
