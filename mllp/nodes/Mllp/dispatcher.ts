@@ -119,9 +119,10 @@ export class Dispatcher<T> {
 				for (const d of batch) d.settle(verdict);
 				if (!this.inflight) this.idle.splice(0).forEach((r) => r());
 				this.o.onProgress?.();
-				// the next execution also waits (up to batchWaitMs) for a full batch: fewer, fuller
-				// executions leave the process's event loop to the listener and its ACKs
-				this.pump(false);
+				// one execution at a time: the next also waits (up to batchWaitMs) for a full batch, so
+				// fewer, fuller executions leave the process's event loop to the listener and its ACKs;
+				// several: the free slot is used at once, so executions for different keys overlap
+				this.pump(this.o.parallel > 1);
 			};
 			let result: Promise<Verdict>;
 			try {
