@@ -34,7 +34,9 @@ export const description = chartWriteFields('addProblem', [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 44054006',
-		description: 'The SNOMED CT concept ID of the problem (digits)',
+		description:
+			'The SNOMED CT concept ID of the problem (digits). athena has no problem reference search: take codes from the problem list ' +
+			'(Get Problems returns them) or the SNOMED browser https://browser.ihtsdotools.org/',
 	},
 	{
 		displayName: 'Additional Fields',
