@@ -739,6 +739,15 @@ test("the medication picker searches athena's medication reference", async () =>
 	expect((await listSearch(creds, 'searchMedications', 'l')).results).toEqual([]);
 });
 
+test("Search Allergens: athena's allergy reference by part of the name; fewer than 2 characters refused before any request", async () => {
+	const found = await run({ resource: 'chart', operation: 'searchAllergens', allergenName: 'LAT' });
+	expect(found.map((a) => [String(a.allergenid), a.allergenname])).toEqual([['18939', 'latex']]);
+	const before = await requests();
+	const error = await fails({ resource: 'chart', operation: 'searchAllergens', allergenName: 'l' });
+	expect(error.message).toMatch(/Allergen Name needs at least 2 characters/);
+	expect(await requests()).toBe(before);
+});
+
 test("the reaction and severity lists are athena's reference lists, by name", async () => {
 	expect((await loadOptions(creds, 'getAllergyReactions')).map((o) => o.value)).toEqual([
 		'anaphylaxis',

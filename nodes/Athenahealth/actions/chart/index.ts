@@ -18,6 +18,7 @@ export * as getSocialHistory from './getSocialHistory.operation';
 export * as getVitals from './getVitals.operation';
 export * as removeEncounterDiagnosis from './removeEncounterDiagnosis.operation';
 export * as removeHistoricalMedication from './removeHistoricalMedication.operation';
+export * as searchAllergens from './searchAllergens.operation';
 export * as updateAllergies from './updateAllergies.operation';
 export * as updateHistoricalMedication from './updateHistoricalMedication.operation';
 export * as updateLabResultAnalytes from './updateLabResultAnalytes.operation';

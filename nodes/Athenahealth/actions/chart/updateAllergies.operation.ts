@@ -46,7 +46,7 @@ export const description = chartWriteFields('updateAllergies', [
 						type: 'string',
 						default: '',
 						description:
-							"The allergen ID (digits) from athena's allergy reference search, e.g. 18939 for latex",
+							"The allergen ID (digits) from athena's allergy reference (Chart → Search Allergens), e.g. 18939 for latex",
 					},
 					{
 						displayName: 'Allergen Name',
