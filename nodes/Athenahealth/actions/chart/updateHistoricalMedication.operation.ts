@@ -43,7 +43,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const form = medicationForm(this, i, this.getNodeParameter('updateFields', i, {}) as IDataObject);
 	if (!Object.keys(form).length)
 		throw inputError(this, i, 'Nothing to update', 'Add at least one field under Update Fields.');
-	// setting the same values again is harmless, so a dropped connection may be retried
+	// sent once: athena keeps a history of events on chart entries, so a repeated update may add an
+	// entry there (docs/athena-behaviour.md#chart-writes); a lost answer is reported, not retried
 	const result = await chartWrite(
 		this,
 		i,
@@ -52,7 +53,6 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			path: `/chart/${t.patientId}/medications/${entry}`,
 			form: { ...form, departmentid: t.departmentId },
 			practiceId: t.practiceId,
-			idempotent: true,
 		},
 		{
 			what: `the update of medication entry ${entry}`,

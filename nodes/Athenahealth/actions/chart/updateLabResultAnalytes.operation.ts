@@ -62,7 +62,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			'Nothing to update',
 			'Add at least one analyte (with its Analyte ID) or a field under Additional Fields.',
 		);
-	// setting the same values again is harmless, so a dropped connection may be retried
+	// sent once: athena keeps a history of events on chart entries, so a repeated update may add an
+	// entry there (docs/athena-behaviour.md#chart-writes); a lost answer is reported, not retried
 	const result = await chartWrite(
 		this,
 		i,
@@ -75,7 +76,6 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				analytes: analytes.length ? analytes : undefined,
 			}),
 			practiceId: t.practiceId,
-			idempotent: true,
 		},
 		{
 			what: `the update of lab result ${labResultId}`,
