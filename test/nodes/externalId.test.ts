@@ -183,6 +183,22 @@ describe.each(READINGS)('custom field readings %o', (reading) => {
 			{ parameters: patient('findByCustomField', { customFieldId: byId('1'), value: 'a/b' }) },
 		]);
 		expect(slash.error?.message).toBe('Value cannot be used to search athena');
+		// an error from the search names its path without the value searched for
+		await fault(sb, { method: 'GET', path: '/patients/customfields/1/', status: 400, count: 1 });
+		const failed = await runNodes(creds, [
+			{
+				parameters: patient('findByCustomField', {
+					customFieldId: byId('1'),
+					value: 'EHR-SECRET-77',
+				}),
+			},
+		]);
+		expect(failed.error).toBeDefined();
+		expect(JSON.stringify([failed.error?.message, failed.error?.description])).toContain(
+			'/patients/customfields/1/(value)',
+		);
+		const { message, description, errorResponse } = failed.error as any;
+		expect(JSON.stringify({ message, description, errorResponse })).not.toContain('EHR-SECRET-77');
 	});
 
 	test('Create or Update by External ID, run twice over a list: one patient per external id; the second run changes only what changed', async () => {

@@ -34,9 +34,16 @@ export function originOf(url: string): string | undefined {
 	}
 }
 
-/** The path of a URL, without origin, query or fragment (what error messages name). */
+/**
+ * The path of a URL, without origin, query or fragment (what error messages and logs name). A value
+ * athena takes in the path is left out: the custom field search's value (another system's patient ID,
+ * docs/athena-behaviour.md#patient-custom-fields).
+ */
 export function pathOf(url: string): string {
-	return url.replace(/^https?:\/\/[^/]+/, '').split(/[?#]/)[0];
+	return url
+		.replace(/^https?:\/\/[^/]+/, '')
+		.split(/[?#]/)[0]
+		.replace(/(\/patients\/customfields\/[^/]+\/)[^/]+/, '$1(value)');
 }
 
 /**
