@@ -165,6 +165,22 @@ test('a write without its own check (Add Note) whose answer is lost says which p
 	expect(`${error?.message} ${error?.description}`).not.toMatch(/\bE[A-Z_]{4,}\b/);
 });
 
+test('a write answered HTTP 500 is not repeated and says it may have taken effect', async () => {
+	const a = [...sb.state.appointments.values()].find((x: any) => x.appointmentstatus === 'f');
+	await fault(sb, {
+		method: 'POST',
+		path: `/appointments/${a.appointmentid}/notes$`,
+		status: 500,
+		count: 1,
+	});
+	const { error } = await runNodes(creds, [
+		{ parameters: appt('addNote', { appointmentId: a.appointmentid, notetext: 'x' }) },
+	]);
+	expect(error?.message).toBe(
+		'athena did not confirm this POST (HTTP 500); it was not repeated because it may already have taken effect',
+	);
+});
+
 const create = (p: object) => ({
 	resource: 'patient',
 	operation: 'create',

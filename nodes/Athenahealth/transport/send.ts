@@ -226,6 +226,9 @@ export async function send(
 		} else if (outcome.status && [502, 503, 504].includes(outcome.status)) {
 			failure = { cause: 'temporarily-unavailable', retryAfterMs };
 			retryable = idempotent;
+		} else if (outcome.status && outcome.status >= 500 && !idempotent) {
+			// any other 5xx to a write: athena may have applied it before failing (docs/requests.md)
+			failure = { cause: 'temporarily-unavailable' };
 		} else if (outcome.networkCode && NETWORK.has(outcome.networkCode)) {
 			failure = { cause: 'temporarily-unavailable' };
 			retryable = idempotent || NOT_DELIVERED.has(outcome.networkCode);
