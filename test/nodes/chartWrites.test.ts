@@ -900,10 +900,18 @@ test("the sandbox's HL7 feed sends a reference lab's ORU (and re-sends it); File
 			['60184', true, false, 3, 'PDF'],
 			['60184', false, true, 3, 'PDF'],
 		]);
+		expect(received[0]).toMatch(/\rPID\|1\|60184\^\^\^athena\|LAB60184\^\^\^REFLAB\^MR\|/);
 		const deliveries = await control(sb, 'GET', '/_control/hl7/deliveries');
 		expect(deliveries.filter((d: any) => d.type === 'ORU^R01').map((d: any) => d.ackCode)).toEqual([
 			'AA',
 			'AA',
+		]);
+		// two orders (OBR) under one placer and filler number, different tests: both filed
+		await control(sb, 'POST', '/_control/hl7/oru', { patientId: '60184', orders: 2 });
+		const two = await run(params, [{ message: received[2] }]);
+		expect(two.map((i) => [i.orderedtest, i.filed])).toEqual([
+			['Basic metabolic panel', true],
+			['Cholesterol', true],
 		]);
 	} finally {
 		await settings(sb, { hl7Url: '' });
