@@ -131,7 +131,9 @@ function createHl7Feed(sb) {
 	 * A reference lab's ORU^R01 for a patient (athena's patient id in PID-2, as in an order athena
 	 * sent): a basic metabolic panel with its observations, one NTE and an embedded PDF report.
 	 */
-	function oru(patientId, accession) {
+	// PID-2 athena's ID, PID-3 the lab's own MRN (as real ORUs carry), PID-5 and PID-7 the patient's;
+	// with orders: 2, a second order (OBR) under the same placer number with its own test
+	function oru(patientId, accession, { orders = 1 } = {}) {
 		const p = sb.state.patients.get(String(patientId));
 		const now = ts(parts(new Date()));
 		const control = `ORU${++seq}`;
@@ -141,25 +143,31 @@ function createHl7Feed(sb) {
 			text:
 				[
 					`MSH|^~\\&|REFLAB|REFLAB^Reference Lab|ATHENANET|195900|${now}||ORU^R01|${control}|T|2.5.1`,
-					`PID|1|${patientId}^^^athena|L${patientId}^^^REFLAB||${esc(p?.lastname)}^${esc(p?.firstname)}||${hl7Date(p?.dob)}|${p?.sex || ''}`,
+					`PID|1|${patientId}^^^athena|LAB${patientId}^^^REFLAB^MR||${esc(p?.lastname)}^${esc(p?.firstname)}||${hl7Date(p?.dob)}|${p?.sex || ''}`,
 					`OBR|1|${accession}P|${accession}|51990-0^Basic metabolic panel^LN|||${now}|||||||||||||||${now}||CH|F`,
 					'OBX|1|NM|2345-7^Glucose^LN||98|mg/dL^mg/dL|70-99|N|||F',
 					'NTE|1||Fasting specimen',
 					'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L^mmol/L|3.5-5.1|H|||F',
 					'OBX|3|NM|2951-2^Sodium^LN||139|mmol/L^mmol/L|135-145|N|||F',
 					`OBX|4|ED|PDF^Report^L||^application^pdf^Base64^${pdf}||||||F`,
+					...(Number(orders) > 1
+						? [
+								`OBR|2|${accession}P|${accession}|2093-3^Cholesterol^LN|||${now}|||||||||||||||${now}||CH|F`,
+								'OBX|1|NM|2093-3^Cholesterol^LN||182|mg/dL^mg/dL|<200|N|||F',
+							]
+						: []),
 				].join('\r') + '\r',
 		};
 	}
 
 	/** Sends `count` ORUs for a patient (or the same one `count` times, as a lab re-sending). */
-	async function sendOru({ patientId, count = 1, resendSame = false }) {
+	async function sendOru({ patientId, count = 1, resendSame = false, orders = 1 }) {
 		if (!sb.settings.hl7Url) throw new Error('No --hl7-url is set: nowhere to send the ORU.');
 		if (!sb.state.patients.has(String(patientId))) throw new Error(`No patient ${patientId}.`);
 		const sent = [];
 		let message;
 		for (let n = 0; n < Math.max(1, Number(count) || 1); n++) {
-			if (!message || !resendSame) message = oru(patientId, `ACC${Date.now()}${n}`);
+			if (!message || !resendSame) message = oru(patientId, `ACC${Date.now()}${n}`, { orders });
 			await deliver(message.text, 'LabResult');
 			sent.push(message.control);
 		}

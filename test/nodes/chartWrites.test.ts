@@ -551,12 +551,19 @@ describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) =
 
 // ---- an ORU^R01 from a reference lab → File Lab Result
 
-const oru = (patient: string, accession: string) =>
+// PID-5 and PID-7 as the sandbox's patient (athena's dob MM/DD/YYYY → YYYYMMDD); DOE^JANE otherwise
+const pidName = (patient: string) => {
+	const p = sb.state.patients.get(patient);
+	if (!p) return { name: 'DOE^JANE', dob: '19800407' };
+	const [m, d, y] = String(p.dob).split('/');
+	return { name: `${p.lastname}^${p.firstname}`, dob: `${y}${m}${d}` };
+};
+const oru = (patient: string, accession: string, pid = pidName(patient)) =>
 	[
 		'MSH|^~\\&|REFLAB|LAB^Reference Lab|ATHENA|195900|20260205101500||ORU^R01|CTRL' +
 			accession +
 			'|P|2.5.1',
-		`PID|1|${patient}^^^athena|MRN77^^^LAB||DOE^JANE||19800407|F`,
+		`PID|1|${patient}^^^athena|MRN77^^^LAB||${pid.name}||${pid.dob}|F`,
 		`OBR|1|ORD1|${accession}-A|24323-8^Comprehensive metabolic panel^LN|||202602050830|||||||||||||||202602051000||CH|F`,
 		'OBX|1|NM|2345-7^Glucose^LN||105|mg/dL^mg/dL|70-99|H|||F',
 		'NTE|1||Fasting specimen',
@@ -648,6 +655,97 @@ describe('File Lab Result from an HL7 ORU', () => {
 		const none = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [{ other: 1 }]);
 		expect(none.message).toBe('No HL7 message in the input item');
 		expect(await requests()).toBe(before);
+	});
+
+	test("a lab's MRN that is some athena patient's ID: names or birth date differ → refused, nothing filed", async () => {
+		const patient = '100020';
+		const { dob } = pidName(patient);
+		// PID-2 empty, the lab's MRN in PID-3 happens to be athena patient 100020
+		const message = oru(patient, 'L400', { name: 'ZZNOTTHEM^ANN', dob }).replace(
+			`PID|1|${patient}^^^athena|MRN77^^^LAB|`,
+			`PID|1||${patient}^^^REFLAB^MR|`,
+		);
+		const error = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [{ message }]);
+		expect(error.message).toBe(
+			`PID names/birth date do not match athena patient ${patient}; nothing filed`,
+		);
+		const other = oru(patient, 'L401', { name: pidName(patient).name, dob: '19000101' });
+		const dobError = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [
+			{ message: other },
+		]);
+		expect(dobError.message).toBe(
+			`PID names/birth date do not match athena patient ${patient}; nothing filed`,
+		);
+		const noDob = await fails(chart('fileLabResult', '1', { source: 'hl7' }), [
+			{ message: oru(patient, 'L402', { name: pidName(patient).name, dob: '' }) },
+		]);
+		expect(noDob.message).toBe(
+			`PID names/birth date do not match athena patient ${patient}; nothing filed`,
+		);
+		expect(await posts('POST /v1/{id}/patients/{id}/documents/labresult')).toBe(0);
+		const ours = (l: any) => /^L40/.test(String(l.externalaccessionid));
+		expect((sb.state.records.get(patient)?.labresults ?? []).filter(ours)).toEqual([]);
+		// the same names in other case and with accents, the athena ID labelled in PID-3: filed
+		const p = sb.state.patients.get(patient);
+		const accented = `${String(p.lastname).toUpperCase().replace(/E/, 'É')}^${p.firstname}`;
+		const labelled = oru(patient, 'L403', { name: accented, dob }).replace(
+			`PID|1|${patient}^^^athena|MRN77^^^LAB|`,
+			`PID|1||LAB123^^^REFLAB^MR~${patient}^^^ATHENA^PI|`,
+		);
+		const items = await run(chart('fileLabResult', '1', { source: 'hl7' }), [
+			{ message: labelled },
+		]);
+		expect(items.map((i) => [i.patientid, i.filed])).toEqual([
+			[patient, true],
+			[patient, true],
+		]);
+	});
+
+	test('orders sharing a placer number with different tests: each filed; re-sent: filed once; corrected: filed', async () => {
+		const patient = '100021';
+		const { name, dob } = pidName(patient);
+		const message = [
+			'MSH|^~\\&|REFLAB|LAB^Reference Lab|ATHENA|195900|20260205101500||ORU^R01|CTRLP1|P|2.5.1',
+			`PID|1|${patient}^^^athena|LAB123^^^REFLAB^MR||${name}||${dob}|F`,
+			'OBR|1|PLC9||2345-7^Glucose^LN|||202602050830|||||||||||||||202602051000||CH|F',
+			'OBX|1|NM|2345-7^Glucose^LN||98|mg/dL|70-99|N|||F',
+			'OBR|2|PLC9||2093-3^Cholesterol^LN|||202602050830|||||||||||||||202602051000||CH|F',
+			'OBX|1|NM|2093-3^Cholesterol^LN||182|mg/dL|<200|N|||F',
+		].join('\r');
+		const params = chart('fileLabResult', '1', { source: 'hl7' });
+		const first = await run(params, [{ message }]);
+		expect(first.map((i) => [i.accessionid, i.orderedtest, i.filed])).toEqual([
+			['PLC9', 'Glucose', true],
+			['PLC9', 'Cholesterol', true],
+		]);
+		const labs = sb.state.records.get(patient).labresults;
+		expect(labs.find((l: any) => String(l.labresultid) === first[1].labresultid).internalnote).toBe(
+			'Ordered test (OBR-4): 2093-3^Cholesterol',
+		);
+		const again = await run(params, [{ message }]);
+		expect(again.map((i) => [i.labresultid, i.alreadyFiled])).toEqual([
+			[first[0].labresultid, true],
+			[first[1].labresultid, true],
+		]);
+		// the lab corrects the cholesterol (OBR-25 C, same placer number)
+		const corrected = message
+			.replace('CTRLP1', 'CTRLP2')
+			.replace(
+				'2093-3^Cholesterol^LN||182|mg/dL|<200|N|||F',
+				'2093-3^Cholesterol^LN||218|mg/dL|<200|H|||C',
+			)
+			.replace(/(OBR\|2\|.*)\|F$/m, '$1|C');
+		const c = await run(params, [{ message: corrected }]);
+		expect(c.map((i) => [i.orderedtest, i.filed, i.alreadyFiled, i.corrects])).toEqual([
+			['Glucose', false, true, undefined],
+			['Cholesterol', true, false, first[1].labresultid],
+		]);
+		const c2 = await run(params, [{ message: corrected }]);
+		expect(c2.map((i) => i.alreadyFiled)).toEqual([true, true]);
+		expect(await posts('POST /v1/{id}/patients/{id}/documents/labresult')).toBe(3);
+		expect(
+			labs.filter((l: any) => l.externalaccessionid === 'PLC9').map((l: any) => l.resultstatus),
+		).toEqual(['Final', 'Final', 'Corrected']);
 	});
 });
 
@@ -802,10 +900,18 @@ test("the sandbox's HL7 feed sends a reference lab's ORU (and re-sends it); File
 			['60184', true, false, 3, 'PDF'],
 			['60184', false, true, 3, 'PDF'],
 		]);
+		expect(received[0]).toMatch(/\rPID\|1\|60184\^\^\^athena\|LAB60184\^\^\^REFLAB\^MR\|/);
 		const deliveries = await control(sb, 'GET', '/_control/hl7/deliveries');
 		expect(deliveries.filter((d: any) => d.type === 'ORU^R01').map((d: any) => d.ackCode)).toEqual([
 			'AA',
 			'AA',
+		]);
+		// two orders (OBR) under one placer and filler number, different tests: both filed
+		await control(sb, 'POST', '/_control/hl7/oru', { patientId: '60184', orders: 2 });
+		const two = await run(params, [{ message: received[2] }]);
+		expect(two.map((i) => [i.orderedtest, i.filed])).toEqual([
+			['Basic metabolic panel', true],
+			['Cholesterol', true],
 		]);
 	} finally {
 		await settings(sb, { hl7Url: '' });

@@ -49,13 +49,19 @@ describe('ORU^R01 → lab results', () => {
 
 	test('orders, analytes, notes, statuses and flags in athena words; patient from PID-3 when PID-2 is empty', () => {
 		const oru = oruFromPaths(Hl7Message.parse(text).pathMap());
-		expect(oru).toMatchObject({ messageType: 'ORU^R01', controlId: 'C1', patientid: '4411' });
+		expect(oru).toMatchObject({
+			messageType: 'ORU^R01',
+			controlId: 'C1',
+			patientid: '4411',
+			patientidfrom: 'PID-3',
+		});
 		expect(oru.results).toEqual([
 			{
 				accessionid: 'F1',
 				observationdate: '02/05/2026',
 				resultstatus: 'Final',
 				orderedtest: 'CMP',
+				testkey: '24323-8^CMP',
 				internalnote: 'Order note',
 				analytes: [
 					{
@@ -80,6 +86,7 @@ describe('ORU^R01 → lab results', () => {
 				observationdate: '02/05/2026',
 				observationtime: '12:30',
 				orderedtest: 'A1c',
+				testkey: '4548-4^A1c',
 				analytes: [
 					{
 						analytename: 'A1c',
@@ -97,5 +104,34 @@ describe('ORU^R01 → lab results', () => {
 	test('the path map survives a JSON round trip (n8n items) in message order', () => {
 		const paths = JSON.parse(JSON.stringify(Hl7Message.parse(text).pathMap()));
 		expect(oruFromPaths(paths).results.map((r) => r.analytes.length)).toEqual([2, 1]);
+	});
+
+	test("the patient: PID-2 first, then a PID-3 labelled athena's over a lab's MRN; PID-5 family name and PID-7 date", () => {
+		const pid = (segment: string) =>
+			oruFromPaths(
+				Hl7Message.parse(
+					`MSH|^~\\&|LAB|L|ATH|195900|20260205||ORU^R01|C1|P|2.5.1\r${segment}`,
+				).pathMap(),
+			);
+		expect(pid('PID|1|77^^^athena|123^^^REFLAB^MR||Müller^Ann||19800407123000|F')).toMatchObject({
+			patientid: '77',
+			patientidfrom: 'PID-2',
+			familyname: 'Müller',
+			birthdate: '19800407',
+		});
+		expect(pid('PID|1||123^^^REFLAB^MR~88^^^ATHENA^PI||DOE')).toMatchObject({
+			patientid: '88',
+			patientidfrom: 'PID-3',
+			familyname: 'DOE',
+		});
+		expect(pid('PID|1||123^^^REFLAB^MR~99^^^HOSP&2.16.840.1&ISO^Enterprise ID')).toMatchObject({
+			patientid: '99',
+		});
+		expect(pid('PID|1||123^^^REFLAB^MR')).toMatchObject({
+			patientid: '123',
+			patientidfrom: 'PID-3',
+		});
+		expect(pid('PID|1||LAB9^^^REFLAB^MR').patientid).toBe('LAB9');
+		expect(pid('PID|1||LAB9^^^REFLAB^MR').birthdate).toBeUndefined();
 	});
 });

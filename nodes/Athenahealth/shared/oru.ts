@@ -21,8 +21,10 @@ export interface OruLabResult {
 	observationdate?: string;
 	observationtime?: string;
 	resultstatus?: string;
-	/** The order's test, for the user (OBR-4). */
+	/** The order's test, for the user (OBR-4 text). */
 	orderedtest?: string;
+	/** The order's test as code^text (OBR-4), part of how a result already filed is recognised. */
+	testkey?: string;
 	internalnote?: string;
 	analytes: OruAnalyte[];
 	attachment?: { attachmenttype: string; base64: string };
@@ -32,8 +34,16 @@ export interface OruMessage {
 	messageType: string;
 	controlId?: string;
 	patientid?: string;
+	/** Where patientid came from, e.g. PID-2 or PID-3. */
+	patientidfrom?: string;
+	/** PID-5.1, the family name, and PID-7 as YYYYMMDD: checked against athena's patient. */
+	familyname?: string;
+	birthdate?: string;
 	results: OruLabResult[];
 }
+
+// An identifier's assigning authority (CX-4) or type (CX-5) naming athena's own patient ID
+const ATHENA_ID = /athena|enterprise/i;
 
 // HL7 table 0085 / 0123 result statuses in athena's words (athena's own list: Final, Pending, …)
 const STATUS: Record<string, string> = {
@@ -125,7 +135,9 @@ export function oruFromPaths(paths: Record<string, string>): OruMessage {
 	for (const s of segmentsOf(paths)) {
 		const k = s.key;
 		if (s.name === 'PID') {
-			out.patientid = get(k, 2) ?? get(k, 3) ?? get(k, 4);
+			Object.assign(out, pickPatient(paths, k));
+			out.familyname = get(k, 5) ?? get(k, 5, 1);
+			out.birthdate = /^\d{8}/.exec(get(k, 7) ?? '')?.[0];
 		} else if (s.name === 'OBR') {
 			const when = hl7Date(get(k, 7));
 			current = strip({
@@ -134,6 +146,7 @@ export function oruFromPaths(paths: Record<string, string>): OruMessage {
 				observationtime: when.time,
 				resultstatus: STATUS[get(k, 25) ?? ''] ?? get(k, 25),
 				orderedtest: get(k, 4, 2) ?? get(k, 4),
+				testkey: [get(k, 4), get(k, 4, 2)].filter(Boolean).join('^'),
 				analytes: [],
 			} as OruLabResult);
 			out.results.push(current);
@@ -172,6 +185,48 @@ export function oruFromPaths(paths: Record<string, string>): OruMessage {
 	}
 	out.results = out.results.filter((r) => r.analytes.length || r.attachment);
 	return out;
+}
+
+/**
+ * The athena patient ID of a PID segment: PID-2, else a PID-3 repetition whose assigning authority
+ * or identifier type names athena (or Enterprise ID), else the first all-digit PID-3 or PID-4 (a
+ * lab's MRN may look like one: docs/athena-behaviour.md#oru-to-lab-result).
+ */
+function pickPatient(
+	paths: Record<string, string>,
+	k: string,
+): { patientid?: string; patientidfrom?: string } {
+	const reps = (field: number) => {
+		const out: { id?: string; label: string }[] = [];
+		for (let r = 0; r < 50; r++) {
+			const base = r === 0 ? `${k}.${field}` : `${k}.${field}[${r + 1}]`;
+			const alt = r === 0 ? `${k}.${field}[1]` : base;
+			const at = (suffix: string) => paths[base + suffix] ?? paths[alt + suffix];
+			const id = at('') ?? at('.1');
+			const label = [at('.4'), at('.4.1'), at('.4.2'), at('.5')].filter(Boolean).join(' ');
+			if (id === undefined && !label) {
+				if (r > 0) break;
+				continue;
+			}
+			out.push({ id, label });
+		}
+		return out;
+	};
+	const digits = (v?: string) => (v && /^\d{1,18}$/.test(v.trim()) ? v.trim() : undefined);
+	const pid2 = reps(2)[0]?.id;
+	if (digits(pid2)) return { patientid: digits(pid2), patientidfrom: 'PID-2' };
+	const pid3 = reps(3);
+	const labelled = pid3.find((r) => digits(r.id) && ATHENA_ID.test(r.label));
+	if (labelled) return { patientid: digits(labelled.id), patientidfrom: 'PID-3' };
+	for (const [field, list] of [
+		[3, pid3],
+		[4, reps(4)],
+	] as const) {
+		const any = list.find((r) => digits(r.id));
+		if (any) return { patientid: digits(any.id), patientidfrom: `PID-${field}` };
+	}
+	// nothing usable: the first value, for the error message
+	return { patientid: pid2 ?? pid3[0]?.id };
 }
 
 function strip<T extends object>(o: T): T {

@@ -1,10 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Hl7Error, Hl7Message } from '../../../hl7/codec';
-import { oruFromPaths, type OruLabResult } from '../../shared/oru';
-import { toItems } from '../output';
+import { athenaRequest } from '../../transport/request';
+import { oruFromPaths, type OruLabResult, type OruMessage } from '../../shared/oru';
+import { single, toItems } from '../output';
 import { compact, dateValue, idParam, inputError } from '../params';
-import { analyteValues, findFiled, readAnalytes } from './labResultFields';
+import {
+	analyteValues,
+	findFiled,
+	readAnalytes,
+	testNote,
+	type FiledMatch,
+} from './labResultFields';
 import {
 	chartTarget,
 	chartWrite,
@@ -91,7 +98,9 @@ export const description = chartWriteFields('fileLabResult', [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to take the athena patient ID from the message's PID-2 (or PID-3, PID-4); off: use Patient below",
+			"Whether to take the athena patient ID from the message's PID-2 (else a PID-3 labelled athena, else PID-3 or PID-4) " +
+			"and file only when PID-5's family name and PID-7's birth date match athena's patient; off: use Patient below " +
+			'(not checked against the message: the patient given is your decision)',
 		displayOptions: show('hl7'),
 	},
 	{
@@ -189,7 +198,8 @@ export const description = chartWriteFields('fileLabResult', [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to look for a result with the same accession ID (and date) first and not file it twice, e.g. when a lab re-sends',
+					'Whether to look for a result with the same accession ID (and date) first and not file it twice, e.g. when a lab re-sends; ' +
+					'from an ORU the ordered test (OBR-4) and result status must match too (a corrected result is filed)',
 			},
 			{
 				displayName: 'Tie to Order ID',
@@ -248,11 +258,15 @@ async function fileOne(
 	fields: IDataObject,
 	options: IDataObject,
 	attachment?: { attachmenttype: string; base64: string },
+	match: FiledMatch = {},
 ): Promise<IDataObject> {
 	const accessionid = fields.accessionid ? String(fields.accessionid) : undefined;
 	const date = fields.observationdate as string | undefined;
+	let corrects: string | undefined;
 	if (options.skipIfFiled !== false && accessionid) {
-		const existing = await findFiled(ctx, i, t, accessionid, date);
+		const found = await findFiled(ctx, i, t, accessionid, date, match);
+		const existing = found.id;
+		corrects = found.corrects;
 		if (existing)
 			return {
 				labresultid: existing,
@@ -292,7 +306,7 @@ async function fileOne(
 				: `Look for it with Chart → Get Lab Results (patient ${t.patientId}) before filing it again; with an Accession ID the node can check by itself.`,
 			verify: accessionid
 				? async () => {
-						const id = await findFiled(ctx, i, t, accessionid, date);
+						const { id } = await findFiled(ctx, i, t, accessionid, date, match);
 						return id ? { labresultid: id } : undefined;
 					}
 				: undefined,
@@ -304,7 +318,7 @@ async function fileOne(
 		labresultid = idFrom(result.recovered.labresultid);
 	else if (!labresultid && accessionid) {
 		// some answers carry only success (docs/athena-behaviour.md#chart-writes): read the id back
-		labresultid = await findFiled(ctx, i, t, accessionid, date);
+		labresultid = (await findFiled(ctx, i, t, accessionid, date, match)).id;
 		checked = true;
 	}
 	return {
@@ -312,6 +326,7 @@ async function fileOne(
 		accessionid,
 		filed: true,
 		alreadyFiled: false,
+		corrects,
 		...outcome(result, checked),
 	};
 }
@@ -409,11 +424,17 @@ async function fromOru(
 			...chartTarget(ctx, i, false),
 			patientId: oru.patientid.trim(),
 		};
+		// a lab's MRN can equal some athena patient's ID: file only into a chart whose patient
+		// matches the message (docs/athena-behaviour.md#oru-to-lab-result)
+		await checkPatient(ctx, i, t, oru);
 	} else t = chartTarget(ctx, i);
 	const out: IDataObject[] = [];
 	for (const r of oru.results) {
 		const fields = labFields(r);
-		const filed = await fileOne(ctx, i, t, fields, options, r.attachment ?? fileAttachment);
+		const filed = await fileOne(ctx, i, t, fields, options, r.attachment ?? fileAttachment, {
+			testkey: r.testkey,
+			resultstatus: r.resultstatus,
+		});
 		out.push({
 			patientid: t.patientId,
 			departmentid: t.departmentId,
@@ -434,7 +455,47 @@ export function labFields(r: OruLabResult): IDataObject {
 		observationdate: r.observationdate,
 		observationtime: r.observationtime,
 		resultstatus: r.resultstatus,
-		internalnote: r.internalnote,
+		// the ordered test is kept in the internal note: how a result already filed is recognised
+		internalnote:
+			[r.internalnote, r.testkey ? testNote(r.testkey) : undefined].filter(Boolean).join('\n') ||
+			undefined,
 		analytes: r.analytes.length ? (r.analytes as unknown as IDataObject[]) : undefined,
 	});
+}
+
+/** Accents off, lower case: how names are compared. */
+const fold = (v: unknown) =>
+	String(v ?? '')
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.trim()
+		.toLowerCase();
+
+/**
+ * The message's PID-5 family name and PID-7 birth date against athena's patient: the ID taken from
+ * the message is used only when both are there and match (docs/athena-behaviour.md#oru-to-lab-result).
+ */
+async function checkPatient(ctx: IExecuteFunctions, i: number, t: ChartTarget, oru: OruMessage) {
+	const refuse = (why: string) =>
+		inputError(
+			ctx,
+			i,
+			`PID names/birth date do not match athena patient ${t.patientId}; nothing filed`,
+			`${why} The ID came from ${oru.patientidfrom ?? 'the PID segment'}; a lab's own record number there can ` +
+				"equal another patient's athena ID. Check the patient, then turn off Patient From Message and set Patient.",
+		);
+	if (!oru.familyname || !oru.birthdate)
+		throw refuse('The message carries no family name (PID-5) or no birth date (PID-7).');
+	const p = single(
+		await athenaRequest(ctx, {
+			method: 'GET',
+			path: `/patients/${t.patientId}`,
+			practiceId: t.practiceId,
+			itemIndex: i,
+		}),
+	);
+	const dob = /^(\d{2})\/(\d{2})\/(\d{4})/.exec(String(p.dob ?? ''));
+	const athenaDob = dob ? `${dob[3]}${dob[1]}${dob[2]}` : '';
+	if (fold(p.lastname) !== fold(oru.familyname.split('^')[0]) || athenaDob !== oru.birthdate)
+		throw refuse("The family name or birth date differs from athena's record.");
 }

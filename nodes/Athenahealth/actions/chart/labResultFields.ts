@@ -111,10 +111,23 @@ export function readAnalytes(
 	});
 }
 
+/** The line File Lab Result adds to the internal note of a result from an ORU: its ordered test (OBR-4). */
+export const testNote = (testkey: string) => `Ordered test (OBR-4): ${testkey}`;
+
+export interface FiledMatch {
+	/** The ordered test (OBR-4 code^text) of a result from an ORU. */
+	testkey?: string;
+	/** athena's result status (Final, Corrected, …). */
+	resultstatus?: string;
+}
+
 /**
- * The lab result document already filed for this accession id (and observation date, when
- * given), found by reading the chart: the list, then each candidate's document, which carries
- * the accession id (docs/athena-behaviour.md#lab-results).
+ * A lab result already in the chart with this accession id (on the observation date, when given),
+ * found by reading the chart: the list (every page, in no assumed order), then each candidate's
+ * document, which carries the accession id (docs/athena-behaviour.md#lab-results). With a test
+ * key, a result is the same only when its internal note names the same ordered test; with a result
+ * status, only when its status is the same: a corrected result is new, and `corrects` is the result
+ * it corrects (docs/athena-behaviour.md#oru-to-lab-result).
  */
 export async function findFiled(
 	ctx: IExecuteFunctions,
@@ -122,7 +135,8 @@ export async function findFiled(
 	t: ChartTarget,
 	accessionid: string,
 	observationdate?: string,
-): Promise<string | undefined> {
+	match: FiledMatch = {},
+): Promise<{ id?: string; corrects?: string }> {
 	const results = await athenaList(ctx, {
 		method: 'GET',
 		path: `/chart/${t.patientId}/labresults`,
@@ -137,8 +151,15 @@ export async function findFiled(
 			!r.labresultdate ||
 			String(r.labresultdate).slice(0, 10) === observationdate,
 	);
-	// newest first: a re-sent result is most likely among the last filed
-	for (const r of candidates.slice(-50).reverse()) {
+	const same = (a: unknown, b: unknown) =>
+		String(a ?? '')
+			.trim()
+			.toLowerCase() ===
+		String(b ?? '')
+			.trim()
+			.toLowerCase();
+	let corrects: string | undefined;
+	for (const r of candidates) {
 		const id = String(r.labresultid ?? '');
 		if (!/^\d+$/.test(id)) continue;
 		const doc = single(
@@ -150,7 +171,16 @@ export async function findFiled(
 			}),
 		);
 		const acc = doc.externalaccessionid ?? doc.accessionid;
-		if (acc !== undefined && String(acc) === accessionid) return id;
+		if (acc === undefined || String(acc) !== accessionid) continue;
+		if (match.testkey) {
+			const note = String(doc.internalnote ?? r.internalnote ?? '');
+			if (!note.split('\n').some((line) => same(line, testNote(match.testkey as string)))) continue;
+		}
+		if (match.resultstatus && !same(doc.resultstatus ?? r.resultstatus, match.resultstatus)) {
+			if (same(match.resultstatus, 'Corrected')) corrects = corrects ?? id;
+			continue;
+		}
+		return { id };
 	}
-	return undefined;
+	return { corrects };
 }
