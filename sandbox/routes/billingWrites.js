@@ -11,7 +11,7 @@ const { fail, missing } = require('./athenanet');
 
 const today = () => athenaDate(parts(new Date()));
 const isFuture = (text) => dayOf(text) > Math.floor((Date.now() + 14 * 3600000) / 86400000);
-const ICD10 = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+const ICD10 = /^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 const CPT = /^[0-9A-Z]{5}$/;
 const NON_CARD_METHODS = ['CASH', 'CHECK', 'MONEYORDER', 'EFT'];
 const money = (v) => Math.round(Number(v) * 100) / 100;

@@ -66,6 +66,21 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 		expect(read).toMatchObject({ patientid: '7', billedservicedate: '11/02/2026' });
 	});
 
+	test('Create Claim: ICD-10 codes with or without the dot, U codes included', async () => {
+		const [made] = await run(
+			claim({ charges: { charge: [charge('99213', 'U07.1, E119, Z0000')] } }),
+		);
+		expect(made.claimcharges).toEqual([
+			{
+				procedurecode: '99213',
+				units: '1',
+				icd10code1: 'U071',
+				icd10code2: 'E119',
+				icd10code3: 'Z0000',
+			},
+		]);
+	});
+
 	test("Create Claim: athena's rules refused before any request; athena's error for an unknown provider", async () => {
 		const cases: Array<[object, string]> = [
 			[

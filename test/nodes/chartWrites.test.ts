@@ -425,6 +425,14 @@ describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) =
 		});
 		expect(icd.message).toBe('ICD-10 Codes: "250.00" is not an ICD-10 code');
 		expect(await requests()).toBe(before);
+		const [plain] = await run({
+			resource: 'chart',
+			operation: 'addEncounterDiagnosis',
+			encounterId: open,
+			snomedCode: '44054006',
+			additionalFields: { icd10codes: 'E119, u07.1, Z0000' },
+		});
+		expect(plain).toMatchObject({ added: true, icd10codes: ['E119', 'U07.1', 'Z0000'] });
 	});
 
 	test('File Lab Result: analytes and a PDF, closed; the chart lists it; a second filing of the accession is skipped', async () => {

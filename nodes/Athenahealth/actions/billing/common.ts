@@ -60,7 +60,8 @@ export const chargesField = (name = 'charges'): INodeProperties => ({
 });
 
 const PROCEDURE = /^[0-9A-Z]{5}(,[0-9A-Z]{2})*$/;
-const ICD10 = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+/** An ICD-10-CM code, with or without its dot (E11.9, E119, U07.1, Z0000): shape only, not the code set. */
+export const ICD10 = /^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 
 /** The charges as athena's claimcharges, or an error naming the charge and the rule it breaks. */
 export function readCharges(ctx: IExecuteFunctions, i: number, name = 'charges'): IDataObject[] {
