@@ -81,6 +81,20 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 		]);
 	});
 
+	test('Create Claim: fractional units up to two decimals are sent as given', async () => {
+		const charges = [
+			charge('99213', 'E11.9', 1.1),
+			charge('36415', 'E11.9', 2.3),
+			charge('J1100', 'E11.9', 0.29),
+		];
+		const [made] = await run(claim({ charges: { charge: charges } }));
+		expect((made.claimcharges as any[]).map((c) => c.units)).toEqual(['1.1', '2.3', '0.29']);
+		const { error } = await runNodes(creds, [
+			{ parameters: claim({ charges: { charge: [charge('99213', 'E11.9', 1.234)] } }) },
+		]);
+		expect(error?.message).toBe('Charge 1: units must be a positive number');
+	});
+
 	test("Create Claim: athena's rules refused before any request; athena's error for an unknown provider", async () => {
 		const cases: Array<[object, string]> = [
 			[

@@ -91,7 +91,12 @@ export function readCharges(ctx: IExecuteFunctions, i: number, name = 'charges')
 				'Use a five-character CPT or HCPCS code, with modifiers after commas if any (e.g. 99213 or 99213,25).',
 			);
 		const units = Number(c.units ?? 1);
-		if (!Number.isFinite(units) || units <= 0 || Math.round(units * 100) !== units * 100)
+		// at most two decimals, compared with a tolerance (1.1 * 100 is 110.00000000000001)
+		if (
+			!Number.isFinite(units) ||
+			units <= 0 ||
+			Math.abs(Math.round(units * 100) - units * 100) > 1e-6
+		)
 			throw inputError(
 				ctx,
 				i,
