@@ -203,6 +203,15 @@ describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) =
 		]);
 	});
 
+	test('Update Allergies: a Section Note set, then an empty one removes it', async () => {
+		const record = () => sb.state.records.get(patient);
+		await run(chart('updateAllergies', patient, { options: { sectionnote: 'reviewed' } }));
+		expect(record().allergySectionNote).toBe('reviewed');
+		await run(chart('updateAllergies', patient, { options: { sectionnote: '' } }));
+		// the sandbox sets it only when athena's field arrives, so '' here means `sectionnote=` was sent
+		expect(record().allergySectionNote).toBe('');
+	});
+
 	test("Update Allergies: without Merge With Chart a chart allergen's reactions are replaced; with it they are merged", async () => {
 		await run(
 			chart('updateAllergies', patient, {
