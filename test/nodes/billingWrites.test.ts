@@ -346,4 +346,23 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 		]);
 		expect(missing.error?.message).toBe('The Patient ID or Department ID is invalid.');
 	});
+
+	test('Import CCDA: the listing before failed and the answer was lost: reported as unconfirmed, not looked for', async () => {
+		await fault(sb, { method: 'GET', path: '/patients/2/documents$', status: 400 });
+		await fault(sb, { method: 'PUT', path: '/ccda$', phase: 'after', reset: true });
+		const { error } = await runNodes(creds, [
+			{
+				parameters: doc('importCcda', {
+					patientId: byId('2'),
+					departmentId: byId('1'),
+					source: 'text',
+					ccdaText:
+						'<ClinicalDocument xmlns="urn:hl7-org:v3"><title>Outside</title></ClinicalDocument>',
+				}),
+			},
+		]);
+		await control(sb, 'DELETE', '/_control/faults');
+		expect(error?.message).toMatch(/^athena did not confirm the CCDA import for patient 2/);
+		expect((await writes()).filter((l) => l.endsWith('/ccda'))).toHaveLength(1);
+	});
 });
