@@ -700,6 +700,25 @@ describe.each(READINGS)('lost answers, $name', ({ successAsString, chartWriteIds
 		expect(await sent(`POST /v1/195900/chart/${patient}/medications`)).toBe(1);
 	});
 
+	test('Remove Historical Medication applied, answer lost: not confirmed by absence from a read', async () => {
+		const [entry] = (await run(chart('getMedications', patient))).map((m) =>
+			String(m.medicationentryid),
+		);
+		await fault(sb, {
+			method: 'DELETE',
+			path: `/chart/${patient}/medications/`,
+			phase: 'after',
+			status: 502,
+		});
+		const error = await fails(
+			chart('removeHistoricalMedication', patient, { medicationEntryId: entry }),
+		);
+		expect(error.message).toBe(
+			`athena did not confirm the removal of medication entry ${entry}: it may have taken effect`,
+		);
+		expect(error.description).toMatch(/Chart → Get Medications/);
+	});
+
 	test('Add Vitals applied, answer lost: found by reading the vitals', async () => {
 		await fault(sb, {
 			method: 'POST',
