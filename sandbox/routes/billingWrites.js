@@ -258,6 +258,9 @@ function register(router, sb) {
 		if (need.length) missing(...need);
 		if (!department(q.departmentid))
 			fail(404, { error: 'The Patient ID or Department ID is invalid.' });
+		// inferred (docs/athena-behaviour.md#ccda): a date range belongs to the data-portability format
+		if ((q.startdate || q.enddate) && !q.format)
+			fail(400, { error: 'startdate and enddate require the data portability format.' });
 		const p =
 			state.patients.get(ctx.m[2]) ||
 			fail(404, { error: 'The Patient ID or Department ID is invalid.' });

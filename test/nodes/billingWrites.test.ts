@@ -308,6 +308,22 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 		expect(again[0].ccda).toMatch(/imported document/);
 	});
 
+	test('Get Clinical Summary: a date range is refused before any request', async () => {
+		const { error } = await runNodes(creds, [
+			{
+				parameters: doc('getClinicalSummary', {
+					patientId: byId('7'),
+					departmentId: byId('1'),
+					options: { startdate: '2026-01-01' },
+				}),
+			},
+		]);
+		expect(error?.message).toBe(
+			'Start Date and End Date are not supported for the clinical summary',
+		);
+		expect(await log()).toEqual([]);
+	});
+
 	test("Import CCDA: not a CCDA refused before any request; a lost answer is found among the clinical documents; athena's 404", async () => {
 		const bad = await runNodes(creds, [
 			{
