@@ -11,7 +11,7 @@ const { fail, missing } = require('./athenanet');
 
 const today = () => athenaDate(parts(new Date()));
 const isFuture = (text) => dayOf(text) > Math.floor((Date.now() + 14 * 3600000) / 86400000);
-const ICD10 = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+const ICD10 = /^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 const CPT = /^[0-9A-Z]{5}$/;
 const NON_CARD_METHODS = ['CASH', 'CHECK', 'MONEYORDER', 'EFT'];
 const money = (v) => Math.round(Number(v) * 100) / 100;
@@ -258,6 +258,9 @@ function register(router, sb) {
 		if (need.length) missing(...need);
 		if (!department(q.departmentid))
 			fail(404, { error: 'The Patient ID or Department ID is invalid.' });
+		// inferred (docs/athena-behaviour.md#ccda): a date range belongs to the data-portability format
+		if ((q.startdate || q.enddate) && !q.format)
+			fail(400, { error: 'startdate and enddate require the data portability format.' });
 		const p =
 			state.patients.get(ctx.m[2]) ||
 			fail(404, { error: 'The Patient ID or Department ID is invalid.' });

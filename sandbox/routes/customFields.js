@@ -47,6 +47,14 @@ const FIELDS = [
 		select: false,
 		casesensitive: false,
 	},
+	{
+		customfieldid: '41',
+		name: 'Consent Signed',
+		type: 'DATE',
+		disallowupdate: false,
+		select: false,
+		casesensitive: false,
+	},
 ];
 
 function register(router, sb) {
@@ -115,6 +123,13 @@ function register(router, sb) {
 					fail(400, {
 						error: `Invalid option ID ${String(entry.optionid)} for custom field ${def.customfieldid}.`,
 					});
+			} else if (
+				def.type === 'DATE' &&
+				entry.customfieldvalue &&
+				!/^\d{2}\/\d{2}\/\d{4}$/.test(String(entry.customfieldvalue))
+			) {
+				// inferred (docs/athena-behaviour.md#patient-custom-fields): athena's dates are mm/dd/yyyy
+				fail(400, { error: `The value of custom field ${def.customfieldid} is not a valid date.` });
 			} else if (def.length && String(entry.customfieldvalue ?? '').length > Number(def.length)) {
 				fail(400, {
 					error: `The value of custom field ${def.customfieldid} is limited to ${def.length} characters.`,

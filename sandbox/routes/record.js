@@ -859,7 +859,8 @@ function register(router, sb) {
 	chart('/allergies', (ctx, r) => ({
 		allergies: r.allergies,
 		nkda: r.nkda ?? false,
-		sectionnote: r.allergySectionNote ?? 'confirmed',
+		// an empty note was removed: athena leaves the field out
+		...(r.allergySectionNote === '' ? {} : { sectionnote: r.allergySectionNote ?? 'confirmed' }),
 		lastupdated: '06/13/2026',
 	}));
 	chart('/medications', (ctx, r) => ({

@@ -66,6 +66,35 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 		expect(read).toMatchObject({ patientid: '7', billedservicedate: '11/02/2026' });
 	});
 
+	test('Create Claim: ICD-10 codes with or without the dot, U codes included', async () => {
+		const [made] = await run(
+			claim({ charges: { charge: [charge('99213', 'U07.1, E119, Z0000')] } }),
+		);
+		expect(made.claimcharges).toEqual([
+			{
+				procedurecode: '99213',
+				units: '1',
+				icd10code1: 'U071',
+				icd10code2: 'E119',
+				icd10code3: 'Z0000',
+			},
+		]);
+	});
+
+	test('Create Claim: fractional units up to two decimals are sent as given', async () => {
+		const charges = [
+			charge('99213', 'E11.9', 1.1),
+			charge('36415', 'E11.9', 2.3),
+			charge('J1100', 'E11.9', 0.29),
+		];
+		const [made] = await run(claim({ charges: { charge: charges } }));
+		expect((made.claimcharges as any[]).map((c) => c.units)).toEqual(['1.1', '2.3', '0.29']);
+		const { error } = await runNodes(creds, [
+			{ parameters: claim({ charges: { charge: [charge('99213', 'E11.9', 1.234)] } }) },
+		]);
+		expect(error?.message).toBe('Charge 1: units must be a positive number');
+	});
+
 	test("Create Claim: athena's rules refused before any request; athena's error for an unknown provider", async () => {
 		const cases: Array<[object, string]> = [
 			[
@@ -279,6 +308,22 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 		expect(again[0].ccda).toMatch(/imported document/);
 	});
 
+	test('Get Clinical Summary: a date range is refused before any request', async () => {
+		const { error } = await runNodes(creds, [
+			{
+				parameters: doc('getClinicalSummary', {
+					patientId: byId('7'),
+					departmentId: byId('1'),
+					options: { startdate: '2026-01-01' },
+				}),
+			},
+		]);
+		expect(error?.message).toBe(
+			'Start Date and End Date are not supported for the clinical summary',
+		);
+		expect(await log()).toEqual([]);
+	});
+
 	test("Import CCDA: not a CCDA refused before any request; a lost answer is found among the clinical documents; athena's 404", async () => {
 		const bad = await runNodes(creds, [
 			{
@@ -316,5 +361,24 @@ describe.each(READINGS)('billing readings %o', (reading) => {
 			},
 		]);
 		expect(missing.error?.message).toBe('The Patient ID or Department ID is invalid.');
+	});
+
+	test('Import CCDA: the listing before failed and the answer was lost: reported as unconfirmed, not looked for', async () => {
+		await fault(sb, { method: 'GET', path: '/patients/2/documents$', status: 400 });
+		await fault(sb, { method: 'PUT', path: '/ccda$', phase: 'after', reset: true });
+		const { error } = await runNodes(creds, [
+			{
+				parameters: doc('importCcda', {
+					patientId: byId('2'),
+					departmentId: byId('1'),
+					source: 'text',
+					ccdaText:
+						'<ClinicalDocument xmlns="urn:hl7-org:v3"><title>Outside</title></ClinicalDocument>',
+				}),
+			},
+		]);
+		await control(sb, 'DELETE', '/_control/faults');
+		expect(error?.message).toMatch(/^athena did not confirm the CCDA import for patient 2/);
+		expect((await writes()).filter((l) => l.endsWith('/ccda'))).toHaveLength(1);
 	});
 });

@@ -203,6 +203,15 @@ describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) =
 		]);
 	});
 
+	test('Update Allergies: a Section Note set, then an empty one removes it', async () => {
+		const record = () => sb.state.records.get(patient);
+		await run(chart('updateAllergies', patient, { options: { sectionnote: 'reviewed' } }));
+		expect(record().allergySectionNote).toBe('reviewed');
+		await run(chart('updateAllergies', patient, { options: { sectionnote: '' } }));
+		// the sandbox sets it only when athena's field arrives, so '' here means `sectionnote=` was sent
+		expect(record().allergySectionNote).toBe('');
+	});
+
 	test("Update Allergies: without Merge With Chart a chart allergen's reactions are replaced; with it they are merged", async () => {
 		await run(
 			chart('updateAllergies', patient, {
@@ -425,6 +434,14 @@ describe.each(READINGS)('$name', ({ successAsString, chartWriteIds, patient }) =
 		});
 		expect(icd.message).toBe('ICD-10 Codes: "250.00" is not an ICD-10 code');
 		expect(await requests()).toBe(before);
+		const [plain] = await run({
+			resource: 'chart',
+			operation: 'addEncounterDiagnosis',
+			encounterId: open,
+			snomedCode: '44054006',
+			additionalFields: { icd10codes: 'E119, u07.1, Z0000' },
+		});
+		expect(plain).toMatchObject({ added: true, icd10codes: ['E119', 'U07.1', 'Z0000'] });
 	});
 
 	test('File Lab Result: analytes and a PDF, closed; the chart lists it; a second filing of the accession is skipped', async () => {
@@ -779,6 +796,25 @@ describe.each(READINGS)('lost answers, $name', ({ successAsString, chartWriteIds
 		expect(error.description).toMatch(/Chart → Get Medications/);
 		expect(error.description).toMatch(/do not repeat it before checking/);
 		expect(await sent(`POST /v1/195900/chart/${patient}/medications`)).toBe(1);
+	});
+
+	test('Remove Historical Medication applied, answer lost: not confirmed by absence from a read', async () => {
+		const [entry] = (await run(chart('getMedications', patient))).map((m) =>
+			String(m.medicationentryid),
+		);
+		await fault(sb, {
+			method: 'DELETE',
+			path: `/chart/${patient}/medications/`,
+			phase: 'after',
+			status: 502,
+		});
+		const error = await fails(
+			chart('removeHistoricalMedication', patient, { medicationEntryId: entry }),
+		);
+		expect(error.message).toBe(
+			`athena did not confirm the removal of medication entry ${entry}: it may have taken effect`,
+		);
+		expect(error.description).toMatch(/Chart → Get Medications/);
 	});
 
 	test('Add Vitals applied, answer lost: found by reading the vitals', async () => {

@@ -58,7 +58,7 @@ describe.each(READINGS)('custom field readings %o', (reading) => {
 
 	test("the custom field pickers list athena's bare array; the searchable one is marked", async () => {
 		const all = await listSearch(creds, 'searchCustomFields');
-		expect(all.results.map((r) => r.value)).toEqual(['1', '162', '22', '323']);
+		expect(all.results.map((r) => r.value)).toEqual(['1', '162', '22', '323', '41']);
 		expect(all.results[0].name).toBe('Legacy Patient ID (searchable) (1)');
 		const searchable = await listSearch(creds, 'searchSearchableCustomFields');
 		expect(searchable.results.map((r) => r.value)).toEqual(['1', '162']);
@@ -122,6 +122,32 @@ describe.each(READINGS)('custom field readings %o', (reading) => {
 			'Custom field 22 (Test Patient Field) takes at most 10 characters',
 		);
 		expect(await writesSeen()).toEqual([]);
+	});
+
+	test('a DATE field: the value goes as mm/dd/yyyy and reads back so', async () => {
+		const [set] = await run(
+			patient('setCustomFields', {
+				patientId: byId('7'),
+				departmentId: byId('1'),
+				customFields: { field: [{ customFieldId: '41', value: '2026-03-09' }] },
+			}),
+		);
+		expect(set).toMatchObject({ verified: true });
+		expect(set.customfields).toMatchObject([
+			{ customfieldid: '41', customfieldvalue: '03/09/2026' },
+		]);
+		const bad = await runNodes(creds, [
+			{
+				parameters: patient('setCustomFields', {
+					patientId: byId('7'),
+					departmentId: byId('1'),
+					customFields: { field: [{ customFieldId: '41', value: 'soon' }] },
+				}),
+			},
+		]);
+		expect(bad.error?.message).toBe(
+			'Custom field 41 (Consent Signed) is not a date athena can use',
+		);
 	});
 
 	test("a field that disallows updates keeps its first value: the read-back says so; athena's 404 for an unknown patient", async () => {

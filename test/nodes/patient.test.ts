@@ -1,6 +1,6 @@
 // Patient operations through n8n's engine against the sandbox.
 import { listSearch, runNodes, sandboxCredentials, type MemoryCredentials } from '../harness/n8n';
-import { control, counters, sandbox, type Sandbox } from '../harness/sandbox';
+import { control, counters, fault, sandbox, type Sandbox } from '../harness/sandbox';
 
 let sb: Sandbox;
 let creds: MemoryCredentials;
@@ -233,4 +233,23 @@ test('Simplify keeps the most used fields (with their ISO companions)', async ()
 			'lastmodified',
 		].sort(),
 	);
+});
+
+test('Create with Bypass Patient Matching, answer lost: a same-name patient that was there is not taken for the new one', async () => {
+	const create = (p: object = {}) =>
+		patient('create', {
+			departmentId: byId('1'),
+			firstname: 'Ada',
+			lastname: 'Twinlost',
+			dob: '1970-04-05',
+			additionalFields: { zip: '02139', ...p },
+		});
+	const first = await runNodes(creds, [{ parameters: create() }]);
+	expect(first.error).toBeUndefined();
+	await fault(sb, { method: 'POST', path: '/patients$', phase: 'before', reset: true });
+	const { error } = await runNodes(creds, [
+		{ parameters: create({ bypasspatientmatching: true }) },
+	]);
+	await control(sb, 'DELETE', '/_control/faults');
+	expect(error?.message).toMatch(/^athena did not confirm the creation of patient Ada Twinlost/);
 });

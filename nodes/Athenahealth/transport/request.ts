@@ -32,6 +32,8 @@ export interface AthenaRequest {
 	qs?: IDataObject;
 	/** Sent form-encoded on POST/PUT/DELETE: athenaNet takes form bodies, not JSON. */
 	form?: IDataObject;
+	/** Form fields sent even when empty: athena reads some empty values as "remove" (docs/athena-behaviour.md). */
+	keepEmpty?: string[];
 	idempotent?: boolean;
 	itemIndex?: number;
 	/** Leave a 200-with-failure body to the caller instead of raising it. */
@@ -39,11 +41,14 @@ export interface AthenaRequest {
 	timeoutMs?: number;
 }
 
-/** athenaNet's form body: empty values are left out, objects and arrays go as one JSON string field. */
-export function formEncode(form: IDataObject): string {
+/**
+ * athenaNet's form body: empty values are left out (except the fields in keepEmpty), objects and
+ * arrays go as one JSON string field.
+ */
+export function formEncode(form: IDataObject, keepEmpty: string[] = []): string {
 	const params = new URLSearchParams();
 	for (const [k, v] of Object.entries(form)) {
-		if (v === undefined || v === null || v === '') continue;
+		if (v === undefined || v === null || (v === '' && !keepEmpty.includes(k))) continue;
 		params.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
 	}
 	return params.toString();
@@ -68,7 +73,7 @@ export async function athenaSend(
 		url: req.url,
 		practiceId: req.practiceId,
 		qs: req.qs,
-		body: hasForm ? formEncode(req.form!) : undefined,
+		body: hasForm ? formEncode(req.form!, req.keepEmpty) : undefined,
 		headers: hasForm ? { 'Content-Type': 'application/x-www-form-urlencoded' } : undefined,
 		idempotent: req.idempotent,
 		itemIndex: req.itemIndex,

@@ -60,7 +60,8 @@ export const chargesField = (name = 'charges'): INodeProperties => ({
 });
 
 const PROCEDURE = /^[0-9A-Z]{5}(,[0-9A-Z]{2})*$/;
-const ICD10 = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+/** An ICD-10-CM code, with or without its dot (E11.9, E119, U07.1, Z0000): shape only, not the code set. */
+export const ICD10 = /^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 
 /** The charges as athena's claimcharges, or an error naming the charge and the rule it breaks. */
 export function readCharges(ctx: IExecuteFunctions, i: number, name = 'charges'): IDataObject[] {
@@ -90,7 +91,12 @@ export function readCharges(ctx: IExecuteFunctions, i: number, name = 'charges')
 				'Use a five-character CPT or HCPCS code, with modifiers after commas if any (e.g. 99213 or 99213,25).',
 			);
 		const units = Number(c.units ?? 1);
-		if (!Number.isFinite(units) || units <= 0 || Math.round(units * 100) !== units * 100)
+		// at most two decimals, compared with a tolerance (1.1 * 100 is 110.00000000000001)
+		if (
+			!Number.isFinite(units) ||
+			units <= 0 ||
+			Math.abs(Math.round(units * 100) - units * 100) > 1e-6
+		)
 			throw inputError(
 				ctx,
 				i,

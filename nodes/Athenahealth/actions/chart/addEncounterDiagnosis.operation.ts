@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { ICD10 } from '../billing/common';
 import { show } from '../fields';
 import { toItems } from '../output';
 import { compact, idParam, inputError, practiceOf } from '../params';
@@ -16,8 +17,6 @@ export const toolDescription =
 	'Add a diagnosis (SNOMED code with optional ICD-10 codes) to an open athenahealth encounter. Returns the new diagnosis ID.';
 
 export const writes = true;
-
-const ICD10 = /^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
 
 export const description = updateDisplayOptions(show('chart', 'addEncounterDiagnosis'), [
 	{
@@ -72,7 +71,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			this,
 			i,
 			`ICD-10 Codes: "${bad}" is not an ICD-10 code`,
-			'Use codes such as E11.9 or I10, comma-separated.',
+			'Use codes such as E11.9 or I10 (with or without the dot), comma-separated.',
 		);
 	const result = await chartWrite(
 		this,

@@ -127,7 +127,8 @@ export const description = chartWriteFields('updateAllergies', [
 				name: 'sectionnote',
 				type: 'string',
 				default: '',
-				description: "The allergy section's note (replaces the current one)",
+				description:
+					"The allergy section's note (replaces the current one; left empty, removes it)",
 			},
 		],
 	},
@@ -260,6 +261,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		nkda: options.nkda,
 		sectionnote: options.sectionnote,
 	});
+	// an empty section note removes it (docs/athena-behaviour.md#chart-writes), so it is sent empty
+	const clearNote = options.sectionnote === '';
+	if (clearNote) form.sectionnote = '';
 	// athena merges on allergen ID, so sending the same list again changes nothing
 	const result = await chartWrite(
 		this,
@@ -268,6 +272,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			method: 'PUT',
 			path: `/chart/${t.patientId}/allergies`,
 			form,
+			keepEmpty: clearNote ? ['sectionnote'] : undefined,
 			practiceId: t.practiceId,
 			idempotent: true,
 		},

@@ -7,7 +7,7 @@ import {
 
 import { athenaRequest } from '../../transport/request';
 import { show } from '../fields';
-import { dateParam, idParam, practiceOf } from '../params';
+import { dateParam, idParam, inputError, practiceOf } from '../params';
 import { departmentLocator, patientLocator } from '../locators';
 
 export const option = {
@@ -62,6 +62,7 @@ export const description = updateDisplayOptions(show('document', 'getClinicalSum
 				type: 'string',
 				default: '',
 				placeholder: '2026-01-01T00:00:00',
+				description: "Not supported: athena's date range belongs to its data-portability format",
 			},
 			{
 				displayName: 'End Date',
@@ -69,6 +70,7 @@ export const description = updateDisplayOptions(show('document', 'getClinicalSum
 				type: 'string',
 				default: '',
 				placeholder: '2026-12-31T23:59:59',
+				description: "Not supported: athena's date range belongs to its data-portability format",
 			},
 		],
 	},
@@ -96,6 +98,16 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		optional: true,
 		withTime: true,
 	});
+	// the range belongs to athena's data-portability format, whose `format` value is not known
+	// here; sent without it, it would be ignored or refused (docs/athena-behaviour.md#ccda)
+	if (startdate || enddate)
+		throw inputError(
+			this,
+			i,
+			'Start Date and End Date are not supported for the clinical summary',
+			'athena takes a date range only with its data-portability format, which this operation does not ask for. ' +
+				"Remove the dates to get the patient's summary.",
+		);
 	const body = await athenaRequest(this, {
 		method: 'GET',
 		path: `/patients/${patientid}/ccda`,

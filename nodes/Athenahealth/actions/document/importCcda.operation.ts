@@ -92,7 +92,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				itemIndex: i,
 			})
 		).map((d: IDataObject) => String(d.clinicaldocumentid ?? d.documentid));
-	const before = new Set(await documents().catch(() => undefined));
+	// not listed before: after a lost answer, no document can be told to be the new one
+	const listed = await documents().catch(() => undefined);
+	const before = new Set(listed);
 	let recovered = false;
 	try {
 		await athenaRequest(this, {
@@ -107,7 +109,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		});
 	} catch (error) {
 		if (!isAmbiguousFailure(error)) throw asNodeError(this.getNode(), error);
-		const added = (await documents().catch(() => [])).filter((id) => !before.has(id));
+		const added = listed ? (await documents().catch(() => [])).filter((id) => !before.has(id)) : [];
 		if (added.length !== 1)
 			throw unconfirmedWriteError(
 				this.getNode(),

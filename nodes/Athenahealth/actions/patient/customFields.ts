@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { athenaList } from '../../transport/paginate';
 import { athenaRequest } from '../../transport/request';
-import { inputError } from '../params';
+import { dateValue, inputError } from '../params';
 
 // The practice's patient custom fields and a patient's values
 // (docs/athena-behaviour.md#patient-custom-fields): athena lists the fields as a bare array; a
@@ -90,6 +90,7 @@ export function definitionOf(
 /**
  * What athena stores for a value of this field: text as `customfieldvalue`, a select field's option
  * (given by its name or its option ID) as `optionid`. An option the field does not have is refused.
+ * A DATE field's value goes as athena's mm/dd/yyyy (docs/athena-behaviour.md#patient-custom-fields).
  */
 export function customFieldEntry(
 	ctx: IExecuteFunctions,
@@ -115,6 +116,8 @@ export function customFieldEntry(
 			);
 		return { customfieldid: def.customfieldid, optionid: option.optionid };
 	}
+	if (String(def.type ?? '').toUpperCase() === 'DATE' && value !== '')
+		value = dateValue(ctx, value, i, name)!;
 	if (def.length && [...value].length > Number(def.length))
 		throw inputError(
 			ctx,

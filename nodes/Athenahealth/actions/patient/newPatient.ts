@@ -94,11 +94,14 @@ export async function createPatient(
 		if (!isAmbiguousFailure(error)) throw asNodeError(ctx.getNode(), error);
 		// the answer was lost: look before anything is repeated
 		const found = await o.lookAgain?.().catch(() => undefined);
+		// without the search before, a same-name patient found now may be an older twin: not looked for
 		const made = found?.length
 			? found
-			: (await search().catch(() => []))
-					.map((p) => String(p.patientid))
-					.filter((id) => !existing.has(id));
+			: o.noSearchBefore
+				? []
+				: (await search().catch(() => []))
+						.map((p) => String(p.patientid))
+						.filter((id) => !existing.has(id));
 		if (made.length !== 1) {
 			o.onUnconfirmed?.();
 			throw unconfirmedWriteError(ctx.getNode(), error, o.what, o.howToCheck, i);
