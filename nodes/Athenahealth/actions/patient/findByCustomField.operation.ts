@@ -48,7 +48,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const def = definitionOf(this, i, await customFieldDefinitions(this, practiceId, i), fieldId);
 	requireSearchable(this, i, def);
 	const entry = customFieldEntry(this, i, def, raw);
-	const value = String(entry.optionid ?? entry.customfieldvalue);
+	// checked again as sent: a DATE field's value becomes mm/dd/yyyy, whose slashes a path cannot carry
+	const value = pathValue(this, i, String(entry.optionid ?? entry.customfieldvalue), 'Value');
 	const patients = await patientsByCustomField(
 		this,
 		fieldId,
