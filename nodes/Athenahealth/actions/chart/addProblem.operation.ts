@@ -1,17 +1,16 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../output';
-import { compact, dateValue, inputError } from '../params';
 import {
 	chartTarget,
 	chartWrite,
 	chartWriteFields,
 	idFrom,
-	lateralityField,
 	outcome,
+	problemEvent,
+	problemEventOptions,
 	problems,
 	snomedParam,
-	statusField,
 } from './writes';
 
 export const option = {
@@ -44,19 +43,7 @@ export const description = chartWriteFields('addProblem', [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [
-			lateralityField(),
-			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
-			{
-				displayName: 'Start Date',
-				name: 'startdate',
-				type: 'string',
-				default: '',
-				placeholder: '2026-01-31',
-				description: 'When the problem started (onset)',
-			},
-			statusField(),
-		],
+		options: problemEventOptions('When the problem started (onset)'),
 	},
 ]);
 
@@ -64,10 +51,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const t = chartTarget(this, i);
 	const snomedcode = snomedParam(this, 'snomedCode', i, 'SNOMED Code');
 	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-	const startdate = dateValue(this, extra.startdate, i, 'Start Date', { optional: true });
-	if (typeof extra.note === 'string' && extra.note.length > 4000)
-		throw inputError(this, i, 'Note is longer than 4000 characters', 'Shorten the note.');
-	const form = compact({ ...extra, departmentid: t.departmentId, snomedcode, startdate });
+	const form = { ...problemEvent(this, i, extra), departmentid: t.departmentId, snomedcode };
 	// the problems already there, so a problem this call made can be told apart afterwards
 	const before = new Set((await problems(this, i, t)).map((p) => String(p.problemid)));
 	const added = async () =>

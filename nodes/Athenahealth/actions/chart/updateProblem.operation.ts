@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { toItems } from '../output';
-import { compact, dateValue, idParam, inputError } from '../params';
+import { idParam, inputError } from '../params';
 import {
 	chartTarget,
 	chartWrite,
 	chartWriteFields,
-	lateralityField,
 	outcome,
-	statusField,
+	problemEvent,
+	problemEventOptions,
 } from './writes';
 
 export const option = {
@@ -38,18 +38,7 @@ export const description = chartWriteFields('updateProblem', [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [
-			lateralityField(),
-			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
-			{
-				displayName: 'Start Date',
-				name: 'startdate',
-				type: 'string',
-				default: '',
-				placeholder: '2026-01-31',
-			},
-			statusField(),
-		],
+		options: problemEventOptions(),
 	},
 ]);
 
@@ -57,8 +46,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const t = chartTarget(this, i);
 	const problemId = idParam(this, 'problemId', i, 'Problem ID')!;
 	const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
-	const startdate = dateValue(this, fields.startdate, i, 'Start Date', { optional: true });
-	const changes = compact({ ...fields, startdate });
+	const changes = problemEvent(this, i, fields);
 	if (!Object.keys(changes).length)
 		throw inputError(
 			this,

@@ -9,7 +9,7 @@ import { asNodeError, isAmbiguousFailure, unconfirmedWriteError } from '../../tr
 import { athenaRequest, type AthenaRequest } from '../../transport/request';
 import { show } from '../fields';
 import { departmentLocator, patientLocator } from '../locators';
-import { idParam, inputError, practiceOf } from '../params';
+import { compact, dateValue, idParam, inputError, practiceOf } from '../params';
 
 // Chart writes (docs/athena-behaviour.md#chart-writes): each is sent once. When athena's answer is
 // lost (a timeout, a 5xx, a dropped connection), the write may have taken effect: where the chart
@@ -186,3 +186,28 @@ export const lateralityField = (name = 'laterality'): INodeProperties => ({
 /** The id athena answered, as a string (athena sends numbers and strings). */
 export const idFrom = (value: unknown): string | undefined =>
 	value === undefined || value === null || value === '' ? undefined : String(value);
+
+/** A problem's event fields (Add Problem's Additional Fields, Update Problem's Update Fields). */
+export function problemEventOptions(startDescription?: string): INodeProperties[] {
+	return [
+		lateralityField(),
+		{ displayName: 'Note', name: 'note', type: 'string', default: '' },
+		{
+			displayName: 'Start Date',
+			name: 'startdate',
+			type: 'string',
+			default: '',
+			placeholder: '2026-01-31',
+			...(startDescription ? { description: startDescription } : {}),
+		},
+		statusField(),
+	];
+}
+
+/** Those fields as athena takes them: the start date as mm/dd/yyyy, a note of at most 4000 characters. */
+export function problemEvent(ctx: IExecuteFunctions, i: number, fields: IDataObject): IDataObject {
+	const startdate = dateValue(ctx, fields.startdate, i, 'Start Date', { optional: true });
+	if (typeof fields.note === 'string' && fields.note.length > 4000)
+		throw inputError(ctx, i, 'Note is longer than 4000 characters', 'Shorten the note.');
+	return compact({ ...fields, startdate });
+}
