@@ -58,7 +58,9 @@ export function privateKeyOf(
 	const type = key.asymmetricKeyType;
 	if (alg.startsWith('RS') && type !== 'rsa')
 		return {
-			problem: `${alg} needs an RSA key and the Private Key is ${String(type).toUpperCase()}: set Signing Algorithm to ES384 for a P-384 EC key, or use an RSA key`,
+			problem:
+				`${alg} needs an RSA key and the Private Key is ${String(type).toUpperCase()}: ` +
+				'set Signing Algorithm to ES384 for a P-384 EC key, or use an RSA key',
 		};
 	if (alg === 'ES384' && (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'secp384r1'))
 		return {

@@ -178,7 +178,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 				const e = error as NodeOperationError;
 				throw new NodeOperationError(this.getNode(), e.message, {
 					itemIndex: i,
-					description: `athena still lists this export, so this node keeps it: run the node again to fetch the file again (finished files are kept). If athena answers the same, the file has expired: cancel the export with Bulk Export → Cancel (status URL ${url}) and run again to export anew.`,
+					description:
+						'athena still lists this export, so this node keeps it: run the node again to fetch the file again (finished files are kept). ' +
+						`If athena answers the same, the file has expired: cancel the export with Bulk Export → Cancel (status URL ${url}) and run again to export anew.`,
 				});
 			}
 			this.logger.info(`athenahealth: the output of bulk export ${url} is gone; exporting again`);

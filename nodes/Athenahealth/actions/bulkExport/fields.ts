@@ -137,7 +137,8 @@ export const downloadFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to skip files this node already output for the same status URL, and re-use files it finished before an interruption instead of fetching them again (binary output, active workflows)',
+					'Whether to skip files this node already output for the same status URL, and re-use files it finished before an interruption ' +
+					'instead of fetching them again (binary output, active workflows)',
 			},
 			{
 				displayName: 'Send Authorization To Origins',
