@@ -29,10 +29,17 @@ process.on('message', async ({ port, connections, count, message, prefix, maxMs 
 			);
 			while (left > 0 && !(maxMs && elapsed() > maxMs)) {
 				const n = left--;
+				// a listener that never answers (nothing MLLP on the port) fails the run instead of hanging it
+				let timer;
 				const ack = await new Promise((r) => {
 					next = r;
+					timer = setTimeout(() => {
+						process.stderr.write(`no answer from port ${port} within 60 s\n`);
+						process.exit(2);
+					}, 60000);
 					socket.write(bytes(n));
 				});
+				clearTimeout(timer);
 				if (prefix === undefined || /\rMSA\|AA\|/.test(ack)) acked++;
 			}
 			socket.destroy();

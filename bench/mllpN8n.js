@@ -6,7 +6,7 @@
 // AA per second (one at a time per connection, as an interface engine sends; each message its own
 // control ID) and messages delivered per second (counted when their execution posts, from the first
 // send to the last delivery). Each row sends until its count of messages is acknowledged (batch 1:
-// MLLP_N8N_BENCH_COUNT_BATCH1, default 500; batch 100: MLLP_N8N_BENCH_COUNT, default 5,000) or
+// MLLP_N8N_BENCH_COUNT_BATCH1, default 500; batch 100: MLLP_N8N_BENCH_COUNT, default 20,000) or
 // MLLP_N8N_BENCH_SECONDS (default 20) have passed, then waits for them to be delivered.
 const fs = require('node:fs');
 const http = require('node:http');
@@ -24,15 +24,21 @@ const WAIT_MS = Number(process.env.MLLP_N8N_BENCH_WAIT_MS || 50);
 const BATCHES = [1, 100];
 const CONNECTIONS = [1, 10];
 
-function freePort() {
-	return new Promise((resolve) => {
-		const s = require('node:net')
-			.createServer()
-			.listen(0, '127.0.0.1', () => {
-				const { port } = s.address();
-				s.close(() => resolve(port));
-			});
-	});
+/** `n` ports nobody listens on, held open together while chosen so that no two are the same. */
+async function freePorts(n) {
+	const net = require('node:net');
+	const servers = await Promise.all(
+		Array.from(
+			{ length: n },
+			() =>
+				new Promise((resolve) => {
+					const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s));
+				}),
+		),
+	);
+	const ports = servers.map((s) => s.address().port);
+	await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+	return ports;
 }
 
 function workflow(id, mllpPort, ackMode, batchSize, sinkUrl) {
@@ -81,7 +87,7 @@ function workflow(id, mllpPort, ackMode, batchSize, sinkUrl) {
 async function benchMllpN8n({ load, message }) {
 	const counts = {
 		1: Number(process.env.MLLP_N8N_BENCH_COUNT_BATCH1 || 500),
-		100: Number(process.env.MLLP_N8N_BENCH_COUNT || 5000),
+		100: Number(process.env.MLLP_N8N_BENCH_COUNT || 20000),
 	};
 	const maxMs = Number(process.env.MLLP_N8N_BENCH_SECONDS || 20) * 1000;
 	// delivered messages per row, and when the last ones came
@@ -108,24 +114,29 @@ async function benchMllpN8n({ load, message }) {
 	const rows = [];
 	try {
 		n8n.installPackage(userFolder, path.join(n8n.ROOT, 'mllp'));
+		// the listeners', n8n's and its task broker's ports, chosen together (n8n's own choice of a
+		// broker port could fall on a listener's)
 		const cells = [];
 		for (const mode of MODES)
-			for (const batch of BATCHES)
-				cells.push({ id: `bench${mode}${batch}`, mode, batch, port: await freePort() });
+			for (const batch of BATCHES) cells.push({ id: `bench${mode}${batch}`, mode, batch });
+		const ports = await freePorts(cells.length + 2);
+		cells.forEach((c, i) => (c.port = ports[i]));
 		n8n.importWorkflows(
 			bin,
 			userFolder,
 			'http://localhost:8899',
 			cells.map((c) => workflow(c.id, c.port, c.mode, c.batch, sinkUrl)),
 		);
-		server = n8n.startN8n(bin, userFolder, await freePort(), {
+		server = n8n.startN8n(bin, userFolder, ports[cells.length], {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
+			N8N_RUNNERS_BROKER_PORT: String(ports[cells.length + 1]),
 		});
 		await server.ready;
 		const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 		let run = 0;
 		for (const cell of cells) {
-			// the listener is up once a frame is answered (a warm-up of 20 messages, counted apart)
+			// the listener is up once a frame is answered (a warm-up of 20 messages, counted apart);
+			// then up to 3 s more of warm-up, so the rows measure the listener past its first compile
 			for (let tries = 0; ; tries++) {
 				const row = `W${run++}`;
 				const warm = await load(cell.port, 1, 20, message, `${row}-`, 10000).catch(() => null);
@@ -136,6 +147,9 @@ async function benchMllpN8n({ load, message }) {
 				if (tries > 60) throw new Error(`${cell.id} does not answer:\n${server.output.join('')}`);
 				await sleep(1000);
 			}
+			const warmRow = `W${run++}`;
+			const warm = await load(cell.port, 1, 2000, message, `${warmRow}-`, 3000);
+			await waitDelivered(delivered, warmRow, warm.acked, 60000);
 			for (const connections of CONNECTIONS) {
 				const row = `B${run++}`;
 				const started = Date.now();

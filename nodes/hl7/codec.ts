@@ -504,9 +504,13 @@ export class Hl7Message {
 
 	/** Every non-empty leaf value by path, e.g. {"PID.5.1": "DOE", "OBX[2].5": "7.2"}. */
 	pathMap(opts?: DecodeOptions): Record<string, string> {
-		// plain loops and one escape check per field: this runs for every received message
+		// this runs for every received message: plain loops, one escape check per field, and path
+		// keys reused across messages (PathKey), so a message of a familiar shape builds no key strings
 		const d = this.delimiters;
 		const e = d.escape;
+		const rs = d.repetition;
+		const cs = d.component;
+		const ss = d.subcomponent;
 		const map: Record<string, string> = {};
 		const seen = new Map<string, number>();
 		for (let i = 0; i < this.lines.length; i++) {
@@ -514,51 +518,92 @@ export class Hl7Message {
 			const name = fields[0];
 			const n = (seen.get(name) ?? 0) + 1;
 			seen.set(name, n);
-			const seg = n === 1 ? name : name + '[' + n + ']';
+			const seg = segmentKey(name, n);
 			const header = name === 'MSH' || name === 'FHS' || name === 'BHS';
 			for (let f = 1; f < fields.length; f++) {
 				const field = fields[f];
 				if (!field) continue;
+				const fieldKey = seg.dot(f);
 				if (header && f <= 2) {
-					map[seg + '.' + f] = field;
+					map[fieldKey.key] = field;
 					continue;
 				}
-				const escaped = Boolean(e) && field.includes(e);
-				const value = escaped ? (v: string) => unescapeValue(v, d, opts) : (v: string) => v;
-				const fieldPath = seg + '.' + f;
-				if (
-					!field.includes(d.repetition) &&
-					!field.includes(d.component) &&
-					!(d.subcomponent && field.includes(d.subcomponent))
-				) {
-					map[fieldPath] = value(field);
+				const escaped = e !== '' && field.includes(e);
+				const hasSub = ss !== '' && field.includes(ss);
+				if (!hasSub && !field.includes(cs) && !field.includes(rs)) {
+					map[fieldKey.key] = escaped ? unescapeValue(field, d, opts) : field;
 					continue;
 				}
-				const reps = field.split(d.repetition);
+				const reps = field.split(rs);
 				for (let r = 0; r < reps.length; r++) {
 					const rep = reps[r];
-					const base = reps.length > 1 ? fieldPath + '[' + (r + 1) + ']' : fieldPath;
-					const comps = rep.split(d.component);
-					if (comps.length === 1 && !(d.subcomponent && rep.includes(d.subcomponent))) {
-						if (rep) map[base] = value(rep);
+					if (!rep) continue;
+					const base = reps.length > 1 ? fieldKey.at(r + 1) : fieldKey;
+					const comps = rep.split(cs);
+					if (comps.length === 1 && !(hasSub && rep.includes(ss))) {
+						map[base.key] = escaped ? unescapeValue(rep, d, opts) : rep;
 						continue;
 					}
 					for (let ci = 0; ci < comps.length; ci++) {
 						const c = comps[ci];
 						if (!c) continue;
-						if (!d.subcomponent || !c.includes(d.subcomponent)) {
-							map[base + '.' + (ci + 1)] = value(c);
+						if (!hasSub || !c.includes(ss)) {
+							map[base.dot(ci + 1).key] = escaped ? unescapeValue(c, d, opts) : c;
 							continue;
 						}
-						const subs = c.split(d.subcomponent);
+						const subs = c.split(ss);
+						const compKey = base.dot(ci + 1);
 						for (let si = 0; si < subs.length; si++)
-							if (subs[si]) map[base + '.' + (ci + 1) + '.' + (si + 1)] = value(subs[si]);
+							if (subs[si])
+								map[compKey.dot(si + 1).key] = escaped
+									? unescapeValue(subs[si], d, opts)
+									: subs[si];
 					}
 				}
 			}
 		}
 		return map;
 	}
+}
+
+/**
+ * A path map key ("PID.5.1", "OBX[2].5") and the keys below it, made once and reused by every later
+ * message: key strings are most of a path map's cost. Bounded: past KEY_LIMIT keys the cache starts over.
+ */
+class PathKey {
+	private dots?: Array<PathKey | undefined>;
+	private reps?: Array<PathKey | undefined>;
+	constructor(readonly key: string) {}
+	/** this key + ".n" */
+	dot(n: number): PathKey {
+		if (n > KEY_INDEX_LIMIT) return new PathKey(this.key + '.' + n);
+		const list = (this.dots ??= []);
+		return list[n] ?? (list[n] = newKey(this.key + '.' + n));
+	}
+	/** this key + "[n]" */
+	at(n: number): PathKey {
+		if (n > KEY_INDEX_LIMIT) return new PathKey(this.key + '[' + n + ']');
+		const list = (this.reps ??= []);
+		return list[n] ?? (list[n] = newKey(this.key + '[' + n + ']'));
+	}
+}
+const KEY_LIMIT = 100000;
+const KEY_INDEX_LIMIT = 200;
+let segmentKeys = new Map<string, PathKey>();
+let keyCount = 0;
+function newKey(key: string): PathKey {
+	if (++keyCount > KEY_LIMIT) {
+		segmentKeys = new Map();
+		keyCount = 1;
+	}
+	return new PathKey(key);
+}
+function segmentKey(name: string, occurrence: number): PathKey {
+	const id = occurrence === 1 ? name : name + '[' + occurrence + ']';
+	if (occurrence > KEY_INDEX_LIMIT) return new PathKey(id);
+	let key = segmentKeys.get(id);
+	if (!key) segmentKeys.set(id, (key = newKey(id)));
+	return key;
 }
 
 // ---------------------------------------------------------------- batches

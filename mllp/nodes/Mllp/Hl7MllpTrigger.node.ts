@@ -17,7 +17,8 @@ import {
 import type { AckCode } from '../hl7/ack';
 import { Hl7Message } from '../hl7/codec';
 import { Dispatcher, type Verdict } from './dispatcher';
-import { DuplicateWindow, openJournal, type Journal } from './journal';
+import { DuplicateWindow } from './journal';
+import { openReceipt, type Receipt, type StoredMessage } from './receipt';
 import { startMllpServer } from './server';
 import { tlsMaterial } from './tlsOptions';
 
@@ -414,43 +415,23 @@ export class Hl7MllpTrigger implements INodeType {
 			onProgress: () => pressure(),
 		});
 
-		// After Storing: the journal, and what it holds undelivered from before is handed over first
-		let journal: Journal | undefined;
-		if (ackMode === 'afterStoring') {
-			const folder =
-				o.journalFolder?.trim() ||
-				path.join(
-					process.env.N8N_USER_FOLDER || path.join(os.homedir(), '.n8n'),
-					'hl7-mllp-journal',
-					`${this.getWorkflow().id ?? 'workflow'}-${this.getNode().id ?? 'node'}`,
-				);
+		// After Storing: the receiving side (listener, journal, duplicates, back-pressure) runs on a
+		// thread of its own (receipt.ts); what it stored is handed over here
+		let receipt: Receipt | undefined;
+		function deliverStored({ seq, text, peer, receivedAt }: StoredMessage) {
+			let message: Hl7Message;
 			try {
-				journal = await openJournal(folder, {
-					retentionMb: o.retentionMb,
-					retentionHours: o.retentionHours,
-					duplicateWindowMs: windowMs,
-					warn: (m) => logger.warn(m),
-				});
-			} catch (error) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`The MLLP journal folder cannot be used: ${(error as Error).message}`,
-				);
+				message = Hl7Message.parse(text);
+			} catch {
+				receipt?.delivered([seq]);
+				return;
 			}
-		}
-		function deliverStored(
-			message: Hl7Message,
-			text: string,
-			peer: Peer,
-			receivedAt: string,
-			seq: number,
-		) {
 			dispatcher.push({
 				item: item(message, text, peer, receivedAt, seq),
 				key: laneOf(message),
 				settle: (verdict) => {
 					// an execution that ran counts as delivered, also when it failed
-					journal?.markDelivered(seq);
+					receipt?.delivered([seq]);
 					if (verdict.code !== 'AA') {
 						logger.warn(
 							`MLLP: the execution of stored message ${seq} failed (it is not handed over again)`,
@@ -465,7 +446,7 @@ export class Hl7MllpTrigger implements INodeType {
 		const arrivals: number[] = [];
 		let pressureTimer: NodeJS.Timeout | undefined;
 		let server: Awaited<ReturnType<typeof startMllpServer>> | undefined;
-		const backlog = () => (journal ? journal.backlog() : dispatcher.queued + dispatcher.active);
+		const backlog = () => dispatcher.queued + dispatcher.active;
 		const pressure = () => {
 			if (!server) return;
 			const now = Date.now();
@@ -517,34 +498,6 @@ export class Hl7MllpTrigger implements INodeType {
 			if (maxPerMinute > 0) arrivals.push(Date.now());
 			const receivedAt = new Date().toISOString();
 			const key = windowMs > 0 ? keyOf(message) : '';
-			if (journal) {
-				const earlier = key ? journal.duplicateOf(key) : undefined;
-				let seq: number;
-				try {
-					if (earlier !== undefined) {
-						// answered only once the earlier copy is on disk
-						await journal.durable(earlier);
-						return duplicateVerdict(message, peer, `stored as ${earlier}`);
-					}
-					seq = await journal.append({
-						receivedAt,
-						controlId: message.get('MSH.10') ?? '',
-						sendingApplication: message.get('MSH.3.1') ?? '',
-						sendingFacility: message.get('MSH.4.1') ?? '',
-						peer: peer.address,
-						key: key || undefined,
-						message: text,
-					});
-				} catch (error) {
-					// not stored: the sender is told so (AE) and may re-send
-					logger.warn(`MLLP: could not store a message: ${(error as Error).message}`);
-					diagnostic('not stored', peer, message.get('MSH.10') ?? '');
-					return { code: 'AE', text: 'The message could not be stored' };
-				}
-				deliverStored(message, text, peer, receivedAt, seq);
-				pressure();
-				return { code: 'AA' };
-			}
 			if (key) {
 				const earlier = seen.get(key);
 				if (earlier) {
@@ -593,55 +546,82 @@ export class Hl7MllpTrigger implements INodeType {
 			}
 		};
 
+		const listener = {
+			host: this.getNodeParameter('host', '0.0.0.0') as string,
+			port: this.getNodeParameter('port', 2575) as number,
+			tls: material && { ...material, requestCert },
+			maxBytes: (o.maxMb ?? 16) * 1024 * 1024,
+			encoding: o.encoding ?? 'utf8',
+			idleTimeoutMs: (o.idleTimeoutSeconds ?? 3600) * 1000,
+			maxConnections: o.maxConnections ?? 100,
+			maxPendingBytes: (o.maxPendingMb ?? 256) * 1024 * 1024,
+		};
 		try {
-			server = await startMllpServer({
-				host: this.getNodeParameter('host', '0.0.0.0') as string,
-				port: this.getNodeParameter('port', 2575) as number,
-				tls: material && { ...material, requestCert },
-				maxBytes: (o.maxMb ?? 16) * 1024 * 1024,
-				encoding: o.encoding ?? 'utf8',
-				idleTimeoutMs: (o.idleTimeoutSeconds ?? 3600) * 1000,
-				maxConnections: o.maxConnections ?? 100,
-				maxPendingBytes: (o.maxPendingMb ?? 256) * 1024 * 1024,
-				warn: (m) => logger.warn(m),
-				diagnostic,
-				onMessage,
-			});
+			if (ackMode === 'afterStoring') {
+				receipt = await openReceipt(
+					{
+						server: listener,
+						journalFolder:
+							o.journalFolder?.trim() ||
+							path.join(
+								process.env.N8N_USER_FOLDER || path.join(os.homedir(), '.n8n'),
+								'hl7-mllp-journal',
+								`${this.getWorkflow().id ?? 'workflow'}-${this.getNode().id ?? 'node'}`,
+							),
+						retentionMb: o.retentionMb,
+						retentionHours: o.retentionHours,
+						duplicateWindowMs: windowMs,
+						rejectDuplicates: reject,
+						maxPerMinute,
+						maxBacklog,
+					},
+					{
+						stored: deliverStored,
+						log: (level, text) => logger[level](text),
+						diagnostic,
+						failed: (error) =>
+							this.emitError(
+								new NodeOperationError(
+									this.getNode(),
+									`The MLLP listener stopped: ${error.message}`,
+								),
+							),
+					},
+				);
+			} else {
+				server = await startMllpServer({
+					...listener,
+					warn: (m) => logger.warn(m),
+					diagnostic,
+					onMessage,
+				});
+			}
 		} catch (error) {
-			await journal?.close();
 			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 		// stored messages not delivered before go first, in their order; executions start once the trigger is up
-		if (journal) {
-			const recovered = journal.recovered();
-			if (recovered.length)
-				logger.info(`MLLP: handing over ${recovered.length} stored messages not delivered before`);
-			for (const r of recovered) {
-				let message: Hl7Message;
-				try {
-					message = Hl7Message.parse(r.message);
-				} catch {
-					journal.markDelivered(r.seq);
-					continue;
-				}
-				deliverStored(message, r.message, { address: r.peer }, r.receivedAt, r.seq);
-			}
+		if (receipt?.recovered.length) {
+			logger.info(
+				`MLLP: handing over ${receipt.recovered.length} stored messages not delivered before`,
+			);
+			for (const r of receipt.recovered) deliverStored(r);
 		}
 		setImmediate(() => dispatcher.start());
 		pressure();
 		const listening = server;
+		const receiving = receipt;
 
 		return {
 			// executions already running answer their senders before the connections close
 			closeFunction: async () => {
 				const grace = Math.min(timeoutMs, 30000);
-				await listening.close(grace);
+				await (receiving ? receiving.closeListener(grace) : listening?.close(grace));
 				clearTimeout(pressureTimer);
 				clearTimeout(diagTimer);
 				// stored messages not yet handed over stay in the journal for the next activation; running
 				// executions get a few seconds to be marked delivered (else they are handed over again)
-				await dispatcher.stop(journal ? 5000 : 0);
-				await journal?.close();
+				await dispatcher.stop(receiving ? 5000 : 0);
+				await receiving?.close();
 			},
 		};
 	}

@@ -38,6 +38,8 @@ export interface JournalOptions {
 	duplicateMax?: number;
 	/** background prune interval (default 60 s; 0 = only when prune() is called) */
 	pruneEveryMs?: number;
+	/** write and flush on the calling thread (it blocks there): for a thread that only receives */
+	syncFlush?: boolean;
 	warn?(message: string): void;
 }
 
@@ -415,6 +417,17 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 			}
 			flush();
 		};
+		if (opts.syncFlush) {
+			// on the receiving thread nothing else waits for this loop: write and flush here, without
+			// two hops through libuv's thread pool per group
+			try {
+				fs.writeSync(fd, buf);
+				fs.fdatasyncSync(fd);
+			} catch (error) {
+				return done(error as Error);
+			}
+			return done(null);
+		}
 		fs.write(fd, buf, 0, buf.length, null, (error) => {
 			if (error) return done(error);
 			fs.fdatasync(fd, (e) => done(e));
