@@ -20,9 +20,17 @@ export interface Ack {
 	reason: string;
 }
 
-export function hl7Timestamp(at = new Date()): string {
+/** the timestamp of the current second, kept: a listener stamps thousands of ACKs a second */
+let lastStamp = { second: -1, text: '' };
+
+export function hl7Timestamp(at?: Date): string {
+	const second = at ? -1 : Math.floor(Date.now() / 1000);
+	if (second !== -1 && second === lastStamp.second) return lastStamp.text;
+	const t = at ?? new Date(second * 1000);
 	const p = (n: number, w = 2) => String(n).padStart(w, '0');
-	return `${at.getUTCFullYear()}${p(at.getUTCMonth() + 1)}${p(at.getUTCDate())}${p(at.getUTCHours())}${p(at.getUTCMinutes())}${p(at.getUTCSeconds())}+0000`;
+	const text = `${t.getUTCFullYear()}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())}${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}+0000`;
+	if (second !== -1) lastStamp = { second, text };
+	return text;
 }
 
 function requested(
@@ -51,6 +59,14 @@ function requested(
 		default:
 			return { required: true, reason: 'original acknowledgment mode: always acknowledge' };
 	}
+}
+
+/** text without the separators at its end */
+function trimEnd(text: string, separator: string): string {
+	if (!separator) return text;
+	let end = text.length;
+	while (end > 0 && text.endsWith(separator, end)) end -= separator.length;
+	return text.slice(0, end);
 }
 
 export function createAck(received: Hl7Message, opts: AckOptions): Ack {
@@ -94,9 +110,7 @@ export function createAck(received: Hl7Message, opts: AckOptions): Ack {
 	].join(d.field);
 	const lines = [
 		msh,
-		['MSA', opts.code, raw('MSH.10'), esc(opts.text ?? '')]
-			.join(d.field)
-			.replace(new RegExp(`\\${d.field}+$`), ''),
+		trimEnd(['MSA', opts.code, raw('MSH.10'), esc(opts.text ?? '')].join(d.field), d.field),
 	];
 	for (const e of opts.errors ?? []) {
 		// ERR (v2.5+): ERR-2 location, ERR-3 code, ERR-4 severity, ERR-8 user message

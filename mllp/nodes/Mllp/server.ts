@@ -168,6 +168,14 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 				socket.destroy();
 			});
 		}
+		const settled = () => {
+			busy--;
+		};
+		const failed = (error: Error) => {
+			busy--;
+			o.warn(`MLLP: closing a connection from ${peer.address}: ${error.message}`);
+			socket.destroy();
+		};
 		const answer = (ack: string | undefined) => {
 			if (ack !== undefined && !socket.destroyed) socket.write(frame(ack, o.encoding));
 		};
@@ -237,20 +245,15 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
 					o.warn(`MLLP: rejected a frame (${f.bytes} bytes) from ${peer.address}: ${f.reason}`);
 					o.diagnostic?.(`refused frame: ${f.reason}`, peer);
 				}
-				busy++;
-				const job = chain.then(() => {
-					// once closing, frames not yet handed over stay unanswered: the sender re-sends them
-					if (closing) return;
-					return (f.kind === 'bad' ? Promise.resolve(rejection(f.reason)) : handle(f.data)).then(
-						answer,
-					);
-				});
-				chain = job
-					.catch((error) => {
-						o.warn(`MLLP: closing a connection from ${peer.address}: ${(error as Error).message}`);
-						socket.destroy();
-					})
-					.finally(() => busy--);
+				// once closing, frames not yet handed over stay unanswered: the sender re-sends them
+				const job = () =>
+					closing
+						? undefined
+						: (f.kind === 'bad' ? Promise.resolve(rejection(f.reason)) : handle(f.data)).then(
+								answer,
+							);
+				// nothing of this connection in hand: at once; else after the one before (in order)
+				chain = (busy++ ? chain.then(job) : Promise.resolve(job())).then(settled, failed);
 				tails.set(socket, chain);
 			}
 		});
