@@ -3,6 +3,7 @@
 // the other, delivered marks travel back, duplicates get the earlier ACK, and what was not marked
 // delivered is handed over again by the next start.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -127,4 +128,21 @@ test('a duplicate answered AR when asked; a journal folder that cannot be used i
 	const file = path.join(dir, 'a-file');
 	fs.writeFileSync(file, '');
 	await expect(start(file)).rejects.toThrow(/The MLLP journal folder cannot be used/);
+});
+
+test('a port in use is reported from the thread, and the journal stays usable', async () => {
+	const dir = folder();
+	const taken = net.createServer();
+	await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+	const port = (taken.address() as net.AddressInfo).port;
+	try {
+		await expect(
+			start(dir, { server: { host: '127.0.0.1', port, maxBytes: 1e6, encoding: 'utf8' } }),
+		).rejects.toThrow(/EADDRINUSE/);
+	} finally {
+		await new Promise((r) => taken.close(r));
+	}
+	const a = await start(dir);
+	expect(msa(await a.client.send(msg('P1'), 5000))).toBe('AA:P1');
+	await a.stop();
 });
