@@ -18,6 +18,7 @@ import type { AckCode } from '../hl7/ack';
 import { Hl7Message } from '../hl7/codec';
 import { Dispatcher, type Verdict } from './dispatcher';
 import { DuplicateWindow } from './journal';
+import { backPressure } from './pressure';
 import { openReceipt, type Receipt, type StoredMessage } from './receipt';
 import { startMllpServer } from './server';
 import { tlsMaterial } from './tlsOptions';
@@ -412,7 +413,7 @@ export class Hl7MllpTrigger implements INodeType {
 			ordered,
 			held: true,
 			run,
-			onProgress: () => pressure(),
+			onProgress: () => pressure.check(),
 		});
 
 		// After Storing: the receiving side (listener, journal, duplicates, back-pressure) runs on a
@@ -443,41 +444,14 @@ export class Hl7MllpTrigger implements INodeType {
 		}
 
 		// back-pressure: past the backlog or the rate the listener stops reading; nothing is refused
-		const arrivals: number[] = [];
-		let pressureTimer: NodeJS.Timeout | undefined;
 		let server: Awaited<ReturnType<typeof startMllpServer>> | undefined;
-		const backlog = () => dispatcher.queued + dispatcher.active;
-		const pressure = () => {
-			if (!server) return;
-			const now = Date.now();
-			let gone = 0;
-			while (gone < arrivals.length && now - arrivals[gone] >= 60000) gone++;
-			if (gone) arrivals.splice(0, gone);
-			const overRate = maxPerMinute > 0 && arrivals.length >= maxPerMinute;
-			const overBacklog = backlog() >= maxBacklog;
-			if ((overRate || overBacklog) && !server.paused) {
-				server.pause();
-				logger.warn(
-					`MLLP: stopped reading from senders (${
-						overRate
-							? `${maxPerMinute} messages in the last minute`
-							: `${backlog()} messages not yet delivered`
-					}); resuming when below`,
-				);
-			} else if (!overRate && !overBacklog && server.paused) {
-				server.resume();
-				logger.info('MLLP: reading from senders again');
-			}
-			if (overRate && !pressureTimer) {
-				pressureTimer = setTimeout(
-					() => {
-						pressureTimer = undefined;
-						pressure();
-					},
-					Math.max(10, 60000 - (now - arrivals[0])),
-				);
-			}
-		};
+		const pressure = backPressure({
+			maxPerMinute,
+			maxBacklog,
+			backlog: () => dispatcher.queued + dispatcher.active,
+			listener: () => server,
+			log: (level, text) => logger[level](text),
+		});
 
 		// duplicates outside the journal (After the Workflow Finishes, On Receipt): the earlier verdict
 		const seen = new DuplicateWindow<Promise<Verdict>>(windowMs);
@@ -495,7 +469,7 @@ export class Hl7MllpTrigger implements INodeType {
 		): Promise<Verdict | undefined> => {
 			if (manual && taken) return undefined;
 			taken = true;
-			if (maxPerMinute > 0) arrivals.push(Date.now());
+			pressure.arrived();
 			const receivedAt = new Date().toISOString();
 			const key = windowMs > 0 ? keyOf(message) : '';
 			if (key) {
@@ -522,7 +496,7 @@ export class Hl7MllpTrigger implements INodeType {
 					settle,
 				}),
 			);
-			pressure();
+			pressure.check();
 			if (ackMode === 'onReceipt') {
 				if (key) seen.set(key, Promise.resolve({ code: 'AA' }));
 				return { code: 'AA' };
@@ -607,7 +581,7 @@ export class Hl7MllpTrigger implements INodeType {
 			for (const r of receipt.recovered) deliverStored(r);
 		}
 		setImmediate(() => dispatcher.start());
-		pressure();
+		pressure.check();
 		const listening = server;
 		const receiving = receipt;
 
@@ -616,7 +590,7 @@ export class Hl7MllpTrigger implements INodeType {
 			closeFunction: async () => {
 				const grace = Math.min(timeoutMs, 30000);
 				await (receiving ? receiving.closeListener(grace) : listening?.close(grace));
-				clearTimeout(pressureTimer);
+				pressure.stop();
 				clearTimeout(diagTimer);
 				// stored messages not yet handed over stay in the journal for the next activation; running
 				// executions get a few seconds to be marked delivered (else they are handed over again)

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { Hl7Message } from '../hl7/codec';
 import type { Verdict } from './dispatcher';
 import { openJournal } from './journal';
+import { backPressure } from './pressure';
 import { startMllpServer, type MllpServer, type MllpServerOptions } from './server';
 
 export type Peer = { address?: string; port?: number };
@@ -72,49 +73,21 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 		Promise.reject(new Error(`The MLLP journal folder cannot be used: ${error.message}`)),
 	);
 
-	// back-pressure: past the backlog or the rate the listener stops reading; nothing is refused
-	const arrivals: number[] = [];
-	let pressureTimer: NodeJS.Timeout | undefined;
 	let server: MllpServer | undefined = undefined;
-	const pressure = () => {
-		if (!server) return;
-		const now = Date.now();
-		let gone = 0;
-		while (gone < arrivals.length && now - arrivals[gone] >= 60000) gone++;
-		if (gone) arrivals.splice(0, gone);
-		const overRate = cfg.maxPerMinute > 0 && arrivals.length >= cfg.maxPerMinute;
-		const overBacklog = j.backlog() >= cfg.maxBacklog;
-		if ((overRate || overBacklog) && !server.paused) {
-			server.pause();
-			hooks.log(
-				'warn',
-				`MLLP: stopped reading from senders (${
-					overRate
-						? `${cfg.maxPerMinute} messages in the last minute`
-						: `${j.backlog()} messages not yet delivered`
-				}); resuming when below`,
-			);
-		} else if (!overRate && !overBacklog && server.paused) {
-			server.resume();
-			hooks.log('info', 'MLLP: reading from senders again');
-		}
-		if (overRate && !pressureTimer) {
-			pressureTimer = setTimeout(
-				() => {
-					pressureTimer = undefined;
-					pressure();
-				},
-				Math.max(10, 60000 - (now - arrivals[0])),
-			);
-		}
-	};
+	const pressure = backPressure({
+		maxPerMinute: cfg.maxPerMinute,
+		maxBacklog: cfg.maxBacklog,
+		backlog: () => j.backlog(),
+		listener: () => server,
+		log: hooks.log,
+	});
 
 	const onMessage = async (
 		message: Hl7Message,
 		text: string,
 		peer: Peer,
 	): Promise<Verdict | undefined> => {
-		if (cfg.maxPerMinute > 0) arrivals.push(Date.now());
+		pressure.arrived();
 		const receivedAt = new Date().toISOString();
 		const controlId = message.get('MSH.10') ?? '';
 		const key =
@@ -148,7 +121,7 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 			return { code: 'AE', text: 'The message could not be stored' };
 		}
 		hooks.stored({ seq, text, peer, receivedAt });
-		pressure();
+		pressure.check();
 		return { code: 'AA' };
 	};
 
@@ -162,7 +135,7 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 		return Promise.reject(error);
 	});
 	server = listening;
-	pressure();
+	pressure.check();
 	return {
 		port: listening.port,
 		recovered: j.recovered().map((r) => ({
@@ -173,11 +146,11 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 		})),
 		delivered(seqs) {
 			for (const seq of seqs) j.markDelivered(seq);
-			pressure();
+			pressure.check();
 		},
 		async closeListener(graceMs) {
 			await listening.close(graceMs);
-			clearTimeout(pressureTimer);
+			pressure.stop();
 		},
 		close: () => j.close(),
 	};
