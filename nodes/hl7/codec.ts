@@ -568,7 +568,8 @@ export class Hl7Message {
 
 /**
  * A path map key ("PID.5.1", "OBX[2].5") and the keys below it, made once and reused by every later
- * message: key strings are most of a path map's cost. Bounded: past KEY_LIMIT keys the cache starts over.
+ * message: key strings are most of a path map's cost. Bounded: past KEY_LIMIT keys and array places
+ * the cache starts over.
  */
 class PathKey {
 	private dots?: Array<PathKey | undefined>;
@@ -578,21 +579,23 @@ class PathKey {
 	dot(n: number): PathKey {
 		if (n > KEY_INDEX_LIMIT) return new PathKey(this.key + '.' + n);
 		const list = (this.dots ??= []);
-		return list[n] ?? (list[n] = newKey(this.key + '.' + n));
+		return list[n] ?? (list[n] = newKey(this.key + '.' + n, n + 1 - list.length));
 	}
 	/** this key + "[n]" */
 	at(n: number): PathKey {
 		if (n > KEY_INDEX_LIMIT) return new PathKey(this.key + '[' + n + ']');
 		const list = (this.reps ??= []);
-		return list[n] ?? (list[n] = newKey(this.key + '[' + n + ']'));
+		return list[n] ?? (list[n] = newKey(this.key + '[' + n + ']', n + 1 - list.length));
 	}
 }
 const KEY_LIMIT = 100000;
-const KEY_INDEX_LIMIT = 200;
+const KEY_INDEX_LIMIT = 100;
 let segmentKeys = new Map<string, PathKey>();
 let keyCount = 0;
-function newKey(key: string): PathKey {
-	if (++keyCount > KEY_LIMIT) {
+/** `slots`: the array places the new key adds (counted with the keys, so the cache stays bounded in memory) */
+function newKey(key: string, slots = 1): PathKey {
+	keyCount += Math.max(1, slots);
+	if (keyCount > KEY_LIMIT) {
 		segmentKeys = new Map();
 		keyCount = 1;
 	}

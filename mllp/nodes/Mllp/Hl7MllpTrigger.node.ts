@@ -419,12 +419,15 @@ export class Hl7MllpTrigger implements INodeType {
 		// After Storing: the receiving side (listener, journal, duplicates, back-pressure) runs on a
 		// thread of its own (receipt.ts); what it stored is handed over here
 		let receipt: Receipt | undefined;
+		const earlyMarks: number[] = [];
 		function deliverStored({ seq, text, peer, receivedAt }: StoredMessage) {
 			let message: Hl7Message;
 			try {
 				message = Hl7Message.parse(text);
 			} catch {
-				receipt?.delivered([seq]);
+				// recovered messages come before the receiving side is up: marked once it is
+				if (receipt) receipt.delivered([seq]);
+				else earlyMarks.push(seq);
 				return;
 			}
 			dispatcher.push({
@@ -573,13 +576,9 @@ export class Hl7MllpTrigger implements INodeType {
 		} catch (error) {
 			throw new NodeOperationError(this.getNode(), error as Error);
 		}
-		// stored messages not delivered before go first, in their order; executions start once the trigger is up
-		if (receipt?.recovered.length) {
-			logger.info(
-				`MLLP: handing over ${receipt.recovered.length} stored messages not delivered before`,
-			);
-			for (const r of receipt.recovered) deliverStored(r);
-		}
+		// marks of messages handed over before the receiving side was up (unparsable ones)
+		if (receipt && earlyMarks.length) receipt.delivered(earlyMarks.splice(0));
+		// executions start once the trigger is up (stored messages not delivered before go first)
 		setImmediate(() => dispatcher.start());
 		pressure.check();
 		const listening = server;

@@ -177,6 +177,33 @@ function segments(folder: string): Array<{ file: string; first: number }> {
 const segmentName = (folder: string, first: number) =>
 	path.join(folder, `segment-${String(first).padStart(16, '0')}.log`);
 
+/**
+ * Appends all of buf: a write to a file may take only part of it (a disk filling up). Resolves the
+ * callback with an error when the rest cannot be written; the caller then treats nothing as written.
+ */
+function appendAll(fd: number, buf: Buffer, done: (error: Error | null) => void, at = 0) {
+	fs.write(fd, buf, at, buf.length - at, null, (error, written) => {
+		if (error) return done(error);
+		if (written <= 0) return done(new Error('The disk took no bytes'));
+		if (at + written < buf.length) return appendAll(fd, buf, done, at + written);
+		done(null);
+	});
+}
+
+/** appendAll on this thread; returns the error instead of throwing */
+function appendAllSync(fd: number, buf: Buffer): Error | undefined {
+	try {
+		for (let at = 0; at < buf.length; ) {
+			const written = fs.writeSync(fd, buf, at, buf.length - at);
+			if (written <= 0) return new Error('The disk took no bytes');
+			at += written;
+		}
+	} catch (error) {
+		return error as Error;
+	}
+	return undefined;
+}
+
 function markBytes(seqs: number[]): Buffer {
 	const buf = Buffer.allocUnsafe(seqs.length * 8);
 	seqs.forEach((s, i) => {
@@ -420,15 +447,16 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 		if (opts.syncFlush) {
 			// on the receiving thread nothing else waits for this loop: write and flush here, without
 			// two hops through libuv's thread pool per group
+			const failed = appendAllSync(fd, buf);
+			if (failed) return done(failed);
 			try {
-				fs.writeSync(fd, buf);
 				fs.fdatasyncSync(fd);
 			} catch (error) {
 				return done(error as Error);
 			}
 			return done(null);
 		}
-		fs.write(fd, buf, 0, buf.length, null, (error) => {
+		appendAll(fd, buf, (error) => {
 			if (error) return done(error);
 			fs.fdatasync(fd, (e) => done(e));
 		});
@@ -437,15 +465,21 @@ export async function openJournal(folder: string, opts: JournalOptions = {}): Pr
 	// delivered marks: buffered and appended together, no flush (a lost mark means a redelivery)
 	let markQueue: number[] = [];
 	let marking = false;
+	// after a failed mark write the file may end in part of a mark: later marks would be misread, so
+	// none are written until the journal is opened again (their messages are handed over again)
+	let marksFailed = false;
 	const writeMarks = () => {
-		if (marking || !markQueue.length) return;
+		if (marking || !markQueue.length || marksFailed) return;
 		marking = true;
 		const seqs = markQueue;
 		markQueue = [];
 		const buf = markBytes(seqs);
-		fs.write(deliveredFd, buf, 0, buf.length, null, (error) => {
+		appendAll(deliveredFd, buf, (error) => {
 			marking = false;
-			if (error) warn(`MLLP journal: could not write delivered marks: ${error.message}`);
+			if (error) {
+				marksFailed = true;
+				warn(`MLLP journal: could not write delivered marks: ${error.message}`);
+			}
 			writeMarks();
 		});
 	};

@@ -25,9 +25,10 @@ export interface BackPressure {
 export function backPressure(o: BackPressureOptions): BackPressure {
 	const arrivals: number[] = [];
 	let timer: NodeJS.Timeout | undefined;
+	let stopped = false;
 	const check = () => {
 		const server = o.listener();
-		if (!server) return;
+		if (!server || stopped) return;
 		const now = Date.now();
 		let gone = 0;
 		while (gone < arrivals.length && now - arrivals[gone] >= 60000) gone++;
@@ -64,6 +65,9 @@ export function backPressure(o: BackPressureOptions): BackPressure {
 			if (o.maxPerMinute > 0) arrivals.push(Date.now());
 		},
 		check,
-		stop: () => clearTimeout(timer),
+		stop() {
+			stopped = true;
+			clearTimeout(timer);
+		},
 	};
 }

@@ -41,7 +41,10 @@ export interface StoredMessage {
 }
 
 export interface ReceiptHooks {
-	/** A message is on disk and about to be acknowledged: hand it to a workflow execution. */
+	/**
+	 * A message is on disk: hand it to a workflow execution. Messages stored before this start and not
+	 * delivered come first (before the listener accepts anything), then new ones as they are stored.
+	 */
 	stored(message: StoredMessage): void;
 	log(level: 'info' | 'warn', text: string): void;
 	diagnostic(reason: string, peer: Peer, controlId?: string): void;
@@ -51,8 +54,6 @@ export interface ReceiptHooks {
 
 export interface Receipt {
 	port: number;
-	/** Stored before this start and not delivered, in arrival order (hand them over first). */
-	recovered: StoredMessage[];
 	/** Their executions have finished (failed ones included): not handed over again. */
 	delivered(seqs: number[]): void;
 	/** Stops accepting messages; answers those already stored (up to graceMs), closes connections. */
@@ -125,6 +126,21 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 		return { code: 'AA' };
 	};
 
+	// stored before and not delivered: handed over first, in their order, before anything new
+	const recovered = j.recovered();
+	if (recovered.length)
+		hooks.log(
+			'info',
+			`MLLP: handing over ${recovered.length} stored messages not delivered before`,
+		);
+	for (const r of recovered)
+		hooks.stored({
+			seq: r.seq,
+			text: r.message,
+			peer: { address: r.peer },
+			receivedAt: r.receivedAt,
+		});
+
 	const listening: MllpServer = await startMllpServer({
 		...cfg.server,
 		warn: (m) => hooks.log('warn', m),
@@ -138,12 +154,6 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 	pressure.check();
 	return {
 		port: listening.port,
-		recovered: j.recovered().map((r) => ({
-			seq: r.seq,
-			text: r.message,
-			peer: { address: r.peer },
-			receivedAt: r.receivedAt,
-		})),
 		delivered(seqs) {
 			for (const seq of seqs) j.markDelivered(seq);
 			pressure.check();
@@ -162,7 +172,7 @@ type ToWorker =
 	| { t: 'closeListener'; graceMs: number }
 	| { t: 'close' };
 export type FromWorker =
-	| { t: 'ready'; port: number; recovered: StoredMessage[] }
+	| { t: 'ready'; port: number }
 	| { t: 'failed'; message: string }
 	| { t: 'stored'; messages: StoredMessage[] }
 	| { t: 'log'; level: 'info' | 'warn'; text: string }
@@ -183,8 +193,16 @@ export async function openReceipt(
 	if (!workerFile || !fs.existsSync(workerFile)) return startReceipt(cfg, hooks);
 	const worker = new Worker(workerFile, { workerData: { ...cfg, syncFlush: true } });
 	let closing = false;
+	let exited = false;
+	let reported = false;
+	/** the thread stopped by itself: said once, and not while closing */
+	const failed = (error: Error) => {
+		if (closing || reported) return;
+		reported = true;
+		hooks.failed(error);
+	};
 	const waiting = new Map<string, () => void>();
-	const ready = new Promise<{ port: number; recovered: StoredMessage[] }>((resolve, reject) => {
+	const ready = new Promise<{ port: number }>((resolve, reject) => {
 		let started = false;
 		worker.on('message', (m: FromWorker) => {
 			switch (m.t) {
@@ -206,12 +224,13 @@ export async function openReceipt(
 		});
 		worker.on('error', (error) => {
 			if (!started) return reject(error);
-			hooks.failed(error);
+			failed(error);
 		});
 		worker.on('exit', (code) => {
+			exited = true;
 			for (const done of waiting.values()) done();
 			if (!started) return reject(new Error(`The MLLP receiving thread exited (${code})`));
-			if (!closing) hooks.failed(new Error(`The MLLP receiving thread exited (${code})`));
+			failed(new Error(`The MLLP receiving thread exited (${code})`));
 		});
 	});
 	const up = await ready.catch(async (error: Error) => {
@@ -219,11 +238,14 @@ export async function openReceipt(
 		return Promise.reject(error);
 	});
 	const send = (m: ToWorker) => worker.postMessage(m);
+	// a thread that has exited answers nothing: whatever waits on it goes on at once
 	const answer = (t: FromWorker['t'], m: ToWorker) =>
-		new Promise<void>((resolve) => {
-			waiting.set(t, resolve);
-			send(m);
-		});
+		exited
+			? Promise.resolve()
+			: new Promise<void>((resolve) => {
+					waiting.set(t, resolve);
+					send(m);
+				});
 	// delivered marks travel together, once per turn of the event loop
 	let marks: number[] = [];
 	const sendMarks = () => {
@@ -233,7 +255,6 @@ export async function openReceipt(
 	};
 	return {
 		port: up.port,
-		recovered: up.recovered,
 		delivered(seqs) {
 			if (!marks.length) setImmediate(sendMarks);
 			marks.push(...seqs);
@@ -243,7 +264,7 @@ export async function openReceipt(
 			closing = true;
 			sendMarks();
 			await answer('closed', { t: 'close' });
-			await worker.terminate();
+			if (!exited) await worker.terminate();
 		},
 	};
 }

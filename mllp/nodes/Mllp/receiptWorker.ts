@@ -38,7 +38,7 @@ startReceipt(workerData as ReceiptConfig, {
 					port.close();
 				});
 		});
-		post({ t: 'ready', port: receipt.port, recovered: receipt.recovered });
+		post({ t: 'ready', port: receipt.port });
 	},
 	(error: Error) => post({ t: 'failed', message: error.message }),
 );
