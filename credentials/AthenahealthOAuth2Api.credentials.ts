@@ -11,7 +11,8 @@ import {
 // chosen.
 
 const BASE_URL =
-	"$self.environment === 'custom' ? String($self.customBaseUrl || '').replace(/\\/+$/, '') : $self.environment === 'production' ? 'https://api.platform.athenahealth.com' : 'https://api.preview.platform.athenahealth.com'";
+	"$self.environment === 'custom' ? String($self.customBaseUrl || '').replace(/\\/+$/, '') : $self.environment === 'production' ? " +
+	"'https://api.platform.athenahealth.com' : 'https://api.preview.platform.athenahealth.com'";
 
 export class AthenahealthOAuth2Api implements ICredentialType {
 	name = 'athenahealthOAuth2Api';
@@ -61,7 +62,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 				{ name: 'Private Key JWT', value: 'privateKeyJwt' },
 			],
 			description:
-				"How the app proves itself to athena's token endpoint: its secret, or a client assertion signed with its private key (for an app registered with a JWKS, which refuses secrets)",
+				"How the app proves itself to athena's token endpoint: its secret, or a client assertion signed with its private key (for an app " +
+				'registered with a JWKS, which refuses secrets)',
 		},
 		{
 			// overrides the OAuth2 credential's field: shown only where a secret is used
@@ -82,7 +84,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			required: true,
 			placeholder: '-----BEGIN PRIVATE KEY-----',
 			description:
-				"The app's private key in PEM (RSA of 2048 bits or more; EC P-384 for ES384). It signs each token request and never leaves n8n; athena gets its public JWKS, which Practice → Get App Public Key gives.",
+				"The app's private key in PEM (RSA of 2048 bits or more; EC P-384 for ES384). It signs each token request and never leaves n8n; athena " +
+				'gets its public JWKS, which Practice → Get App Public Key gives.',
 			displayOptions: { show: { clientAuthentication: ['privateKeyJwt'] } },
 		},
 		{
@@ -170,7 +173,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			default: 1,
 			typeOptions: { minValue: 1, numberPrecision: 0 },
 			description:
-				'n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. Left at 1, each process finds its share from the app usage athena reports on every answer (an occasional 429 when they start together).',
+				'n8n processes that call athena with this app at the same time (queue mode: the workers). Each paces at the limit divided by this number. ' +
+				'Left at 1, each process finds its share from the app usage athena reports on every answer (an occasional 429 when they start together).',
 		},
 		{
 			displayName: 'Grant Type',
@@ -189,7 +193,9 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			name: 'scope',
 			type: 'hidden',
 			// the same as credentialScopes() in shared/fhirTypes.ts, which the node's transport uses
-			default: `={{ [].concat(['${ATHENA_SCOPE}'], $self.enableFhir ? [].concat($self.fhirScopes || [], String($self.fhirExtraScopes || '').trim() ? String($self.fhirExtraScopes).trim().split(/[\\s,]+/) : []) : []).join(' ') }}`,
+			default:
+				`={{ [].concat(['${ATHENA_SCOPE}'], $self.enableFhir ? [].concat($self.fhirScopes || [], String($self.fhirExtraScopes || '').trim() ? ` +
+				`String($self.fhirExtraScopes).trim().split(/[\\s,]+/) : []) : []).join(' ') }}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -229,7 +235,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 				properties: {
 					value: 401,
 					message:
-						"athena refused this practice for this app (Incorrect permissions: not granted, or the app lacks the athenaNet scope). The athenahealth node's Practice → Get Many lists the practices this app can reach.",
+						'athena refused this practice for this app (Incorrect permissions: not granted, or the app lacks the athenaNet scope). The athenahealth ' +
+						"node's Practice → Get Many lists the practices this app can reach.",
 				},
 			},
 		],

@@ -37,7 +37,9 @@ export class AthenahealthEventTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"athena's Event Subscription Platform is in limited release: athena's API team grants its scopes (add system/SubscriptionTopic.read, system/Subscription.read and system/Subscription.write under Other Scopes in the credential). athena posts to this workflow's production URL, which must be public on port 443 with a publicly trusted certificate.",
+					"athena's Event Subscription Platform is in limited release: athena's API team grants its scopes (add system/SubscriptionTopic.read, " +
+					"system/Subscription.read and system/Subscription.write under Other Scopes in the credential). athena posts to this workflow's production " +
+					'URL, which must be public on port 443 with a publicly trusted certificate.',
 				name: 'pushNotice',
 				type: 'notice',
 				default: '',
@@ -50,7 +52,7 @@ export class AthenahealthEventTrigger implements INodeType {
 				default: [],
 				required: true,
 				description:
-					'The athena events to receive, one Subscription each per practice. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'One Subscription each per practice. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Practice IDs',
@@ -102,7 +104,8 @@ export class AthenahealthEventTrigger implements INodeType {
 								name: 'Once the Execution Is Registered',
 								value: 'recorded',
 								description:
-									'The answer n8n sends once it has registered the execution (or queued it, in queue mode); slower under load, and athena resends what it answers late (the resent events are dropped as duplicates)',
+									'The answer n8n sends once it has registered the execution (or queued it, in queue mode); slower under load, and athena resends what ' +
+									'it answers late (the resent events are dropped as duplicates)',
 							},
 						],
 						description:

@@ -46,7 +46,8 @@ export class AthenahealthTrigger implements INodeType {
 			},
 			{
 				displayName:
-					"athena's changed-data feeds belong to the API key and are consumed when read: two workflows on the same feed and credential would split its events. On activation the trigger subscribes to exactly the events it needs; athena takes up to 15 minutes (preview) to apply that.",
+					"athena's changed-data feeds belong to the API key and are consumed when read: two workflows on the same feed and credential would split " +
+					'its events. On activation the trigger subscribes to exactly the events it needs; athena takes up to 15 minutes (preview) to apply that.',
 				name: 'feedNotice',
 				type: 'notice',
 				default: '',
@@ -179,7 +180,8 @@ export class AthenahealthTrigger implements INodeType {
 						default: 24,
 						typeOptions: { minValue: 1 },
 						description:
-							'After n8n stopped (the state n8n saved may be behind), how far back at most the trigger asks athena again for changes it already read. athena keeps read changes for days, not months.',
+							'After n8n stopped (the state n8n saved may be behind), how far back at most the trigger asks athena again for changes it already read. ' +
+							'athena keeps read changes for days, not months.',
 					},
 					{
 						displayName: 'Save Finished Deliveries At Once',
@@ -187,7 +189,9 @@ export class AthenahealthTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to start an empty execution (it runs no node) after each execution the trigger started has finished, because n8n saves a trigger's state only when it emits. Off: one execution fewer per poll with changes, but if n8n is killed before the next poll with changes, the last finished execution's changes are delivered again.",
+							'Whether to start an empty execution (it runs no node) after each execution the trigger started has finished, because n8n saves a ' +
+							"trigger's state only when it emits. Off: one execution fewer per poll with changes, but if n8n is killed before the next poll with " +
+							"changes, the last finished execution's changes are delivered again.",
 					},
 					{
 						displayName: 'When An Execution Fails',

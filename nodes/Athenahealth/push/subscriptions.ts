@@ -35,7 +35,8 @@ export async function pushScope(ctx: AthenaContext, practiceId?: string, write =
 			'The credential does not ask for system/Subscription.write',
 			{
 				description:
-					'athena grants system/SubscriptionTopic.read, system/Subscription.read and system/Subscription.write on request (its API team turns the Event Subscription Platform on per app). Add them under Other Scopes in the athenahealth credential and save.',
+					'athena grants system/SubscriptionTopic.read, system/Subscription.read and system/Subscription.write on request (its API team turns the ' +
+					'Event Subscription Platform on per app). Add them under Other Scopes in the athenahealth credential and save.',
 			},
 		);
 	}

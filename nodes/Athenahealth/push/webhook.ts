@@ -96,7 +96,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		const status = found ? String(found.status ?? '') : 'missing';
 		if (!found || status === 'error' || status === 'off') {
 			this.logger.warn(
-				`athenahealth Event Trigger: athena reports Subscription ${s.id} (${s.topic}, practice ${s.practiceId}) as ${status}; the trigger's subscriptions are created again`,
+				`athenahealth Event Trigger: athena reports Subscription ${s.id} (${s.topic}, practice ${s.practiceId}) as ${status}; the trigger's ` +
+					`subscriptions are created again`,
 			);
 			return false;
 		}

@@ -70,7 +70,9 @@ export function statusUrlOf(
 			'Status URL must be the Content-Location athena gave at kick-off',
 			{
 				itemIndex,
-				description: `Expected a URL on ${originOf(scope.base)}, got ${text ? `"${text.slice(0, 80)}"` : 'nothing'}. Use the statusUrl field of the Start operation's output.`,
+				description:
+					`Expected a URL on ${originOf(scope.base)}, got ${text ? `"${text.slice(0, 80)}"` : 'nothing'}. Use the statusUrl field of the Start ` +
+					`operation's output.`,
 			},
 		);
 	}
@@ -126,7 +128,11 @@ export async function kickOff(
 		) {
 			throw new NodeApiError(ctx.getNode(), (e.errorResponse ?? {}) as JsonObject, {
 				message: 'athena is still running another export for this app',
-				description: `athena said: ${e.message}${/\.$/.test(e.message) ? '' : '.'} If no other workflow exports with this client, it was started by a run that n8n stopped before it ended (n8n keeps a status URL only when the execution ends), so this node cannot re-attach to it. Find its status URL in the n8n log ("bulk export started"), then cancel it with Bulk Export → Cancel or download it with Download Files; or wait until athena finishes it and run again.`,
+				description:
+					`athena said: ${e.message}${/\.$/.test(e.message) ? '' : '.'} If no other workflow exports with this client, it was started by a run that ` +
+					`n8n stopped before it ended (n8n keeps a status URL only when the execution ends), so this node cannot re-attach to it. Find its status ` +
+					`URL in the n8n log ("bulk export started"), then cancel it with Bulk Export → Cancel or download it with Download Files; or wait until ` +
+					`athena finishes it and run again.`,
 				httpCode: '429',
 				itemIndex,
 			});
@@ -259,7 +265,9 @@ export async function waitForManifest(
 				`The export was not ready within ${Math.round(maxWaitMs / 60000)} minute(s)`,
 				{
 					itemIndex,
-					description: `athena is still preparing it. Run this node again (it continues with the same export), or use Download Files later with status URL ${statusUrl}.`,
+					description:
+						`athena is still preparing it. Run this node again (it continues with the same export), or use Download Files later with status URL ` +
+						`${statusUrl}.`,
 				},
 			);
 		}
@@ -348,7 +356,9 @@ export async function openFile(
 					{
 						itemIndex: access.itemIndex,
 						description:
-							'athena keeps export files only for a while after the export completes. Start the export again and download its files soon after it completes: Export and Wait does this by itself; with Start and Download Files, run Start again (with the same Since) and Download Files with the new status URL.',
+							'athena keeps export files only for a while after the export completes. Start the export again and download its files soon after it ' +
+							'completes: Export and Wait does this by itself; with Start and Download Files, run Start again (with the same Since) and Download ' +
+							'Files with the new status URL.',
 					},
 				);
 				goneFiles.add(gone);

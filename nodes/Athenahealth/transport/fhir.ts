@@ -68,7 +68,9 @@ export function requireWriteScope(
 		`The credential does not ask for ${writeScope(type)}`,
 		{
 			itemIndex,
-			description: `Creating a ${type} needs that scope: pick it in the credential's FHIR Scopes (or add your app's form of it, such as system/${type}.c, to Other Scopes) if your athena app holds it, and save.`,
+			description:
+				`Creating a ${type} needs that scope: pick it in the credential's FHIR Scopes (or add your app's form of it, such as system/${type}.c, to ` +
+				`Other Scopes) if your athena app holds it, and save.`,
 		},
 	);
 }
@@ -87,7 +89,10 @@ export function requireScopes(
 			`The credential does not ask for ${missing.map(readScope).join(', ')}`,
 			{
 				itemIndex,
-				description: `Reading ${missing.join(', ')} needs ${missing.length > 1 ? 'those scopes' : 'that scope'} (or a SMART v2 form such as ${missing.map((t) => `system/${t}.rs`)[0]}). If your athena app holds it, add it under FHIR Scopes (or Other Scopes) in the credential; athena refuses the whole token when a scope the app lacks is asked for.`,
+				description:
+					`Reading ${missing.join(', ')} needs ${missing.length > 1 ? 'those scopes' : 'that scope'} (or a SMART v2 form such as ` +
+					`${missing.map((t) => `system/${t}.rs`)[0]}). If your athena app holds it, add it under FHIR Scopes (or Other Scopes) in the credential; ` +
+					`athena refuses the whole token when a scope the app lacks is asked for.`,
 			},
 		);
 	}

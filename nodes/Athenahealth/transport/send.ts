@@ -195,7 +195,9 @@ export async function send(
 					`athena answered a redirect (HTTP ${response.statusCode}), which was not followed`,
 					{
 						itemIndex: opts.itemIndex,
-						description: `It pointed to ${originOf(String(header(response.headers, 'location') ?? '')) ?? 'an unknown place'}. athena's API does not redirect; check the credential's environment or Base URL (a proxy in front of athena must not redirect).`,
+						description:
+							`It pointed to ${originOf(String(header(response.headers, 'location') ?? '')) ?? 'an unknown place'}. athena's API does not redirect; ` +
+							`check the credential's environment or Base URL (a proxy in front of athena must not redirect).`,
 					},
 				);
 			}

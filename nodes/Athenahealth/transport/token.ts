@@ -89,7 +89,8 @@ function clientProof(
 			source.node,
 			{ cause: 'credential-invalid' },
 			'The private key in the credential cannot sign a client assertion',
-			`Nothing was sent: ${key.problem}. Put the app's private key (PEM) in the credential; its public JWKS is what you register with the athena app (Practice → Get App Public Key).`,
+			`Nothing was sent: ${key.problem}. Put the app's private key (PEM) in the credential; its public JWKS is what you register with the athena ` +
+				`app (Practice → Get App Public Key).`,
 		);
 	const assertion = clientAssertion(
 		key.key,
@@ -198,7 +199,8 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 					source.node,
 					{ cause: 'token-rate-limited', retryAfterMs: waitMs },
 					'athena is refusing new tokens for this app: too many token requests this minute',
-					`athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with this client ID may be using them up.`,
+					`athena said: ${said}. athena allows 5 new tokens a minute in preview (50 in production) per app; other workflows or n8n processes with ` +
+						`this client ID may be using them up.`,
 				);
 			}
 			source.log?.(`athenahealth: token endpoint answered 429; waiting ${waitMs} ms`);
@@ -220,7 +222,8 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 				source.node,
 				{ cause: 'scope-denied' },
 				'athena refused the scopes this credential asks for',
-				`athena said: ${said}. The token request asked for: ${String(c.scope ?? '')}. Your app must hold every one of them: in the credential, choose only the FHIR scopes your app was granted (or turn FHIR off), and check that the app is 2-legged.`,
+				`athena said: ${said}. The token request asked for: ${String(c.scope ?? '')}. Your app must hold every one of them: in the credential, ` +
+					`choose only the FHIR scopes your app was granted (or turn FHIR off), and check that the app is 2-legged.`,
 			);
 		}
 		if ((code === 'invalid_client' || response.statusCode === 401) && jwt) {
@@ -228,7 +231,9 @@ async function fetchToken(source: TokenSource): Promise<Held> {
 				source.node,
 				{ cause: 'credential-invalid' },
 				"athena did not accept the app's signed client assertion",
-				`athena said: ${said}. Check that the athena app (in this environment: preview and production are separate apps, each with its own JWKS) has the public JWKS of this private key registered under the same key ID, that the client ID is the app's, and that this machine's clock is right.`,
+				`athena said: ${said}. Check that the athena app (in this environment: preview and production are separate apps, each with its own JWKS) ` +
+					`has the public JWKS of this private key registered under the same key ID, that the client ID is the app's, and that this machine's clock ` +
+					`is right.`,
 			);
 		}
 		if (code === 'invalid_client' || response.statusCode === 401) {

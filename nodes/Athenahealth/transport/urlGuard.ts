@@ -118,7 +118,9 @@ function pathRefused(ctx: AthenaContext, why: string, itemIndex?: number): NodeO
 		'Refused to send a request outside the allowed practice',
 		{
 			itemIndex,
-			description: `The request path was refused because ${why}. Check the fields and expressions that name IDs, feeds or types: each must be one plain value (such as 195900, appointments or Patient), without "/", "." or "..".`,
+			description:
+				`The request path was refused because ${why}. Check the fields and expressions that name IDs, feeds or types: each must be one plain value ` +
+				`(such as 195900, appointments or Patient), without "/", "." or "..".`,
 		},
 	);
 }

@@ -340,8 +340,10 @@ function setupError(ctx: IPollFunctions, s: Settings, manual: boolean) {
 		`athena has no active ${s.feed} subscription for this API key yet`,
 		{
 			description: manual
-				? 'A manual test never subscribes. Activate the workflow (the trigger then subscribes to what it needs), or use the athenahealth node: Change Subscription → Subscribe. athena takes up to 5 minutes (15 in preview) to apply a subscription.'
-				: 'The trigger subscribed, but athena has not applied it yet (up to 5 minutes in production, 10–15 in preview). Polling goes on; events are delivered once it is active.',
+				? 'A manual test never subscribes. Activate the workflow (the trigger then subscribes to what it needs), ' +
+					'or use the athenahealth node: Change Subscription → Subscribe. athena takes up to 5 minutes (15 in preview) to apply a subscription.'
+				: 'The trigger subscribed, but athena has not applied it yet (up to 5 minutes in production, 10–15 in preview). ' +
+					'Polling goes on; events are delivered once it is active.',
 		},
 	);
 }
@@ -378,7 +380,8 @@ async function pollFeed(
 		}
 		throw new NodeOperationError(ctx.getNode(), `No pending ${s.feed} changes for this event`, {
 			description:
-				'Fetch Test Event shows up to 5 changes athena has not delivered yet, read with leaveunprocessed so they are still delivered once the workflow is active. There are none now: make a change in athena and fetch again.',
+				'Fetch Test Event shows up to 5 changes athena has not delivered yet, read with leaveunprocessed so they are still delivered once the ' +
+				'workflow is active. There are none now: make a change in athena and fetch again.',
 		});
 	}
 

@@ -21,7 +21,8 @@ export const option = {
 };
 
 export const toolDescription =
-	'Book a patient into an open athenahealth appointment slot (one found by the open-slots search). Returns the booked appointment (appointment ID, date, start time, patient ID, status f = booked).';
+	'Book a patient into an open athenahealth appointment slot (one found by the open-slots search). Returns the booked appointment (appointment ' +
+	'ID, date, start time, patient ID, status f = booked).';
 
 export const writes = true;
 
@@ -102,7 +103,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			},
 			{
 				what: `the booking of slot ${slot} for patient ${patientid}`,
-				check: `The slot may be booked (appointment ${slot}). Check it with Appointment Get on appointment ${slot} (or in athena's scheduler) before booking this patient anywhere else.`,
+				check:
+					`The slot may be booked (appointment ${slot}). Check it with Appointment Get on appointment ${slot} (or in athena's scheduler) before ` +
+					`booking this patient anywhere else.`,
 			},
 		);
 		const appointment = result ? single(result) : await getAppointment(this, slot, practiceId, i);

@@ -72,7 +72,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		async () => (await getAppointment(this, id, practiceId, i)).appointmentstatus === 'x',
 		{
 			what: `the cancellation of appointment ${id}`,
-			check: `Appointment ${id} may be cancelled. Check it with Appointment Get on appointment ${id} (status x means cancelled) before cancelling or rebooking it.`,
+			check:
+				`Appointment ${id} may be cancelled. Check it with Appointment Get on appointment ${id} (status x means cancelled) before cancelling or ` +
+				`rebooking it.`,
 		},
 	);
 	return toItems(

@@ -9,7 +9,8 @@ import { appointmentIdField } from './common';
 export const option = { name: 'Get', value: 'get', action: 'Get an appointment' };
 
 export const toolDescription =
-	'Get one athenahealth appointment. Returns date, start time, duration, department, provider, patient, appointment type and status (f booked, x cancelled, 2 checked in, 3 checked out, o open).';
+	'Get one athenahealth appointment. Returns date, start time, duration, department, provider, patient, appointment type and status (f booked, ' +
+	'x cancelled, 2 checked in, 3 checked out, o open).';
 
 export const writes = false;
 

@@ -21,14 +21,16 @@ export const option = {
 };
 
 export const toolDescription =
-	"Find open (bookable) appointment slots in an athenahealth department's schedule. Returns slots with appointment ID (the slot to book), date (MM/DD/YYYY), start time, duration, provider ID and appointment type ID.";
+	"Find open (bookable) appointment slots in an athenahealth department's schedule. Returns slots with appointment ID (the slot to book), date " +
+	'(MM/DD/YYYY), start time, duration, provider ID and appointment type ID.';
 
 export const writes = false;
 
 export const description = updateDisplayOptions(show('appointment', 'getOpenSlots'), [
 	{
 		displayName:
-			'athena needs a department and either an appointment type or a reason. With a reason other than -1 (any web-schedulable slot) a provider is required too. Slots less than 24 hours or more than 90 days ahead are hidden unless Bypass Schedule Time Checks is on.',
+			'athena needs a department and either an appointment type or a reason. With a reason other than -1 (any web-schedulable slot) a provider is ' +
+			'required too. Slots less than 24 hours or more than 90 days ahead are hidden unless Bypass Schedule Time Checks is on.',
 		name: 'openSlotsNotice',
 		type: 'notice',
 		default: '',

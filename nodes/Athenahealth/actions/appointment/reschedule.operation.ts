@@ -67,7 +67,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			patientid,
 		{
 			what: `the move of appointment ${id} to slot ${newappointmentid}`,
-			check: `Slot ${newappointmentid} may now hold the appointment and appointment ${id} may be cancelled. Check both with Appointment Get before moving it again.`,
+			check:
+				`Slot ${newappointmentid} may now hold the appointment and appointment ${id} may be cancelled. Check both with Appointment Get before ` +
+				`moving it again.`,
 		},
 	);
 	const appointment = result

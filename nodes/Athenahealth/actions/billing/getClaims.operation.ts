@@ -14,7 +14,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"List athenahealth billing claims, such as a patient's claims or those for a period of service; read only. Returns claims with claim ID, service date, status and amounts.";
+	"List athenahealth billing claims, such as a patient's claims or those for a period of service; read only. Returns claims with claim ID, " +
+	'service date, status and amounts.';
 
 export const writes = false;
 

@@ -147,7 +147,8 @@ export const downloadFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://files.example.com',
 				description:
-					"Other origins (comma-separated) that may receive the access token when the manifest says files need it. By default the token goes only to athena's API origin.",
+					'Other origins (comma-separated) that may receive the access token when the manifest says files need it. By default the token goes only ' +
+					"to athena's API origin.",
 			},
 		],
 	},

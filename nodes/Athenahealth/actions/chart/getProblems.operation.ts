@@ -12,7 +12,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"List the problems (conditions) in an athenahealth patient's chart for one department. Returns one problem per item with its code, name, status and dates (with YYYY-MM-DD companions).";
+	"List the problems (conditions) in an athenahealth patient's chart for one department. Returns one problem per item with its code, name, " +
+	'status and dates (with YYYY-MM-DD companions).';
 
 export const writes = false;
 

@@ -13,7 +13,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"List the vital signs in an athenahealth patient's chart for one department. Returns one reading per item (such as blood pressure or weight) with value, unit and date.";
+	"List the vital signs in an athenahealth patient's chart for one department. Returns one reading per item (such as blood pressure or weight) " +
+	'with value, unit and date.';
 
 export const writes = false;
 

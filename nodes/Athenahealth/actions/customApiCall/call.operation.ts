@@ -20,7 +20,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Call any athenaNet API endpoint of the athenahealth practice directly. GET reads; POST, PUT and DELETE are writes: confirm with the user before calling them. Returns athena's response.";
+	'Call any athenaNet API endpoint of the athenahealth practice directly. GET reads; POST, PUT and DELETE are writes: confirm with the user ' +
+	"before calling them. Returns athena's response.";
 
 // A model is told in the description above which methods write; the node cannot know in advance.
 export const writes = false;
@@ -111,7 +112,8 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether this POST/PUT/DELETE is safe to send twice, so 502-504 and dropped connections are retried. Leave off unless repeating it cannot create duplicates.',
+			'Whether this POST/PUT/DELETE is safe to send twice, so 502-504 and dropped connections are retried. Leave off unless repeating it cannot ' +
+			'create duplicates.',
 		displayOptions: { hide: { method: ['GET'] } },
 	},
 ];

@@ -71,7 +71,8 @@ export const description = updateDisplayOptions(show('fhir', 'createQuestionnair
 		type: 'json',
 		default: '[\n  { "linkId": "1", "answer": [{ "valueString": "Yes" }] }\n]',
 		description:
-			'The QuestionnaireResponse item array: one entry per question, each with the linkId of its question and answers with one value[x] each (valueString, valueBoolean, valueInteger, valueDate, valueCoding, …)',
+			'The QuestionnaireResponse item array: one entry per question, each with the linkId of its question and answers with one value[x] each ' +
+			'(valueString, valueBoolean, valueInteger, valueDate, valueCoding, …)',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -151,7 +152,8 @@ function itemsOf(ctx: IExecuteFunctions, i: number): IDataObject[] {
 							ctx,
 							i,
 							`Answers (Items): ${at}.answer[${k}] needs exactly one value`,
-							'Give one of valueString, valueBoolean, valueInteger, valueDecimal, valueDate, valueDateTime, valueTime, valueCoding, valueQuantity, valueReference, valueAttachment, valueUri.',
+							'Give one of valueString, valueBoolean, valueInteger, valueDecimal, valueDate, valueDateTime, valueTime, valueCoding, valueQuantity, ' +
+								'valueReference, valueAttachment, valueUri.',
 						);
 					if (answer.item !== undefined) check(answer.item, `${at}.answer[${k}].item`);
 				});

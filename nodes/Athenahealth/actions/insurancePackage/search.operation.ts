@@ -15,7 +15,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Search athenahealth's insurance packages (plans) for the one matching a patient's coverage; athena returns at most 15. Returns packages with insurance package ID, name and address.";
+	"Search athenahealth's insurance packages (plans) for the one matching a patient's coverage; athena returns at most 15. Returns packages with " +
+	'insurance package ID, name and address.';
 
 export const writes = false;
 

@@ -34,7 +34,8 @@ export const description = updateDisplayOptions(show('patient', 'create'), [
 	departmentLocator(),
 	{
 		displayName:
-			'athena also needs one of Email, SSN, a phone number or ZIP Code (add it under Additional Fields). If a patient with the same name and date of birth exists, athena returns that patient instead of creating one; the output says so.',
+			'athena also needs one of Email, SSN, a phone number or ZIP Code (add it under Additional Fields). If a patient with the same name and date ' +
+			'of birth exists, athena returns that patient instead of creating one; the output says so.',
 		name: 'createNotice',
 		type: 'notice',
 		default: '',
@@ -74,7 +75,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		practiceId,
 		noSearchBefore: Boolean(form.bypasspatientmatching),
 		what: `the creation of patient ${String(form.firstname)} ${String(form.lastname)}`,
-		howToCheck: `The patient may have been created. Look for them with Patient Search (name and date of birth) or Find Best Match before creating them again, so there is no duplicate chart.`,
+		howToCheck:
+			`The patient may have been created. Look for them with Patient Search (name and date of birth) or Find Best Match before creating them ` +
+			`again, so there is no duplicate chart.`,
 	});
 	const record = single(
 		await athenaRequest(this, {

@@ -75,7 +75,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const refuse = (athenaSaid: string, why: string) =>
 		new NodeApiError(this.getNode(), { error: athenaSaid } as JsonObject, {
 			message: `Department ${departmentid} has more than 1,000 ${status} patients, more than athena returns for one search`,
-			description: `athena said: "${athenaSaid}" ${why} Read the department in parts with Patient Search: Department ID ${departmentid} plus a Last Name or a Date of Birth, so that each search finds under 1,000 patients. Or use a Bulk Export (FHIR) of the practice.`,
+			description:
+				`athena said: "${athenaSaid}" ${why} Read the department in parts with Patient Search: Department ID ${departmentid} plus a Last Name or a ` +
+				`Date of Birth, so that each search finds under 1,000 patients. Or use a Bulk Export (FHIR) of the practice.`,
 			httpCode: '400',
 			itemIndex: i,
 		});
@@ -117,7 +119,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			if (read) return read;
 			throw refuse(
 				athenaSaid,
-				'athena did not match names by their first letters, so the department cannot be read in parts automatically. With FHIR turned on in the credential (and system/Patient.read), this node reads such a department through FHIR instead.',
+				'athena did not match names by their first letters, so the department cannot be read in parts automatically. With FHIR turned on in the ' +
+					'credential (and system/Patient.read), this node reads such a department through FHIR instead.',
 			);
 		}
 		return [...byId.values()];

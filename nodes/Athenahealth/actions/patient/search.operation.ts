@@ -14,7 +14,8 @@ export const option = {
 };
 
 export const toolDescription =
-	'Search athenahealth patients by demographics; athena does not search by email or ZIP alone, they only narrow a search. Returns matching patients (patient ID, name, date of birth, contact details).';
+	'Search athenahealth patients by demographics; athena does not search by email or ZIP alone, they only narrow a search. Returns matching ' +
+	'patients (patient ID, name, date of birth, contact details).';
 
 export const writes = false;
 
@@ -88,7 +89,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			this,
 			i,
 			'Add at least one search field',
-			`athena needs a first or last name, date of birth, phone or department to search patients${narrowOnly.length ? `; ${narrowOnly.map((f) => (f === 'zip' ? 'ZIP Code' : 'Email')).join(' and ')} only narrow such a search` : ''}.`,
+			`athena needs a first or last name, date of birth, phone or department to search ` +
+				`patients${narrowOnly.length ? `; ${narrowOnly.map((f) => (f === 'zip' ? 'ZIP Code' : 'Email')).join(' and ')} only narrow such a search` : ''}.`,
 		);
 	}
 	if (filters.dob) {

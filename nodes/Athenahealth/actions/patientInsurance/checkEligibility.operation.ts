@@ -18,7 +18,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"Run athena's eligibility check for one of an athenahealth patient's insurance policies; it can take minutes. Returns the eligibility status, message, copays and the stored X12 271.";
+	"Run athena's eligibility check for one of an athenahealth patient's insurance policies; it can take minutes. Returns the eligibility status, " +
+	'message, copays and the stored X12 271.';
 
 export const writes = true;
 
@@ -32,7 +33,8 @@ export const description = [
 		patientLocator(),
 		{
 			displayName:
-				'athena asks the payer while this call waits; it can take minutes. The call is never repeated automatically. The output has the eligibility status athena stored on the policy and the raw X12 271 answer.',
+				'athena asks the payer while this call waits; it can take minutes. The call is never repeated automatically. The output has the ' +
+				'eligibility status athena stored on the policy and the raw X12 271 answer.',
 			name: 'eligibilityNotice',
 			type: 'notice',
 			default: '',

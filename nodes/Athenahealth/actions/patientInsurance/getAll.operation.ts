@@ -14,7 +14,8 @@ export const option = {
 };
 
 export const toolDescription =
-	"List an athenahealth patient's insurance policies. Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, member ID and status.";
+	"List an athenahealth patient's insurance policies. Returns policies with insurance ID, sequence number (1 primary, 2 secondary), package, " +
+	'member ID and status.';
 
 export const writes = false;
 

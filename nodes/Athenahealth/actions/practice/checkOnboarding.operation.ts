@@ -27,7 +27,8 @@ export const option = {
 };
 
 export const toolDescription =
-	'Check whether athenahealth practices are ready for this app. Returns one item per practice: whether it is reachable, its name, department count, whether FHIR works, which changed-data feeds are subscribed, and what to do about each problem.';
+	'Check whether athenahealth practices are ready for this app. Returns one item per practice: whether it is reachable, its name, department ' +
+	'count, whether FHIR works, which changed-data feeds are subscribed, and what to do about each problem.';
 
 export const writes = false;
 
@@ -74,7 +75,9 @@ async function checkPractice(ctx: IExecuteFunctions, i: number, practiceId: stri
 		const code = status(error);
 		problems.push(
 			code === '401'
-				? `Practice ${practiceId} has not enabled this app (athena: Incorrect permissions). Ask the practice's athenaOne administrator to enable the app for the practice (or athena's API team to add the practice to the app), then check again.`
+				? `Practice ${practiceId} has not enabled this app (athena: Incorrect permissions). ` +
+						"Ask the practice's athenaOne administrator to enable the app for the practice " +
+						"(or athena's API team to add the practice to the app), then check again."
 				: code === '404'
 					? `athena knows no practice ${practiceId}. Check the ID (Practice → Get Many lists the practices this app can reach).`
 					: `athena did not answer for practice ${practiceId} (${said(error)}). Check again later.`,
@@ -130,7 +133,8 @@ async function checkPractice(ctx: IExecuteFunctions, i: number, practiceId: stri
 			out.fhir = code === '403' || code === '401' ? 'refused' : 'failed';
 			problems.push(
 				code === '403' || code === '401'
-					? `athena refuses this app FHIR access to practice ${practiceId} (HTTP ${code}): ask athena's API team to grant the app FHIR for this practice, or leave FHIR and Bulk Export out of its workflows.`
+					? `athena refuses this app FHIR access to practice ${practiceId} (HTTP ${code}): ` +
+							"ask athena's API team to grant the app FHIR for this practice, or leave FHIR and Bulk Export out of its workflows."
 					: `The FHIR check failed: ${said(error)}.`,
 			);
 		}
@@ -155,7 +159,8 @@ async function checkPractice(ctx: IExecuteFunctions, i: number, practiceId: stri
 	if (unavailable.length) out.feedsNotAvailable = unavailable;
 	if (!subscribed.length)
 		problems.push(
-			'No changed-data feed is subscribed for this practice: activate a workflow whose athenahealth Trigger watches it (the trigger subscribes), or subscribe with Change Subscription → Subscribe. athena takes up to 5 minutes (15 in preview) to apply a subscription.',
+			'No changed-data feed is subscribed for this practice: activate a workflow whose athenahealth Trigger watches it (the trigger subscribes), ' +
+				'or subscribe with Change Subscription → Subscribe. athena takes up to 5 minutes (15 in preview) to apply a subscription.',
 		);
 	// ready to be served: reachable with departments (FHIR and feeds are reported, needed only by
 	// the workflows that use them)

@@ -20,7 +20,8 @@ export const writes = false;
 export const description = updateDisplayOptions(show('practice', 'getAll'), [
 	{
 		displayName:
-			"Lists every practice athena lets this credential reach. Calls go only to practices in the credential's Allowed Practice IDs (allowedByCredential in the output).",
+			"Lists every practice athena lets this credential reach. Calls go only to practices in the credential's Allowed Practice IDs " +
+			'(allowedByCredential in the output).',
 		name: 'practiceNotice',
 		type: 'notice',
 		default: '',

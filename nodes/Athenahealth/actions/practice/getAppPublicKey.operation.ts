@@ -14,14 +14,16 @@ export const option = {
 };
 
 export const toolDescription =
-	"Get the public key set (JWKS) of this athenahealth credential's app, to register with athena. Returns the JWKS, the key ID and the algorithm; never the private key.";
+	"Get the public key set (JWKS) of this athenahealth credential's app, to register with athena. Returns the JWKS, the key ID and the " +
+	'algorithm; never the private key.';
 
 export const writes = false;
 
 export const description = updateDisplayOptions(show('practice', 'getAppPublicKey'), [
 	{
 		displayName:
-			"Gives the JWKS to register with your athena app (upload it, or host it at the app's JWKS URL). Derived from the credential's private key, without calling athena; the private key itself is never output.",
+			"Gives the JWKS to register with your athena app (upload it, or host it at the app's JWKS URL). Derived from the credential's private key, " +
+			'without calling athena; the private key itself is never output.',
 		name: 'appPublicKeyNotice',
 		type: 'notice',
 		default: '',
