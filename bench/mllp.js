@@ -15,6 +15,7 @@ const path = require('node:path');
 
 const { startMllpServer } = require('../mllp/nodes/Mllp/server.ts');
 const { openJournal } = require('../mllp/nodes/Mllp/journal.ts');
+const { messageItem } = require('../mllp/nodes/Mllp/item.ts');
 const { corpus } = require('./hl7');
 const { benchMllpN8n } = require('./mllpN8n');
 
@@ -40,51 +41,6 @@ async function benchMllp() {
 		s.on('data', (d) => s.write(d));
 	});
 	await new Promise((r) => echo.listen(0, '127.0.0.1', r));
-	const ours = await startMllpServer({
-		host: '127.0.0.1',
-		port: 0,
-		maxBytes: 16 * 1024 * 1024,
-		encoding: 'utf8',
-		warn: () => {},
-		onMessage: async () => ({ code: 'AA' }),
-	});
-	// After Storing's receipt path without n8n: each message appended to a journal (group commit,
-	// flushed to disk) before its AA; every message has its own control ID (the duplicate window)
-	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mllp-bench-journal-'));
-	const journal = await openJournal(folder, {});
-	const stored = await startMllpServer({
-		host: '127.0.0.1',
-		port: 0,
-		maxBytes: 16 * 1024 * 1024,
-		encoding: 'utf8',
-		warn: () => {},
-		onMessage: async (m, text) => {
-			const controlId = m.get('MSH.10') ?? '';
-			const seq = await journal.append({
-				receivedAt: new Date().toISOString(),
-				controlId,
-				sendingApplication: m.get('MSH.3.1') ?? '',
-				sendingFacility: m.get('MSH.4.1') ?? '',
-				key: controlId,
-				message: text,
-			});
-			journal.markDelivered(seq);
-			return { code: 'AA' };
-		},
-	});
-	// the node's default per-message work besides: the item it builds (its fields and the path map,
-	// which is on by default), and the same item copied as n8n copies an item into an execution
-	const nodeItem = (m, text, peer) => ({
-		message: text,
-		messageType: [m.get('MSH.9.1'), m.get('MSH.9.2')].filter(Boolean).join('^'),
-		controlId: m.get('MSH.10') ?? '',
-		sendingApplication: m.get('MSH.3.1') ?? '',
-		sendingFacility: m.get('MSH.4.1') ?? '',
-		receivedAt: new Date().toISOString(),
-		peer,
-		duplicate: false,
-		paths: m.pathMap(),
-	});
 	const listener = (onMessage) =>
 		startMllpServer({
 			host: '127.0.0.1',
@@ -94,6 +50,32 @@ async function benchMllp() {
 			warn: () => {},
 			onMessage,
 		});
+	const ours = await listener(async () => ({ code: 'AA' }));
+	// After Storing's receipt path without n8n: each message appended to a journal (group commit,
+	// flushed to disk) before its AA; every message has its own control ID (the duplicate window)
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mllp-bench-journal-'));
+	const journal = await openJournal(folder, {});
+	const stored = await listener(async (m, text) => {
+		const controlId = m.get('MSH.10') ?? '';
+		const seq = await journal.append({
+			receivedAt: new Date().toISOString(),
+			controlId,
+			sendingApplication: m.get('MSH.3.1') ?? '',
+			sendingFacility: m.get('MSH.4.1') ?? '',
+			key: controlId,
+			message: text,
+		});
+		journal.markDelivered(seq);
+		return { code: 'AA' };
+	});
+	// the node's default per-message work besides: the item it builds (its fields and the path map,
+	// which is on by default), and the same item copied as n8n copies an item into an execution
+	// (reading `paths` builds the path map, as n8n's copy does)
+	const nodeItem = (m, text, peer) => {
+		const item = messageItem(m, text, peer, new Date().toISOString(), undefined, true);
+		void item.paths;
+		return item;
+	};
 	const items = await listener(async (m, text, peer) => {
 		nodeItem(m, text, peer);
 		return { code: 'AA' };

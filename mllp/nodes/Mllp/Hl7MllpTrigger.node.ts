@@ -10,7 +10,6 @@ import {
 	type IRun,
 	type ITriggerFunctions,
 	type ITriggerResponse,
-	type IDataObject,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
@@ -18,8 +17,16 @@ import type { AckCode } from '../hl7/ack';
 import { Hl7Message } from '../hl7/codec';
 import { Dispatcher, type Verdict } from './dispatcher';
 import { DuplicateWindow } from './journal';
+import { messageItem } from './item';
 import { backPressure } from './pressure';
-import { openReceipt, type Receipt, type StoredMessage } from './receipt';
+import {
+	duplicateAnswer,
+	duplicateKey,
+	openReceipt,
+	type Peer,
+	type Receipt,
+	type StoredMessage,
+} from './receipt';
 import { startMllpServer } from './server';
 import { tlsMaterial } from './tlsOptions';
 
@@ -358,33 +365,7 @@ export class Hl7MllpTrigger implements INodeType {
 			peer: Peer,
 			receivedAt: string,
 			seq?: number,
-		) => {
-			const json: IDataObject = {
-				message: text,
-				messageType: [message.get('MSH.9.1'), message.get('MSH.9.2')].filter(Boolean).join('^'),
-				controlId: message.get('MSH.10') ?? '',
-				sendingApplication: message.get('MSH.3.1') ?? '',
-				sendingFacility: message.get('MSH.4.1') ?? '',
-				receivedAt,
-				peer,
-				...(seq !== undefined ? { journalSeq: seq } : {}),
-				duplicate: false,
-			};
-			// the path map is built when first read (as n8n copies the item into the execution), not
-			// while the listener answers the sender
-			if (o.paths !== false) {
-				let paths: IDataObject | undefined;
-				Object.defineProperty(json, 'paths', {
-					enumerable: true,
-					configurable: true,
-					get: () => (paths ??= message.pathMap()),
-					set: (value: IDataObject) => (paths = value),
-				});
-			}
-			return { json };
-		};
-		const keyOf = (message: Hl7Message) =>
-			`${message.get('MSH.3') ?? ''}|${message.get('MSH.4') ?? ''}|${message.get('MSH.10') ?? ''}`;
+		) => ({ json: messageItem(message, text, peer, receivedAt, seq, o.paths !== false) });
 		const laneOf = (message: Hl7Message) => (partitionKey ? (message.get(partitionKey) ?? '') : '');
 
 		// one execution per batch; its verdict acknowledges (afterWorkflow) or marks delivered (afterStoring)
@@ -460,9 +441,7 @@ export class Hl7MllpTrigger implements INodeType {
 		const seen = new DuplicateWindow<Promise<Verdict>>(windowMs);
 		const duplicateVerdict = (message: Hl7Message, peer: Peer, earlier: string): Verdict => {
 			diagnostic('duplicate', peer, message.get('MSH.10') ?? '');
-			return reject
-				? { code: 'AR', text: `Duplicate of a message received earlier (${earlier})` }
-				: { code: 'AA' };
+			return duplicateAnswer(reject, earlier);
 		};
 
 		const onMessage = async (
@@ -474,7 +453,7 @@ export class Hl7MllpTrigger implements INodeType {
 			taken = true;
 			pressure.arrived();
 			const receivedAt = new Date().toISOString();
-			const key = windowMs > 0 ? keyOf(message) : '';
+			const key = windowMs > 0 ? duplicateKey(message) : '';
 			if (key) {
 				const earlier = seen.get(key);
 				if (earlier) {
@@ -599,8 +578,6 @@ export class Hl7MllpTrigger implements INodeType {
 		};
 	}
 }
-
-type Peer = { address?: string; port?: number };
 
 const STILL_RUNNING: Verdict = {
 	code: 'AE',

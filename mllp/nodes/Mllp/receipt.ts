@@ -15,6 +15,18 @@ import { startMllpServer, type MllpServer, type MllpServerOptions } from './serv
 
 export type Peer = { address?: string; port?: number };
 
+/** What makes a message a duplicate (mllp/README.md#duplicates): sending application, facility, MSH-10. */
+export function duplicateKey(message: Hl7Message): string {
+	return `${message.get('MSH.3') ?? ''}|${message.get('MSH.4') ?? ''}|${message.get('MSH.10') ?? ''}`;
+}
+
+/** The answer to a duplicate: the earlier AA again, or AR when the trigger is set to refuse them. */
+export function duplicateAnswer(reject: boolean, earlier: string): Verdict {
+	return reject
+		? { code: 'AR', text: `Duplicate of a message received earlier (${earlier})` }
+		: { code: 'AA' };
+}
+
 /** Plain data only: it is copied to the receiving thread. */
 export interface ReceiptConfig {
 	server: Omit<MllpServerOptions, 'onMessage' | 'warn' | 'diagnostic'>;
@@ -91,10 +103,7 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 		pressure.arrived();
 		const receivedAt = new Date().toISOString();
 		const controlId = message.get('MSH.10') ?? '';
-		const key =
-			cfg.duplicateWindowMs > 0
-				? `${message.get('MSH.3') ?? ''}|${message.get('MSH.4') ?? ''}|${controlId}`
-				: '';
+		const key = cfg.duplicateWindowMs > 0 ? duplicateKey(message) : '';
 		const earlier = key ? j.duplicateOf(key) : undefined;
 		let seq: number;
 		try {
@@ -102,9 +111,7 @@ export async function startReceipt(cfg: ReceiptConfig, hooks: ReceiptHooks): Pro
 				// answered only once the earlier copy is on disk
 				await j.durable(earlier);
 				hooks.diagnostic('duplicate', peer, controlId);
-				return cfg.rejectDuplicates
-					? { code: 'AR', text: `Duplicate of a message received earlier (stored as ${earlier})` }
-					: { code: 'AA' };
+				return duplicateAnswer(cfg.rejectDuplicates, `stored as ${earlier}`);
 			}
 			seq = await j.append({
 				receivedAt,
